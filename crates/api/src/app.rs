@@ -1,0 +1,177 @@
+//! Assembles the actix application: routes, OpenAPI and docs, middleware, and the fallback
+//! that serves the browser app.
+
+use std::path::{Component, Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{ErrorHandlers, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, Responder, web};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ensure_problem_json;
+use crate::extract::{path_error, query_error};
+use crate::openapi::ApiDoc;
+use crate::routes::{self, health};
+use crate::{ApiError, AppState};
+
+/// Where the built browser app lives.
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    pub static_dir: PathBuf,
+}
+
+/// Path templates of the API, to tell a wrong method (405) from an unknown route (404).
+#[derive(Clone)]
+struct KnownPaths(Vec<Vec<String>>);
+
+impl KnownPaths {
+    fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
+        Self(document.paths.paths.keys().map(|path| segments(path)).collect())
+    }
+
+    fn matches(&self, path: &str) -> bool {
+        let wanted = segments(path);
+        self.0.iter().any(|template| {
+            template.len() == wanted.len()
+                && template
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(pattern, segment)| pattern.starts_with('{') || pattern == segment)
+        })
+    }
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+fn routed_app() -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<actix_web::body::BoxBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    utoipa::openapi::OpenApi,
+) {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes::v1))
+        .split_for_parts()
+}
+
+/// The OpenAPI document, exactly as the server serves it at `/api/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    routed_app().1
+}
+
+pub fn build_app(
+    state: AppState,
+    config: ApiConfig,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, document) = routed_app();
+    let known_paths = KnownPaths::from_document(&document);
+    app.app_data(web::Data::new(state))
+        .app_data(web::Data::new(config))
+        .app_data(web::Data::new(known_paths))
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .service(web::redirect("/api/docs", "/api/docs/"))
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", document))
+        .default_service(web::to(fallback))
+        .wrap(ErrorHandlers::new().default_handler(ensure_problem_json))
+        .wrap(from_fn(security_headers))
+        .wrap(TracingLogger::default())
+}
+
+/// Echoes the request id the logs carry, and sets headers every answer should have.
+async fn security_headers(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let request_id = request.extensions().get::<RequestId>().map(ToString::to_string);
+    let mut response = next.call(request).await?;
+    let headers = response.headers_mut();
+    if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        headers.insert(HeaderName::from_static("x-request-id"), value);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(response)
+}
+
+/// Anything no route took: API paths get a problem (405 for a known path with the wrong
+/// method, else 404); other GETs get a file of the browser app, or its index.html so the
+/// app's own router can handle the path.
+async fn fallback(request: HttpRequest, config: web::Data<ApiConfig>, known: web::Data<KnownPaths>) -> HttpResponse {
+    let path = request.path();
+    if path.starts_with("/api/") || path == "/api" || path.starts_with("/webhooks/") {
+        if known.matches(path) {
+            let problem = textdesk_types::ProblemDetails::new(405, "method_not_allowed", "Method not allowed")
+                .with_detail(format!("{} is not allowed on {path}.", request.method()));
+            return crate::error::problem_response(&problem);
+        }
+        return actix_web::ResponseError::error_response(&ApiError::NotFound("route"));
+    }
+    if request.method() != actix_web::http::Method::GET && request.method() != actix_web::http::Method::HEAD {
+        return actix_web::ResponseError::error_response(&ApiError::NotFound("route"));
+    }
+    serve_browser_app(&request, &config.static_dir)
+}
+
+fn serve_browser_app(request: &HttpRequest, root: &Path) -> HttpResponse {
+    if let Some(file) = safe_join(root, request.path()).filter(|file| file.is_file()) {
+        if let Ok(named) = NamedFile::open(&file) {
+            return named.respond_to(request).map_into_boxed_body();
+        }
+    }
+    match NamedFile::open(root.join("index.html")) {
+        Ok(index) => {
+            let mut response = index.respond_to(request).map_into_boxed_body();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type("text/html; charset=utf-8")
+            .body(format!(
+                "<!doctype html><title>Textdesk</title><h1>The browser app is not built</h1>\
+                 <p>No <code>index.html</code> in <code>{}</code>. Run <code>scripts/build-frontend.sh</code>, \
+                 or set <code>STATIC_DIR</code>. The API is at <a href=\"/api/docs/\">/api/docs/</a>.</p>",
+                root.display()
+            )),
+    }
+}
+
+/// `root` + the URL path, or `None` if the path tries to leave `root`.
+fn safe_join(root: &Path, url_path: &str) -> Option<PathBuf> {
+    let relative = Path::new(url_path.trim_start_matches('/'));
+    if relative.as_os_str().is_empty() {
+        return None;
+    }
+    relative
+        .components()
+        .all(|component| matches!(component, Component::Normal(_)))
+        .then(|| root.join(relative))
+}

@@ -1,0 +1,203 @@
+//! Request extractors: JSON bodies that name the bad field, the signed-in agent, the client
+//! address, and size-limited raw bodies.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use textdesk_db::agents::{self, AgentRow};
+use textdesk_types::agents::Role;
+use textdesk_types::{AgentId, OrganizationId};
+
+use crate::{ApiError, AppState};
+
+/// The largest JSON body any endpoint accepts.
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+/// A JSON request body. Unlike actix's `Json`, a body that does not fit the type is refused
+/// with a 422 naming the field (`owner.email`), and broken JSON with a 400.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json(request);
+        let body = read_limited(request, payload.take(), JSON_LIMIT);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the body as JSON with Content-Type: application/json.".to_owned(),
+                ));
+            }
+            parse_json(&body.await?).map(JsonBody)
+        })
+    }
+}
+
+fn is_json(request: &HttpRequest) -> bool {
+    let mime = request.content_type().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
+pub fn read_limited(
+    request: &HttpRequest,
+    mut payload: Payload,
+    limit: usize,
+) -> impl Future<Output = Result<BytesMut, ApiError>> + use<> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    async move {
+        if declared.is_some_and(|length| length > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                code: "unreadable_body",
+                detail: e.to_string(),
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+}
+
+/// Parses JSON into `T`, turning serde's errors into problems that name the field.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let value = match parsed {
+        Ok(value) => value,
+        Err(error) => return Err(json_error(error)),
+    };
+    deserializer.end().map_err(|e| ApiError::BadRequest {
+        code: "malformed_json",
+        detail: format!("The body is not valid JSON: {}", without_position(&e)),
+    })?;
+    Ok(value)
+}
+
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let message = without_position(&inner);
+    if !matches!(inner.classify(), serde_json::error::Category::Data) {
+        return ApiError::BadRequest {
+            code: "malformed_json",
+            detail: format!("The body is not valid JSON: {message}"),
+        };
+    }
+    let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    if let Some(name) = quoted_after(&message, "unknown field `") {
+        return ApiError::field(&join(&name), "unknown_field", format!("is not a field of this request; {message}"));
+    }
+    if let Some(name) = quoted_after(&message, "missing field `") {
+        return ApiError::field(&join(&name), "required", "is required");
+    }
+    let field = if path == "." || path.is_empty() { "body".to_owned() } else { path };
+    ApiError::field(&field, "invalid_type", message)
+}
+
+fn quoted_after(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.split_once(prefix)?.1;
+    Some(rest.split('`').next()?.to_owned())
+}
+
+/// serde_json's messages end in " at line L column C", which means nothing to an API client.
+fn without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_owned(),
+        None => text,
+    }
+}
+
+/// The agent a valid access token names, loaded fresh from the database on every request, so
+/// a disabled agent or a changed role takes effect at once.
+pub struct CurrentAgent {
+    pub row: AgentRow,
+    pub id: AgentId,
+    pub organization_id: OrganizationId,
+    pub role: Role,
+}
+
+impl FromRequest for CurrentAgent {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let bearer = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+            .map(|token| token.trim().to_owned());
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("application state is missing"))?;
+            let token = bearer.ok_or_else(|| {
+                ApiError::unauthorized("missing_token", "Send an access token in the Authorization: Bearer header.")
+            })?;
+            let claims = state.tokens.verify_access(&token)?;
+            let organization = OrganizationId::new(claims.org);
+            let agent = AgentId::new(claims.sub);
+            let row = state
+                .read({
+                    let organization = organization.clone();
+                    move |conn| Ok(agents::find(conn, &organization, &agent).map_err(ApiError::from))
+                })
+                .await?
+                .map_err(|_| ApiError::unauthorized("invalid_token", "The access token is not valid."))?;
+            if row.disabled {
+                return Err(ApiError::unauthorized("account_disabled", "This account has been disabled."));
+            }
+            let role = row.role()?;
+            Ok(CurrentAgent {
+                id: row.agent_id(),
+                organization_id: organization,
+                role,
+                row,
+            })
+        })
+    }
+}
+
+/// Where the request came from: the peer address, or the first `X-Forwarded-For` hop when
+/// the server is configured to trust its proxy.
+pub fn client_address(request: &HttpRequest, state: &AppState) -> String {
+    let info = request.connection_info();
+    let address = if state.trust_forwarded_for {
+        info.realip_remote_addr().map(str::to_owned)
+    } else {
+        request.peer_addr().map(|peer| peer.ip().to_string())
+    };
+    address.unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Query strings that do not fit their type get a 422 naming the parameter.
+pub fn query_error(error: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let message = error.to_string();
+    let field = quoted_after(&message, "unknown field `")
+        .or_else(|| quoted_after(&message, "missing field `"))
+        .unwrap_or_else(|| "query".to_owned());
+    ApiError::field(&field, "invalid_query", message).into()
+}
+
+/// Path segments that do not fit their type are simply not found.
+pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound("resource").into()
+}

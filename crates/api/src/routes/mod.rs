@@ -1,0 +1,75 @@
+//! Handlers, one module per resource. `v1` registers everything under `/api/v1`.
+
+pub mod agents;
+pub mod audit_log;
+pub mod auth;
+pub mod groups;
+pub mod health;
+pub mod me;
+pub mod organization;
+pub mod setup;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn v1(config: &mut ServiceConfig) {
+    config
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::confirm_password_reset)
+        .service(setup::setup_status)
+        .service(setup::create_workspace)
+        .service(me::get_me)
+        .service(me::update_me)
+        .service(me::change_password)
+        .service(me::upload_avatar)
+        .service(me::delete_avatar)
+        .service(agents::list_agents)
+        .service(agents::create_agent)
+        .service(agents::get_agent)
+        .service(agents::update_agent)
+        .service(agents::issue_password_reset)
+        .service(agents::get_avatar)
+        .service(groups::list_groups)
+        .service(groups::create_group)
+        .service(groups::get_group)
+        .service(groups::update_group)
+        .service(groups::delete_group)
+        .service(groups::add_member)
+        .service(groups::remove_member)
+        .service(organization::get_organization)
+        .service(organization::update_organization)
+        .service(audit_log::list_audit_log);
+}
+
+/// Shorthand for one audit entry written in the caller's transaction.
+pub(crate) struct Audit<'a> {
+    pub organization: &'a textdesk_types::OrganizationId,
+    pub actor: Option<&'a textdesk_types::AgentId>,
+    pub client_address: &'a str,
+}
+
+impl Audit<'_> {
+    pub fn record(
+        &self,
+        conn: &mut textdesk_db::DbConnection,
+        action: &str,
+        target_type: &str,
+        target_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), crate::ApiError> {
+        textdesk_db::audit::append(
+            conn,
+            textdesk_db::audit::AuditEvent {
+                organization: self.organization,
+                actor: self.actor,
+                action,
+                target_type,
+                target_id,
+                detail,
+                client_address: Some(self.client_address),
+            },
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,187 @@
+//! Connections and the pool: the backend is chosen from the URL, SQLite gets its pragmas, and
+//! writes on SQLite are serialised in-process so transactions never fail with SQLITE_BUSY.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::DbError;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is a SQLite path,
+    /// with or without a `sqlite://` prefix.
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Postgres => "postgresql",
+            Backend::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// Opens connections of the backend the URL names; never falls back to another backend.
+#[derive(Debug)]
+pub struct ConnectionManager {
+    url: String,
+    backend: Backend,
+}
+
+impl ConnectionManager {
+    fn sqlite_path(&self) -> &str {
+        self.url.strip_prefix("sqlite://").unwrap_or(&self.url)
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut connection =
+                    SqliteConnection::establish(self.sqlite_path()).map_err(r2d2::Error::ConnectionError)?;
+                connection
+                    .batch_execute(
+                        "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                    )
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(connection))
+            }
+        }
+    }
+
+    fn is_valid(&self, connection: &mut DbConnection) -> Result<(), r2d2::Error> {
+        connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _connection: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// The shared handle on the database: cheap to clone, safe to use from blocking threads.
+#[derive(Clone)]
+pub struct Database {
+    pool: r2d2::Pool<ConnectionManager>,
+    backend: Backend,
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+impl Database {
+    /// Connects (creating the SQLite file and its folder if needed) without migrating.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Database, DbError> {
+        let backend = Backend::from_url(url);
+        let manager = ConnectionManager {
+            url: url.to_owned(),
+            backend,
+        };
+        if backend == Backend::Sqlite {
+            if let Some(folder) = std::path::Path::new(manager.sqlite_path()).parent() {
+                if !folder.as_os_str().is_empty() {
+                    std::fs::create_dir_all(folder).map_err(|e| DbError::Pool(e.to_string()))?;
+                }
+            }
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| DbError::Pool(e.to_string()))?;
+        Ok(Database {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn connection(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
+        self.pool.get().map_err(|e| DbError::Pool(e.to_string()))
+    }
+
+    /// Runs read-only work on a pooled connection.
+    pub fn read<T, E>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
+        let mut connection = self.connection()?;
+        work(&mut connection)
+    }
+
+    /// Runs work that writes inside one transaction; an error rolls it back. On SQLite, writers
+    /// take turns in this process: a deferred transaction that reads and then writes could
+    /// otherwise fail at once with SQLITE_BUSY when another writer got in between.
+    pub fn write<T, E>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError> + From<diesel::result::Error>,
+    {
+        let mut connection = self.connection()?;
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+            Backend::Postgres => None,
+        };
+        DbConnection::transaction(&mut connection, work)
+    }
+
+    /// Applies pending migrations of this backend's tree; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, DbError> {
+        let mut connection = self.connection()?;
+        let _turn = self.sqlite_writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let migrations = match self.backend {
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+        };
+        // Several processes may start at once against one PostgreSQL: one migrates, the others
+        // wait for it and then find nothing pending.
+        if self.backend == Backend::Postgres {
+            connection.batch_execute("SELECT pg_advisory_lock(7243001)")?;
+        }
+        let applied = connection
+            .run_pending_migrations(migrations)
+            .map(|applied| applied.len())
+            .map_err(|e| DbError::Migration(e.to_string()));
+        if self.backend == Backend::Postgres {
+            connection.batch_execute("SELECT pg_advisory_unlock(7243001)")?;
+        }
+        applied
+    }
+
+    /// Whether the database answers a trivial query.
+    pub fn ping(&self) -> Result<(), DbError> {
+        self.read(|connection| connection.batch_execute("SELECT 1").map_err(DbError::from))
+    }
+}

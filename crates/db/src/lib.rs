@@ -1,0 +1,35 @@
+//! Textdesk's storage: the diesel schema, the embedded migrations of both backends, and every
+//! query, written once for SQLite and PostgreSQL through diesel's `MultiConnection`.
+//!
+//! Rows are plain structs; conversion to wire types happens here so callers never see diesel.
+//! Every function that reads tenant data takes the caller's `OrganizationId`. This crate must
+//! not depend on the web framework or the worker.
+
+pub mod agents;
+pub mod audit;
+pub mod connection;
+pub mod error;
+pub mod groups;
+pub mod housekeeping;
+pub mod ids;
+pub mod login_failures;
+pub mod organizations;
+pub mod password_resets;
+pub mod refresh_tokens;
+pub mod schema;
+pub mod schema_check;
+pub mod setup;
+
+pub use connection::{Backend, Database, DbConnection};
+pub use diesel::result::Error as QueryError;
+pub use error::DbError;
+
+/// The current time as stored: UTC without an offset (both backends' `timestamp`).
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// A stored UTC time as the wire's timestamp.
+pub fn utc(stored: chrono::NaiveDateTime) -> textdesk_types::Timestamp {
+    stored.and_utc()
+}

@@ -1,0 +1,116 @@
+//! Organization settings: their defaults and the rules for keyword lists.
+
+use textdesk_types::organization::OrganizationSettings;
+
+use crate::Invalid;
+
+/// Opt-out keywords: carriers' and Twilio's defaults, with REVOKE and OPTOUT from the FCC's
+/// 2024 consent order.
+pub const DEFAULT_OPT_OUT_KEYWORDS: [&str; 8] =
+    ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"];
+pub const DEFAULT_OPT_IN_KEYWORDS: [&str; 3] = ["START", "UNSTOP", "YES"];
+pub const DEFAULT_HELP_KEYWORDS: [&str; 2] = ["HELP", "INFO"];
+
+const KEYWORD_MAX_CHARS: usize = 40;
+const KEYWORDS_MAX: usize = 50;
+
+/// A new organization's settings.
+pub fn default_settings(organization_name: &str) -> OrganizationSettings {
+    OrganizationSettings {
+        consent_message_required: false,
+        consent_message_text: format!(
+            "{organization_name}: we will text you about your requests. Msg & data rates may apply. Reply STOP to opt out, HELP for help."
+        ),
+        concatenation_allowed: true,
+        inbound_mms_allowed: true,
+        agents_may_delete: false,
+        exports_allowed: true,
+        drips_enabled: true,
+        notes_api_enabled: true,
+        distribution_list_limit: 0,
+        waiting_for_reply_minutes: 15,
+        help_text: format!("{organization_name}: reply to this number to reach our team. Reply STOP to opt out."),
+        opt_out_keywords: to_strings(&DEFAULT_OPT_OUT_KEYWORDS),
+        opt_in_keywords: to_strings(&DEFAULT_OPT_IN_KEYWORDS),
+        help_keywords: to_strings(&DEFAULT_HELP_KEYWORDS),
+    }
+}
+
+fn to_strings(words: &[&str]) -> Vec<String> {
+    words.iter().map(|word| (*word).to_owned()).collect()
+}
+
+/// Keywords are matched against a whole message, case-insensitively: store them trimmed,
+/// upper-cased and without duplicates.
+pub fn parse_keywords(raw: &[String]) -> Result<Vec<String>, Invalid> {
+    if raw.len() > KEYWORDS_MAX {
+        return Err(Invalid::new("too_many", format!("at most {KEYWORDS_MAX} keywords")));
+    }
+    let mut keywords: Vec<String> = Vec::with_capacity(raw.len());
+    for word in raw {
+        let keyword = word.trim().to_uppercase();
+        if keyword.is_empty() {
+            return Err(Invalid::new("empty_keyword", "keywords must not be empty"));
+        }
+        if keyword.chars().count() > KEYWORD_MAX_CHARS || keyword.chars().any(char::is_control) {
+            return Err(Invalid::new(
+                "invalid_keyword",
+                format!("{keyword:?} must be one line of at most {KEYWORD_MAX_CHARS} characters"),
+            ));
+        }
+        if !keywords.contains(&keyword) {
+            keywords.push(keyword);
+        }
+    }
+    Ok(keywords)
+}
+
+/// Texts sent to contacts (consent and help messages).
+pub fn parse_outbound_text(raw: &str) -> Result<String, Invalid> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(Invalid::new("required", "must not be empty"));
+    }
+    if text.chars().count() > 1600 {
+        return Err(Invalid::new("too_long", "must be at most 1600 characters long"));
+    }
+    Ok(text.to_owned())
+}
+
+/// Distribution lists hold at most 10,000 numbers (seed 003).
+pub fn parse_distribution_list_limit(limit: u32) -> Result<u32, Invalid> {
+    if limit <= 10_000 {
+        Ok(limit)
+    } else {
+        Err(Invalid::new("out_of_range", "must be between 0 and 10000"))
+    }
+}
+
+pub fn parse_waiting_for_reply_minutes(minutes: u32) -> Result<u32, Invalid> {
+    if (1..=10_080).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(Invalid::new("out_of_range", "must be between 1 and 10080 minutes (a week)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_cover_the_fcc_list() {
+        let settings = default_settings("Acme");
+        for keyword in ["STOP", "REVOKE", "OPTOUT", "QUIT"] {
+            assert!(settings.opt_out_keywords.iter().any(|k| k == keyword));
+        }
+        assert_eq!(settings.distribution_list_limit, 0);
+    }
+
+    #[test]
+    fn keywords_are_normalised() {
+        let parsed = parse_keywords(&[" stop ".into(), "STOP".into(), "Arret".into()]);
+        assert_eq!(parsed, Ok(vec!["STOP".to_owned(), "ARRET".to_owned()]));
+        assert!(parse_keywords(&["  ".into()]).is_err());
+    }
+}

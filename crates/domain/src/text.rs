@@ -1,0 +1,62 @@
+//! Short human-entered texts: names, screennames, labels.
+
+use crate::Invalid;
+
+/// A trimmed, non-empty single-line text of at most `max` characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label(String);
+
+impl Label {
+    pub fn parse(raw: &str, max: usize) -> Result<Self, Invalid> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(Invalid::new("required", "must not be empty"));
+        }
+        if trimmed.chars().count() > max {
+            return Err(Invalid::new("too_long", format!("must be at most {max} characters long")));
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(Invalid::new("control_characters", "must be a single line of text"));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl AsRef<str> for Label {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// First and last names.
+pub const NAME_MAX: usize = 100;
+/// Screennames other agents see.
+pub const SCREENNAME_MAX: usize = 50;
+/// Organization and group names.
+pub const TITLE_MAX: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_accepts() {
+        assert_eq!(Label::parse("  Ana ", 10).map(Label::into_inner), Ok("Ana".to_owned()));
+    }
+
+    #[test]
+    fn refuses_empty_long_and_multiline() {
+        assert_eq!(Label::parse("   ", 10).map_err(|e| e.code), Err("required"));
+        assert_eq!(Label::parse("abcdefghijk", 10).map_err(|e| e.code), Err("too_long"));
+        assert_eq!(Label::parse("a\nb", 10).map_err(|e| e.code), Err("control_characters"));
+    }
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        assert!(Label::parse("ééééé", 5).is_ok());
+    }
+}

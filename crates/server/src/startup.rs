@@ -1,0 +1,116 @@
+//! Start-up: connect and migrate, bind, and run the HTTP server and the worker until a signal
+//! asks them to stop, letting in-flight requests and jobs finish.
+
+use std::net::TcpListener;
+
+use actix_web::HttpServer;
+use anyhow::Context;
+use textdesk_api::auth::tokens::TokenKeys;
+use textdesk_api::{ApiConfig, AppState, build_app};
+use textdesk_db::Database;
+use tokio::sync::watch;
+
+use crate::config::Settings;
+
+/// Seconds a stopping server gives in-flight requests.
+const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+
+/// Connects to the database and applies pending migrations.
+pub fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    let db = Database::connect(&settings.database_url, settings.db_pool_size)
+        .with_context(|| format!("connecting to the {} database", textdesk_db::Backend::from_url(&settings.database_url).name()))?;
+    let applied = db.migrate().context("applying migrations")?;
+    if applied > 0 {
+        tracing::info!(applied, "migrations applied");
+    }
+    Ok(db)
+}
+
+/// The HTTP server, bound and ready to run.
+pub struct Application {
+    server: actix_web::dev::Server,
+    port: u16,
+}
+
+impl Application {
+    /// Binds `settings.bind` (port 0 picks a free port). `handle_signals` is off in tests,
+    /// which stop servers by dropping them.
+    pub fn build(settings: &Settings, db: Database, handle_signals: bool) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            db,
+            tokens: TokenKeys::from_secret(&settings.jwt_secret()?),
+            public_url: settings.public_url(),
+            trust_forwarded_for: settings.trust_forwarded_for,
+        };
+        let config = ApiConfig {
+            static_dir: settings.static_dir.clone(),
+        };
+        let mut server = HttpServer::new(move || build_app(state.clone(), config.clone()))
+            .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+            .listen(listener)?;
+        if let Some(workers) = settings.http_workers {
+            server = server.workers(workers);
+        }
+        if !handle_signals {
+            server = server.disable_signals();
+        }
+        Ok(Application {
+            server: server.run(),
+            port,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// `textdesk serve`: the API, the browser app and the worker in one process.
+pub async fn serve(settings: Settings, db: Database) -> anyhow::Result<()> {
+    let application = Application::build(&settings, db.clone(), true)?;
+    tracing::info!(url = %settings.public_url(), port = application.port(), "serving");
+    let (stop_worker, worker_stopped) = watch::channel(false);
+    let worker = tokio::spawn(textdesk_worker::run(db, worker_stopped));
+    let served = application.run_until_stopped().await;
+    let _ = stop_worker.send(true);
+    worker.await.context("the worker task failed")??;
+    served.context("the HTTP server failed")
+}
+
+/// `textdesk worker`: the worker alone, until SIGINT or SIGTERM.
+pub async fn worker(db: Database) -> anyhow::Result<()> {
+    let (stop, stopped) = watch::channel(false);
+    let worker = tokio::spawn(textdesk_worker::run(db, stopped));
+    shutdown_signal().await;
+    tracing::info!("stopping the worker");
+    let _ = stop.send(true);
+    worker.await.context("the worker task failed")?
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,167 @@
+//! Agents: the people who sign in, their roles and their own profiles.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AgentId, OrganizationId};
+use chrono::{DateTime, Utc};
+
+/// What an agent may do. Owners and admins manage agents, groups and settings; only owners
+/// make or unmake owners.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Agent,
+    Admin,
+    Owner,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Owner, Role::Admin, Role::Agent];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == raw)
+    }
+
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+}
+
+/// Which events send the agent an email.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NotificationChoices {
+    /// A conversation is transferred to or from me.
+    pub transfer_mine: bool,
+    /// A conversation is transferred to or from one of my groups.
+    pub transfer_group: bool,
+    /// A new message arrives in a conversation I own.
+    pub message_mine: bool,
+    /// A new message arrives in a conversation one of my groups owns.
+    pub message_group: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Agent {
+    pub id: AgentId,
+    pub organization_id: OrganizationId,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// The name other agents see.
+    pub screenname: String,
+    pub role: Role,
+    /// IANA time zone used to show times to this agent.
+    pub time_zone: String,
+    /// Seconds away from the Message Center before idle alerts start.
+    pub idle_alert_seconds: u32,
+    pub notifications: NotificationChoices,
+    /// Where the avatar image is served, when the agent has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// E.164 number for text relay, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile_number: Option<String>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Agent {
+    pub fn display_name(&self) -> &str {
+        if self.screenname.is_empty() { &self.email } else { &self.screenname }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "email": "sam@harbor.example", "password": "a long passphrase", "first_name": "Sam",
+    "last_name": "Lee", "role": "agent"
+})))]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgent {
+    pub email: String,
+    /// The agent's first password, at least 10 characters.
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Defaults to the first name.
+    #[serde(default)]
+    pub screenname: Option<String>,
+    pub role: Role,
+    /// Defaults to the organization's first owner's zone, else UTC.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// An admin's changes to another agent. Absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAgent {
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub screenname: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// A disabled agent cannot sign in and their tokens stop working at once.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+/// An agent's changes to their own profile. Absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProfile {
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub screenname: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// 30 to 86400 seconds.
+    #[serde(default)]
+    pub idle_alert_seconds: Option<u32>,
+    #[serde(default)]
+    pub notifications: Option<NotificationChoices>,
+    /// E.164; an empty string removes it.
+    #[serde(default)]
+    pub mobile_number: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// A one-time link an admin gives an agent to choose a new password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordResetLink {
+    pub reset_url: String,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}

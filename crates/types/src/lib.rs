@@ -1,0 +1,23 @@
+//! Textdesk's wire types: request and response bodies, identifier newtypes and the
+//! problem+json error body.
+//!
+//! Both the server and the browser app (wasm32) compile this crate, so the two can never
+//! disagree on a field. It must stay free of IO, databases and web frameworks: serde, chrono
+//! and (behind the `openapi` feature) utoipa only.
+
+pub mod agents;
+pub mod audit;
+pub mod auth;
+pub mod groups;
+pub mod ids;
+pub mod organization;
+pub mod page;
+pub mod problem;
+pub mod setup;
+
+pub use ids::{AgentId, AuditEntryId, GroupId, OrganizationId};
+pub use page::Page;
+pub use problem::{FieldError, ProblemDetails};
+
+/// Timestamps on the wire are UTC, RFC 3339.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

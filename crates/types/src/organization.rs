@@ -1,0 +1,84 @@
+//! The organization (workspace) and its settings.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{OrganizationId};
+use chrono::{DateTime, Utc};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Organization {
+    pub id: OrganizationId,
+    pub name: String,
+    pub settings: OrganizationSettings,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Switches and texts that shape what agents and automations may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganizationSettings {
+    /// Precede the first message to each contact with `consent_message_text`.
+    pub consent_message_required: bool,
+    pub consent_message_text: String,
+    /// Allow messages longer than one segment (up to 3 segments).
+    pub concatenation_allowed: bool,
+    /// Fetch and show media that contacts send.
+    pub inbound_mms_allowed: bool,
+    /// Let agents (not only admins) delete conversations.
+    pub agents_may_delete: bool,
+    pub exports_allowed: bool,
+    pub drips_enabled: bool,
+    /// Let API clients add notes to conversations.
+    pub notes_api_enabled: bool,
+    /// Largest distribution list; 0 forbids sending to lists.
+    pub distribution_list_limit: u32,
+    /// Minutes after a contact's message before an unanswered conversation is flagged.
+    pub waiting_for_reply_minutes: u32,
+    /// The answer to HELP and INFO.
+    pub help_text: String,
+    /// Whole-message keywords that opt a contact out.
+    pub opt_out_keywords: Vec<String>,
+    /// Whole-message keywords that opt a contact back in.
+    pub opt_in_keywords: Vec<String>,
+    /// Whole-message keywords answered with `help_text`.
+    pub help_keywords: Vec<String>,
+}
+
+/// An admin's changes to the organization. Absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganization {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub consent_message_required: Option<bool>,
+    #[serde(default)]
+    pub consent_message_text: Option<String>,
+    #[serde(default)]
+    pub concatenation_allowed: Option<bool>,
+    #[serde(default)]
+    pub inbound_mms_allowed: Option<bool>,
+    #[serde(default)]
+    pub agents_may_delete: Option<bool>,
+    #[serde(default)]
+    pub exports_allowed: Option<bool>,
+    #[serde(default)]
+    pub drips_enabled: Option<bool>,
+    #[serde(default)]
+    pub notes_api_enabled: Option<bool>,
+    #[serde(default)]
+    pub distribution_list_limit: Option<u32>,
+    #[serde(default)]
+    pub waiting_for_reply_minutes: Option<u32>,
+    #[serde(default)]
+    pub help_text: Option<String>,
+    #[serde(default)]
+    pub opt_out_keywords: Option<Vec<String>>,
+    #[serde(default)]
+    pub opt_in_keywords: Option<Vec<String>>,
+    #[serde(default)]
+    pub help_keywords: Option<Vec<String>>,
+}

@@ -1,0 +1,11 @@
+DROP TABLE login_failures;
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_is_append_only();
+DROP TABLE password_reset_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE agent_group_members;
+DROP TABLE agent_groups;
+DROP TABLE agent_avatars;
+DROP TABLE agents;
+DROP TABLE setup_state;
+DROP TABLE organizations;
