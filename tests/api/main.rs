@@ -1,1 +1,10 @@
-fn main(){}
+//! API tests: every test runs once on SQLite and once on PostgreSQL against a real server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod agents;
+mod auth;
+mod conventions;
+mod groups;
+mod organization;
+mod project;
+mod setup;

@@ -42,13 +42,13 @@ impl KnownPaths {
                 && template
                     .iter()
                     .zip(&wanted)
-                    .all(|(pattern, segment)| pattern.starts_with('{') || pattern == segment)
+                    .all(|(pattern, segment)| (pattern.starts_with('{') && !segment.is_empty()) || pattern == segment)
         })
     }
 }
 
 fn segments(path: &str) -> Vec<String> {
-    path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    path.split('/').map(str::to_owned).collect()
 }
 
 fn routed_app() -> (

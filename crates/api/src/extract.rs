@@ -101,7 +101,12 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
             detail: format!("The body is not valid JSON: {message}"),
         };
     }
-    let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    // The path of an unknown field already ends in its name; that of a missing one does not.
+    let join = |name: &str| match path.as_str() {
+        "." | "" => name.to_owned(),
+        _ if path == name || path.ends_with(&format!(".{name}")) => path.clone(),
+        _ => format!("{path}.{name}"),
+    };
     if let Some(name) = quoted_after(&message, "unknown field `") {
         return ApiError::field(&join(&name), "unknown_field", format!("is not a field of this request; {message}"));
     }

@@ -1,0 +1,283 @@
+//! The typed client of the Textdesk API under `/api/v1`.
+//!
+//! Calls made as the signed-in agent carry the stored access token. When the server answers 401
+//! because that token expired or is not valid, the client refreshes the session once and repeats
+//! the call; when the refresh is refused the session ends, and the views, which watch
+//! [`session::is_signed_in`], go to the sign-in page. Every failure arrives as the server's
+//! [`ProblemDetails`], or as one made here when no readable answer came back.
+
+use std::cell::RefCell;
+
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use textdesk_types::agents::{Agent, ChangePassword, UpdateProfile};
+use textdesk_types::auth::{LoginRequest, LogoutRequest, RefreshRequest, TokenResponse};
+use textdesk_types::groups::Group;
+use textdesk_types::organization::Organization;
+use textdesk_types::page::MAX_PAGE_SIZE;
+use textdesk_types::setup::{CreateWorkspace, SetupStatus};
+use textdesk_types::{Page, ProblemDetails};
+
+use crate::session::{self, Session};
+
+const API: &str = "/api/v1";
+
+pub type ApiResult<T> = Result<T, ProblemDetails>;
+
+type Refresh = Shared<LocalBoxFuture<'static, ApiResult<()>>>;
+
+thread_local! {
+    /// The refresh under way. Calls that meet an expired token meanwhile wait for it instead of
+    /// starting their own: presenting a refresh token twice makes the server end the session.
+    static REFRESHING: RefCell<Option<Refresh>> = const { RefCell::new(None) };
+}
+
+/// One request, kept as data so it can be sent again after a refresh.
+struct Call {
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<String>,
+}
+
+impl Call {
+    fn new(method: Method, path: &str) -> Self {
+        Self {
+            method,
+            path: path.to_owned(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    fn get(path: &str) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    fn with_json(mut self, body: &impl Serialize) -> ApiResult<Self> {
+        let json = serde_json::to_string(body).map_err(|error| {
+            ProblemDetails::new(0, "unencodable_request", "The request could not be prepared")
+                .with_detail(error.to_string())
+        })?;
+        self.body = Some(json);
+        Ok(self)
+    }
+
+    fn with_query(mut self, name: &'static str, value: String) -> Self {
+        self.query.push((name, value));
+        self
+    }
+
+    async fn send(&self, access_token: Option<&str>) -> ApiResult<Response> {
+        let mut request = RequestBuilder::new(&format!("{API}{}", self.path))
+            .method(self.method.clone())
+            .query(self.query.iter().map(|(name, value)| (*name, value)));
+        if let Some(token) = access_token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let request = match &self.body {
+            Some(json) => request
+                .header("Content-Type", "application/json")
+                .body(json.as_str()),
+            None => request.build(),
+        };
+        request
+            .map_err(unreachable_server)?
+            .send()
+            .await
+            .map_err(unreachable_server)
+    }
+}
+
+fn unreachable_server(error: gloo_net::Error) -> ProblemDetails {
+    ProblemDetails::new(0, "network_error", "The server cannot be reached")
+        .with_detail(format!("Check your connection and try again ({error})."))
+}
+
+fn signed_out() -> ProblemDetails {
+    ProblemDetails::new(401, "signed_out", "You are signed out").with_detail("Sign in to continue.")
+}
+
+/// The problem+json body of a failed answer, or a stand-in when the body is something else
+/// (a proxy's error page, say).
+async fn problem_of(response: Response) -> ProblemDetails {
+    let status = response.status();
+    match response.json::<ProblemDetails>().await {
+        Ok(problem) => problem,
+        Err(_) => ProblemDetails::new(status, "unexpected_response", "The server answered unexpectedly")
+            .with_detail(format!("HTTP {status} {}", response.status_text())),
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    response.json::<T>().await.map_err(|error| {
+        ProblemDetails::new(response.status(), "unreadable_response", "The server's answer could not be read")
+            .with_detail(error.to_string())
+    })
+}
+
+/// The stored session; without one, the views learn that nobody is signed in any more
+/// (another tab may have signed out).
+fn stored_session() -> ApiResult<Session> {
+    session::current().ok_or_else(|| {
+        session::clear();
+        signed_out()
+    })
+}
+
+/// Sends `call` as the signed-in agent, refreshing the session once if the token is stale.
+///
+/// Repeating a POST, PUT or PATCH is safe here: the 401 means the server did not act on it.
+async fn authorized(call: Call) -> ApiResult<Response> {
+    let session = stored_session()?;
+    let response = call.send(Some(&session.access_token)).await?;
+    if response.status() != 401 {
+        return Ok(response);
+    }
+    let problem = problem_of(response).await;
+    if !matches!(problem.code.as_str(), "token_expired" | "invalid_token") {
+        // Such as a disabled account: these credentials will not work again.
+        session::clear();
+        return Err(problem);
+    }
+    refresh_session(&session.access_token).await?;
+    let response = call.send(Some(&stored_session()?.access_token)).await?;
+    if response.status() == 401 {
+        session::clear();
+    }
+    Ok(response)
+}
+
+async fn fetch<T: DeserializeOwned>(call: Call) -> ApiResult<T> {
+    decode(authorized(call).await?).await
+}
+
+async fn fetch_public<T: DeserializeOwned>(call: Call) -> ApiResult<T> {
+    decode(call.send(None).await?).await
+}
+
+/// Trades the stored refresh token for a new pair, unless the access token `stale` was already
+/// replaced (by another call or tab), in which case the stored pair is the one to use.
+pub async fn refresh_session(stale: &str) -> ApiResult<()> {
+    let refresh = REFRESHING.with_borrow_mut(|slot| {
+        slot.get_or_insert_with(|| rotate(stale.to_owned()).boxed_local().shared())
+            .clone()
+    });
+    refresh.await
+}
+
+async fn rotate(stale: String) -> ApiResult<()> {
+    let outcome = exchange(&stale).await;
+    REFRESHING.with_borrow_mut(|slot| *slot = None);
+    outcome
+}
+
+async fn exchange(stale: &str) -> ApiResult<()> {
+    let session = stored_session()?;
+    if session.access_token != stale {
+        return Ok(());
+    }
+    let request = RefreshRequest {
+        refresh_token: session.refresh_token,
+    };
+    match fetch_public::<TokenResponse>(Call::new(Method::POST, "/auth/refresh").with_json(&request)?).await {
+        Ok(tokens) => {
+            session::save(&tokens);
+            Ok(())
+        }
+        Err(problem) => {
+            // A refused token will never work again; a network failure or 5xx might pass.
+            if problem.status == 401 {
+                session::clear();
+            }
+            Err(problem)
+        }
+    }
+}
+
+/// Collects every page of a list endpoint.
+async fn all_pages<T: DeserializeOwned>(path: &str) -> ApiResult<Vec<T>> {
+    let mut items = Vec::new();
+    let mut cursor = None;
+    loop {
+        let mut call = Call::get(path).with_query("limit", MAX_PAGE_SIZE.to_string());
+        if let Some(cursor) = cursor {
+            call = call.with_query("cursor", cursor);
+        }
+        let page: Page<T> = fetch(call).await?;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
+pub async fn setup_status() -> ApiResult<SetupStatus> {
+    fetch_public(Call::get("/setup")).await
+}
+
+/// Creates the first workspace and signs its owner in.
+pub async fn create_workspace(request: CreateWorkspace) -> ApiResult<()> {
+    let tokens: TokenResponse = fetch_public(Call::new(Method::POST, "/setup").with_json(&request)?).await?;
+    session::save(&tokens);
+    Ok(())
+}
+
+pub async fn login(request: LoginRequest) -> ApiResult<()> {
+    let tokens: TokenResponse = fetch_public(Call::new(Method::POST, "/auth/login").with_json(&request)?).await?;
+    session::save(&tokens);
+    Ok(())
+}
+
+/// Ends the session on the server and here. Signing out must work even when the server cannot
+/// be reached, so a failure there is only logged.
+pub async fn logout() {
+    if let Err(problem) = revoke_stored_session().await {
+        leptos::logging::warn!("sign-out did not reach the server: {}", problem.message());
+    }
+    session::clear();
+}
+
+async fn revoke_stored_session() -> ApiResult<()> {
+    let Some(session) = session::current() else {
+        return Ok(());
+    };
+    let request = LogoutRequest {
+        refresh_token: session.refresh_token,
+    };
+    let response = Call::new(Method::POST, "/auth/logout").with_json(&request)?.send(None).await?;
+    if response.ok() { Ok(()) } else { Err(problem_of(response).await) }
+}
+
+pub async fn me() -> ApiResult<Agent> {
+    fetch(Call::get("/me")).await
+}
+
+pub async fn update_me(changes: UpdateProfile) -> ApiResult<Agent> {
+    fetch(Call::new(Method::PATCH, "/me").with_json(&changes)?).await
+}
+
+/// Changes the password; the server ends every other session and hands this one new tokens.
+pub async fn change_password(request: ChangePassword) -> ApiResult<()> {
+    let tokens: TokenResponse = fetch(Call::new(Method::PUT, "/me/password").with_json(&request)?).await?;
+    session::save(&tokens);
+    Ok(())
+}
+
+pub async fn organization() -> ApiResult<Organization> {
+    fetch(Call::get("/organization")).await
+}
+
+pub async fn agents() -> ApiResult<Vec<Agent>> {
+    all_pages("/agents").await
+}
+
+pub async fn groups() -> ApiResult<Vec<Group>> {
+    all_pages("/groups").await
+}

@@ -1,0 +1,7 @@
+//! One module per screen.
+
+pub mod login;
+pub mod profile;
+pub mod setup;
+pub mod shell;
+pub mod team;

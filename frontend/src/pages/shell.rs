@@ -1,0 +1,128 @@
+//! The signed-in app: the gate that sends people to setup or sign-in, the frame with its top
+//! bar and navigation, and the inbox.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use textdesk_types::agents::Agent;
+use textdesk_types::organization::Organization;
+
+use crate::ui::{GoTo, LoadError, Loading, Logo, initials};
+use crate::{api, session};
+
+/// The signed-in agent, for the pages inside the frame. Saving the profile updates it, and the
+/// top bar follows.
+#[derive(Clone, Copy)]
+pub struct CurrentAgent(pub RwSignal<Agent>);
+
+/// A server without a workspace goes to setup; otherwise a visitor without a session goes to
+/// sign-in; everyone else gets the app.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let setup = LocalResource::new(api::setup_status);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match setup.await {
+                    Ok(status) if status.needs_setup => {
+                        // Tokens kept from before the database was emptied are worthless.
+                        session::clear();
+                        view! { <GoTo path="/setup" /> }.into_any()
+                    }
+                    Ok(_) => view! { <SignedIn /> }.into_any(),
+                    Err(problem) => view! { <div class="page-center"><LoadError problem /></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Watches the session, so signing out here, in another tab, or by the server refusing the
+/// tokens, all lead to the sign-in page.
+#[component]
+fn SignedIn() -> impl IntoView {
+    move || {
+        if session::is_signed_in() {
+            view! { <Workspace /> }.into_any()
+        } else {
+            view! { <GoTo path="/login" /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn Workspace() -> impl IntoView {
+    let me = LocalResource::new(api::me);
+    let organization = LocalResource::new(api::organization);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match (me.await, organization.await) {
+                    (Ok(agent), Ok(organization)) => view! { <Frame agent organization /> }.into_any(),
+                    (Err(problem), _) | (_, Err(problem)) => {
+                        view! { <div class="page-center"><LoadError problem /></div> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(agent: Agent, organization: Organization) -> impl IntoView {
+    let me = RwSignal::new(agent);
+    provide_context(CurrentAgent(me));
+    let sign_out = Action::new_local(|_: &()| api::logout());
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <div class="topbar-brand">
+                    <Logo />
+                    <span>"Textdesk"</span>
+                </div>
+                <div class="topbar-org" id="org-name">{organization.name}</div>
+                <div class="topbar-account">
+                    <span class="avatar">{move || me.with(initials)}</span>
+                    <span id="current-agent">{move || me.with(|agent| agent.display_name().to_owned())}</span>
+                    <button
+                        type="button"
+                        class="button button-quiet"
+                        id="sign-out"
+                        disabled=sign_out.pending()
+                        on:click=move |_| {
+                            sign_out.dispatch(());
+                        }
+                    >
+                        "Sign out"
+                    </button>
+                </div>
+            </header>
+            <nav class="sidebar" aria-label="Main">
+                <A href="/" exact=true>
+                    "Inbox"
+                </A>
+                <A href="/team">"Team"</A>
+                <A href="/profile">"Profile"</A>
+            </nav>
+            <main class="content">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+/// Messaging arrives with the next milestone; until a number is connected the inbox is empty.
+#[component]
+pub fn Inbox() -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <h1>"Inbox"</h1>
+        </header>
+        <section class="empty-state">
+            <div class="empty-icon" aria-hidden="true">
+                <Logo />
+            </div>
+            <h2>"No conversations yet"</h2>
+            <p>"Conversations arrive here once a number is connected."</p>
+        </section>
+    }
+}
