@@ -18,7 +18,10 @@ async fn admins_manage_agents(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let admin = app.add_agent(&owner, "admin@acme.example", "admin").await;
     let body = json!({"email": "Sam@Acme.example", "password": PASSWORD, "first_name": "Sam", "last_name": "Lee", "role": "agent"});
-    let created = app.post("/api/v1/agents", Some(&admin.access_token), &body).await.expect(201);
+    let created = app
+        .post("/api/v1/agents", Some(&admin.access_token), &body)
+        .await
+        .expect(201);
     let location = created.header("location").unwrap();
     let sam = created.json();
     assert_eq!(sam["email"], "sam@acme.example");
@@ -26,9 +29,17 @@ async fn admins_manage_agents(app: TestApp) {
     assert_eq!(sam["idle_alert_seconds"], 300);
     assert_eq!(location, format!("/api/v1/agents/{}", sam["id"].as_str().unwrap()));
 
-    let promoted = app.patch(&location, Some(&admin.access_token), &json!({"role": "admin"})).await.expect(200).json();
+    let promoted = app
+        .patch(&location, Some(&admin.access_token), &json!({"role": "admin"}))
+        .await
+        .expect(200)
+        .json();
     assert_eq!(promoted["role"], "admin");
-    let log = app.get("/api/v1/audit-log", Some(&owner.access_token)).await.expect(200).json();
+    let log = app
+        .get("/api/v1/audit-log", Some(&owner.access_token))
+        .await
+        .expect(200)
+        .json();
     let entry = &log["items"][0];
     assert_eq!(entry["action"], "agent.role_changed");
     assert_eq!(entry["detail"], json!({"from": "agent", "to": "admin"}));
@@ -39,13 +50,24 @@ async fn agents_are_refused_admin_actions(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
     let token = Some(sam.access_token.as_str());
-    let new_agent = json!({"email": "x@acme.example", "password": PASSWORD, "first_name": "X", "last_name": "Y", "role": "agent"});
-    app.post("/api/v1/agents", token, &new_agent).await.expect_problem(403, "admins_only");
+    let new_agent =
+        json!({"email": "x@acme.example", "password": PASSWORD, "first_name": "X", "last_name": "Y", "role": "agent"});
+    app.post("/api/v1/agents", token, &new_agent)
+        .await
+        .expect_problem(403, "admins_only");
     let owner_path = format!("/api/v1/agents/{}", owner.agent_id);
-    app.patch(&owner_path, token, &json!({"first_name": "Hacked"})).await.expect_problem(403, "admins_only");
-    app.post("/api/v1/groups", token, &json!({"name": "Mine"})).await.expect_problem(403, "admins_only");
-    app.patch("/api/v1/organization", token, &json!({"name": "Mine"})).await.expect_problem(403, "admins_only");
-    app.get("/api/v1/audit-log", token).await.expect_problem(403, "admins_only");
+    app.patch(&owner_path, token, &json!({"first_name": "Hacked"}))
+        .await
+        .expect_problem(403, "admins_only");
+    app.post("/api/v1/groups", token, &json!({"name": "Mine"}))
+        .await
+        .expect_problem(403, "admins_only");
+    app.patch("/api/v1/organization", token, &json!({"name": "Mine"}))
+        .await
+        .expect_problem(403, "admins_only");
+    app.get("/api/v1/audit-log", token)
+        .await
+        .expect_problem(403, "admins_only");
     app.get("/api/v1/agents", token).await.expect(200);
     app.get("/api/v1/organization", token).await.expect(200);
 }
@@ -56,26 +78,42 @@ async fn admins_cannot_touch_owners(app: TestApp) {
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
     let token = Some(admin.access_token.as_str());
     let owner_path = format!("/api/v1/agents/{}", owner.agent_id);
-    app.patch(&owner_path, token, &json!({"disabled": true})).await.expect_problem(403, "owners_only");
+    app.patch(&owner_path, token, &json!({"disabled": true}))
+        .await
+        .expect_problem(403, "owners_only");
     let sam_path = format!("/api/v1/agents/{}", sam.agent_id);
-    app.patch(&sam_path, token, &json!({"role": "owner"})).await.expect_problem(403, "owners_only");
+    app.patch(&sam_path, token, &json!({"role": "owner"}))
+        .await
+        .expect_problem(403, "owners_only");
     let new_owner = json!({"email": "o2@acme.example", "password": PASSWORD, "first_name": "O", "last_name": "Two", "role": "owner"});
-    app.post("/api/v1/agents", token, &new_owner).await.expect_problem(403, "owners_only");
+    app.post("/api/v1/agents", token, &new_owner)
+        .await
+        .expect_problem(403, "owners_only");
     let admin_path = format!("/api/v1/agents/{}", admin.agent_id);
-    app.patch(&admin_path, token, &json!({"disabled": true})).await.expect_problem(403, "own_account");
-    app.post(&format!("{owner_path}/password-reset"), token, &json!({})).await.expect_problem(403, "owners_only");
+    app.patch(&admin_path, token, &json!({"disabled": true}))
+        .await
+        .expect_problem(403, "own_account");
+    app.post(&format!("{owner_path}/password-reset"), token, &json!({}))
+        .await
+        .expect_problem(403, "owners_only");
 }
 
 async fn the_last_owner_stays(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let second = app.add_agent(&owner, "second@acme.example", "owner").await;
     let first_path = format!("/api/v1/agents/{}", owner.agent_id);
-    app.patch(&first_path, Some(&second.access_token), &json!({"role": "admin"})).await.expect(200);
+    app.patch(&first_path, Some(&second.access_token), &json!({"role": "admin"}))
+        .await
+        .expect(200);
     let second_path = format!("/api/v1/agents/{}", second.agent_id);
     let first_now_admin = app.sign_in("owner@acme.example").await;
-    app.patch(&second_path, Some(&first_now_admin.access_token), &json!({"role": "agent"}))
-        .await
-        .expect_problem(403, "owners_only");
+    app.patch(
+        &second_path,
+        Some(&first_now_admin.access_token),
+        &json!({"role": "agent"}),
+    )
+    .await
+    .expect_problem(403, "owners_only");
     app.patch(&second_path, Some(&second.access_token), &json!({"role": "admin"}))
         .await
         .expect_problem(403, "own_account");
@@ -84,7 +122,10 @@ async fn the_last_owner_stays(app: TestApp) {
 async fn emails_are_unique(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let body = json!({"email": "OWNER@acme.example", "password": PASSWORD, "first_name": "A", "last_name": "B", "role": "agent"});
-    let problem = app.post("/api/v1/agents", Some(&owner.access_token), &body).await.expect_problem(422, "validation_failed");
+    let problem = app
+        .post("/api/v1/agents", Some(&owner.access_token), &body)
+        .await
+        .expect_problem(422, "validation_failed");
     assert_eq!(problem.errors[0].field, "email");
     assert_eq!(problem.errors[0].code, "email_taken");
 }
@@ -95,32 +136,60 @@ async fn another_organizations_ids_are_not_found(app: TestApp) {
     let their_agent = format!("/api/v1/agents/{}", theirs.agent_id);
     let token = Some(ours.access_token.as_str());
     app.get(&their_agent, token).await.expect_problem(404, "not_found");
-    app.patch(&their_agent, token, &json!({"first_name": "X"})).await.expect_problem(404, "not_found");
-    app.post(&format!("{their_agent}/password-reset"), token, &json!({})).await.expect_problem(404, "not_found");
-    app.get(&format!("{their_agent}/avatar"), token).await.expect_problem(404, "not_found");
+    app.patch(&their_agent, token, &json!({"first_name": "X"}))
+        .await
+        .expect_problem(404, "not_found");
+    app.post(&format!("{their_agent}/password-reset"), token, &json!({}))
+        .await
+        .expect_problem(404, "not_found");
+    app.get(&format!("{their_agent}/avatar"), token)
+        .await
+        .expect_problem(404, "not_found");
     let listed = app.get("/api/v1/agents", token).await.expect(200).json();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
 
-    let group = app.post("/api/v1/groups", Some(&theirs.access_token), &json!({"name": "Sales"})).await.expect(201).json();
+    let group = app
+        .post("/api/v1/groups", Some(&theirs.access_token), &json!({"name": "Sales"}))
+        .await
+        .expect(201)
+        .json();
     let group_path = format!("/api/v1/groups/{}", group["id"].as_str().unwrap());
     app.get(&group_path, token).await.expect_problem(404, "not_found");
     app.delete(&group_path, token).await.expect_problem(404, "not_found");
-    app.send_json(Method::PUT, &format!("{group_path}/members/{}", ours.agent_id), token, &json!({}))
+    app.send_json(
+        Method::PUT,
+        &format!("{group_path}/members/{}", ours.agent_id),
+        token,
+        &json!({}),
+    )
+    .await
+    .expect_problem(404, "not_found");
+    let our_group = app
+        .post("/api/v1/groups", token, &json!({"name": "Support"}))
         .await
-        .expect_problem(404, "not_found");
-    let our_group = app.post("/api/v1/groups", token, &json!({"name": "Support"})).await.expect(201).json();
+        .expect(201)
+        .json();
     let our_group_path = format!("/api/v1/groups/{}", our_group["id"].as_str().unwrap());
-    app.send_json(Method::PUT, &format!("{our_group_path}/members/{}", theirs.agent_id), token, &json!({}))
+    app.send_json(
+        Method::PUT,
+        &format!("{our_group_path}/members/{}", theirs.agent_id),
+        token,
+        &json!({}),
+    )
+    .await
+    .expect_problem(404, "not_found");
+    app.get("/api/v1/agents/not-even-an-id", token)
         .await
         .expect_problem(404, "not_found");
-    app.get("/api/v1/agents/not-even-an-id", token).await.expect_problem(404, "not_found");
 }
 
 async fn agent_lists_are_paginated(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     for n in 0..4 {
         let body = json!({"email": format!("a{n}@acme.example"), "password": PASSWORD, "first_name": "A", "last_name": "B", "role": "agent"});
-        app.post("/api/v1/agents", Some(&owner.access_token), &body).await.expect(201);
+        app.post("/api/v1/agents", Some(&owner.access_token), &body)
+            .await
+            .expect(201);
     }
     let token = Some(owner.access_token.as_str());
     let mut seen = Vec::new();
@@ -135,9 +204,29 @@ async fn agent_lists_are_paginated(app: TestApp) {
             None => break,
         }
     }
-    assert_eq!(seen, ["owner@acme.example", "a0@acme.example", "a1@acme.example", "a2@acme.example", "a3@acme.example"]);
-    for bad in ["limit=0", "limit=500", "limit=many", "cursor=%21%21", "cursor=bm90LWFuLWlk", "colour=blue"] {
-        let problem = app.get(&format!("/api/v1/agents?{bad}"), token).await.expect(422).problem();
+    assert_eq!(
+        seen,
+        [
+            "owner@acme.example",
+            "a0@acme.example",
+            "a1@acme.example",
+            "a2@acme.example",
+            "a3@acme.example"
+        ]
+    );
+    for bad in [
+        "limit=0",
+        "limit=500",
+        "limit=many",
+        "cursor=%21%21",
+        "cursor=bm90LWFuLWlk",
+        "colour=blue",
+    ] {
+        let problem = app
+            .get(&format!("/api/v1/agents?{bad}"), token)
+            .await
+            .expect(422)
+            .problem();
         assert!(!problem.errors.is_empty(), "{bad}: {problem:?}");
     }
 }
@@ -158,15 +247,30 @@ async fn agents_edit_their_own_profile(app: TestApp) {
     assert_eq!(me["mobile_number"], "+15552013344");
 
     let bad = json!({"time_zone": "Mars/Olympus", "idle_alert_seconds": 5, "screenname": "", "mobile_number": "12"});
-    let problem = app.patch("/api/v1/me", token, &bad).await.expect_problem(422, "validation_failed");
+    let problem = app
+        .patch("/api/v1/me", token, &bad)
+        .await
+        .expect_problem(422, "validation_failed");
     let mut fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["idle_alert_seconds", "mobile_number", "screenname", "time_zone"]);
+    assert_eq!(
+        fields,
+        ["idle_alert_seconds", "mobile_number", "screenname", "time_zone"]
+    );
     let unchanged = app.get("/api/v1/me", token).await.expect(200).json();
-    assert_eq!(unchanged["time_zone"], "America/Chicago", "a refused update changes nothing");
+    assert_eq!(
+        unchanged["time_zone"], "America/Chicago",
+        "a refused update changes nothing"
+    );
 
-    app.patch("/api/v1/me", token, &json!({"role": "owner"})).await.expect_problem(422, "validation_failed");
-    let cleared = app.patch("/api/v1/me", token, &json!({"mobile_number": ""})).await.expect(200).json();
+    app.patch("/api/v1/me", token, &json!({"role": "owner"}))
+        .await
+        .expect_problem(422, "validation_failed");
+    let cleared = app
+        .patch("/api/v1/me", token, &json!({"mobile_number": ""}))
+        .await
+        .expect(200)
+        .json();
     assert!(cleared.get("mobile_number").is_none());
 }
 
@@ -174,17 +278,32 @@ async fn avatars_are_checked(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let token = Some(owner.access_token.as_str());
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
-    let me = app.raw(Method::PUT, "/api/v1/me/avatar", token, Some("application/octet-stream"), png.clone()).await.expect(200).json();
+    let me = app
+        .raw(
+            Method::PUT,
+            "/api/v1/me/avatar",
+            token,
+            Some("application/octet-stream"),
+            png.clone(),
+        )
+        .await
+        .expect(200)
+        .json();
     let url = me["avatar_url"].as_str().unwrap().to_owned();
     let image = app.get(&url, token).await.expect(200);
     assert_eq!(image.header("content-type").as_deref(), Some("image/png"));
     assert_eq!(image.body, png);
 
     let pdf = b"%PDF-1.7 pretending to be an image".to_vec();
-    let problem = app.raw(Method::PUT, "/api/v1/me/avatar", token, Some("image/png"), pdf).await.expect_problem(422, "validation_failed");
+    let problem = app
+        .raw(Method::PUT, "/api/v1/me/avatar", token, Some("image/png"), pdf)
+        .await
+        .expect_problem(422, "validation_failed");
     assert_eq!(problem.errors[0].code, "unsupported_type");
     let huge = vec![0xFF; 1024 * 1024 + 1];
-    app.raw(Method::PUT, "/api/v1/me/avatar", token, Some("image/jpeg"), huge).await.expect_problem(413, "payload_too_large");
+    app.raw(Method::PUT, "/api/v1/me/avatar", token, Some("image/jpeg"), huge)
+        .await
+        .expect_problem(413, "payload_too_large");
 
     app.delete("/api/v1/me/avatar", token).await.expect(204);
     app.get(&url, token).await.expect_problem(404, "not_found");

@@ -12,10 +12,21 @@ on_both_backends!(
 );
 
 async fn malformed_json_is_a_400(app: TestApp) {
-    let cases: [&[u8]; 4] = [b"{\"email\": ", b"not json", b"", b"{\"email\":\"a@b.co\",\"password\":\"x\"} trailing"];
+    let cases: [&[u8]; 4] = [
+        b"{\"email\": ",
+        b"not json",
+        b"",
+        b"{\"email\":\"a@b.co\",\"password\":\"x\"} trailing",
+    ];
     for body in cases {
         let problem = app
-            .raw(Method::POST, "/api/v1/auth/login", None, Some("application/json"), body.to_vec())
+            .raw(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some("application/json"),
+                body.to_vec(),
+            )
             .await
             .expect_problem(400, "malformed_json");
         assert!(problem.detail.unwrap().starts_with("The body is not valid JSON"));
@@ -31,45 +42,80 @@ async fn wrong_types_and_unknown_fields_name_the_field(app: TestApp) {
     assert_eq!(wrong_type.errors[0].code, "invalid_type");
 
     let nested_missing = app
-        .post("/api/v1/setup", None, &json!({"organization_name": "Acme", "owner": {"email": "a@b.co"}}))
+        .post(
+            "/api/v1/setup",
+            None,
+            &json!({"organization_name": "Acme", "owner": {"email": "a@b.co"}}),
+        )
         .await
         .expect_problem(422, "validation_failed");
     assert_eq!(nested_missing.errors[0].field, "owner.password");
     assert_eq!(nested_missing.errors[0].code, "required");
 
     let unknown = app
-        .post("/api/v1/auth/login", None, &json!({"email": "a@b.co", "password": "x", "remember_me": true}))
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "a@b.co", "password": "x", "remember_me": true}),
+        )
         .await
         .expect_problem(422, "validation_failed");
     assert_eq!(unknown.errors[0].field, "remember_me");
     assert_eq!(unknown.errors[0].code, "unknown_field");
 
-    let not_an_object = app.post("/api/v1/auth/login", None, &json!("me")).await.expect_problem(422, "validation_failed");
+    let not_an_object = app
+        .post("/api/v1/auth/login", None, &json!("me"))
+        .await
+        .expect_problem(422, "validation_failed");
     assert_eq!(not_an_object.errors[0].field, "body");
 }
 
 async fn oversized_and_non_json_bodies_are_refused(app: TestApp) {
     let huge = format!("{{\"email\": \"{}\", \"password\": \"x\"}}", "a".repeat(70 * 1024));
-    app.raw(Method::POST, "/api/v1/auth/login", None, Some("application/json"), huge.into_bytes())
-        .await
-        .expect_problem(413, "payload_too_large");
-    app.raw(Method::POST, "/api/v1/auth/login", None, Some("text/plain"), b"{}".to_vec())
-        .await
-        .expect_problem(415, "unsupported_media_type");
+    app.raw(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some("application/json"),
+        huge.into_bytes(),
+    )
+    .await
+    .expect_problem(413, "payload_too_large");
+    app.raw(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some("text/plain"),
+        b"{}".to_vec(),
+    )
+    .await
+    .expect_problem(415, "unsupported_media_type");
     app.raw(Method::POST, "/api/v1/auth/login", None, None, b"{}".to_vec())
         .await
         .expect_problem(415, "unsupported_media_type");
 }
 
 async fn unknown_routes_and_methods_answer_problems(app: TestApp) {
-    app.get("/api/v1/no-such-thing", None).await.expect_problem(404, "not_found");
+    app.get("/api/v1/no-such-thing", None)
+        .await
+        .expect_problem(404, "not_found");
     app.get("/api/v2/agents", None).await.expect_problem(404, "not_found");
     app.get("/api/v1/agents/", None).await.expect_problem(404, "not_found");
-    app.delete("/api/v1/agents", None).await.expect_problem(405, "method_not_allowed");
-    app.raw(Method::PUT, "/api/v1/auth/login", None, Some("application/json"), b"{}".to_vec())
+    app.delete("/api/v1/agents", None)
         .await
         .expect_problem(405, "method_not_allowed");
-    app.post("/webhooks/unknown", None, &json!({})).await.expect_problem(404, "not_found");
+    app.raw(
+        Method::PUT,
+        "/api/v1/auth/login",
+        None,
+        Some("application/json"),
+        b"{}".to_vec(),
+    )
+    .await
+    .expect_problem(405, "method_not_allowed");
+    app.post("/webhooks/unknown", None, &json!({}))
+        .await
+        .expect_problem(404, "not_found");
 }
 
 async fn probes_and_request_ids(app: TestApp) {
@@ -89,5 +135,7 @@ async fn the_browser_app_is_served(app: TestApp) {
         let page = app.get(path, None).await.expect(200);
         assert!(page.text().contains("Textdesk test app"), "{path}");
     }
-    app.post("/login", None, &json!({})).await.expect_problem(404, "not_found");
+    app.post("/login", None, &json!({}))
+        .await
+        .expect_problem(404, "not_found");
 }

@@ -8,7 +8,19 @@ async fn settings_are_typed_and_validated(app: TestApp) {
     let token = Some(owner.access_token.as_str());
     let organization = app.get("/api/v1/organization", token).await.expect(200).json();
     let settings = &organization["settings"];
-    assert_eq!(settings["opt_out_keywords"], json!(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]));
+    assert_eq!(
+        settings["opt_out_keywords"],
+        json!([
+            "STOP",
+            "STOPALL",
+            "UNSUBSCRIBE",
+            "CANCEL",
+            "END",
+            "QUIT",
+            "REVOKE",
+            "OPTOUT"
+        ])
+    );
     assert_eq!(settings["concatenation_allowed"], true);
     assert_eq!(settings["consent_message_required"], false);
 
@@ -16,17 +28,31 @@ async fn settings_are_typed_and_validated(app: TestApp) {
         "name": "Acme Dental", "consent_message_required": true, "opt_out_keywords": [" stop", "Unstop ", "STOP"],
         "distribution_list_limit": 500, "waiting_for_reply_minutes": 30
     });
-    let updated = app.patch("/api/v1/organization", token, &update).await.expect(200).json();
+    let updated = app
+        .patch("/api/v1/organization", token, &update)
+        .await
+        .expect(200)
+        .json();
     assert_eq!(updated["name"], "Acme Dental");
     assert_eq!(updated["settings"]["opt_out_keywords"], json!(["STOP", "UNSTOP"]));
     assert_eq!(updated["settings"]["consent_message_required"], true);
     assert_eq!(updated["settings"]["distribution_list_limit"], 500);
-    assert_eq!(updated["settings"]["help_keywords"], json!(["HELP", "INFO"]), "absent fields stay");
+    assert_eq!(
+        updated["settings"]["help_keywords"],
+        json!(["HELP", "INFO"]),
+        "absent fields stay"
+    );
 
     let bad = json!({"distribution_list_limit": 20000, "waiting_for_reply_minutes": 0, "help_text": "", "opt_in_keywords": [""]});
-    let problem = app.patch("/api/v1/organization", token, &bad).await.expect_problem(422, "validation_failed");
+    let problem = app
+        .patch("/api/v1/organization", token, &bad)
+        .await
+        .expect_problem(422, "validation_failed");
     assert_eq!(problem.errors.len(), 4, "{problem:?}");
-    let wrong_type = app.patch("/api/v1/organization", token, &json!({"drips_enabled": "yes"})).await.expect_problem(422, "validation_failed");
+    let wrong_type = app
+        .patch("/api/v1/organization", token, &json!({"drips_enabled": "yes"}))
+        .await
+        .expect_problem(422, "validation_failed");
     assert_eq!(wrong_type.errors[0].field, "drips_enabled");
 
     let log = app.get("/api/v1/audit-log?limit=1", token).await.expect(200).json();

@@ -34,7 +34,10 @@ async fn every_operation_documents_its_errors() {
             assert!(operation["summary"].is_string(), "{method} {path} has no summary");
             assert!(operation["tags"].is_array(), "{method} {path} has no tag");
             let public = path.starts_with("/api/v1/auth") || path.starts_with("/api/v1/setup") || path.ends_with("z");
-            assert!(public || operation["security"].is_array(), "{method} {path} does not name its auth scheme");
+            assert!(
+                public || operation["security"].is_array(),
+                "{method} {path} does not name its auth scheme"
+            );
         }
     }
 }
@@ -49,7 +52,10 @@ async fn docs_page_is_served_from_the_server_itself() {
     let bundle = app.get("/api/docs/swagger-ui-bundle.js", None).await.expect(200);
     assert!(bundle.body.len() > 100_000);
     let redirected = app.get("/api/docs", None).await.expect(200);
-    assert!(redirected.text().contains("swagger-ui"), "/api/docs leads to the docs page");
+    assert!(
+        redirected.text().contains("swagger-ui"),
+        "/api/docs leads to the docs page"
+    );
 }
 
 #[actix_rt::test]
@@ -60,8 +66,12 @@ async fn both_migration_trees_build_the_same_schema() {
     let postgres_schema = postgres.db.read(schema_check::describe).unwrap();
     assert!(sqlite_schema.contains_key("agents") && sqlite_schema.len() >= 10);
     assert_eq!(sqlite_schema, postgres_schema);
-    let sqlite_migrations = std::fs::read_dir(repository().join("migrations/sqlite")).unwrap().count();
-    let postgres_migrations = std::fs::read_dir(repository().join("migrations/postgres")).unwrap().count();
+    let sqlite_migrations = std::fs::read_dir(repository().join("migrations/sqlite"))
+        .unwrap()
+        .count();
+    let postgres_migrations = std::fs::read_dir(repository().join("migrations/postgres"))
+        .unwrap()
+        .count();
     assert_eq!(sqlite_migrations, postgres_migrations);
 }
 
@@ -76,8 +86,14 @@ async fn the_audit_log_is_append_only_in_the_database() {
                 Ok(diesel::sql_query(sql).execute(conn)?)
             })
         };
-        assert!(attempt("UPDATE audit_log SET action = 'forged'").is_err(), "{backend:?} allowed an update");
-        assert!(attempt("DELETE FROM audit_log").is_err(), "{backend:?} allowed a delete");
+        assert!(
+            attempt("UPDATE audit_log SET action = 'forged'").is_err(),
+            "{backend:?} allowed an update"
+        );
+        assert!(
+            attempt("DELETE FROM audit_log").is_err(),
+            "{backend:?} allowed a delete"
+        );
     }
 }
 

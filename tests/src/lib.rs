@@ -79,10 +79,9 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some(name) = &self.postgres_name {
-            if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut admin);
-            }
+        let Some(name) = &self.postgres_name else { return };
+        if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut admin);
         }
     }
 }
@@ -111,19 +110,32 @@ impl TestResponse {
 
     pub fn parse<T: DeserializeOwned>(&self) -> T {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("unexpected body for status {}: {e}\n{}", self.status, String::from_utf8_lossy(&self.body))
+            panic!(
+                "unexpected body for status {}: {e}\n{}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
         })
     }
 
     /// The problem+json body; fails the test if the answer is not one.
     pub fn problem(&self) -> ProblemDetails {
         let content_type = self.header("content-type").unwrap_or_default();
-        assert_eq!(content_type, "application/problem+json", "status {} body {}", self.status, self.text());
+        assert_eq!(
+            content_type,
+            "application/problem+json",
+            "status {} body {}",
+            self.status,
+            self.text()
+        );
         self.parse()
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
     }
 
     pub fn text(&self) -> String {
@@ -160,8 +172,11 @@ impl TestApp {
         let test_db = TestDb::create(backend);
         let static_dir = test_db.folder().join("dist");
         std::fs::create_dir_all(&static_dir).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(static_dir.join("index.html"), "<!doctype html><title>Textdesk test app</title>")
-            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            static_dir.join("index.html"),
+            "<!doctype html><title>Textdesk test app</title>",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let settings = Settings {
             database_url: test_db.url.clone(),
             bind: "127.0.0.1:0".to_owned(),
@@ -173,8 +188,8 @@ impl TestApp {
             ..Settings::default()
         };
         let db = open_database(&settings).unwrap_or_else(|e| panic!("cannot open the test database: {e:#}"));
-        let application =
-            Application::build(&settings, db.clone(), false).unwrap_or_else(|e| panic!("cannot start the server: {e:#}"));
+        let application = Application::build(&settings, db.clone(), false)
+            .unwrap_or_else(|e| panic!("cannot start the server: {e:#}"));
         let address = format!("http://127.0.0.1:{}", application.port());
         actix_rt::spawn(application.run_until_stopped());
         TestApp {
@@ -182,7 +197,9 @@ impl TestApp {
             db,
             backend,
             settings,
-            client: awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish(),
+            client: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
             test_db,
         }
     }
@@ -231,7 +248,13 @@ impl TestApp {
         self.raw(Method::DELETE, path, token, None, Vec::new()).await
     }
 
-    pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: &impl Serialize) -> TestResponse {
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &impl Serialize,
+    ) -> TestResponse {
         let bytes = serde_json::to_vec(body).unwrap_or_else(|e| panic!("{e}"));
         self.raw(method, path, token, Some("application/json"), bytes).await
     }
@@ -249,7 +272,12 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> TestResponse {
-        self.post("/api/v1/auth/login", None, &json!({"email": email, "password": password})).await
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": password}),
+        )
+        .await
     }
 
     /// Runs first-run setup and returns the owner's session.
@@ -281,8 +309,11 @@ impl TestApp {
 
     /// Adds an agent with this role through the API, signed in as `admin`, and signs them in.
     pub async fn add_agent(&self, admin: &Session, email: &str, role: &str) -> Session {
-        let body = json!({"email": email, "password": PASSWORD, "first_name": "Test", "last_name": "Agent", "role": role});
-        self.post("/api/v1/agents", Some(&admin.access_token), &body).await.expect(201);
+        let body =
+            json!({"email": email, "password": PASSWORD, "first_name": "Test", "last_name": "Agent", "role": role});
+        self.post("/api/v1/agents", Some(&admin.access_token), &body)
+            .await
+            .expect(201);
         self.sign_in(email).await
     }
 
@@ -292,7 +323,11 @@ impl TestApp {
     }
 
     async fn session(&self, tokens: TokenResponse, email: &str) -> Session {
-        let me = self.get("/api/v1/me", Some(&tokens.access_token)).await.expect(200).json();
+        let me = self
+            .get("/api/v1/me", Some(&tokens.access_token))
+            .await
+            .expect(200)
+            .json();
         Session {
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,

@@ -140,10 +140,9 @@ async fn fallback(request: HttpRequest, config: web::Data<ApiConfig>, known: web
 }
 
 fn serve_browser_app(request: &HttpRequest, root: &Path) -> HttpResponse {
-    if let Some(file) = safe_join(root, request.path()).filter(|file| file.is_file()) {
-        if let Ok(named) = NamedFile::open(&file) {
-            return named.respond_to(request).map_into_boxed_body();
-        }
+    let file = safe_join(root, request.path()).filter(|file| file.is_file());
+    if let Some(named) = file.and_then(|file| NamedFile::open(file).ok()) {
+        return named.respond_to(request).map_into_boxed_body();
     }
     match NamedFile::open(root.join("index.html")) {
         Ok(index) => {

@@ -10,8 +10,8 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use textdesk_db::DbError;
 use textdesk_domain::permissions::Denied;
-use textdesk_types::problem::{PROBLEM_JSON, ProblemDetails};
 use textdesk_types::FieldError;
+use textdesk_types::problem::{PROBLEM_JSON, ProblemDetails};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -86,17 +86,21 @@ impl ApiError {
                 ProblemDetails::new(404, "not_found", "Not found").with_detail(format!("No such {what}."))
             }
             ApiError::Conflict { code, detail } => {
-                ProblemDetails::new(409, code, "The request conflicts with the current state").with_detail(detail.clone())
+                ProblemDetails::new(409, code, "The request conflicts with the current state")
+                    .with_detail(detail.clone())
             }
-            ApiError::PayloadTooLarge { limit } => ProblemDetails::new(413, "payload_too_large", "The request body is too large")
-                .with_detail(format!("Send at most {limit} bytes.")),
+            ApiError::PayloadTooLarge { limit } => {
+                ProblemDetails::new(413, "payload_too_large", "The request body is too large")
+                    .with_detail(format!("Send at most {limit} bytes."))
+            }
             ApiError::UnsupportedMediaType(detail) => {
                 ProblemDetails::new(415, "unsupported_media_type", "Unsupported media type").with_detail(detail.clone())
             }
-            ApiError::TooManyRequests { retry_after_seconds, detail } => {
-                ProblemDetails::new(429, "too_many_attempts", "Too many attempts")
-                    .with_detail(format!("{detail} Try again in {retry_after_seconds} seconds."))
-            }
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+                detail,
+            } => ProblemDetails::new(429, "too_many_attempts", "Too many attempts")
+                .with_detail(format!("{detail} Try again in {retry_after_seconds} seconds.")),
             ApiError::Unavailable(_) => ProblemDetails::new(503, "unavailable", "The service is unavailable")
                 .with_detail("The database cannot be reached; try again shortly."),
             ApiError::Internal(_) => ProblemDetails::new(500, "internal_error", "Internal server error")
@@ -151,7 +155,9 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized { .. } => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            ApiError::TooManyRequests { retry_after_seconds, .. } => {
+            ApiError::TooManyRequests {
+                retry_after_seconds, ..
+            } => {
                 if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
                     headers.insert(header::RETRY_AFTER, value);
                 }

@@ -108,12 +108,20 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
         _ => format!("{path}.{name}"),
     };
     if let Some(name) = quoted_after(&message, "unknown field `") {
-        return ApiError::field(&join(&name), "unknown_field", format!("is not a field of this request; {message}"));
+        return ApiError::field(
+            &join(&name),
+            "unknown_field",
+            format!("is not a field of this request; {message}"),
+        );
     }
     if let Some(name) = quoted_after(&message, "missing field `") {
         return ApiError::field(&join(&name), "required", "is required");
     }
-    let field = if path == "." || path.is_empty() { "body".to_owned() } else { path };
+    let field = if path == "." || path.is_empty() {
+        "body".to_owned()
+    } else {
+        path
+    };
     ApiError::field(&field, "invalid_type", message)
 }
 
@@ -155,7 +163,10 @@ impl FromRequest for CurrentAgent {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state is missing"))?;
             let token = bearer.ok_or_else(|| {
-                ApiError::unauthorized("missing_token", "Send an access token in the Authorization: Bearer header.")
+                ApiError::unauthorized(
+                    "missing_token",
+                    "Send an access token in the Authorization: Bearer header.",
+                )
             })?;
             let claims = state.tokens.verify_access(&token)?;
             let organization = OrganizationId::new(claims.org);
@@ -168,7 +179,10 @@ impl FromRequest for CurrentAgent {
                 .await?
                 .map_err(|_| ApiError::unauthorized("invalid_token", "The access token is not valid."))?;
             if row.disabled {
-                return Err(ApiError::unauthorized("account_disabled", "This account has been disabled."));
+                return Err(ApiError::unauthorized(
+                    "account_disabled",
+                    "This account has been disabled.",
+                ));
             }
             let role = row.role()?;
             Ok(CurrentAgent {

@@ -3,8 +3,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use textdesk_types::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery};
 use textdesk_types::Page;
+use textdesk_types::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery};
 
 use crate::ApiError;
 
@@ -40,7 +40,11 @@ impl PageRequest {
         let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
         let more = items.len() > limit;
         items.truncate(limit);
-        let next_cursor = if more { items.last().map(|last| encode_cursor(key(last))) } else { None };
+        let next_cursor = if more {
+            items.last().map(|last| encode_cursor(key(last)))
+        } else {
+            None
+        };
         Page { items, next_cursor }
     }
 }

@@ -28,12 +28,21 @@ impl Validator {
     }
 
     /// Like `check` for an optional field: absent stays absent.
-    pub fn check_optional<R, T>(&mut self, field: &str, raw: Option<R>, parse: impl FnOnce(R) -> Result<T, Invalid>) -> Option<T> {
+    pub fn check_optional<R, T>(
+        &mut self,
+        field: &str,
+        raw: Option<R>,
+        parse: impl FnOnce(R) -> Result<T, Invalid>,
+    ) -> Option<T> {
         raw.and_then(|raw| self.check(field, parse(raw)))
     }
 
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.errors))
+        }
     }
 }
 

@@ -65,7 +65,11 @@ pub fn create(conn: &mut DbConnection, workspace: &ValidWorkspace) -> Result<(Or
     )
     .map_err(|e| {
         if e.is_conflict_on("email") {
-            ApiError::field("owner.email", "email_taken", "an account with this email already exists")
+            ApiError::field(
+                "owner.email",
+                "email_taken",
+                "an account with this email already exists",
+            )
         } else {
             e.into()
         }

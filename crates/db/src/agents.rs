@@ -49,8 +49,13 @@ impl AgentRow {
     /// The wire form; `avatar_version` is the avatar's last change, when there is one.
     pub fn into_wire(self, avatar_version: Option<NaiveDateTime>) -> Result<Agent, DbError> {
         let role = self.role()?;
-        let avatar_url = avatar_version
-            .map(|version| format!("/api/v1/agents/{}/avatar?v={}", self.id, version.and_utc().timestamp_millis()));
+        let avatar_url = avatar_version.map(|version| {
+            format!(
+                "/api/v1/agents/{}/avatar?v={}",
+                self.id,
+                version.and_utc().timestamp_millis()
+            )
+        });
         Ok(Agent {
             id: AgentId::new(self.id),
             organization_id: OrganizationId::new(self.organization_id),
@@ -209,10 +214,7 @@ pub fn count_other_active_owners(
 }
 
 /// The last change of each listed agent's avatar, for those who have one.
-pub fn avatar_versions(
-    conn: &mut DbConnection,
-    agent_ids: &[&str],
-) -> Result<HashMap<String, NaiveDateTime>, DbError> {
+pub fn avatar_versions(conn: &mut DbConnection, agent_ids: &[&str]) -> Result<HashMap<String, NaiveDateTime>, DbError> {
     let rows: Vec<(String, NaiveDateTime)> = agent_avatars::table
         .filter(agent_avatars::agent_id.eq_any(agent_ids))
         .select((agent_avatars::agent_id, agent_avatars::updated_at))

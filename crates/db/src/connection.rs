@@ -106,12 +106,9 @@ impl Database {
             url: url.to_owned(),
             backend,
         };
-        if backend == Backend::Sqlite {
-            if let Some(folder) = std::path::Path::new(manager.sqlite_path()).parent() {
-                if !folder.as_os_str().is_empty() {
-                    std::fs::create_dir_all(folder).map_err(|e| DbError::Pool(e.to_string()))?;
-                }
-            }
+        let sqlite_folder = std::path::Path::new(manager.sqlite_path()).parent();
+        if let Some(folder) = sqlite_folder.filter(|f| backend == Backend::Sqlite && !f.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|e| DbError::Pool(e.to_string()))?;
         }
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
@@ -151,7 +148,11 @@ impl Database {
     {
         let mut connection = self.connection()?;
         let _turn = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+            Backend::Sqlite => Some(
+                self.sqlite_writer
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            ),
             Backend::Postgres => None,
         };
         DbConnection::transaction(&mut connection, work)
@@ -160,7 +161,10 @@ impl Database {
     /// Applies pending migrations of this backend's tree; returns how many ran.
     pub fn migrate(&self) -> Result<usize, DbError> {
         let mut connection = self.connection()?;
-        let _turn = self.sqlite_writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _turn = self
+            .sqlite_writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let migrations = match self.backend {
             Backend::Postgres => POSTGRES_MIGRATIONS,
             Backend::Sqlite => SQLITE_MIGRATIONS,

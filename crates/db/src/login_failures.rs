@@ -34,16 +34,27 @@ pub fn count_since(
     since: NaiveDateTime,
 ) -> Result<FailureCounts, DbError> {
     let recent = login_failures::table.filter(login_failures::created_at.gt(since));
-    let account: i64 = recent.filter(login_failures::email.eq(email)).count().get_result(conn)?;
+    let account: i64 = recent
+        .filter(login_failures::email.eq(email))
+        .count()
+        .get_result(conn)?;
     let address: i64 = recent
         .filter(login_failures::client_address.eq(client_address))
         .count()
         .get_result(conn)?;
     let oldest: Option<NaiveDateTime> = recent
-        .filter(login_failures::email.eq(email).or(login_failures::client_address.eq(client_address)))
+        .filter(
+            login_failures::email
+                .eq(email)
+                .or(login_failures::client_address.eq(client_address)),
+        )
         .select(min(login_failures::created_at))
         .first(conn)?;
-    Ok(FailureCounts { account, address, oldest })
+    Ok(FailureCounts {
+        account,
+        address,
+        oldest,
+    })
 }
 
 /// A successful sign-in forgives the account's failures.

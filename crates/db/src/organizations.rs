@@ -121,7 +121,11 @@ impl OrganizationRow {
     }
 }
 
-pub fn insert(conn: &mut DbConnection, name: &str, settings: &OrganizationSettings) -> Result<OrganizationRow, DbError> {
+pub fn insert(
+    conn: &mut DbConnection,
+    name: &str,
+    settings: &OrganizationSettings,
+) -> Result<OrganizationRow, DbError> {
     let row = OrganizationRow::new(name, settings);
     diesel::insert_into(organizations::table).values(&row).execute(conn)?;
     Ok(row)
@@ -149,6 +153,8 @@ pub fn update(
     row.name = name.to_owned();
     row.apply_settings(settings);
     row.updated_at = now();
-    diesel::update(organizations::table.find(id.as_str())).set(&row).execute(conn)?;
+    diesel::update(organizations::table.find(id.as_str()))
+        .set(&row)
+        .execute(conn)?;
     Ok(row)
 }

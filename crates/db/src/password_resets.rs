@@ -38,7 +38,9 @@ pub fn insert(
         expires_at,
         used_at: None,
     };
-    diesel::insert_into(password_reset_tokens::table).values(&row).execute(conn)?;
+    diesel::insert_into(password_reset_tokens::table)
+        .values(&row)
+        .execute(conn)?;
     Ok(row)
 }
 
@@ -66,5 +68,8 @@ pub fn take(conn: &mut DbConnection, token_hash: &str) -> Result<Option<Password
 }
 
 pub fn purge_expired(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, DbError> {
-    Ok(diesel::delete(password_reset_tokens::table.filter(password_reset_tokens::expires_at.lt(cutoff))).execute(conn)?)
+    Ok(
+        diesel::delete(password_reset_tokens::table.filter(password_reset_tokens::expires_at.lt(cutoff)))
+            .execute(conn)?,
+    )
 }

@@ -79,7 +79,11 @@ pub fn revoke_family(conn: &mut DbConnection, family: &str) -> Result<usize, DbE
 }
 
 /// Ends every session of an agent (disabled, or password changed).
-pub fn revoke_all_for_agent(conn: &mut DbConnection, organization: &OrganizationId, agent: &AgentId) -> Result<usize, DbError> {
+pub fn revoke_all_for_agent(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    agent: &AgentId,
+) -> Result<usize, DbError> {
     Ok(diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::organization_id.eq(organization.as_str()))

@@ -89,7 +89,12 @@ impl TimeZoneName {
         let name = raw.trim();
         name.parse::<chrono_tz::Tz>()
             .map(|tz| Self(tz.name().to_owned()))
-            .map_err(|_| Invalid::new("unknown_time_zone", "must be an IANA time zone such as America/New_York"))
+            .map_err(|_| {
+                Invalid::new(
+                    "unknown_time_zone",
+                    "must be an IANA time zone such as America/New_York",
+                )
+            })
     }
 
     pub fn utc() -> Self {
@@ -128,15 +133,20 @@ pub struct E164(String);
 
 impl E164 {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.')).collect();
+        let compact: String = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
+            .collect();
         let digits = compact.strip_prefix('+').unwrap_or("");
-        let valid = (2..=15).contains(&digits.len())
-            && digits.chars().all(|c| c.is_ascii_digit())
-            && !digits.starts_with('0');
+        let valid =
+            (2..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
         if valid {
             Ok(Self(compact))
         } else {
-            Err(Invalid::new("invalid_phone_number", "must be a phone number in E.164 form such as +15551234567"))
+            Err(Invalid::new(
+                "invalid_phone_number",
+                "must be a phone number in E.164 form such as +15551234567",
+            ))
         }
     }
 
@@ -168,7 +178,10 @@ pub mod avatar {
         } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
             Ok("image/webp")
         } else {
-            Err(Invalid::new("unsupported_type", "must be a PNG, JPEG, GIF or WebP image"))
+            Err(Invalid::new(
+                "unsupported_type",
+                "must be a PNG, JPEG, GIF or WebP image",
+            ))
         }
     }
 }
@@ -187,7 +200,16 @@ mod tests {
 
     #[test]
     fn bad_emails_are_refused() {
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@.com", "ana@example..com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@.com",
+            "ana@example..com",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }
@@ -196,7 +218,10 @@ mod tests {
     fn password_policy() {
         assert_eq!(NewPassword::parse("short").map_err(|e| e.code), Err("too_short"));
         assert_eq!(NewPassword::parse("          ").map_err(|e| e.code), Err("too_weak"));
-        assert_eq!(NewPassword::parse(&"x".repeat(257)).map_err(|e| e.code), Err("too_long"));
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(257)).map_err(|e| e.code),
+            Err("too_long")
+        );
         assert!(NewPassword::parse("correct horse").is_ok());
     }
 
@@ -219,7 +244,10 @@ mod tests {
 
     #[test]
     fn e164_shape() {
-        assert_eq!(E164::parse("+1 (555) 123-4567").map(E164::into_inner), Ok("+15551234567".to_owned()));
+        assert_eq!(
+            E164::parse("+1 (555) 123-4567").map(E164::into_inner),
+            Ok("+15551234567".to_owned())
+        );
         for bad in ["5551234567", "+0123", "+1", "+1234567890123456", "+1555abc"] {
             assert!(E164::parse(bad).is_err(), "{bad:?} was accepted");
         }
@@ -230,7 +258,10 @@ mod tests {
         assert_eq!(avatar::sniff_image(b"\x89PNG\r\n\x1a\nrest"), Ok("image/png"));
         assert_eq!(avatar::sniff_image(b"\xff\xd8\xff\xe0"), Ok("image/jpeg"));
         assert_eq!(avatar::sniff_image(b"GIF89a..."), Ok("image/gif"));
-        assert_eq!(avatar::sniff_image(b"%PDF-1.7").map_err(|e| e.code), Err("unsupported_type"));
+        assert_eq!(
+            avatar::sniff_image(b"%PDF-1.7").map_err(|e| e.code),
+            Err("unsupported_type")
+        );
         assert_eq!(
             avatar::sniff_image(&vec![0xFF; avatar::MAX_BYTES + 1]).map_err(|e| e.code),
             Err("too_large")

@@ -6,8 +6,16 @@ use crate::Invalid;
 
 /// Opt-out keywords: carriers' and Twilio's defaults, with REVOKE and OPTOUT from the FCC's
 /// 2024 consent order.
-pub const DEFAULT_OPT_OUT_KEYWORDS: [&str; 8] =
-    ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"];
+pub const DEFAULT_OPT_OUT_KEYWORDS: [&str; 8] = [
+    "STOP",
+    "STOPALL",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "REVOKE",
+    "OPTOUT",
+];
 pub const DEFAULT_OPT_IN_KEYWORDS: [&str; 3] = ["START", "UNSTOP", "YES"];
 pub const DEFAULT_HELP_KEYWORDS: [&str; 2] = ["HELP", "INFO"];
 
@@ -90,7 +98,10 @@ pub fn parse_waiting_for_reply_minutes(minutes: u32) -> Result<u32, Invalid> {
     if (1..=10_080).contains(&minutes) {
         Ok(minutes)
     } else {
-        Err(Invalid::new("out_of_range", "must be between 1 and 10080 minutes (a week)"))
+        Err(Invalid::new(
+            "out_of_range",
+            "must be between 1 and 10080 minutes (a week)",
+        ))
     }
 }
 

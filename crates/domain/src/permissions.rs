@@ -36,7 +36,11 @@ impl Denied {
 }
 
 pub fn require_admin(actor: Role) -> Result<(), Denied> {
-    if actor.is_admin() { Ok(()) } else { Err(Denied::AdminsOnly) }
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(Denied::AdminsOnly)
+    }
 }
 
 /// What an admin's edit of an agent touches, for the permission check.
@@ -91,28 +95,52 @@ mod tests {
 
     #[test]
     fn agents_cannot_manage() {
-        assert_eq!(check_agent_edit(Agent, false, Agent, edit(None, true), 1), Err(Denied::AdminsOnly));
+        assert_eq!(
+            check_agent_edit(Agent, false, Agent, edit(None, true), 1),
+            Err(Denied::AdminsOnly)
+        );
         assert_eq!(check_agent_create(Agent, Agent), Err(Denied::AdminsOnly));
     }
 
     #[test]
     fn admins_cannot_touch_owners() {
-        assert_eq!(check_agent_edit(Admin, false, Owner, edit(None, true), 3), Err(Denied::OwnersOnly));
-        assert_eq!(check_agent_edit(Admin, false, Agent, edit(Some(Owner), false), 3), Err(Denied::OwnersOnly));
+        assert_eq!(
+            check_agent_edit(Admin, false, Owner, edit(None, true), 3),
+            Err(Denied::OwnersOnly)
+        );
+        assert_eq!(
+            check_agent_edit(Admin, false, Agent, edit(Some(Owner), false), 3),
+            Err(Denied::OwnersOnly)
+        );
         assert_eq!(check_agent_create(Admin, Owner), Err(Denied::OwnersOnly));
-        assert_eq!(check_agent_edit(Admin, false, Agent, edit(Some(Admin), false), 0), Ok(()));
+        assert_eq!(
+            check_agent_edit(Admin, false, Agent, edit(Some(Admin), false), 0),
+            Ok(())
+        );
     }
 
     #[test]
     fn nobody_locks_themselves_out() {
-        assert_eq!(check_agent_edit(Owner, true, Owner, edit(Some(Agent), false), 5), Err(Denied::OwnAccount));
-        assert_eq!(check_agent_edit(Admin, true, Admin, edit(None, true), 5), Err(Denied::OwnAccount));
-        assert_eq!(check_agent_edit(Admin, true, Admin, edit(Some(Admin), false), 0), Ok(()));
+        assert_eq!(
+            check_agent_edit(Owner, true, Owner, edit(Some(Agent), false), 5),
+            Err(Denied::OwnAccount)
+        );
+        assert_eq!(
+            check_agent_edit(Admin, true, Admin, edit(None, true), 5),
+            Err(Denied::OwnAccount)
+        );
+        assert_eq!(
+            check_agent_edit(Admin, true, Admin, edit(Some(Admin), false), 0),
+            Ok(())
+        );
     }
 
     #[test]
     fn the_last_owner_stays() {
-        assert_eq!(check_agent_edit(Owner, false, Owner, edit(None, true), 0), Err(Denied::LastOwner));
+        assert_eq!(
+            check_agent_edit(Owner, false, Owner, edit(None, true), 0),
+            Err(Denied::LastOwner)
+        );
         assert_eq!(check_agent_edit(Owner, false, Owner, edit(None, true), 1), Ok(()));
     }
 }

@@ -13,7 +13,10 @@ impl Label {
             return Err(Invalid::new("required", "must not be empty"));
         }
         if trimmed.chars().count() > max {
-            return Err(Invalid::new("too_long", format!("must be at most {max} characters long")));
+            return Err(Invalid::new(
+                "too_long",
+                format!("must be at most {max} characters long"),
+            ));
         }
         if trimmed.chars().any(char::is_control) {
             return Err(Invalid::new("control_characters", "must be a single line of text"));

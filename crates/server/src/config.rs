@@ -185,7 +185,12 @@ mod tests {
 
     fn from_env(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
         let mut settings = Settings::default();
-        settings.apply_env(|name| pairs.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned()))?;
+        settings.apply_env(|name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })?;
         Ok(settings)
     }
 

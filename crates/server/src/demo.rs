@@ -21,7 +21,7 @@ const TEAM: [(&str, &str, &str, Role); 3] = [
 /// Creates the demo workspace unless the server already has a workspace. Returns whether it
 /// created one.
 pub fn ensure_demo_workspace(db: &Database) -> anyhow::Result<bool> {
-    if db.read(|conn| setup::is_complete(conn))? {
+    if db.read(setup::is_complete)? {
         return Ok(false);
     }
     let password = NewPassword::parse(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!(e))?;

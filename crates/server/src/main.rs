@@ -8,7 +8,11 @@ use textdesk::config::Settings;
 use textdesk::{demo, startup, telemetry};
 
 #[derive(Parser)]
-#[command(name = "textdesk", version, about = "Textdesk: the shared inbox for business text messaging")]
+#[command(
+    name = "textdesk",
+    version,
+    about = "Textdesk: the shared inbox for business text messaging"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -77,9 +81,24 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi { out } => commands::write_openapi(out.as_deref()),
-        Command::Org { command: OrgCommand::Create { name, owner_email, owner_first_name, owner_last_name, owner_password } } => {
+        Command::Org {
+            command:
+                OrgCommand::Create {
+                    name,
+                    owner_email,
+                    owner_first_name,
+                    owner_last_name,
+                    owner_password,
+                },
+        } => {
             let db = startup::open_database(&settings)?;
-            let request = NewOrganization { name, owner_email, owner_first_name, owner_last_name, owner_password };
+            let request = NewOrganization {
+                name,
+                owner_email,
+                owner_first_name,
+                owner_last_name,
+                owner_password,
+            };
             let id = commands::create_organization(&db, request)?;
             println!("Created organization {id}.");
             Ok(())
@@ -88,7 +107,11 @@ async fn main() -> anyhow::Result<()> {
 }
 
 fn announce_demo(created: bool, settings: &Settings) {
-    let state = if created { "Created the demo workspace." } else { "This database already has a workspace." };
+    let state = if created {
+        "Created the demo workspace."
+    } else {
+        "This database already has a workspace."
+    };
     println!(
         "\n  {state}\n  Open {url} and sign in as {owner} with the password {password}\n  \
          (also admin@, sam@ and riley@demo.textdesk.local, same password).\n",

@@ -17,8 +17,12 @@ const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 
 /// Connects to the database and applies pending migrations.
 pub fn open_database(settings: &Settings) -> anyhow::Result<Database> {
-    let db = Database::connect(&settings.database_url, settings.db_pool_size)
-        .with_context(|| format!("connecting to the {} database", textdesk_db::Backend::from_url(&settings.database_url).name()))?;
+    let db = Database::connect(&settings.database_url, settings.db_pool_size).with_context(|| {
+        format!(
+            "connecting to the {} database",
+            textdesk_db::Backend::from_url(&settings.database_url).name()
+        )
+    })?;
     let applied = db.migrate().context("applying migrations")?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");

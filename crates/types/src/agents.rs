@@ -80,7 +80,11 @@ pub struct Agent {
 
 impl Agent {
     pub fn display_name(&self) -> &str {
-        if self.screenname.is_empty() { &self.email } else { &self.screenname }
+        if self.screenname.is_empty() {
+            &self.email
+        } else {
+            &self.screenname
+        }
     }
 }
 

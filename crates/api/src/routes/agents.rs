@@ -93,9 +93,14 @@ pub async fn create_agent(
     v.finish()?;
     let password = checked(password)?;
     let password_hash = run_blocking(move || passwords::hash(&password)).await?;
-    let (email, first, last) = (checked(email)?.into_inner(), checked(first)?.into_inner(), checked(last)?.into_inner());
+    let (email, first, last) = (
+        checked(email)?.into_inner(),
+        checked(first)?.into_inner(),
+        checked(last)?.into_inner(),
+    );
     let screenname = screenname.map(Label::into_inner).unwrap_or_else(|| first.clone());
-    let time_zone = time_zone.unwrap_or_else(|| TimeZoneName::parse(&me.row.time_zone).unwrap_or_else(|_| TimeZoneName::utc()));
+    let time_zone =
+        time_zone.unwrap_or_else(|| TimeZoneName::parse(&me.row.time_zone).unwrap_or_else(|_| TimeZoneName::utc()));
     let address = client_address(&request, &state);
     let role = new.role;
     let agent = state
@@ -115,12 +120,14 @@ pub async fn create_agent(
                 },
             )
             .map_err(email_taken)?;
-            let audit = Audit {
-                organization: &me.organization_id,
-                actor: Some(&me.id),
-                client_address: &address,
-            };
-            audit.record(conn, "agent.created", "agent", &row.id, serde_json::json!({"email": row.email, "role": row.role}))?;
+            let audit = Audit::by(&me, &address);
+            audit.record(
+                conn,
+                "agent.created",
+                "agent",
+                &row.id,
+                serde_json::json!({"email": row.email, "role": row.role}),
+            )?;
             Ok(agents::into_wire_one(conn, row)?)
         })
         .await?;
@@ -140,7 +147,11 @@ pub async fn create_agent(
     )
 )]
 #[get("/agents/{id}")]
-pub async fn get_agent(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<AgentId>) -> Result<web::Json<Agent>, ApiError> {
+pub async fn get_agent(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<AgentId>,
+) -> Result<web::Json<Agent>, ApiError> {
     let id = id.into_inner();
     let agent = state
         .read(move |conn| {
@@ -181,7 +192,9 @@ pub async fn update_agent(
     let email = v.check_optional("email", update.email, |raw| EmailAddress::parse(&raw));
     let first = v.check_optional("first_name", update.first_name, |raw| Label::parse(&raw, NAME_MAX));
     let last = v.check_optional("last_name", update.last_name, |raw| Label::parse(&raw, NAME_MAX));
-    let screenname = v.check_optional("screenname", update.screenname, |raw| Label::parse(&raw, SCREENNAME_MAX));
+    let screenname = v.check_optional("screenname", update.screenname, |raw| {
+        Label::parse(&raw, SCREENNAME_MAX)
+    });
     v.finish()?;
     let changes = AgentChanges {
         email: email.map(EmailAddress::into_inner),
@@ -206,17 +219,17 @@ pub async fn update_agent(
             let other_owners = agents::count_other_active_owners(conn, &me.organization_id, &target)?;
             permissions::check_agent_edit(me.role, me.id == target, before_role, edit, other_owners)?;
             let after = agents::update(conn, &me.organization_id, &target, &changes).map_err(email_taken)?;
-            let audit = Audit {
-                organization: &me.organization_id,
-                actor: Some(&me.id),
-                client_address: &address,
-            };
+            let audit = Audit::by(&me, &address);
             if after.role != before.role {
                 let detail = serde_json::json!({"from": before.role, "to": after.role});
                 audit.record(conn, "agent.role_changed", "agent", &after.id, detail)?;
             }
             if after.disabled != before.disabled {
-                let action = if after.disabled { "agent.disabled" } else { "agent.enabled" };
+                let action = if after.disabled {
+                    "agent.disabled"
+                } else {
+                    "agent.enabled"
+                };
                 audit.record(conn, action, "agent", &after.id, serde_json::json!({}))?;
                 if after.disabled {
                     refresh_tokens::revoke_all_for_agent(conn, &me.organization_id, &target)?;
@@ -264,13 +277,22 @@ pub async fn issue_password_reset(
             if agent.role()? == textdesk_types::agents::Role::Owner && me.role != textdesk_types::agents::Role::Owner {
                 return Err(permissions::Denied::OwnersOnly.into());
             }
-            password_resets::insert(conn, &me.organization_id, &target, Some(&me.id), &token_hash, expires_at)?;
-            let audit = Audit {
-                organization: &me.organization_id,
-                actor: Some(&me.id),
-                client_address: &address,
-            };
-            audit.record(conn, "password.reset_issued", "agent", target.as_str(), serde_json::json!({}))
+            password_resets::insert(
+                conn,
+                &me.organization_id,
+                &target,
+                Some(&me.id),
+                &token_hash,
+                expires_at,
+            )?;
+            let audit = Audit::by(&me, &address);
+            audit.record(
+                conn,
+                "password.reset_issued",
+                "agent",
+                target.as_str(),
+                serde_json::json!({}),
+            )
         })
         .await?;
     let link = PasswordResetLink {
@@ -292,7 +314,11 @@ pub async fn issue_password_reset(
     )
 )]
 #[get("/agents/{id}/avatar")]
-pub async fn get_avatar(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<AgentId>) -> Result<HttpResponse, ApiError> {
+pub async fn get_avatar(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<AgentId>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let image = state
         .read(move |conn| {

@@ -93,7 +93,13 @@ pub async fn login(
                         client_address: &address,
                     };
                     let reason = if disabled { "account_disabled" } else { "wrong_password" };
-                    audit.record(conn, "login.failed", "agent", &agent.id, serde_json::json!({ "reason": reason }))?;
+                    audit.record(
+                        conn,
+                        "login.failed",
+                        "agent",
+                        &agent.id,
+                        serde_json::json!({ "reason": reason }),
+                    )?;
                 }
                 Ok(())
             })
@@ -110,7 +116,8 @@ pub async fn login(
     let refresh_token = new_secret_token();
     state
         .write({
-            let (agent_id, organization, token_hash) = (agent_id.clone(), organization.clone(), hash_token(&refresh_token));
+            let (agent_id, organization, token_hash) =
+                (agent_id.clone(), organization.clone(), hash_token(&refresh_token));
             move |conn| {
                 login_failures::clear_account(conn, &agent.email)?;
                 refresh_tokens::insert(conn, &organization, &agent_id, None, &token_hash, refresh_expiry())?;
@@ -119,15 +126,30 @@ pub async fn login(
                     actor: Some(&agent_id),
                     client_address: &address,
                 };
-                audit.record(conn, "login.succeeded", "agent", agent_id.as_str(), serde_json::json!({}))
+                audit.record(
+                    conn,
+                    "login.succeeded",
+                    "agent",
+                    agent_id.as_str(),
+                    serde_json::json!({}),
+                )
             }
         })
         .await?;
-    Ok(web::Json(state.tokens.response(&agent_id, &organization, role, refresh_token)?))
+    Ok(web::Json(state.tokens.response(
+        &agent_id,
+        &organization,
+        role,
+        refresh_token,
+    )?))
 }
 
 enum RefreshOutcome {
-    Rotated { agent: AgentId, organization: OrganizationId, role: textdesk_types::agents::Role },
+    Rotated {
+        agent: AgentId,
+        organization: OrganizationId,
+        role: textdesk_types::agents::Role,
+    },
     Refused(ApiError),
 }
 
@@ -172,7 +194,13 @@ pub async fn refresh(
                     actor: Some(&agent_id),
                     client_address: &address,
                 };
-                audit.record(conn, "session.token_reused", "agent", agent_id.as_str(), serde_json::json!({}))?;
+                audit.record(
+                    conn,
+                    "session.token_reused",
+                    "agent",
+                    agent_id.as_str(),
+                    serde_json::json!({}),
+                )?;
                 return refused(
                     "refresh_token_reused",
                     "This refresh token was already used, so the session was ended for safety; sign in again.",
@@ -186,7 +214,14 @@ pub async fn refresh(
                 refresh_tokens::revoke_family(conn, &token.family_id)?;
                 return refused("account_disabled", "This account has been disabled.");
             }
-            refresh_tokens::insert(conn, &organization, &agent_id, Some(&token.family_id), &next_hash, refresh_expiry())?;
+            refresh_tokens::insert(
+                conn,
+                &organization,
+                &agent_id,
+                Some(&token.family_id),
+                &next_hash,
+                refresh_expiry(),
+            )?;
             Ok(RefreshOutcome::Rotated {
                 role: agent.role()?,
                 agent: agent_id,
@@ -195,9 +230,16 @@ pub async fn refresh(
         })
         .await?;
     match outcome {
-        RefreshOutcome::Rotated { agent, organization, role } => {
-            Ok(web::Json(state.tokens.response(&agent, &organization, role, next_token)?))
-        }
+        RefreshOutcome::Rotated {
+            agent,
+            organization,
+            role,
+        } => Ok(web::Json(state.tokens.response(
+            &agent,
+            &organization,
+            role,
+            next_token,
+        )?)),
         RefreshOutcome::Refused(error) => Err(error),
     }
 }
@@ -246,7 +288,8 @@ pub async fn confirm_password_reset(
     body: JsonBody<ConfirmPasswordReset>,
 ) -> Result<HttpResponse, ApiError> {
     let ConfirmPasswordReset { token, new_password } = body.0;
-    let password = NewPassword::parse(&new_password).map_err(|invalid| ApiError::field("new_password", invalid.code, invalid.message))?;
+    let password = NewPassword::parse(&new_password)
+        .map_err(|invalid| ApiError::field("new_password", invalid.code, invalid.message))?;
     let password_hash = run_blocking(move || passwords::hash(&password)).await?;
     let token_hash = hash_token(&token);
     let address = client_address(&request, &state);

@@ -1,15 +1,16 @@
 //! Groups of agents: everyone reads them; owners and admins manage them and their members.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, delete, get, patch, post, put, web};
-use textdesk_db::{DbError, groups};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use textdesk_db::{DbConnection, DbError, groups};
 use textdesk_domain::permissions;
 use textdesk_domain::text::{Label, TITLE_MAX};
 use textdesk_types::groups::{CreateGroup, Group, UpdateGroup};
 use textdesk_types::page::PageQuery;
-use textdesk_types::{AgentId, GroupId, Page, ProblemDetails};
+use textdesk_types::{AgentId, GroupId, OrganizationId, Page, ProblemDetails};
 
-use crate::extract::{CurrentAgent, JsonBody};
+use super::Audit;
+use crate::extract::{CurrentAgent, JsonBody, client_address};
 use crate::pagination::PageRequest;
 use crate::{ApiError, AppState};
 
@@ -65,7 +66,11 @@ pub async fn list_groups(
     )
 )]
 #[post("/groups")]
-pub async fn create_group(state: web::Data<AppState>, me: CurrentAgent, body: JsonBody<CreateGroup>) -> Result<HttpResponse, ApiError> {
+pub async fn create_group(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    body: JsonBody<CreateGroup>,
+) -> Result<HttpResponse, ApiError> {
     permissions::require_admin(me.role)?;
     let CreateGroup { name, member_ids } = body.0;
     let name = parse_name(&name)?;
@@ -75,7 +80,11 @@ pub async fn create_group(state: web::Data<AppState>, me: CurrentAgent, body: Js
             let group_id = GroupId::new(row.id.clone());
             for (index, agent) in member_ids.iter().enumerate() {
                 groups::add_member(conn, &me.organization_id, &group_id, agent).map_err(|e| match e {
-                    DbError::NotFound => ApiError::field(&format!("member_ids[{index}]"), "unknown_agent", "is not an agent of this organization"),
+                    DbError::NotFound => ApiError::field(
+                        &format!("member_ids[{index}]"),
+                        "unknown_agent",
+                        "is not an agent of this organization",
+                    ),
                     other => other.into(),
                 })?;
             }
@@ -98,7 +107,11 @@ pub async fn create_group(state: web::Data<AppState>, me: CurrentAgent, body: Js
     )
 )]
 #[get("/groups/{id}")]
-pub async fn get_group(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<GroupId>) -> Result<web::Json<Group>, ApiError> {
+pub async fn get_group(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<GroupId>,
+) -> Result<web::Json<Group>, ApiError> {
     let id = id.into_inner();
     let group = state
         .read(move |conn| {
@@ -151,11 +164,28 @@ pub async fn update_group(
     )
 )]
 #[delete("/groups/{id}")]
-pub async fn delete_group(state: web::Data<AppState>, me: CurrentAgent, id: web::Path<GroupId>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_group(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    me: CurrentAgent,
+    id: web::Path<GroupId>,
+) -> Result<HttpResponse, ApiError> {
     permissions::require_admin(me.role)?;
     let id = id.into_inner();
+    let address = client_address(&request, &state);
     state
-        .write(move |conn| groups::delete(conn, &me.organization_id, &id).map_err(group_error))
+        .write(move |conn| {
+            let group = groups::find(conn, &me.organization_id, &id).map_err(group_error)?;
+            groups::delete(conn, &me.organization_id, &id).map_err(group_error)?;
+            let audit = Audit::by(&me, &address);
+            audit.record(
+                conn,
+                "group.deleted",
+                "group",
+                id.as_str(),
+                serde_json::json!({"name": group.name}),
+            )
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -176,16 +206,7 @@ pub async fn add_member(
     me: CurrentAgent,
     path: web::Path<(GroupId, AgentId)>,
 ) -> Result<web::Json<Group>, ApiError> {
-    permissions::require_admin(me.role)?;
-    let (group, agent) = path.into_inner();
-    let group = state
-        .write(move |conn| {
-            groups::add_member(conn, &me.organization_id, &group, &agent).map_err(group_error)?;
-            let row = groups::find(conn, &me.organization_id, &group)?;
-            Ok(groups::into_wire_one(conn, row)?)
-        })
-        .await?;
-    Ok(web::Json(group))
+    change_membership(state, me, path.into_inner(), groups::add_member).await
 }
 
 /// Remove an agent from a group (owners and admins).
@@ -204,11 +225,21 @@ pub async fn remove_member(
     me: CurrentAgent,
     path: web::Path<(GroupId, AgentId)>,
 ) -> Result<web::Json<Group>, ApiError> {
+    change_membership(state, me, path.into_inner(), groups::remove_member).await
+}
+
+type MembershipChange = fn(&mut DbConnection, &OrganizationId, &GroupId, &AgentId) -> Result<(), DbError>;
+
+async fn change_membership(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    (group, agent): (GroupId, AgentId),
+    change: MembershipChange,
+) -> Result<web::Json<Group>, ApiError> {
     permissions::require_admin(me.role)?;
-    let (group, agent) = path.into_inner();
     let group = state
         .write(move |conn| {
-            groups::remove_member(conn, &me.organization_id, &group, &agent).map_err(group_error)?;
+            change(conn, &me.organization_id, &group, &agent).map_err(group_error)?;
             let row = groups::find(conn, &me.organization_id, &group)?;
             Ok(groups::into_wire_one(conn, row)?)
         })

@@ -62,11 +62,17 @@ fn profile_changes(update: UpdateProfile) -> Result<AgentChanges, ApiError> {
     let mut v = Validator::new();
     let first_name = v.check_optional("first_name", update.first_name, |raw| Label::parse(&raw, NAME_MAX));
     let last_name = v.check_optional("last_name", update.last_name, |raw| Label::parse(&raw, NAME_MAX));
-    let screenname = v.check_optional("screenname", update.screenname, |raw| Label::parse(&raw, SCREENNAME_MAX));
+    let screenname = v.check_optional("screenname", update.screenname, |raw| {
+        Label::parse(&raw, SCREENNAME_MAX)
+    });
     let time_zone = v.check_optional("time_zone", update.time_zone, |raw| TimeZoneName::parse(&raw));
     let idle = v.check_optional("idle_alert_seconds", update.idle_alert_seconds, IdleAlertSeconds::parse);
     let mobile = v.check_optional("mobile_number", update.mobile_number, |raw| {
-        if raw.trim().is_empty() { Ok(None) } else { E164::parse(&raw).map(|number| Some(number.into_inner())) }
+        if raw.trim().is_empty() {
+            Ok(None)
+        } else {
+            E164::parse(&raw).map(|number| Some(number.into_inner()))
+        }
     });
     v.finish()?;
     let notifications = update.notifications;
@@ -103,7 +109,10 @@ pub async fn change_password(
     me: CurrentAgent,
     body: JsonBody<ChangePassword>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let ChangePassword { current_password, new_password } = body.0;
+    let ChangePassword {
+        current_password,
+        new_password,
+    } = body.0;
     let password = NewPassword::parse(&new_password)
         .map_err(|invalid| ApiError::field("new_password", invalid.code, invalid.message))?;
     let stored = me.row.password_hash.clone();
@@ -130,15 +139,16 @@ pub async fn change_password(
             agents::update(conn, &me.organization_id, &me.id, &changes)?;
             refresh_tokens::revoke_all_for_agent(conn, &me.organization_id, &me.id)?;
             refresh_tokens::insert(conn, &me.organization_id, &me.id, None, &token_hash, refresh_expiry())?;
-            let audit = Audit {
-                organization: &me.organization_id,
-                actor: Some(&me.id),
-                client_address: &address,
-            };
+            let audit = Audit::by(&me, &address);
             audit.record(conn, "password.changed", "agent", me.id.as_str(), serde_json::json!({}))
         })
         .await?;
-    Ok(web::Json(state.tokens.response(&id, &organization, role, refresh_token)?))
+    Ok(web::Json(state.tokens.response(
+        &id,
+        &organization,
+        role,
+        refresh_token,
+    )?))
 }
 
 /// Upload your avatar: the raw image as the body (PNG, JPEG, GIF or WebP, at most 1 MiB).
@@ -162,7 +172,8 @@ pub async fn upload_avatar(
     payload: web::Payload,
 ) -> Result<web::Json<Agent>, ApiError> {
     let bytes = read_limited(&request, payload.into_inner(), avatar::MAX_BYTES).await?;
-    let content_type = avatar::sniff_image(&bytes).map_err(|invalid| ApiError::field("body", invalid.code, invalid.message))?;
+    let content_type =
+        avatar::sniff_image(&bytes).map_err(|invalid| ApiError::field("body", invalid.code, invalid.message))?;
     let agent = state
         .write(move |conn| {
             agents::set_avatar(conn, &me.organization_id, &me.id, content_type, &bytes)?;

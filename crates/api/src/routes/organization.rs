@@ -22,7 +22,10 @@ use crate::{ApiError, AppState};
     responses((status = 200, description = "The organization", body = Organization))
 )]
 #[get("/organization")]
-pub async fn get_organization(state: web::Data<AppState>, me: CurrentAgent) -> Result<web::Json<Organization>, ApiError> {
+pub async fn get_organization(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+) -> Result<web::Json<Organization>, ApiError> {
     let organization = state
         .read(move |conn| Ok(organizations::find(conn, &me.organization_id)?.into_wire()?))
         .await?;
@@ -51,13 +54,29 @@ pub async fn update_organization(
     let update = body.0;
     let mut v = Validator::new();
     let name = v.check_optional("name", update.name.clone(), |raw| Label::parse(&raw, TITLE_MAX));
-    let consent_text = v.check_optional("consent_message_text", update.consent_message_text.clone(), |raw| parse_outbound_text(&raw));
+    let consent_text = v.check_optional("consent_message_text", update.consent_message_text.clone(), |raw| {
+        parse_outbound_text(&raw)
+    });
     let help_text = v.check_optional("help_text", update.help_text.clone(), |raw| parse_outbound_text(&raw));
-    let list_limit = v.check_optional("distribution_list_limit", update.distribution_list_limit, parse_distribution_list_limit);
-    let waiting = v.check_optional("waiting_for_reply_minutes", update.waiting_for_reply_minutes, parse_waiting_for_reply_minutes);
-    let opt_out = v.check_optional("opt_out_keywords", update.opt_out_keywords.clone(), |raw| parse_keywords(&raw));
-    let opt_in = v.check_optional("opt_in_keywords", update.opt_in_keywords.clone(), |raw| parse_keywords(&raw));
-    let help = v.check_optional("help_keywords", update.help_keywords.clone(), |raw| parse_keywords(&raw));
+    let list_limit = v.check_optional(
+        "distribution_list_limit",
+        update.distribution_list_limit,
+        parse_distribution_list_limit,
+    );
+    let waiting = v.check_optional(
+        "waiting_for_reply_minutes",
+        update.waiting_for_reply_minutes,
+        parse_waiting_for_reply_minutes,
+    );
+    let opt_out = v.check_optional("opt_out_keywords", update.opt_out_keywords.clone(), |raw| {
+        parse_keywords(&raw)
+    });
+    let opt_in = v.check_optional("opt_in_keywords", update.opt_in_keywords.clone(), |raw| {
+        parse_keywords(&raw)
+    });
+    let help = v.check_optional("help_keywords", update.help_keywords.clone(), |raw| {
+        parse_keywords(&raw)
+    });
     v.finish()?;
     let address = client_address(&request, &state);
     let organization = state
@@ -88,11 +107,7 @@ pub async fn update_organization(
             set!(help_keywords, help);
             let name = name.map(Label::into_inner).unwrap_or_else(|| current.name.clone());
             let updated = organizations::update(conn, &me.organization_id, &name, &settings)?;
-            let audit = Audit {
-                organization: &me.organization_id,
-                actor: Some(&me.id),
-                client_address: &address,
-            };
+            let audit = Audit::by(&me, &address);
             let after = serde_json::to_value(&settings).unwrap_or_default();
             let detail = serde_json::json!({"name": {"from": current.name, "to": name}, "settings": {"from": before, "to": after}});
             audit.record(conn, "organization.settings_changed", "organization", &updated.id, detail)?;

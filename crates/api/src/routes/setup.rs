@@ -39,7 +39,12 @@ pub async fn create_workspace(
     request: HttpRequest,
     body: JsonBody<CreateWorkspace>,
 ) -> Result<HttpResponse, ApiError> {
-    let already = || ApiError::conflict("already_set_up", "This server already has a workspace; sign in instead.");
+    let already = || {
+        ApiError::conflict(
+            "already_set_up",
+            "This server already has a workspace; sign in instead.",
+        )
+    };
     if state.read(|conn| Ok(setup::is_complete(conn)?)).await? {
         return Err(already());
     }
@@ -55,18 +60,34 @@ pub async fn create_workspace(
                 textdesk_db::DbError::Conflict { .. } => already(),
                 other => other.into(),
             })?;
-            refresh_tokens::insert(conn, &organization_id, &owner.agent_id(), None, &token_hash, refresh_expiry())?;
+            refresh_tokens::insert(
+                conn,
+                &organization_id,
+                &owner.agent_id(),
+                None,
+                &token_hash,
+                refresh_expiry(),
+            )?;
             let audit = Audit {
                 organization: &organization_id,
                 actor: Some(&owner.agent_id()),
                 client_address: &address,
             };
-            audit.record(conn, "login.succeeded", "agent", &owner.id, serde_json::json!({"via": "setup"}))?;
+            audit.record(
+                conn,
+                "login.succeeded",
+                "agent",
+                &owner.id,
+                serde_json::json!({"via": "setup"}),
+            )?;
             Ok((owner.agent_id(), organization_id))
         })
         .await?;
-    let tokens = state
-        .tokens
-        .response(&owner_id, &organization_id, textdesk_types::agents::Role::Owner, refresh_token)?;
+    let tokens = state.tokens.response(
+        &owner_id,
+        &organization_id,
+        textdesk_types::agents::Role::Owner,
+        refresh_token,
+    )?;
     Ok(HttpResponse::Created().json(tokens))
 }
