@@ -4,7 +4,8 @@
 //! because that token expired or is not valid, the client refreshes the session once and repeats
 //! the call; when the refresh is refused the session ends, and the views, which watch
 //! [`session::is_signed_in`], go to the sign-in page. Every failure arrives as the server's
-//! [`ProblemDetails`], or as one made here when no readable answer came back.
+//! [`ProblemDetails`], or as one made here when no readable answer came back; boxed, because
+//! it is large and every `Result` here carries it.
 
 use std::cell::RefCell;
 
@@ -24,7 +25,10 @@ use crate::session::{self, Session};
 
 const API: &str = "/api/v1";
 
-pub type ApiResult<T> = Result<T, ProblemDetails>;
+/// What went wrong with a call.
+pub type Problem = Box<ProblemDetails>;
+
+pub type ApiResult<T> = Result<T, Problem>;
 
 type Refresh = Shared<LocalBoxFuture<'static, ApiResult<()>>>;
 
@@ -58,8 +62,10 @@ impl Call {
 
     fn with_json(mut self, body: &impl Serialize) -> ApiResult<Self> {
         let json = serde_json::to_string(body).map_err(|error| {
-            ProblemDetails::new(0, "unencodable_request", "The request could not be prepared")
-                .with_detail(error.to_string())
+            Box::new(
+                ProblemDetails::new(0, "unencodable_request", "The request could not be prepared")
+                    .with_detail(error.to_string()),
+            )
         })?;
         self.body = Some(json);
         Ok(self)
@@ -78,9 +84,7 @@ impl Call {
             request = request.header("Authorization", &format!("Bearer {token}"));
         }
         let request = match &self.body {
-            Some(json) => request
-                .header("Content-Type", "application/json")
-                .body(json.as_str()),
+            Some(json) => request.header("Content-Type", "application/json").body(json.as_str()),
             None => request.build(),
         };
         request
@@ -91,24 +95,26 @@ impl Call {
     }
 }
 
-fn unreachable_server(error: gloo_net::Error) -> ProblemDetails {
-    ProblemDetails::new(0, "network_error", "The server cannot be reached")
-        .with_detail(format!("Check your connection and try again ({error})."))
+fn unreachable_server(error: gloo_net::Error) -> Problem {
+    Box::new(
+        ProblemDetails::new(0, "network_error", "The server cannot be reached")
+            .with_detail(format!("Check your connection and try again ({error}).")),
+    )
 }
 
-fn signed_out() -> ProblemDetails {
-    ProblemDetails::new(401, "signed_out", "You are signed out").with_detail("Sign in to continue.")
+fn signed_out() -> Problem {
+    Box::new(ProblemDetails::new(401, "signed_out", "You are signed out").with_detail("Sign in to continue."))
 }
 
 /// The problem+json body of a failed answer, or a stand-in when the body is something else
 /// (a proxy's error page, say).
-async fn problem_of(response: Response) -> ProblemDetails {
+async fn problem_of(response: Response) -> Problem {
     let status = response.status();
-    match response.json::<ProblemDetails>().await {
-        Ok(problem) => problem,
-        Err(_) => ProblemDetails::new(status, "unexpected_response", "The server answered unexpectedly")
-            .with_detail(format!("HTTP {status} {}", response.status_text())),
-    }
+    let problem = response.json::<ProblemDetails>().await.unwrap_or_else(|_| {
+        ProblemDetails::new(status, "unexpected_response", "The server answered unexpectedly")
+            .with_detail(format!("HTTP {status} {}", response.status_text()))
+    });
+    Box::new(problem)
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
@@ -116,8 +122,8 @@ async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
         return Err(problem_of(response).await);
     }
     response.json::<T>().await.map_err(|error| {
-        ProblemDetails::new(response.status(), "unreadable_response", "The server's answer could not be read")
-            .with_detail(error.to_string())
+        let title = "The server's answer could not be read";
+        Box::new(ProblemDetails::new(response.status(), "unreadable_response", title).with_detail(error.to_string()))
     })
 }
 
@@ -251,8 +257,15 @@ async fn revoke_stored_session() -> ApiResult<()> {
     let request = LogoutRequest {
         refresh_token: session.refresh_token,
     };
-    let response = Call::new(Method::POST, "/auth/logout").with_json(&request)?.send(None).await?;
-    if response.ok() { Ok(()) } else { Err(problem_of(response).await) }
+    let response = Call::new(Method::POST, "/auth/logout")
+        .with_json(&request)?
+        .send(None)
+        .await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem_of(response).await)
+    }
 }
 
 pub async fn me() -> ApiResult<Agent> {

@@ -10,6 +10,6 @@ mod ui;
 
 fn main() {
     console_error_panic_hook::set_once();
-    session::resume();
+    session::start();
     leptos::mount::mount_to_body(app::App);
 }

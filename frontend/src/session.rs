@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 
 use gloo_timers::callback::Timeout;
+use leptos::ev;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use textdesk_types::auth::TokenResponse;
@@ -80,10 +81,28 @@ pub fn is_signed_in() -> bool {
     SIGNED_IN.with(|signed_in| signed_in.get())
 }
 
-/// Picks up the session an earlier visit stored.
-pub fn resume() {
+/// Starts looking after the session: the one an earlier visit stored, and those other tabs of
+/// the app sign in, refresh and sign out.
+pub fn start() {
     if let Some(session) = current() {
         schedule_refresh(&session);
+    }
+    // The listener lives as long as the page, so its handle is never needed.
+    let _ = window_event_listener(ev::storage, |event| {
+        // No key means another tab cleared all of localStorage.
+        if event.key().is_none_or(|key| key == STORAGE_KEY) {
+            follow_other_tab();
+        }
+    });
+}
+
+fn follow_other_tab() {
+    match current() {
+        Some(session) => {
+            schedule_refresh(&session);
+            set_signed_in(true);
+        }
+        None => clear(),
     }
 }
 

@@ -7,10 +7,10 @@ use leptos_router::components::{A, Redirect};
 use textdesk_types::ProblemDetails;
 use textdesk_types::agents::Agent;
 
-use crate::api::ApiResult;
+use crate::api::{ApiResult, Problem};
 
 /// The problem of an action's latest run, while that run failed.
-pub fn failure<I, O>(action: Action<I, ApiResult<O>>) -> Signal<Option<ProblemDetails>>
+pub fn failure<I, O>(action: Action<I, ApiResult<O>>) -> Signal<Option<Problem>>
 where
     I: 'static,
     O: Clone + Send + Sync + 'static,
@@ -30,7 +30,7 @@ where
 }
 
 /// What the server said about one field of the request, such as `owner.email`.
-pub fn field_error(problem: Signal<Option<ProblemDetails>>, field: &'static str) -> Signal<Option<String>> {
+pub fn field_error(problem: Signal<Option<Problem>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || {
         problem.with(|problem| {
             let errors = &problem.as_ref()?.errors;
@@ -65,7 +65,7 @@ pub fn Field(
 /// The failure of a form's last submission. Field errors appear next to their fields, so
 /// for those this only points there.
 #[component]
-pub fn FormAlert(#[prop(into)] problem: Signal<Option<ProblemDetails>>) -> impl IntoView {
+pub fn FormAlert(#[prop(into)] problem: Signal<Option<Problem>>) -> impl IntoView {
     move || {
         problem.get().map(|problem| {
             let text = if problem.errors.is_empty() {
@@ -126,7 +126,11 @@ pub fn Logo() -> impl IntoView {
 
 /// The frame of the pages shown before signing in.
 #[component]
-pub fn AuthCard(title: &'static str, #[prop(optional)] lead: Option<&'static str>, children: Children) -> impl IntoView {
+pub fn AuthCard(
+    title: &'static str,
+    #[prop(optional)] lead: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
     view! {
         <div class="auth-page">
             <main class="auth-card">

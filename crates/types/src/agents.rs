@@ -113,6 +113,7 @@ pub struct CreateAgent {
 /// An admin's changes to another agent. Absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"role": "admin", "disabled": false})))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgent {
     #[serde(default)]
@@ -133,6 +134,7 @@ pub struct UpdateAgent {
 /// An agent's changes to their own profile. Absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"screenname": "Sam L.", "time_zone": "America/Chicago", "idle_alert_seconds": 600, "notifications": {"transfer_mine": true, "transfer_group": false, "message_mine": true, "message_group": false}})))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProfile {
     #[serde(default)]
@@ -155,6 +157,7 @@ pub struct UpdateProfile {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"current_password": "the old passphrase", "new_password": "a new long passphrase"})))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     pub current_password: String,

@@ -27,6 +27,7 @@ pub struct TokenResponse {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"refresh_token": "T_t--tiycWw7awpzA-V4vMmhgSp_kdqojjILtZHq6Tg"})))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
@@ -35,6 +36,7 @@ pub struct RefreshRequest {
 /// Ends the session the refresh token belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"refresh_token": "T_t--tiycWw7awpzA-V4vMmhgSp_kdqojjILtZHq6Tg"})))]
 #[serde(deny_unknown_fields)]
 pub struct LogoutRequest {
     pub refresh_token: String,
@@ -43,6 +45,7 @@ pub struct LogoutRequest {
 /// Sets a new password with a reset token an admin handed out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"token": "hN3x0c2VjcmV0LXJlc2V0LXRva2VuLWV4YW1wbGU", "new_password": "a new long passphrase"})))]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmPasswordReset {
     pub token: String,

@@ -27,6 +27,7 @@ pub struct CreateGroup {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "Reception"})))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGroup {
     pub name: String,

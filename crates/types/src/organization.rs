@@ -49,6 +49,7 @@ pub struct OrganizationSettings {
 /// An admin's changes to the organization. Absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"consent_message_required": true, "opt_out_keywords": ["STOP", "UNSUBSCRIBE"], "distribution_list_limit": 500})))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
     #[serde(default)]

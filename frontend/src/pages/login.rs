@@ -8,11 +8,12 @@ use crate::{api, session};
 
 #[component]
 pub fn Login() -> impl IntoView {
-    // A server without a workspace has nobody to sign in yet.
+    // A server without a workspace has nobody to sign in yet. A memo, so the form is not
+    // rebuilt (losing what was typed) when the answer arrives and changes nothing.
     let setup = LocalResource::new(api::setup_status);
-    let needs_setup = move || matches!(setup.get(), Some(Ok(status)) if status.needs_setup);
+    let needs_setup = Memo::new(move |_| matches!(setup.get(), Some(Ok(status)) if status.needs_setup));
     move || {
-        if needs_setup() {
+        if needs_setup.get() {
             view! { <GoTo path="/setup" /> }.into_any()
         } else if session::is_signed_in() {
             view! { <GoTo path="/" /> }.into_any()

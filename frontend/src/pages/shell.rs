@@ -29,14 +29,14 @@ pub fn Shell() -> impl IntoView {
                         view! { <GoTo path="/setup" /> }.into_any()
                     }
                     Ok(_) => view! { <SignedIn /> }.into_any(),
-                    Err(problem) => view! { <div class="page-center"><LoadError problem /></div> }.into_any(),
+                    Err(problem) => view! { <div class="page-center"><LoadError problem=*problem /></div> }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
-/// Watches the session, so signing out here, in another tab, or by the server refusing the
+/// Watches the session, so signing out here or in another tab, and the server refusing the
 /// tokens, all lead to the sign-in page.
 #[component]
 fn SignedIn() -> impl IntoView {
@@ -59,7 +59,7 @@ fn Workspace() -> impl IntoView {
                 match (me.await, organization.await) {
                     (Ok(agent), Ok(organization)) => view! { <Frame agent organization /> }.into_any(),
                     (Err(problem), _) | (_, Err(problem)) => {
-                        view! { <div class="page-center"><LoadError problem /></div> }.into_any()
+                        view! { <div class="page-center"><LoadError problem=*problem /></div> }.into_any()
                     }
                 }
             })}

@@ -1,0 +1,444 @@
+#!/usr/bin/env node
+// End-to-end test of Textdesk's browser app: the real server serving frontend/dist, driven in
+// headless Chromium.
+//
+//   TEXTDESK_BIN        the server binary (default: target/debug/textdesk)
+//   E2E_DATABASE_URL    database of the demo server (default: SQLite in a fresh temp dir);
+//                       the first-run setup check always gets its own empty SQLite database
+//   E2E_PORT_RANGE      ports to pick from, such as 18100-18199 (default: any free port)
+//   E2E_SCREENSHOT=1    also save docs/screenshot.png of the signed-in app at 1280x800
+//   CHROMIUM            the browser (default: /usr/bin/chromium)
+//
+// Build the app first (scripts/build-frontend.sh). Prints `e2e: N passed, M failed` last and
+// exits non-zero on any failure.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const bin = resolve(process.env.TEXTDESK_BIN ?? join(repo, 'target', 'debug', 'textdesk'));
+const staticDir = join(repo, 'frontend', 'dist');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const artifacts = join(here, 'artifacts');
+
+const DEMO_OWNER = 'owner@demo.textdesk.local';
+const DEMO_PASSWORD = 'textdesk-demo';
+const TIMEOUT_MS = 15_000;
+
+const scratch = mkdtempSync(join(tmpdir(), 'textdesk-e2e-'));
+const servers = [];
+let passed = 0;
+let failed = 0;
+
+// ---- servers -------------------------------------------------------------------------------
+
+function portIsFree(port) {
+  return new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.once('error', () => resolvePort(null));
+    probe.listen(port, '127.0.0.1', () => {
+      const { port: bound } = probe.address();
+      probe.close(() => resolvePort(bound));
+    });
+  });
+}
+
+async function freePort() {
+  const range = process.env.E2E_PORT_RANGE;
+  if (!range) return portIsFree(0);
+  const [low, high] = range.split('-').map(Number);
+  for (let port = low; port <= high; port++) {
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error(`no free port in ${range}`);
+}
+
+async function startServer(name, { demo, databaseUrl }) {
+  const dataDir = join(scratch, name);
+  mkdirSync(dataDir, { recursive: true });
+  const port = await freePort();
+  const args = demo ? ['serve', '--demo'] : ['serve'];
+  const child = spawn(bin, args, {
+    // Run from the data dir so no textdesk.toml of the checkout is picked up.
+    cwd: dataDir,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl ?? `sqlite://${join(dataDir, 'textdesk.db')}`,
+      BIND: `127.0.0.1:${port}`,
+      STATIC_DIR: staticDir,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const server = { name, child, log: [], url: `http://127.0.0.1:${port}`, exited: false };
+  servers.push(server);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => server.log.push(chunk.toString()));
+  }
+  child.on('exit', () => {
+    server.exited = true;
+  });
+  await waitForHealth(server);
+  return server;
+}
+
+async function waitForHealth(server) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exited) throw new Error(`${server.name} server exited:\n${server.log.join('')}`);
+    try {
+      const response = await fetch(`${server.url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`${server.name} server did not become healthy:\n${server.log.join('')}`);
+}
+
+async function stopServers() {
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise((done) => {
+          if (server.exited) return done();
+          const force = setTimeout(() => server.child.kill('SIGKILL'), 5_000);
+          server.child.once('exit', () => {
+            clearTimeout(force);
+            done();
+          });
+          server.child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+// ---- checks --------------------------------------------------------------------------------
+
+async function check(name, page, body) {
+  try {
+    await body();
+    passed++;
+    console.log(`ok    ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`FAIL  ${name}\n      ${String(error.message ?? error).split('\n').join('\n      ')}`);
+    mkdirSync(artifacts, { recursive: true });
+    const file = join(artifacts, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page.screenshot({ path: file }).catch(() => {});
+    console.log(`      screenshot: ${file}`);
+  }
+}
+
+/** Waits until the locator's text matches `pattern`. */
+async function expectText(locator, pattern, timeout = TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
+  let last = null;
+  while (Date.now() < deadline) {
+    last = await locator.first().textContent({ timeout: 1_000 }).catch(() => null);
+    if (last !== null && pattern.test(last)) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`expected ${locator} to match ${pattern}, last text: ${JSON.stringify(last)}`);
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function expectPath(page, path) {
+  await page.waitForURL((url) => url.pathname === path, { timeout: TIMEOUT_MS });
+}
+
+/** Waits until `condition` returns true. */
+async function eventually(description, condition, timeout = TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`timed out waiting until ${description}`);
+}
+
+const SESSION_KEY = 'textdesk.session';
+
+async function storedSession(page) {
+  return page.evaluate((key) => JSON.parse(localStorage.getItem(key)), SESSION_KEY);
+}
+
+/** Overwrites fields of the stored session, as if time had passed or a token had gone bad. */
+async function editSession(page, changes) {
+  await page.evaluate(
+    ({ key, changes }) => {
+      const session = JSON.parse(localStorage.getItem(key));
+      localStorage.setItem(key, JSON.stringify({ ...session, ...changes }));
+    },
+    { key: SESSION_KEY, changes },
+  );
+}
+
+async function signIn(page, email, password) {
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+}
+
+async function demoChecks(context, server) {
+  const page = await context.newPage();
+  const messages = [];
+  page.on('pageerror', (error) => messages.push(error.message));
+
+  await check('the login page renders', page, async () => {
+    await page.goto(`${server.url}/`);
+    await expectPath(page, '/login');
+    for (const selector of ['#email', '#password', 'button[type=submit]']) {
+      await page.locator(selector).waitFor({ timeout: TIMEOUT_MS });
+    }
+  });
+
+  await check('a wrong password shows an error', page, async () => {
+    await signIn(page, DEMO_OWNER, 'not-the-password');
+    await expectText(page.locator('[role=alert]'), /email or password is wrong/i);
+    await expectPath(page, '/login');
+  });
+
+  await check('the demo owner signs in to the shell', page, async () => {
+    await signIn(page, DEMO_OWNER, DEMO_PASSWORD);
+    await expectPath(page, '/');
+    await expectText(page.locator('#current-agent'), /Jordan/);
+    await expectText(page.locator('#org-name'), /Harbor Dental \(demo\)/);
+    await expectText(page.locator('.content'), /Conversations arrive here once a number is connected/);
+  });
+
+  await check('the team page lists the agents and groups', page, async () => {
+    await page.click('nav >> text=Team');
+    await expectPath(page, '/team');
+    await expectText(page.locator('#agents'), /sam@demo\.textdesk\.local/);
+    await expectText(page.locator('#agents'), /Owner/);
+    if (process.env.E2E_SCREENSHOT === '1') {
+      mkdirSync(join(repo, 'docs'), { recursive: true });
+      await page.screenshot({ path: join(repo, 'docs', 'screenshot.png') });
+      console.log('      saved docs/screenshot.png');
+    }
+  });
+
+  await check('reloading keeps the session', page, async () => {
+    await page.reload();
+    await expectPath(page, '/team');
+    await expectText(page.locator('#current-agent'), /Jordan/);
+    await expectText(page.locator('#agents'), /sam@demo\.textdesk\.local/);
+  });
+
+  await check('an invalid access token is refreshed once and the calls repeated', page, async () => {
+    const before = await storedSession(page);
+    await editSession(page, { access_token: 'not-a-valid-token' });
+    let refreshes = 0;
+    const count = (request) => {
+      if (request.url().endsWith('/api/v1/auth/refresh')) refreshes++;
+    };
+    page.on('request', count);
+    try {
+      // The shell asks for /me and /organization at once: both meet the bad token, and
+      // must share one refresh (a second use of the refresh token would end the session).
+      await page.reload();
+      await expectText(page.locator('#agents'), /sam@demo\.textdesk\.local/);
+      await expectText(page.locator('#current-agent'), /Jordan/);
+    } finally {
+      page.off('request', count);
+    }
+    if (refreshes !== 1) throw new Error(`expected 1 refresh, saw ${refreshes}`);
+    const after = await storedSession(page);
+    if (after.refresh_token === before.refresh_token) throw new Error('the refresh token was not rotated');
+  });
+
+  await check('the session refreshes itself before the access token expires', page, async () => {
+    const before = await storedSession(page);
+    await editSession(page, { expires_at_ms: Date.now() + 30_000 });
+    await page.reload();
+    await eventually('the tokens are rotated', async () => {
+      const now = await storedSession(page);
+      return now !== null && now.refresh_token !== before.refresh_token;
+    });
+    const after = await storedSession(page);
+    if (after.expires_at_ms < Date.now() + 5 * 60_000) throw new Error('the new access token expires too soon');
+    await expectText(page.locator('#current-agent'), /Jordan/);
+  });
+
+  await check('saving the profile updates the top bar', page, async () => {
+    await page.click('nav >> text=Profile');
+    await expectPath(page, '/profile');
+    const screenname = page.locator('#screenname');
+    await screenname.waitFor({ timeout: TIMEOUT_MS });
+    const original = await screenname.inputValue();
+    await screenname.fill('Jordan (e2e)');
+    await page.click('#profile-form button[type=submit]');
+    await expectText(page.locator('#profile-form [role=status]'), /saved/);
+    await expectText(page.locator('#current-agent'), /^Jordan \(e2e\)$/);
+    // Put it back, so a database passed in E2E_DATABASE_URL is left as it was found.
+    await screenname.fill(original);
+    await page.click('#profile-form button[type=submit]');
+    await expectText(page.locator('#current-agent'), new RegExp(`^${escapeRegExp(original)}$`));
+  });
+
+  await check('a profile error shows next to its field', page, async () => {
+    await page.fill('#time-zone', 'Mars/Olympus_Mons');
+    await page.click('#profile-form button[type=submit]');
+    await expectText(page.locator('#profile-form .has-error .field-error'), /./);
+    await page.reload();
+  });
+
+  await check('signing out returns to the login page, in every tab', page, async () => {
+    const otherTab = await page.context().newPage();
+    try {
+      await otherTab.goto(`${server.url}/team`);
+      await expectText(otherTab.locator('#current-agent'), /Jordan/);
+      await page.click('#sign-out');
+      await expectPath(page, '/login');
+      await expectPath(otherTab, '/login');
+    } finally {
+      await otherTab.close();
+    }
+    await page.locator('#email').waitFor({ timeout: TIMEOUT_MS });
+    if ((await storedSession(page)) !== null) throw new Error('the session is still stored after signing out');
+    await page.goto(`${server.url}/team`);
+    await expectPath(page, '/login');
+  });
+
+  await check('a refused refresh ends the session', page, async () => {
+    await signIn(page, DEMO_OWNER, DEMO_PASSWORD);
+    await expectText(page.locator('#current-agent'), /Jordan/);
+    await editSession(page, { access_token: 'not-a-valid-token', refresh_token: 'not-a-refresh-token' });
+    await page.reload();
+    await expectPath(page, '/login');
+    if ((await storedSession(page)) !== null) throw new Error('the refused session is still stored');
+  });
+
+  await check('/api/docs/ renders Swagger UI', page, async () => {
+    await page.goto(`${server.url}/api/docs/`);
+    await page.locator('.swagger-ui').first().waitFor({ timeout: TIMEOUT_MS });
+    await expectText(page.locator('.swagger-ui .title'), /Textdesk/i);
+  });
+
+  await check('the app raised no errors in the browser', page, async () => {
+    if (messages.length > 0) throw new Error(messages.join('\n'));
+  });
+  await page.close();
+}
+
+async function setupChecks(context, server) {
+  const page = await context.newPage();
+
+  await check('a fresh server sends visitors to setup', page, async () => {
+    await page.goto(`${server.url}/`);
+    await expectPath(page, '/setup');
+    await expectText(page.locator('h1'), /Create your workspace/);
+  });
+
+  await check('setup shows field errors next to the fields', page, async () => {
+    await page.fill('#organization-name', 'Bayside Vet');
+    await page.fill('#first-name', 'Robin');
+    await page.fill('#last-name', 'Okafor');
+    await page.fill('#email', 'robin@bayside.example');
+    await page.fill('#password', 'short');
+    await page.click('button[type=submit]');
+    await expectText(page.locator('.field.has-error:has(#password) .field-error'), /10/);
+  });
+
+  await check('creating the workspace signs the owner in', page, async () => {
+    await page.fill('#password', 'a long enough passphrase');
+    await page.click('button[type=submit]');
+    await expectPath(page, '/');
+    await expectText(page.locator('#current-agent'), /Robin/);
+    await expectText(page.locator('#org-name'), /Bayside Vet/);
+  });
+
+  await check('setup is refused once done', page, async () => {
+    await page.goto(`${server.url}/setup`);
+    await expectPath(page, '/');
+    await expectText(page.locator('#current-agent'), /Robin/);
+  });
+
+  // On the setup server, whose database this run owns, so the new password harms nobody.
+  await check('changing the password keeps this session', page, async () => {
+    await page.click('nav >> text=Profile');
+    await page.fill('#current-password', 'a long enough passphrase');
+    await page.fill('#new-password', 'a different passphrase');
+    const before = await storedSession(page);
+    await page.click('#password-form button[type=submit]');
+    await expectText(page.locator('#password-form [role=status]'), /password was changed/);
+    if ((await storedSession(page)).refresh_token === before.refresh_token) {
+      throw new Error('the new tokens were not stored');
+    }
+    await page.reload();
+    await expectText(page.locator('#current-agent'), /Robin/);
+    await page.click('#sign-out');
+    await signIn(page, 'robin@bayside.example', 'a different passphrase');
+    await expectText(page.locator('#current-agent'), /Robin/);
+  });
+  await page.close();
+}
+
+async function main() {
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    throw new Error(`${staticDir} has no index.html: run scripts/build-frontend.sh first`);
+  }
+  if (!existsSync(bin)) throw new Error(`no server binary at ${bin}: build it or set TEXTDESK_BIN`);
+
+  const [demo, fresh] = await Promise.all([
+    startServer('demo', { demo: true, databaseUrl: process.env.E2E_DATABASE_URL }),
+    startServer('setup', { demo: false }),
+  ]);
+  const context = await chromium.launchPersistentContext(join(scratch, 'chromium-profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      // Without these Chromium keeps calling home, which a closed network answers with errors.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    await demoChecks(context, demo);
+    await setupChecks(context, fresh);
+  } finally {
+    await context.close();
+  }
+}
+
+let exitCode = 0;
+const interrupt = () => {
+  stopServers().finally(() => process.exit(130));
+};
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+try {
+  await main();
+} catch (error) {
+  failed++;
+  console.log(`FAIL  ${error.stack ?? error}`);
+} finally {
+  await stopServers();
+  if (failed > 0) {
+    for (const server of servers) {
+      console.log(`---- ${server.name} server log ----\n${server.log.join('').slice(-4000)}`);
+    }
+    exitCode = 1;
+  }
+  rmSync(scratch, { recursive: true, force: true });
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(exitCode);
