@@ -14,7 +14,7 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use textdesk_types::agents::{Agent, ChangePassword, UpdateProfile};
-use textdesk_types::auth::{LoginRequest, LogoutRequest, RefreshRequest, TokenResponse};
+use textdesk_types::auth::{ConfirmPasswordReset, LoginRequest, LogoutRequest, RefreshRequest, TokenResponse};
 use textdesk_types::groups::Group;
 use textdesk_types::organization::Organization;
 use textdesk_types::page::MAX_PAGE_SIZE;
@@ -232,6 +232,20 @@ pub async fn setup_status() -> ApiResult<SetupStatus> {
 pub async fn create_workspace(request: CreateWorkspace) -> ApiResult<()> {
     let tokens: TokenResponse = fetch_public(Call::new(Method::POST, "/setup").with_json(&request)?).await?;
     session::save(&tokens);
+    Ok(())
+}
+
+/// Sets a new password with the token of an admin's reset link. Every session of that agent
+/// ends, this browser's included.
+pub async fn confirm_password_reset(request: ConfirmPasswordReset) -> ApiResult<()> {
+    let response = Call::new(Method::POST, "/auth/password-reset")
+        .with_json(&request)?
+        .send(None)
+        .await?;
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    session::clear();
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::pages::login::Login;
 use crate::pages::profile::Profile;
+use crate::pages::reset_password::ResetPassword;
 use crate::pages::setup::Setup;
 use crate::pages::shell::{Inbox, Shell};
 use crate::pages::team::Team;
@@ -18,6 +19,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=Login />
                 <Route path=path!("/setup") view=Setup />
+                <Route path=path!("/reset-password") view=ResetPassword />
                 // The shell decides between setup, sign-in and the signed-in app, then shows
                 // the matched page inside its frame.
                 <ParentRoute path=path!("") view=Shell>

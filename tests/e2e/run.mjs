@@ -383,6 +383,35 @@ async function setupChecks(context, server) {
     await signIn(page, 'robin@bayside.example', 'a different passphrase');
     await expectText(page.locator('#current-agent'), /Robin/);
   });
+
+  await check("an admin's reset link lets an agent choose a new password", page, async () => {
+    const link = await page.evaluate(async () => {
+      const { access_token: token } = JSON.parse(localStorage.getItem('textdesk.session'));
+      const call = (path, body) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        }).then((response) => response.json());
+      const agent = await call('/api/v1/agents', {
+        email: 'kim@bayside.example', password: 'first passphrase', first_name: 'Kim', last_name: 'Ito', role: 'agent',
+      });
+      return call(`/api/v1/agents/${agent.id}/password-reset`, {});
+    });
+    await page.click('#sign-out');
+    await page.goto(link.reset_url.replace(/^https?:\/\/[^/]+/, server.url));
+    await expectText(page.locator('h1'), /Choose a new password/);
+    await page.fill('#new-password', 'short');
+    await page.click('button[type=submit]');
+    await expectText(page.locator('.field.has-error:has(#new-password) .field-error'), /10/);
+    await page.fill('#new-password', 'kims own passphrase');
+    await page.click('button[type=submit]');
+    await expectText(page.locator('.reset-done'), /changed/);
+    await page.click('text=Sign in');
+    await expectPath(page, '/login');
+    await signIn(page, 'kim@bayside.example', 'kims own passphrase');
+    await expectText(page.locator('#current-agent'), /Kim/);
+  });
   await page.close();
 }
 

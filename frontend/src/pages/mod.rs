@@ -2,6 +2,7 @@
 
 pub mod login;
 pub mod profile;
+pub mod reset_password;
 pub mod setup;
 pub mod shell;
 pub mod team;
