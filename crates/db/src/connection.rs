@@ -110,6 +110,10 @@ impl Database {
         if let Some(folder) = sqlite_folder.filter(|f| backend == Backend::Sqlite && !f.as_os_str().is_empty()) {
             std::fs::create_dir_all(folder).map_err(|e| DbError::Pool(e.to_string()))?;
         }
+        // One connection first: an unreachable server fails at once with its own message, and
+        // SQLite switches the file to WAL, which needs the only lock on the file, before the
+        // pool's connections open all at once.
+        manager.connect().map_err(|e| DbError::Pool(e.to_string()))?;
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .connection_timeout(Duration::from_secs(10))

@@ -1,6 +1,7 @@
 //! `textdesk`: the server, the worker and the operator commands in one binary.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use textdesk::commands::{self, NewOrganization};
@@ -62,12 +63,23 @@ enum OrgCommand {
 }
 
 #[actix_web::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The chain of causes, not a backtrace: these are operators' errors to fix.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load()?;
     telemetry::init(&settings.log_level, settings.log_format);
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
+            settings.jwt_secret()?;
             let db = startup::open_database(&settings)?;
             if demo {
                 announce_demo(demo::ensure_demo_workspace(&db)?, &settings);
