@@ -5,6 +5,7 @@ mod agents;
 mod auth;
 mod conventions;
 mod groups;
+mod messaging;
 mod organization;
 mod project;
 mod setup;

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod openapi;
 pub mod pagination;
 pub mod routes;
+pub mod secrets;
 pub mod state;
 pub mod validation;
 pub mod workspace;

@@ -27,6 +27,10 @@ use utoipa::{Modify, OpenApi};
         (name = "groups", description = "Groups of agents"),
         (name = "organization", description = "The organization's settings"),
         (name = "audit", description = "The audit log"),
+        (name = "numbers", description = "Business numbers and their providers"),
+        (name = "contacts", description = "Contacts (mobile users) and their threads"),
+        (name = "conversations", description = "Conversations, messages, notes and read state"),
+        (name = "events", description = "The change feed"),
         (name = "health", description = "Probes for load balancers"),
     )
 )]

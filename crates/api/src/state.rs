@@ -1,9 +1,13 @@
 //! What every handler shares.
 
+use std::sync::Arc;
+
 use textdesk_db::{Database, DbConnection};
+use tokio::sync::Notify;
 
 use crate::ApiError;
 use crate::auth::tokens::TokenKeys;
+use crate::secrets::SecretBox;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,6 +17,9 @@ pub struct AppState {
     pub public_url: String,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    pub secrets: SecretBox,
+    /// Wakes this process's waiting change-feed requests after each write.
+    pub changes: Arc<Notify>,
 }
 
 impl AppState {
@@ -33,7 +40,11 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let db = self.db.clone();
-        run_blocking(move || db.write(work)).await
+        let written = run_blocking(move || db.write(work)).await;
+        if written.is_ok() {
+            self.changes.notify_waiters();
+        }
+        written
     }
 }
 

@@ -8,17 +8,25 @@
 pub mod agents;
 pub mod audit;
 pub mod connection;
+pub mod contacts;
+pub mod conversations;
 pub mod error;
+pub mod events;
 pub mod groups;
 pub mod housekeeping;
 pub mod ids;
+pub mod jobs;
 pub mod login_failures;
+pub mod messages;
+pub mod numbers;
 pub mod organizations;
 pub mod password_resets;
+pub mod read_states;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod schema_check;
 pub mod setup;
+pub mod threads;
 
 pub use connection::{Backend, Database, DbConnection};
 pub use diesel::result::Error as QueryError;

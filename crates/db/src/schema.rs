@@ -21,6 +21,8 @@ diesel::table! {
         help_keywords -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        next_conversation_number -> BigInt,
+        next_event_seq -> BigInt,
     }
 }
 
@@ -134,9 +136,126 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    numbers (id) {
+        id -> Text,
+        organization_id -> Text,
+        phone_number -> Text,
+        label -> Text,
+        provider -> Text,
+        account_sid -> Nullable<Text>,
+        auth_token_sealed -> Nullable<Text>,
+        enabled -> Bool,
+        auto_assign_agent_id -> Nullable<Text>,
+        auto_assign_group_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        organization_id -> Text,
+        phone_number -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        company -> Text,
+        email -> Nullable<Text>,
+        custom_fields -> Text,
+        labels -> Text,
+        opted_out -> Bool,
+        opted_out_at -> Nullable<Timestamp>,
+        consent -> Text,
+        last_number_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Text,
+        organization_id -> Text,
+        contact_id -> Text,
+        number -> BigInt,
+        status -> Text,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        last_message_at -> Timestamp,
+        last_message_preview -> Text,
+        last_direction -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        organization_id -> Text,
+        conversation_id -> Text,
+        contact_id -> Text,
+        number_id -> Nullable<Text>,
+        direction -> Text,
+        body -> Text,
+        from_number -> Text,
+        to_number -> Text,
+        author_kind -> Text,
+        author_id -> Nullable<Text>,
+        provider_account -> Nullable<Text>,
+        provider_message_id -> Nullable<Text>,
+        status -> Text,
+        error_code -> Nullable<Text>,
+        error_message -> Nullable<Text>,
+        segments -> Integer,
+        encoding -> Text,
+        lane -> Integer,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    read_states (agent_id, conversation_id) {
+        agent_id -> Text,
+        conversation_id -> Text,
+        organization_id -> Text,
+        read_at -> Nullable<Timestamp>,
+        marked_unread -> Bool,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        organization_id -> Nullable<Text>,
+        kind -> Text,
+        payload -> Text,
+        lane -> Integer,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (organization_id, seq) {
+        organization_id -> Text,
+        seq -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> organizations (organization_id));
 diesel::joinable!(agent_group_members -> agent_groups (group_id));
 diesel::joinable!(agent_group_members -> agents (agent_id));
+diesel::joinable!(conversations -> contacts (contact_id));
+diesel::joinable!(messages -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -149,4 +268,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_reset_tokens,
     audit_log,
     login_failures,
+    numbers,
+    contacts,
+    conversations,
+    messages,
+    read_states,
+    jobs,
+    events,
 );

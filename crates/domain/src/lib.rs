@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod organization;
 pub mod permissions;
+pub mod phone;
 pub mod text;
 pub mod throttle;
 

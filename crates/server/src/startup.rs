@@ -5,10 +5,13 @@ use std::net::TcpListener;
 
 use actix_web::HttpServer;
 use anyhow::Context;
+use std::sync::Arc;
+
 use textdesk_api::auth::tokens::TokenKeys;
+use textdesk_api::secrets::SecretBox;
 use textdesk_api::{ApiConfig, AppState, build_app};
 use textdesk_db::Database;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use crate::config::Settings;
 
@@ -42,9 +45,12 @@ impl Application {
     pub fn build(settings: &Settings, db: Database, handle_signals: bool) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let secret = settings.jwt_secret()?;
         let state = AppState {
             db,
-            tokens: TokenKeys::from_secret(&settings.jwt_secret()?),
+            secrets: SecretBox::from_server_secret(&secret).map_err(|e| anyhow::anyhow!(e.to_string()))?,
+            changes: Arc::new(Notify::new()),
+            tokens: TokenKeys::from_secret(&secret),
             public_url: settings.public_url(),
             trust_forwarded_for: settings.trust_forwarded_for,
         };

@@ -56,3 +56,19 @@ define_id!(
     /// One entry of the append-only audit log.
     AuditEntryId
 );
+define_id!(
+    /// A business phone number the organization texts from.
+    NumberId
+);
+define_id!(
+    /// A contact (a "mobile user"): one customer phone number and what the team knows of it.
+    ContactId
+);
+define_id!(
+    /// A conversation: one numbered episode of a contact's thread.
+    ConversationId
+);
+define_id!(
+    /// One message, note or system entry of a conversation.
+    MessageId
+);

@@ -8,14 +8,20 @@
 pub mod agents;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
+pub mod conversations;
+pub mod events;
 pub mod groups;
 pub mod ids;
+pub mod messages;
+pub mod numbers;
 pub mod organization;
 pub mod page;
 pub mod problem;
 pub mod setup;
+pub mod sms;
 
-pub use ids::{AgentId, AuditEntryId, GroupId, OrganizationId};
+pub use ids::{AgentId, AuditEntryId, ContactId, ConversationId, GroupId, MessageId, NumberId, OrganizationId};
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};
 

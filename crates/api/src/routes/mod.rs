@@ -3,9 +3,13 @@
 pub mod agents;
 pub mod audit_log;
 pub mod auth;
+pub mod contacts;
+pub mod conversations;
+pub mod events;
 pub mod groups;
 pub mod health;
 pub mod me;
+pub mod numbers;
 pub mod organization;
 pub mod setup;
 
@@ -39,7 +43,25 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(groups::remove_member)
         .service(organization::get_organization)
         .service(organization::update_organization)
-        .service(audit_log::list_audit_log);
+        .service(audit_log::list_audit_log)
+        .service(numbers::list_numbers)
+        .service(numbers::create_number)
+        .service(numbers::get_number)
+        .service(numbers::update_number)
+        .service(contacts::list_contacts)
+        .service(contacts::create_contact)
+        .service(contacts::get_contact)
+        .service(contacts::update_contact)
+        .service(contacts::get_thread)
+        .service(conversations::list_conversations)
+        .service(conversations::start_conversation)
+        .service(conversations::get_conversation)
+        .service(conversations::send_message)
+        .service(conversations::add_note)
+        .service(conversations::mark_read)
+        .service(conversations::mark_unread)
+        .service(conversations::send_to_phone)
+        .service(events::list_events);
 }
 
 /// Shorthand for one audit entry written in the caller's transaction.

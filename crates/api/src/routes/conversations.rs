@@ -1,0 +1,563 @@
+//! Conversations and their messages: the list, one conversation with a window of messages,
+//! starting conversations, replies, notes, and each agent's read state.
+
+use actix_web::{HttpResponse, get, post, web};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::conversations::{self, ConversationRow};
+use textdesk_db::jobs::Lane;
+use textdesk_db::messages::{self, Window};
+use textdesk_db::numbers::{self, NumberRow};
+use textdesk_db::threads::{self, NewThreadMessage};
+use textdesk_db::{DbConnection, DbError, events, read_states};
+use textdesk_domain::Invalid;
+use textdesk_domain::phone::PhoneNumber;
+use textdesk_types::conversations::{
+    Conversation, ConversationDetail, ConversationStatus, MessageWindow, StartConversation,
+};
+use textdesk_types::messages::{AddNote, AuthorKind, Direction, Message, SendMessage, SendToPhone};
+use textdesk_types::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use textdesk_types::{ConversationId, NumberId, Page, ProblemDetails};
+
+use crate::extract::{CurrentAgent, JsonBody};
+use crate::{ApiError, AppState};
+
+/// Twilio's limit for one message body.
+const BODY_MAX_CHARS: usize = 1600;
+
+fn conversation_error(error: DbError) -> ApiError {
+    match error {
+        DbError::NotFound => ApiError::NotFound("conversation"),
+        other => other.into(),
+    }
+}
+
+fn parse_body(raw: &str) -> Result<String, ApiError> {
+    let invalid = |code, message: &str| ApiError::field("body", code, message);
+    if raw.trim().is_empty() {
+        return Err(invalid("required", "must not be empty"));
+    }
+    if raw.chars().count() > BODY_MAX_CHARS {
+        return Err(invalid("too_long", "must be at most 1600 characters long"));
+    }
+    Ok(raw.to_owned())
+}
+
+fn parse_limit(limit: Option<u32>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if (1..=MAX_PAGE_SIZE).contains(&limit) {
+        Ok(i64::from(limit))
+    } else {
+        Err(ApiError::field(
+            "limit",
+            "out_of_range",
+            format!("must be between 1 and {MAX_PAGE_SIZE}"),
+        ))
+    }
+}
+
+/// The list's cursor: the last row's activity time and id, so rows with equal times still page.
+fn encode_position(at: NaiveDateTime, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{id}", at.and_utc().timestamp_micros()))
+}
+
+fn decode_position(cursor: &str) -> Result<(NaiveDateTime, String), ApiError> {
+    let invalid = || ApiError::field("cursor", "invalid_cursor", "is not a cursor this API returned");
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?).map_err(|_| invalid())?;
+    let (micros, id) = text.split_once('|').ok_or_else(invalid)?;
+    let micros: i64 = micros.parse().map_err(|_| invalid())?;
+    let at = chrono::DateTime::from_timestamp_micros(micros)
+        .ok_or_else(invalid)?
+        .naive_utc();
+    Ok((at, id.to_owned()))
+}
+
+fn message_cursor(id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(id)
+}
+
+fn decode_message_cursor(field: &str, cursor: &str) -> Result<String, ApiError> {
+    let invalid = || ApiError::field(field, "invalid_cursor", "is not a cursor this API returned");
+    String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?).map_err(|_| invalid())
+}
+
+/// Wire forms of conversations for this agent, with their unread flags in one query.
+fn conversations_for(
+    conn: &mut DbConnection,
+    me: &CurrentAgent,
+    rows: Vec<(ConversationRow, ContactRow)>,
+) -> Result<Vec<Conversation>, ApiError> {
+    let unread = read_states::unread_among(conn, &me.id, &rows.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
+    rows.into_iter()
+        .map(|(conversation, contact)| {
+            let is_unread = unread.get(&conversation.id).copied().unwrap_or(false);
+            Ok(conversation.into_wire(&contact, is_unread)?)
+        })
+        .collect()
+}
+
+fn conversation_for(
+    conn: &mut DbConnection,
+    me: &CurrentAgent,
+    row: ConversationRow,
+) -> Result<Conversation, ApiError> {
+    let contact = contacts::find(
+        conn,
+        &me.organization_id,
+        &textdesk_types::ContactId::new(row.contact_id.clone()),
+    )?;
+    conversations_for(conn, me, vec![(row, contact)])?
+        .pop()
+        .ok_or_else(|| ApiError::internal("a conversation vanished"))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationQuery {
+    /// `open` or `closed`; both when absent.
+    pub status: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// Conversations, newest activity first.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(ConversationQuery),
+    responses(
+        (status = 200, description = "A page of conversations", body = Page<Conversation>),
+        (status = 422, description = "Invalid parameters", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/conversations")]
+pub async fn list_conversations(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    query: web::Query<ConversationQuery>,
+) -> Result<web::Json<Page<Conversation>>, ApiError> {
+    let query = query.into_inner();
+    let limit = parse_limit(query.limit)?;
+    let status = query
+        .status
+        .as_deref()
+        .map(|raw| {
+            ConversationStatus::parse(raw)
+                .ok_or_else(|| ApiError::field("status", "invalid_status", "must be open or closed"))
+        })
+        .transpose()?;
+    let before = query.cursor.as_deref().map(decode_position).transpose()?;
+    let (rows, more) = state
+        .read(move |conn| {
+            let mut rows = conversations::list(conn, &me.organization_id, status, before, limit + 1)?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            let next = rows
+                .last()
+                .filter(|_| more)
+                .map(|(c, _)| encode_position(c.last_message_at, &c.id));
+            Ok((conversations_for(conn, &me, rows)?, next))
+        })
+        .await?;
+    Ok(web::Json(Page {
+        items: rows,
+        next_cursor: more,
+    }))
+}
+
+/// One conversation with a window of its messages (the newest by default), oldest first.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The conversation's id"), MessageWindow),
+    responses(
+        (status = 200, description = "The conversation and its messages", body = ConversationDetail),
+        (status = 404, description = "No such conversation in your organization", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/conversations/{id}")]
+pub async fn get_conversation(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+    query: web::Query<MessageWindow>,
+) -> Result<web::Json<ConversationDetail>, ApiError> {
+    let query = query.into_inner();
+    let limit = parse_limit(query.limit)?;
+    let window = match (query.before, query.after) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "after",
+                "conflicting",
+                "give before or after, not both",
+            ));
+        }
+        (Some(before), None) => Window::Before(decode_message_cursor("before", &before)?),
+        (None, Some(after)) => Window::After(decode_message_cursor("after", &after)?),
+        (None, None) => Window::Newest,
+    };
+    let id = id.into_inner();
+    let detail = state
+        .read(move |conn| {
+            let row = conversations::find(conn, &me.organization_id, &id).map_err(conversation_error)?;
+            let rows = messages::window(conn, &id, window, limit)?;
+            let older = match rows.first() {
+                Some(first) if messages::exists_beyond(conn, &id, &first.id, true)? => Some(message_cursor(&first.id)),
+                _ => None,
+            };
+            let newer = match rows.last() {
+                Some(last) if messages::exists_beyond(conn, &id, &last.id, false)? => Some(message_cursor(&last.id)),
+                _ => None,
+            };
+            let messages = rows
+                .into_iter()
+                .map(|row| row.into_wire())
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(ConversationDetail {
+                conversation: conversation_for(conn, &me, row)?,
+                messages,
+                older_cursor: older,
+                newer_cursor: newer,
+            })
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// The number to send through: the one asked for, else the one last used with the contact,
+/// else the organization's first enabled number.
+fn choose_number(
+    conn: &mut DbConnection,
+    me: &CurrentAgent,
+    asked: Option<&NumberId>,
+    contact: &ContactRow,
+) -> Result<NumberRow, ApiError> {
+    let row = match asked {
+        Some(id) => numbers::find(conn, &me.organization_id, id).map_err(|e| match e {
+            DbError::NotFound => ApiError::field(
+                "from_number_id",
+                "unknown_number",
+                "is not a number of this organization",
+            ),
+            other => other.into(),
+        })?,
+        None => {
+            let last = contact.last_number_id.as_ref().map(|id| NumberId::new(id.clone()));
+            let remembered = match last {
+                Some(id) => numbers::find(conn, &me.organization_id, &id).ok().filter(|n| n.enabled),
+                None => None,
+            };
+            match remembered {
+                Some(number) => number,
+                None => numbers::list(conn, &me.organization_id)?
+                    .into_iter()
+                    .find(|number| number.enabled)
+                    .ok_or_else(|| ApiError::conflict("no_number", "Connect a business number before sending."))?,
+            }
+        }
+    };
+    if !row.enabled {
+        return Err(ApiError::conflict(
+            "number_disabled",
+            "This business number is switched off.",
+        ));
+    }
+    Ok(row)
+}
+
+fn queue_reply(
+    conn: &mut DbConnection,
+    me: &CurrentAgent,
+    contact: &ContactRow,
+    number: &NumberRow,
+    body: &str,
+) -> Result<Message, ApiError> {
+    let number_id = number.number_id();
+    let recorded = threads::record(
+        conn,
+        NewThreadMessage {
+            organization: &me.organization_id,
+            contact,
+            conversation: None,
+            number: Some((&number_id, &number.phone_number)),
+            direction: Direction::Outbound,
+            body,
+            author_kind: AuthorKind::Agent,
+            author_id: Some(me.id.as_str()),
+            lane: Lane::Conversational,
+        },
+    )?;
+    read_states::mark_read(
+        conn,
+        &me.organization_id,
+        &me.id,
+        &recorded.conversation.conversation_id(),
+        recorded.message.created_at,
+    )?;
+    Ok(recorded.message.into_wire()?)
+}
+
+/// Reply in an open conversation. The answer comes once the message is queued; its status then
+/// moves on as the provider reports.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The conversation's id")),
+    request_body = SendMessage,
+    responses(
+        (status = 201, description = "The queued message", body = Message),
+        (status = 404, description = "No such conversation in your organization", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The conversation is closed, or no number can send", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/conversations/{id}/messages")]
+pub async fn send_message(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+    body: JsonBody<SendMessage>,
+) -> Result<HttpResponse, ApiError> {
+    let SendMessage { body, from_number_id } = body.0;
+    let body = parse_body(&body)?;
+    let id = id.into_inner();
+    let message = state
+        .write(move |conn| {
+            let conversation = conversations::find(conn, &me.organization_id, &id).map_err(conversation_error)?;
+            if !conversation.is_open() {
+                return Err(ApiError::conflict(
+                    "conversation_closed",
+                    "This conversation is closed; start a new one to write to this contact again.",
+                ));
+            }
+            let contact = contacts::find(
+                conn,
+                &me.organization_id,
+                &textdesk_types::ContactId::new(conversation.contact_id),
+            )?;
+            let number = choose_number(conn, &me, from_number_id.as_ref(), &contact)?;
+            queue_reply(conn, &me, &contact, &number, &body)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(message))
+}
+
+/// Send a message to a phone number. The contact, thread and conversation are created as
+/// needed; an open conversation with the contact is continued.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    request_body = SendToPhone,
+    responses(
+        (status = 201, description = "The queued message", body = Message),
+        (status = 409, description = "No number can send", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/messages")]
+pub async fn send_to_phone(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    body: JsonBody<SendToPhone>,
+) -> Result<HttpResponse, ApiError> {
+    let SendToPhone {
+        to,
+        body,
+        from_number_id,
+    } = body.0;
+    let phone = PhoneNumber::parse(&to).map_err(|invalid| ApiError::field("to", invalid.code, invalid.message))?;
+    let body = parse_body(&body)?;
+    let message = state
+        .write(move |conn| {
+            let (contact, _) = contacts::find_or_create(conn, &me.organization_id, phone.as_str())?;
+            let number = choose_number(conn, &me, from_number_id.as_ref(), &contact)?;
+            queue_reply(conn, &me, &contact, &number, &body)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(message))
+}
+
+/// Start a conversation with a phone number or a contact from a chosen number, optionally
+/// with a first message. An open conversation with the contact is returned as it is (200).
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    request_body = StartConversation,
+    responses(
+        (status = 201, description = "The new conversation", body = Conversation),
+        (status = 200, description = "The contact's conversation that was already open", body = Conversation),
+        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/conversations")]
+pub async fn start_conversation(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    body: JsonBody<StartConversation>,
+) -> Result<HttpResponse, ApiError> {
+    let StartConversation {
+        to,
+        contact_id,
+        from_number_id,
+        body,
+    } = body.0;
+    let phone = match (&to, &contact_id) {
+        (Some(to), None) => Some(
+            PhoneNumber::parse(to).map_err(|invalid: Invalid| ApiError::field("to", invalid.code, invalid.message))?,
+        ),
+        (None, Some(_)) => None,
+        _ => return Err(ApiError::field("to", "one_of", "give either to or contact_id")),
+    };
+    let body = body.map(|body| parse_body(&body)).transpose()?;
+    let (conversation, created) = state
+        .write(move |conn| {
+            let contact = match (phone, contact_id) {
+                (Some(phone), _) => contacts::find_or_create(conn, &me.organization_id, phone.as_str())?.0,
+                (None, Some(id)) => contacts::find(conn, &me.organization_id, &id).map_err(|e| match e {
+                    DbError::NotFound => {
+                        ApiError::field("contact_id", "unknown_contact", "is not a contact of this organization")
+                    }
+                    other => other.into(),
+                })?,
+                (None, None) => return Err(ApiError::field("to", "one_of", "give either to or contact_id")),
+            };
+            let number = choose_number(conn, &me, Some(&from_number_id), &contact)?;
+            let existing = conversations::find_open(conn, &contact.contact_id())?;
+            let created = existing.is_none();
+            if let Some(body) = body {
+                queue_reply(conn, &me, &contact, &number, &body)?;
+            } else if created {
+                let row = conversations::open(conn, &me.organization_id, &contact.contact_id(), textdesk_db::now())?;
+                contacts::set_last_number(conn, &contact.contact_id(), &number.number_id())?;
+                let change = serde_json::json!({"conversation_id": row.id, "number": row.number});
+                events::append(conn, &me.organization_id, "conversation.changed", &change)?;
+            }
+            let row = conversations::find_open(conn, &contact.contact_id())?.ok_or(DbError::NotFound)?;
+            Ok((conversation_for(conn, &me, row)?, created))
+        })
+        .await?;
+    Ok(if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    }
+    .json(conversation))
+}
+
+/// Add an internal note, visible to agents only. Notes may be added to closed conversations.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The conversation's id")),
+    request_body = AddNote,
+    responses(
+        (status = 201, description = "The note", body = Message),
+        (status = 404, description = "No such conversation in your organization", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/conversations/{id}/notes")]
+pub async fn add_note(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+    body: JsonBody<AddNote>,
+) -> Result<HttpResponse, ApiError> {
+    let body = parse_body(&body.0.body)?;
+    let id = id.into_inner();
+    let note = state
+        .write(move |conn| {
+            let conversation = conversations::find(conn, &me.organization_id, &id).map_err(conversation_error)?;
+            let contact = contacts::find(
+                conn,
+                &me.organization_id,
+                &textdesk_types::ContactId::new(conversation.contact_id.clone()),
+            )?;
+            let recorded = threads::record(
+                conn,
+                NewThreadMessage {
+                    organization: &me.organization_id,
+                    contact: &contact,
+                    conversation: Some(&conversation),
+                    number: None,
+                    direction: Direction::Note,
+                    body: &body,
+                    author_kind: AuthorKind::Agent,
+                    author_id: Some(me.id.as_str()),
+                    lane: Lane::Conversational,
+                },
+            )?;
+            Ok(recorded.message.into_wire()?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(note))
+}
+
+async fn set_read_state(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: ConversationId,
+    read: bool,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .write(move |conn| {
+            let conversation = conversations::find(conn, &me.organization_id, &id).map_err(conversation_error)?;
+            if read {
+                read_states::mark_read(
+                    conn,
+                    &me.organization_id,
+                    &me.id,
+                    &id,
+                    textdesk_db::now().max(conversation.last_message_at),
+                )?;
+            } else {
+                read_states::mark_unread(conn, &me.organization_id, &me.id, &id)?;
+            }
+            let change = serde_json::json!({"conversation_id": id, "agent_id": me.id, "unread": !read});
+            events::append(conn, &me.organization_id, "read_state.changed", &change)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mark a conversation read, for you only.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The conversation's id")),
+    responses(
+        (status = 204, description = "Marked read"),
+        (status = 404, description = "No such conversation in your organization", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/conversations/{id}/read")]
+pub async fn mark_read(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> Result<HttpResponse, ApiError> {
+    set_read_state(state, me, id.into_inner(), true).await
+}
+
+/// Mark a conversation unread, for you only, to come back to it later.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The conversation's id")),
+    responses(
+        (status = 204, description = "Marked unread"),
+        (status = 404, description = "No such conversation in your organization", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/conversations/{id}/unread")]
+pub async fn mark_unread(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> Result<HttpResponse, ApiError> {
+    set_read_state(state, me, id.into_inner(), false).await
+}

@@ -1,0 +1,215 @@
+//! Contacts, one per phone number per organization.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use textdesk_types::contacts::{Consent, Contact};
+use textdesk_types::{ContactId, NumberId, OrganizationId};
+
+use crate::schema::contacts;
+use crate::{DbConnection, DbError, ids, now, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contacts)]
+pub struct ContactRow {
+    pub id: String,
+    pub organization_id: String,
+    pub phone_number: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub email: Option<String>,
+    pub custom_fields: String,
+    pub labels: String,
+    pub opted_out: bool,
+    pub opted_out_at: Option<NaiveDateTime>,
+    pub consent: String,
+    pub last_number_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ContactRow {
+    pub fn contact_id(&self) -> ContactId {
+        ContactId::new(self.id.clone())
+    }
+
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.first_name, self.last_name).trim().to_owned();
+        if name.is_empty() {
+            self.phone_number.clone()
+        } else {
+            name
+        }
+    }
+
+    pub fn into_wire(self) -> Result<Contact, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("contact {}: {what}", self.id));
+        let custom_fields: BTreeMap<String, String> =
+            serde_json::from_str(&self.custom_fields).map_err(|_| corrupt("custom fields"))?;
+        let labels: Vec<String> = serde_json::from_str(&self.labels).map_err(|_| corrupt("labels"))?;
+        let consent = Consent::parse(&self.consent).ok_or_else(|| corrupt("consent"))?;
+        Ok(Contact {
+            id: ContactId::new(self.id),
+            phone_number: self.phone_number,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            company: self.company,
+            email: self.email,
+            custom_fields,
+            labels,
+            opted_out: self.opted_out,
+            consent,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+/// A new contact's validated values.
+#[derive(Default)]
+pub struct NewContact {
+    pub phone_number: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub email: Option<String>,
+    pub custom_fields: BTreeMap<String, String>,
+    pub labels: Vec<String>,
+}
+
+pub fn to_json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// Fails with a conflict on `phone_number` when the organization has a contact with it.
+pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, new: NewContact) -> Result<ContactRow, DbError> {
+    let now = now();
+    let row = ContactRow {
+        id: ids::new_id(),
+        organization_id: organization.to_string(),
+        custom_fields: to_json_text(&new.custom_fields),
+        labels: to_json_text(&new.labels),
+        phone_number: new.phone_number,
+        first_name: new.first_name,
+        last_name: new.last_name,
+        company: new.company,
+        email: new.email,
+        opted_out: false,
+        opted_out_at: None,
+        consent: Consent::None.as_str().to_owned(),
+        last_number_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(contacts::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+pub fn find(conn: &mut DbConnection, organization: &OrganizationId, id: &ContactId) -> Result<ContactRow, DbError> {
+    Ok(contacts::table
+        .filter(contacts::organization_id.eq(organization.as_str()))
+        .find(id.as_str())
+        .select(ContactRow::as_select())
+        .first(conn)?)
+}
+
+pub fn find_by_phone(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    phone_number: &str,
+) -> Result<Option<ContactRow>, DbError> {
+    Ok(contacts::table
+        .filter(contacts::organization_id.eq(organization.as_str()))
+        .filter(contacts::phone_number.eq(phone_number))
+        .select(ContactRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The contact with this number, created (with no name) if the organization has none.
+pub fn find_or_create(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    phone_number: &str,
+) -> Result<(ContactRow, bool), DbError> {
+    if let Some(existing) = find_by_phone(conn, organization, phone_number)? {
+        return Ok((existing, false));
+    }
+    let new = NewContact {
+        phone_number: phone_number.to_owned(),
+        ..NewContact::default()
+    };
+    Ok((insert(conn, organization, new)?, true))
+}
+
+/// Contacts in creation order, after the `after` id; `search` matches names, company and number.
+pub fn list(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    search: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ContactRow>, DbError> {
+    let mut query = contacts::table
+        .filter(contacts::organization_id.eq(organization.as_str()))
+        .select(ContactRow::as_select())
+        .order(contacts::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(contacts::id.gt(after.to_owned()));
+    }
+    if let Some(search) = search.filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", search.replace(['%', '_'], ""));
+        query = query.filter(
+            contacts::first_name
+                .like(pattern.clone())
+                .or(contacts::last_name.like(pattern.clone()))
+                .or(contacts::company.like(pattern.clone()))
+                .or(contacts::phone_number.like(pattern)),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Changes to a contact; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = contacts)]
+pub struct ContactChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub email: Option<Option<String>>,
+    pub custom_fields: Option<String>,
+    pub labels: Option<String>,
+    pub last_number_id: Option<Option<String>>,
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    id: &ContactId,
+    changes: &ContactChanges,
+) -> Result<ContactRow, DbError> {
+    let updated = diesel::update(
+        contacts::table
+            .filter(contacts::organization_id.eq(organization.as_str()))
+            .filter(contacts::id.eq(id.as_str())),
+    )
+    .set((changes, contacts::updated_at.eq(now())))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(DbError::NotFound);
+    }
+    find(conn, organization, id)
+}
+
+/// Remembers the number last used with a contact, the default for the next message.
+pub fn set_last_number(conn: &mut DbConnection, contact: &ContactId, number: &NumberId) -> Result<(), DbError> {
+    diesel::update(contacts::table.find(contact.as_str()))
+        .set(contacts::last_number_id.eq(number.as_str()))
+        .execute(conn)?;
+    Ok(())
+}

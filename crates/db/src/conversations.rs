@@ -1,0 +1,175 @@
+//! Conversations: numbered episodes of a contact's thread, at most one open at a time.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use textdesk_types::conversations::{Conversation, ConversationStatus};
+use textdesk_types::messages::Direction;
+use textdesk_types::{AgentId, ContactId, ConversationId, OrganizationId};
+
+use crate::contacts::ContactRow;
+use crate::schema::{contacts, conversations, organizations};
+use crate::{DbConnection, DbError, ids, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = conversations)]
+pub struct ConversationRow {
+    pub id: String,
+    pub organization_id: String,
+    pub contact_id: String,
+    pub number: i64,
+    pub status: String,
+    pub opened_at: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
+    pub closed_by: Option<String>,
+    pub last_message_at: NaiveDateTime,
+    pub last_message_preview: String,
+    pub last_direction: Option<String>,
+}
+
+impl ConversationRow {
+    pub fn conversation_id(&self) -> ConversationId {
+        ConversationId::new(self.id.clone())
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status == ConversationStatus::Open.as_str()
+    }
+
+    /// The wire form for one agent, given the contact and whether it is unread for them.
+    pub fn into_wire(self, contact: &ContactRow, unread: bool) -> Result<Conversation, DbError> {
+        let status = ConversationStatus::parse(&self.status)
+            .ok_or_else(|| DbError::Corrupt(format!("conversation status {:?}", self.status)))?;
+        Ok(Conversation {
+            id: ConversationId::new(self.id),
+            number: self.number,
+            status,
+            contact_id: ContactId::new(self.contact_id),
+            contact_name: contact.display_name(),
+            contact_phone_number: contact.phone_number.clone(),
+            last_message_at: utc(self.last_message_at),
+            last_message_preview: self.last_message_preview,
+            last_direction: self.last_direction.as_deref().and_then(Direction::parse),
+            unread,
+            opened_at: utc(self.opened_at),
+            closed_at: self.closed_at.map(utc),
+            closed_by: self.closed_by.map(AgentId::new),
+        })
+    }
+}
+
+fn take_number(conn: &mut DbConnection, organization: &OrganizationId) -> Result<i64, DbError> {
+    diesel::update(organizations::table.find(organization.as_str()))
+        .set(organizations::next_conversation_number.eq(organizations::next_conversation_number + 1))
+        .execute(conn)?;
+    let next: i64 = organizations::table
+        .find(organization.as_str())
+        .select(organizations::next_conversation_number)
+        .first(conn)?;
+    Ok(next - 1)
+}
+
+/// Opens a new conversation in the contact's thread with the organization's next number.
+pub fn open(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    contact: &ContactId,
+    at: NaiveDateTime,
+) -> Result<ConversationRow, DbError> {
+    let row = ConversationRow {
+        id: ids::new_id(),
+        organization_id: organization.to_string(),
+        contact_id: contact.to_string(),
+        number: take_number(conn, organization)?,
+        status: ConversationStatus::Open.as_str().to_owned(),
+        opened_at: at,
+        closed_at: None,
+        closed_by: None,
+        last_message_at: at,
+        last_message_preview: String::new(),
+        last_direction: None,
+    };
+    diesel::insert_into(conversations::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+pub fn find_open(conn: &mut DbConnection, contact: &ContactId) -> Result<Option<ConversationRow>, DbError> {
+    Ok(conversations::table
+        .filter(conversations::contact_id.eq(contact.as_str()))
+        .filter(conversations::status.eq(ConversationStatus::Open.as_str()))
+        .select(ConversationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    id: &ConversationId,
+) -> Result<ConversationRow, DbError> {
+    Ok(conversations::table
+        .filter(conversations::organization_id.eq(organization.as_str()))
+        .find(id.as_str())
+        .select(ConversationRow::as_select())
+        .first(conn)?)
+}
+
+/// Newest activity first, strictly after the `(last_message_at, id)` position `before`.
+pub fn list(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    status: Option<ConversationStatus>,
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<(ConversationRow, ContactRow)>, DbError> {
+    let mut query = conversations::table
+        .inner_join(contacts::table)
+        .filter(conversations::organization_id.eq(organization.as_str()))
+        .select((ConversationRow::as_select(), ContactRow::as_select()))
+        .order((conversations::last_message_at.desc(), conversations::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(conversations::status.eq(status.as_str()));
+    }
+    if let Some((at, id)) = before {
+        query = query.filter(
+            conversations::last_message_at
+                .lt(at)
+                .or(conversations::last_message_at.eq(at).and(conversations::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Every conversation of a contact's thread, oldest first.
+pub fn thread(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    contact: &ContactId,
+) -> Result<Vec<ConversationRow>, DbError> {
+    Ok(conversations::table
+        .filter(conversations::organization_id.eq(organization.as_str()))
+        .filter(conversations::contact_id.eq(contact.as_str()))
+        .order((conversations::opened_at.asc(), conversations::id.asc()))
+        .select(ConversationRow::as_select())
+        .load(conn)?)
+}
+
+/// Records a message as the conversation's latest activity.
+pub fn touch(
+    conn: &mut DbConnection,
+    id: &ConversationId,
+    at: NaiveDateTime,
+    preview: &str,
+    direction: Direction,
+) -> Result<(), DbError> {
+    let preview: String = preview.chars().take(160).collect();
+    diesel::update(conversations::table.find(id.as_str()))
+        .set((
+            conversations::last_message_at.eq(at),
+            conversations::last_message_preview.eq(preview),
+            conversations::last_direction.eq(direction.as_str()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Messages of conversations.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use textdesk_types::messages::{Author, AuthorKind, Direction, Message, MessageStatus};
+use textdesk_types::sms::Encoding;
+use textdesk_types::{ConversationId, MessageId, NumberId};
+
+use crate::schema::messages;
+use crate::{DbConnection, DbError, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: String,
+    pub organization_id: String,
+    pub conversation_id: String,
+    pub contact_id: String,
+    pub number_id: Option<String>,
+    pub direction: String,
+    pub body: String,
+    pub from_number: String,
+    pub to_number: String,
+    pub author_kind: String,
+    pub author_id: Option<String>,
+    pub provider_account: Option<String>,
+    pub provider_message_id: Option<String>,
+    pub status: String,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub segments: i32,
+    pub encoding: String,
+    pub lane: i32,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub delivered_at: Option<NaiveDateTime>,
+}
+
+impl MessageRow {
+    pub fn into_wire(self) -> Result<Message, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("message {}: {what}", self.id));
+        let direction = Direction::parse(&self.direction).ok_or_else(|| corrupt("direction"))?;
+        let status = MessageStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?;
+        let kind = AuthorKind::parse(&self.author_kind).ok_or_else(|| corrupt("author"))?;
+        let encoding = Encoding::parse(&self.encoding).ok_or_else(|| corrupt("encoding"))?;
+        Ok(Message {
+            id: MessageId::new(self.id),
+            conversation_id: ConversationId::new(self.conversation_id),
+            direction,
+            body: self.body,
+            from: self.from_number,
+            to: self.to_number,
+            number_id: self.number_id.map(NumberId::new),
+            author: Author {
+                kind,
+                id: self.author_id,
+            },
+            status,
+            error_code: self.error_code,
+            error_message: self.error_message,
+            segments: u32::try_from(self.segments).unwrap_or(0),
+            encoding,
+            created_at: utc(self.created_at),
+            sent_at: self.sent_at.map(utc),
+            delivered_at: self.delivered_at.map(utc),
+        })
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, row: &MessageRow) -> Result<(), DbError> {
+    diesel::insert_into(messages::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Which slice of a conversation to read.
+pub enum Window {
+    Newest,
+    Before(String),
+    After(String),
+}
+
+/// Up to `limit` messages of the window, oldest first.
+pub fn window(
+    conn: &mut DbConnection,
+    conversation: &ConversationId,
+    window: Window,
+    limit: i64,
+) -> Result<Vec<MessageRow>, DbError> {
+    let base = messages::table
+        .filter(messages::conversation_id.eq(conversation.as_str()))
+        .select(MessageRow::as_select())
+        .limit(limit)
+        .into_boxed();
+    let mut rows: Vec<MessageRow> = match window {
+        Window::Newest => base.order(messages::id.desc()).load(conn)?,
+        Window::Before(id) => base.filter(messages::id.lt(id)).order(messages::id.desc()).load(conn)?,
+        Window::After(id) => return Ok(base.filter(messages::id.gt(id)).order(messages::id.asc()).load(conn)?),
+    };
+    rows.reverse();
+    Ok(rows)
+}
+
+/// Whether the conversation has messages before or after the given id.
+pub fn exists_beyond(
+    conn: &mut DbConnection,
+    conversation: &ConversationId,
+    id: &str,
+    older: bool,
+) -> Result<bool, DbError> {
+    let query = messages::table.filter(messages::conversation_id.eq(conversation.as_str()));
+    let count: i64 = if older {
+        query.filter(messages::id.lt(id)).count().get_result(conn)?
+    } else {
+        query.filter(messages::id.gt(id)).count().get_result(conn)?
+    };
+    Ok(count > 0)
+}

@@ -1,0 +1,135 @@
+//! Business numbers and their (sealed) provider credentials.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use textdesk_types::numbers::Number;
+use textdesk_types::{AgentId, GroupId, NumberId, OrganizationId};
+
+use crate::schema::numbers;
+use crate::{DbConnection, DbError, ids, now, utc};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = numbers)]
+pub struct NumberRow {
+    pub id: String,
+    pub organization_id: String,
+    pub phone_number: String,
+    pub label: String,
+    pub provider: String,
+    pub account_sid: Option<String>,
+    pub auth_token_sealed: Option<String>,
+    pub enabled: bool,
+    pub auto_assign_agent_id: Option<String>,
+    pub auto_assign_group_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl NumberRow {
+    pub fn number_id(&self) -> NumberId {
+        NumberId::new(self.id.clone())
+    }
+
+    pub fn into_wire(self) -> Number {
+        Number {
+            id: NumberId::new(self.id),
+            phone_number: self.phone_number,
+            label: self.label,
+            provider: self.provider,
+            account_sid: self.account_sid,
+            has_auth_token: self.auth_token_sealed.is_some(),
+            enabled: self.enabled,
+            auto_assign_agent_id: self.auto_assign_agent_id.map(AgentId::new),
+            auto_assign_group_id: self.auto_assign_group_id.map(GroupId::new),
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        }
+    }
+}
+
+pub struct NewNumber<'a> {
+    pub phone_number: &'a str,
+    pub label: &'a str,
+    pub provider: &'a str,
+    pub account_sid: Option<&'a str>,
+    pub auth_token_sealed: Option<&'a str>,
+}
+
+/// Fails with a conflict on `phone_number` when any organization already has the number.
+pub fn insert(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    new: NewNumber<'_>,
+) -> Result<NumberRow, DbError> {
+    let now = now();
+    let row = NumberRow {
+        id: ids::new_id(),
+        organization_id: organization.to_string(),
+        phone_number: new.phone_number.to_owned(),
+        label: new.label.to_owned(),
+        provider: new.provider.to_owned(),
+        account_sid: new.account_sid.map(str::to_owned),
+        auth_token_sealed: new.auth_token_sealed.map(str::to_owned),
+        enabled: true,
+        auto_assign_agent_id: None,
+        auto_assign_group_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(numbers::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+pub fn find(conn: &mut DbConnection, organization: &OrganizationId, id: &NumberId) -> Result<NumberRow, DbError> {
+    Ok(numbers::table
+        .filter(numbers::organization_id.eq(organization.as_str()))
+        .find(id.as_str())
+        .select(NumberRow::as_select())
+        .first(conn)?)
+}
+
+/// The number a provider's webhook is addressed to, in whichever organization has it.
+pub fn find_by_phone_number(conn: &mut DbConnection, phone_number: &str) -> Result<Option<NumberRow>, DbError> {
+    Ok(numbers::table
+        .filter(numbers::phone_number.eq(phone_number))
+        .select(NumberRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(conn: &mut DbConnection, organization: &OrganizationId) -> Result<Vec<NumberRow>, DbError> {
+    Ok(numbers::table
+        .filter(numbers::organization_id.eq(organization.as_str()))
+        .order(numbers::id.asc())
+        .select(NumberRow::as_select())
+        .load(conn)?)
+}
+
+/// Changes to a number; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = numbers)]
+pub struct NumberChanges {
+    pub label: Option<String>,
+    pub enabled: Option<bool>,
+    pub account_sid: Option<Option<String>>,
+    pub auth_token_sealed: Option<Option<String>>,
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    id: &NumberId,
+    changes: &NumberChanges,
+) -> Result<NumberRow, DbError> {
+    let updated = diesel::update(
+        numbers::table
+            .filter(numbers::organization_id.eq(organization.as_str()))
+            .filter(numbers::id.eq(id.as_str())),
+    )
+    .set((changes, numbers::updated_at.eq(now())))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(DbError::NotFound);
+    }
+    find(conn, organization, id)
+}

@@ -1,0 +1,132 @@
+//! Messages: what contacts send, what agents and automations send, notes and system entries.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::sms::Encoding;
+use crate::{ConversationId, MessageId, NumberId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    Note,
+    System,
+}
+
+/// Where a message is on its way. Outbound messages move forward only:
+/// queued → sending → sent → delivered, or to undelivered or failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    Queued,
+    Sending,
+    Sent,
+    Delivered,
+    Undelivered,
+    Failed,
+    Received,
+}
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorKind {
+    Agent,
+    ApiClient,
+    System,
+    Contact,
+}
+
+macro_rules! wire_names {
+    ($type:ident { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $type {
+            pub fn as_str(self) -> &'static str {
+                match self { $($type::$variant => $name),* }
+            }
+
+            pub fn parse(raw: &str) -> Option<$type> {
+                match raw { $($name => Some($type::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+wire_names!(Direction { Inbound => "inbound", Outbound => "outbound", Note => "note", System => "system" });
+wire_names!(MessageStatus {
+    Queued => "queued", Sending => "sending", Sent => "sent", Delivered => "delivered",
+    Undelivered => "undelivered", Failed => "failed", Received => "received",
+});
+wire_names!(AuthorKind { Agent => "agent", ApiClient => "api_client", System => "system", Contact => "contact" });
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Author {
+    pub kind: AuthorKind,
+    /// The agent's or API client's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: MessageId,
+    pub conversation_id: ConversationId,
+    pub direction: Direction,
+    pub body: String,
+    /// E.164 of the sender (a contact or a business number); empty for notes.
+    pub from: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_id: Option<NumberId>,
+    pub author: Author,
+    pub status: MessageStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    pub segments: u32,
+    pub encoding: Encoding,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+/// A reply in a conversation. Without `from_number_id` it goes out through the number last
+/// used with the contact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"body": "Your crown is ready; see you Tuesday at 10."})))]
+#[serde(deny_unknown_fields)]
+pub struct SendMessage {
+    pub body: String,
+    #[serde(default)]
+    pub from_number_id: Option<NumberId>,
+}
+
+/// A message to a phone number: the contact, thread and conversation are created as needed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"to": "+15552013344", "body": "Hi Joe, it's Harbor Dental."})))]
+#[serde(deny_unknown_fields)]
+pub struct SendToPhone {
+    pub to: String,
+    pub body: String,
+    #[serde(default)]
+    pub from_number_id: Option<NumberId>,
+}
+
+/// An internal note: visible to agents only, never sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddNote {
+    pub body: String,
+}

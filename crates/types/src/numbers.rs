@@ -1,0 +1,62 @@
+//! Business numbers: the phone numbers an organization texts from, and their providers.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{AgentId, GroupId, NumberId};
+
+/// A business number. Its provider credentials are write-only: the API never returns them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Number {
+    pub id: NumberId,
+    /// E.164, such as +15551234567.
+    pub phone_number: String,
+    pub label: String,
+    /// `twilio` or `simulator`.
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_sid: Option<String>,
+    /// Whether an auth token is stored (it is never shown).
+    pub has_auth_token: bool,
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_assign_agent_id: Option<AgentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_assign_group_id: Option<GroupId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "phone_number": "+15557654321", "label": "Front desk", "provider": "twilio",
+    "account_sid": "AC0123456789abcdef0123456789abcdef", "auth_token": "your-auth-token"
+})))]
+#[serde(deny_unknown_fields)]
+pub struct CreateNumber {
+    pub phone_number: String,
+    pub label: String,
+    /// `twilio` or `simulator`.
+    pub provider: String,
+    #[serde(default)]
+    pub account_sid: Option<String>,
+    #[serde(default)]
+    pub auth_token: Option<String>,
+}
+
+/// Changes to a number; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateNumber {
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub account_sid: Option<String>,
+    #[serde(default)]
+    pub auth_token: Option<String>,
+}
