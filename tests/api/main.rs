@@ -9,3 +9,4 @@ mod messaging;
 mod organization;
 mod project;
 mod setup;
+mod twilio;

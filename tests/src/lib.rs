@@ -204,6 +204,23 @@ impl TestApp {
         }
     }
 
+    /// Runs every ready job of the queue, as a worker would; Twilio calls go to `twilio`.
+    pub async fn run_jobs(&self, twilio: Option<&textdesk_providers::twilio::fake::FakeTwilio>) -> usize {
+        let secrets = textdesk_db::secrets::SecretBox::from_server_secret(TEST_JWT_SECRET.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let context = textdesk_worker::WorkerContext {
+            db: self.db.clone(),
+            secrets,
+            http: textdesk_providers::HttpClient::new(),
+            public_url: self.settings.public_url(),
+            twilio_base_url: twilio.map(|fake| fake.base_url()),
+        };
+        actix_web::web::block(move || textdesk_worker::run_pending(&context))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("a job failed: {e:#}"))
+    }
+
     pub fn database_url(&self) -> &str {
         &self.test_db.url
     }

@@ -68,6 +68,7 @@ fn routed_app() -> (
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
+        .service(routes::webhooks::receive_webhook)
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::v1))
         .split_for_parts()
 }

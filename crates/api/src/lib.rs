@@ -11,7 +11,6 @@ pub mod extract;
 pub mod openapi;
 pub mod pagination;
 pub mod routes;
-pub mod secrets;
 pub mod state;
 pub mod validation;
 pub mod workspace;

@@ -31,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         (name = "contacts", description = "Contacts (mobile users) and their threads"),
         (name = "conversations", description = "Conversations, messages, notes and read state"),
         (name = "events", description = "The change feed"),
+        (name = "webhooks", description = "Deliveries from SMS providers"),
         (name = "health", description = "Probes for load balancers"),
     )
 )]

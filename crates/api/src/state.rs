@@ -7,7 +7,8 @@ use tokio::sync::Notify;
 
 use crate::ApiError;
 use crate::auth::tokens::TokenKeys;
-use crate::secrets::SecretBox;
+use textdesk_db::secrets::SecretBox;
+use textdesk_providers::HttpClient;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     pub secrets: SecretBox,
+    /// For provider adapters (webhook parsing needs no network; sending happens in the worker).
+    pub http: HttpClient,
     /// Wakes this process's waiting change-feed requests after each write.
     pub changes: Arc<Notify>,
 }

@@ -213,3 +213,19 @@ pub fn set_last_number(conn: &mut DbConnection, contact: &ContactId, number: &Nu
         .execute(conn)?;
     Ok(())
 }
+
+/// Records that the contact opted out (by keyword, by hand, or as the provider reported).
+pub fn mark_opted_out(conn: &mut DbConnection, contact: &ContactId) -> Result<(), DbError> {
+    diesel::update(
+        contacts::table
+            .find(contact.as_str())
+            .filter(contacts::opted_out.eq(false)),
+    )
+    .set((
+        contacts::opted_out.eq(true),
+        contacts::opted_out_at.eq(now()),
+        contacts::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(())
+}

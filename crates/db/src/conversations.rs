@@ -173,3 +173,19 @@ pub fn touch(
         .execute(conn)?;
     Ok(())
 }
+
+/// Closes an open conversation; the next message in the thread opens a new one.
+pub fn close(conn: &mut DbConnection, id: &ConversationId, by: &AgentId, at: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(
+        conversations::table
+            .find(id.as_str())
+            .filter(conversations::status.eq(ConversationStatus::Open.as_str())),
+    )
+    .set((
+        conversations::status.eq(ConversationStatus::Closed.as_str()),
+        conversations::closed_at.eq(at),
+        conversations::closed_by.eq(by.as_str()),
+    ))
+    .execute(conn)?;
+    Ok(())
+}

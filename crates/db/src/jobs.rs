@@ -63,3 +63,70 @@ pub fn pending(conn: &mut DbConnection, kind: &str) -> Result<Vec<JobRow>, DbErr
         .select(JobRow::as_select())
         .load(conn)?)
 }
+
+/// Takes the next ready job, lane by lane, and leases it for `lease_seconds` so no other
+/// worker takes it meanwhile; a worker that dies loses the lease and the job runs again.
+/// PostgreSQL skips rows other workers hold; on SQLite the writer lock serialises claims.
+pub fn claim(conn: &mut DbConnection, lease_seconds: i64) -> Result<Option<JobRow>, DbError> {
+    let now = now();
+    let ready = jobs::run_at
+        .le(now)
+        .and(jobs::locked_until.is_null().or(jobs::locked_until.lt(now)));
+    let next: Option<JobRow> = match conn {
+        DbConnection::Postgresql(pg) => jobs::table
+            .filter(ready)
+            .order((jobs::lane.asc(), jobs::run_at.asc()))
+            .select(JobRow::as_select())
+            .for_update()
+            .skip_locked()
+            .first(pg)
+            .optional()?,
+        DbConnection::Sqlite(sqlite) => jobs::table
+            .filter(ready)
+            .order((jobs::lane.asc(), jobs::run_at.asc()))
+            .select(JobRow::as_select())
+            .first(sqlite)
+            .optional()?,
+    };
+    let Some(mut job) = next else { return Ok(None) };
+    job.attempts += 1;
+    job.locked_until = Some(now + chrono::Duration::seconds(lease_seconds));
+    diesel::update(jobs::table.find(&job.id))
+        .set((jobs::attempts.eq(job.attempts), jobs::locked_until.eq(job.locked_until)))
+        .execute(conn)?;
+    Ok(Some(job))
+}
+
+/// The job is done: it leaves the queue.
+pub fn complete(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
+    diesel::delete(jobs::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+/// Runs the job again at `run_at`, keeping why it failed.
+pub fn retry_at(conn: &mut DbConnection, id: &str, run_at: NaiveDateTime, error: &str) -> Result<(), DbError> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::run_at.eq(run_at),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::last_error.eq(error),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A job to run later, such as a simulated delivery report.
+pub fn enqueue_at(
+    conn: &mut DbConnection,
+    organization: Option<&OrganizationId>,
+    kind: &str,
+    payload: &serde_json::Value,
+    lane: Lane,
+    run_at: NaiveDateTime,
+) -> Result<String, DbError> {
+    let id = enqueue(conn, organization, kind, payload, lane)?;
+    diesel::update(jobs::table.find(&id))
+        .set(jobs::run_at.eq(run_at))
+        .execute(conn)?;
+    Ok(id)
+}

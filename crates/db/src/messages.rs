@@ -115,3 +115,40 @@ pub fn exists_beyond(
     };
     Ok(count > 0)
 }
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<MessageRow, DbError> {
+    Ok(messages::table.find(id).select(MessageRow::as_select()).first(conn)?)
+}
+
+/// The message a provider knows by this id, in the account it belongs to.
+pub fn find_by_provider_id(
+    conn: &mut DbConnection,
+    provider_account: &str,
+    provider_message_id: &str,
+) -> Result<Option<MessageRow>, DbError> {
+    Ok(messages::table
+        .filter(messages::provider_account.eq(provider_account))
+        .filter(messages::provider_message_id.eq(provider_message_id))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Delivery facts to store; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = messages)]
+pub struct DeliveryChanges {
+    pub status: Option<String>,
+    pub provider_account: Option<Option<String>>,
+    pub provider_message_id: Option<Option<String>>,
+    pub error_code: Option<Option<String>>,
+    pub error_message: Option<Option<String>>,
+    pub segments: Option<i32>,
+    pub sent_at: Option<Option<NaiveDateTime>>,
+    pub delivered_at: Option<Option<NaiveDateTime>>,
+}
+
+pub fn update_delivery(conn: &mut DbConnection, id: &str, changes: &DeliveryChanges) -> Result<MessageRow, DbError> {
+    diesel::update(messages::table.find(id)).set(changes).execute(conn)?;
+    find(conn, id)
+}

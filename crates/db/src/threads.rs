@@ -24,6 +24,8 @@ pub struct NewThreadMessage<'a> {
     pub author_kind: AuthorKind,
     pub author_id: Option<&'a str>,
     pub lane: Lane,
+    /// The provider's account and message id, for inbound messages.
+    pub provider_ids: Option<(&'a str, &'a str)>,
 }
 
 pub struct Recorded {
@@ -70,8 +72,8 @@ pub fn record(conn: &mut DbConnection, new: NewThreadMessage<'_>) -> Result<Reco
         to_number,
         author_kind: new.author_kind.as_str().to_owned(),
         author_id: new.author_id.map(str::to_owned),
-        provider_account: None,
-        provider_message_id: None,
+        provider_account: new.provider_ids.map(|(account, _)| account.to_owned()),
+        provider_message_id: new.provider_ids.map(|(_, id)| id.to_owned()),
         status: status.as_str().to_owned(),
         error_code: None,
         error_message: None,

@@ -39,6 +39,8 @@ pub struct Settings {
     pub http_workers: Option<usize>,
     /// Take client addresses from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// Twilio's API address; set only to point at a test double.
+    pub twilio_api_base: Option<String>,
 }
 
 impl Default for Settings {
@@ -56,6 +58,7 @@ impl Default for Settings {
             db_pool_size: 10,
             http_workers: None,
             trust_forwarded_for: false,
+            twilio_api_base: None,
         }
     }
 }
@@ -119,6 +122,9 @@ impl Settings {
         }
         if let Some(value) = var("HTTP_WORKERS") {
             self.http_workers = Some(value.parse().context("HTTP_WORKERS must be a positive number")?);
+        }
+        if let Some(value) = var("TWILIO_API_BASE") {
+            self.twilio_api_base = Some(value.trim_end_matches('/').to_owned());
         }
         if let Some(value) = var("TRUST_FORWARDED_FOR") {
             self.trust_forwarded_for = matches!(value.as_str(), "1" | "true" | "yes");

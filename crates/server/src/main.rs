@@ -86,7 +86,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             startup::serve(settings, db).await
         }
-        Command::Worker => startup::worker(startup::open_database(&settings)?).await,
+        Command::Worker => {
+            let db = startup::open_database(&settings)?;
+            startup::worker(settings, db).await
+        }
         Command::Migrate => {
             startup::open_database(&settings)?;
             println!("The database is up to date.");

@@ -8,9 +8,11 @@ use anyhow::Context;
 use std::sync::Arc;
 
 use textdesk_api::auth::tokens::TokenKeys;
-use textdesk_api::secrets::SecretBox;
 use textdesk_api::{ApiConfig, AppState, build_app};
 use textdesk_db::Database;
+use textdesk_db::secrets::SecretBox;
+use textdesk_providers::HttpClient;
+use textdesk_worker::WorkerContext;
 use tokio::sync::{Notify, watch};
 
 use crate::config::Settings;
@@ -50,6 +52,7 @@ impl Application {
             db,
             secrets: SecretBox::from_server_secret(&secret).map_err(|e| anyhow::anyhow!(e.to_string()))?,
             changes: Arc::new(Notify::new()),
+            http: HttpClient::new(),
             tokens: TokenKeys::from_secret(&secret),
             public_url: settings.public_url(),
             trust_forwarded_for: settings.trust_forwarded_for,
@@ -86,17 +89,29 @@ pub async fn serve(settings: Settings, db: Database) -> anyhow::Result<()> {
     let application = Application::build(&settings, db.clone(), true)?;
     tracing::info!(url = %settings.public_url(), port = application.port(), "serving");
     let (stop_worker, worker_stopped) = watch::channel(false);
-    let worker = tokio::spawn(textdesk_worker::run(db, worker_stopped));
+    let worker = tokio::spawn(textdesk_worker::run(worker_context(&settings, db)?, worker_stopped));
     let served = application.run_until_stopped().await;
     let _ = stop_worker.send(true);
     worker.await.context("the worker task failed")??;
     served.context("the HTTP server failed")
 }
 
+/// What the worker needs to send through providers.
+pub fn worker_context(settings: &Settings, db: Database) -> anyhow::Result<WorkerContext> {
+    let secrets = SecretBox::from_server_secret(&settings.jwt_secret()?).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    Ok(WorkerContext {
+        db,
+        secrets,
+        http: HttpClient::new(),
+        public_url: settings.public_url(),
+        twilio_base_url: settings.twilio_api_base.clone(),
+    })
+}
+
 /// `textdesk worker`: the worker alone, until SIGINT or SIGTERM.
-pub async fn worker(db: Database) -> anyhow::Result<()> {
+pub async fn worker(settings: Settings, db: Database) -> anyhow::Result<()> {
     let (stop, stopped) = watch::channel(false);
-    let worker = tokio::spawn(textdesk_worker::run(db, stopped));
+    let worker = tokio::spawn(textdesk_worker::run(worker_context(&settings, db)?, stopped));
     shutdown_signal().await;
     tracing::info!("stopping the worker");
     let _ = stop.send(true);

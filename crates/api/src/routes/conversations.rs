@@ -289,6 +289,7 @@ fn queue_reply(
             author_kind: AuthorKind::Agent,
             author_id: Some(me.id.as_str()),
             lane: Lane::Conversational,
+            provider_ids: None,
         },
     )?;
     read_states::mark_read(
@@ -488,6 +489,7 @@ pub async fn add_note(
                     author_kind: AuthorKind::Agent,
                     author_id: Some(me.id.as_str()),
                     lane: Lane::Conversational,
+                    provider_ids: None,
                 },
             )?;
             Ok(recorded.message.into_wire()?)
@@ -560,4 +562,97 @@ pub async fn mark_unread(
     id: web::Path<ConversationId>,
 ) -> Result<HttpResponse, ApiError> {
     set_read_state(state, me, id.into_inner(), false).await
+}
+
+/// Close (end) an open conversation. The thread's next message opens a new conversation with
+/// a new number; notes can still be added to this one.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The conversation's id")),
+    responses(
+        (status = 200, description = "The closed conversation", body = Conversation),
+        (status = 404, description = "No such conversation in your organization", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Already closed", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/conversations/{id}/close")]
+pub async fn close_conversation(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<ConversationId>,
+) -> Result<web::Json<Conversation>, ApiError> {
+    let id = id.into_inner();
+    let conversation = state
+        .write(move |conn| {
+            let row = conversations::find(conn, &me.organization_id, &id).map_err(conversation_error)?;
+            if !row.is_open() {
+                return Err(ApiError::conflict(
+                    "conversation_closed",
+                    "This conversation is already closed.",
+                ));
+            }
+            conversations::close(conn, &id, &me.id, textdesk_db::now())?;
+            let change = serde_json::json!({"conversation_id": id, "number": row.number});
+            events::append(conn, &me.organization_id, "conversation.changed", &change)?;
+            let row = conversations::find(conn, &me.organization_id, &id)?;
+            conversation_for(conn, &me, row)
+        })
+        .await?;
+    Ok(web::Json(conversation))
+}
+
+/// Send a failed message again.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The message's id")),
+    responses(
+        (status = 200, description = "The message, queued again", body = Message),
+        (status = 404, description = "No such message in your organization", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The message has not failed", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/messages/{id}/retry")]
+pub async fn retry_message(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    id: web::Path<textdesk_types::MessageId>,
+) -> Result<web::Json<Message>, ApiError> {
+    let id = id.into_inner();
+    let message = state
+        .write(move |conn| {
+            let message = messages::find(conn, id.as_str())
+                .ok()
+                .filter(|message| message.organization_id == me.organization_id.as_str())
+                .ok_or(ApiError::NotFound("message"))?;
+            if message.status != "failed" || message.direction != Direction::Outbound.as_str() {
+                return Err(ApiError::conflict(
+                    "not_failed",
+                    "Only a failed outbound message can be sent again.",
+                ));
+            }
+            let changes = messages::DeliveryChanges {
+                status: Some("queued".to_owned()),
+                error_code: Some(None),
+                error_message: Some(None),
+                ..Default::default()
+            };
+            let updated = messages::update_delivery(conn, &message.id, &changes)?;
+            let payload = serde_json::json!({ "message_id": message.id });
+            textdesk_db::jobs::enqueue(
+                conn,
+                Some(&me.organization_id),
+                "send_message",
+                &payload,
+                Lane::Conversational,
+            )?;
+            let change = serde_json::json!({
+                "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,
+            });
+            events::append(conn, &me.organization_id, "message.status_changed", &change)?;
+            Ok(updated.into_wire()?)
+        })
+        .await?;
+    Ok(web::Json(message))
 }

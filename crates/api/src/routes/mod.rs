@@ -12,6 +12,7 @@ pub mod me;
 pub mod numbers;
 pub mod organization;
 pub mod setup;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -61,6 +62,8 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(conversations::mark_read)
         .service(conversations::mark_unread)
         .service(conversations::send_to_phone)
+        .service(conversations::close_conversation)
+        .service(conversations::retry_message)
         .service(events::list_events);
 }
 

@@ -1,0 +1,212 @@
+//! Provider webhooks: inbound messages and delivery reports. Nothing is stored before the
+//! delivery's signature checks out with the credentials of the number it claims to be for.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use textdesk_db::contacts;
+use textdesk_db::jobs::Lane;
+use textdesk_db::messages::{self, DeliveryChanges};
+use textdesk_db::numbers::{self, NumberRow};
+use textdesk_db::threads::{self, NewThreadMessage};
+use textdesk_db::{DbConnection, DbError, events};
+use textdesk_domain::phone::PhoneNumber;
+use textdesk_providers::{
+    Credentials, DeliveryStatus, InboundMessage, Provider, ProviderKind, StatusUpdate, WebhookEndpoint, WebhookEvent,
+    WebhookRequest, provider_for,
+};
+use textdesk_types::messages::{AuthorKind, Direction};
+use textdesk_types::{ContactId, NumberId, OrganizationId, ProblemDetails};
+
+use crate::extract::{JSON_LIMIT, read_limited};
+use crate::{ApiError, AppState};
+
+/// Twilio's error code for a recipient who replied STOP.
+const OPTED_OUT_CODE: &str = "21610";
+
+/// Receive a provider's webhook: `messages` for inbound texts, `status` for delivery reports.
+///
+/// Signed by the provider (Twilio: `X-Twilio-Signature`); an unsigned or wrongly signed
+/// delivery is refused with 403 and nothing is stored. A delivery seen before is answered as
+/// a success and stored once.
+#[utoipa::path(
+    tag = "webhooks",
+    params(
+        ("provider" = String, Path, description = "`twilio`"),
+        ("endpoint" = String, Path, description = "`messages` or `status`"),
+    ),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "The provider's fields, such as Twilio's MessageSid, From, To, Body"),
+    responses(
+        (status = 200, description = "Stored; the provider's expected answer (empty TwiML)", content_type = "text/xml", body = String),
+        (status = 400, description = "Not a delivery this endpoint understands", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong signature", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider, endpoint, number or message", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/webhooks/{provider}/{endpoint}")]
+pub async fn receive_webhook(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, endpoint) = path.into_inner();
+    let kind = ProviderKind::parse(&provider).ok_or(ApiError::NotFound("webhook"))?;
+    let endpoint = WebhookEndpoint::parse(&endpoint).ok_or(ApiError::NotFound("webhook"))?;
+    let body = read_limited(&request, payload.into_inner(), JSON_LIMIT).await?.to_vec();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or(request.path(), |pq| pq.as_str())
+        .to_owned();
+    let url = format!("{}{path_and_query}", state.public_url);
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let provider = provider_for(kind, &state.http);
+    let reply = provider.webhook_reply();
+    let secrets = state.secrets.clone();
+    let stored = state
+        .write(move |conn| {
+            let webhook = WebhookRequest {
+                url: &url,
+                headers: &headers,
+                body: &body,
+            };
+            let event = provider
+                .parse_webhook(endpoint, &webhook)
+                .map_err(|e| ApiError::BadRequest {
+                    code: "invalid_webhook",
+                    detail: e.to_string(),
+                })?;
+            let verify = |number: &NumberRow| -> Result<(), ApiError> {
+                let token = number
+                    .auth_token_sealed
+                    .as_deref()
+                    .map(|sealed| secrets.open(sealed))
+                    .transpose()?;
+                let credentials = Credentials::new(
+                    number.account_sid.clone().unwrap_or_default(),
+                    token.unwrap_or_default(),
+                );
+                let account_matches = number.account_sid.as_deref() == Some(event.account_sid());
+                if account_matches && provider.verify_webhook(&credentials, &webhook) {
+                    Ok(())
+                } else {
+                    Err(ApiError::Forbidden {
+                        code: "invalid_signature",
+                        detail: "The webhook's signature does not match this number's credentials.".to_owned(),
+                    })
+                }
+            };
+            match &event {
+                WebhookEvent::Inbound(message) => store_inbound(conn, provider.as_ref(), message, verify),
+                WebhookEvent::Status(update) => store_status(conn, update, verify),
+            }
+        })
+        .await;
+    match stored {
+        // A retried delivery that raced its first copy: already stored once.
+        Ok(()) | Err(ApiError::Conflict { .. }) => {
+            Ok(HttpResponse::Ok().content_type(reply.content_type).body(reply.body))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+fn store_inbound(
+    conn: &mut DbConnection,
+    provider: &dyn Provider,
+    inbound: &InboundMessage,
+    verify: impl Fn(&NumberRow) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    let to = PhoneNumber::parse(&inbound.to)
+        .map(PhoneNumber::into_inner)
+        .unwrap_or_else(|_| inbound.to.clone());
+    let number = numbers::find_by_phone_number(conn, &to)?.ok_or(ApiError::NotFound("number"))?;
+    verify(&number)?;
+    if messages::find_by_provider_id(conn, &inbound.account_sid, &inbound.provider_message_id)?.is_some() {
+        return Ok(());
+    }
+    let organization = OrganizationId::new(number.organization_id.clone());
+    // Short codes and alphanumeric senders are not E.164; they are kept as sent.
+    let from = PhoneNumber::parse(&inbound.from)
+        .map(PhoneNumber::into_inner)
+        .unwrap_or_else(|_| inbound.from.clone());
+    let (contact, created) = contacts::find_or_create(conn, &organization, &from)?;
+    if created {
+        events::append(
+            conn,
+            &organization,
+            "contact.changed",
+            &serde_json::json!({"contact_id": contact.id}),
+        )?;
+    }
+    let number_id = NumberId::new(number.id.clone());
+    threads::record(
+        conn,
+        NewThreadMessage {
+            organization: &organization,
+            contact: &contact,
+            conversation: None,
+            number: Some((&number_id, &number.phone_number)),
+            direction: Direction::Inbound,
+            body: &inbound.body,
+            author_kind: AuthorKind::Contact,
+            author_id: None,
+            lane: Lane::Conversational,
+            provider_ids: Some((&inbound.account_sid, &inbound.provider_message_id)),
+        },
+    )?;
+    tracing::debug!(
+        provider = provider.kind().as_str(),
+        media = inbound.media.len(),
+        "inbound message stored"
+    );
+    Ok(())
+}
+
+fn store_status(
+    conn: &mut DbConnection,
+    update: &StatusUpdate,
+    verify: impl Fn(&NumberRow) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    let message = messages::find_by_provider_id(conn, &update.account_sid, &update.provider_message_id)?
+        .ok_or(ApiError::NotFound("message"))?;
+    let organization = OrganizationId::new(message.organization_id.clone());
+    let number_id = message.number_id.clone().ok_or(ApiError::NotFound("number"))?;
+    let number = numbers::find(conn, &organization, &NumberId::new(number_id)).map_err(|e| match e {
+        DbError::NotFound => ApiError::NotFound("number"),
+        other => other.into(),
+    })?;
+    verify(&number)?;
+    let current = DeliveryStatus::parse(&message.status);
+    // Reports arrive out of order: a late "sent" never replaces "delivered" or a failure.
+    if !current.is_some_and(|current| current.advances_to(update.status)) {
+        return Ok(());
+    }
+    let now = textdesk_db::now();
+    let failed = matches!(update.status, DeliveryStatus::Failed | DeliveryStatus::Undelivered);
+    let changes = DeliveryChanges {
+        status: Some(update.status.as_str().to_owned()),
+        error_code: failed.then(|| update.error_code.clone()),
+        error_message: failed.then(|| update.error_message.clone()),
+        delivered_at: (update.status == DeliveryStatus::Delivered).then_some(Some(now)),
+        ..Default::default()
+    };
+    let updated = messages::update_delivery(conn, &message.id, &changes)?;
+    if failed && update.error_code.as_deref() == Some(OPTED_OUT_CODE) {
+        contacts::mark_opted_out(conn, &ContactId::new(message.contact_id.clone()))?;
+        events::append(
+            conn,
+            &organization,
+            "contact.changed",
+            &serde_json::json!({"contact_id": message.contact_id}),
+        )?;
+    }
+    let change = serde_json::json!({
+        "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,
+    });
+    events::append(conn, &organization, "message.status_changed", &change)?;
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! The queue's job kinds and how a worker runs one.
+
+mod send_message;
+mod simulate_delivery;
+
+use chrono::{Duration, Utc};
+use rand::Rng;
+use textdesk_db::{DbError, jobs};
+
+use crate::WorkerContext;
+
+/// A job is leased for this long; one that runs longer may run twice, so each job is written
+/// to be safe to repeat.
+const LEASE_SECONDS: i64 = 120;
+/// Attempts before a transiently failing job gives up.
+pub(crate) const MAX_ATTEMPTS: i32 = 8;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+    Ran,
+    Idle,
+}
+
+/// What a job asks of the queue when it ends.
+pub(crate) enum Next {
+    Done,
+    RetryLater(String),
+}
+
+/// Claims and runs one ready job.
+pub fn run_next_job(context: &WorkerContext) -> anyhow::Result<JobOutcome> {
+    let Some(job) = context.db.write(|conn| jobs::claim(conn, LEASE_SECONDS))? else {
+        return Ok(JobOutcome::Idle);
+    };
+    let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
+    let next = match job.kind.as_str() {
+        "send_message" => send_message::run(context, &payload, job.attempts)?,
+        "simulate_delivery" => simulate_delivery::run(context, &payload)?,
+        other => {
+            tracing::error!(kind = other, id = %job.id, "unknown job kind; dropping it");
+            Next::Done
+        }
+    };
+    match next {
+        Next::Done => context.db.write(|conn| jobs::complete(conn, &job.id))?,
+        Next::RetryLater(error) => {
+            let run_at = (Utc::now() + backoff(job.attempts)).naive_utc();
+            context.db.write(|conn| jobs::retry_at(conn, &job.id, run_at, &error))?;
+        }
+    }
+    Ok(JobOutcome::Ran)
+}
+
+/// Exponential backoff with full jitter: up to 2, 4, 8 … seconds, at most ten minutes.
+fn backoff(attempts: i32) -> Duration {
+    let ceiling_ms = 1000i64 << attempts.clamp(1, 10);
+    let ceiling_ms = ceiling_ms.min(600_000);
+    Duration::milliseconds(rand::thread_rng().gen_range(ceiling_ms / 2..=ceiling_ms))
+}
+
+pub(crate) fn missing(what: &str) -> anyhow::Error {
+    anyhow::Error::new(DbError::Corrupt(format!("job payload without {what}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempts in 1..20 {
+            let wait = backoff(attempts).num_milliseconds();
+            let ceiling = (1000i64 << attempts.clamp(1, 10)).min(600_000);
+            assert!(wait >= ceiling / 2 && wait <= ceiling, "{attempts}: {wait}");
+        }
+    }
+}

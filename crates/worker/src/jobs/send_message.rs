@@ -1,0 +1,186 @@
+//! Sending one outbound message through its number's provider.
+//!
+//! Safe to repeat: the provider call carries the message id as its idempotency key, so a run
+//! that crashed after the provider accepted, and runs again, gets the same provider message
+//! back instead of a second text; what the provider accepted is stored before the job leaves
+//! the queue.
+
+use chrono::Utc;
+use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
+use textdesk_db::numbers::{self, NumberRow};
+use textdesk_db::{DbError, contacts, events, jobs};
+use textdesk_providers::{
+    Accepted, Credentials, DeliveryStatus, OutboundMessage, ProviderError, ProviderKind, provider_for,
+};
+use textdesk_types::{ContactId, NumberId, OrganizationId};
+
+use super::{MAX_ATTEMPTS, Next, missing};
+use crate::WorkerContext;
+
+pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts: i32) -> anyhow::Result<Next> {
+    let message_id = payload["message_id"].as_str().ok_or_else(|| missing("message_id"))?;
+    let Some((message, number)) = load(context, message_id)? else {
+        return Ok(Next::Done);
+    };
+    if !matches!(message.status.as_str(), "queued" | "sending") {
+        return Ok(Next::Done);
+    }
+    let kind = ProviderKind::parse(&number.provider)
+        .ok_or_else(|| DbError::Corrupt(format!("number {} has provider {:?}", number.id, number.provider)))?;
+    set_status(
+        context,
+        &message,
+        DeliveryChanges {
+            status: Some("sending".to_owned()),
+            ..Default::default()
+        },
+    )?;
+    let credentials = credentials(context, &number)?;
+    let outbound = OutboundMessage {
+        from: number.phone_number.clone(),
+        to: message.to_number.clone(),
+        body: message.body.clone(),
+        media_urls: Vec::new(),
+        status_callback: Some(format!("{}/webhooks/{}/status", context.public_url, kind.as_str())),
+        idempotency_key: message.id.clone(),
+    };
+    let provider = provider_for(kind, &context.http);
+    match provider.send(&credentials, &outbound) {
+        Ok(accepted) => {
+            accept(context, &message, &credentials, kind, accepted)?;
+            Ok(Next::Done)
+        }
+        Err(ProviderError::Transient { message: reason }) if attempts < MAX_ATTEMPTS => {
+            set_status(
+                context,
+                &message,
+                DeliveryChanges {
+                    status: Some("queued".to_owned()),
+                    ..Default::default()
+                },
+            )?;
+            tracing::warn!(message = %message.id, attempts, %reason, "sending failed for now; will retry");
+            Ok(Next::RetryLater(reason))
+        }
+        Err(error) => {
+            fail(context, &message, &error)?;
+            Ok(Next::Done)
+        }
+    }
+}
+
+fn load(context: &WorkerContext, message_id: &str) -> anyhow::Result<Option<(MessageRow, NumberRow)>> {
+    let loaded = context.db.read(|conn| -> Result<_, DbError> {
+        let message = match messages::find(conn, message_id) {
+            Ok(message) => message,
+            // Deleted with its conversation before it was sent: nothing left to do.
+            Err(DbError::NotFound) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        let Some(number_id) = message.number_id.clone() else {
+            return Ok(None);
+        };
+        let organization = OrganizationId::new(message.organization_id.clone());
+        let number = numbers::find(conn, &organization, &NumberId::new(number_id))?;
+        Ok(Some((message, number)))
+    })?;
+    Ok(loaded)
+}
+
+fn credentials(context: &WorkerContext, number: &NumberRow) -> anyhow::Result<Credentials> {
+    let token = number
+        .auth_token_sealed
+        .as_deref()
+        .map(|sealed| context.secrets.open(sealed))
+        .transpose()?;
+    let mut credentials = Credentials::new(
+        number.account_sid.clone().unwrap_or_default(),
+        token.unwrap_or_default(),
+    );
+    if let Some(base) = &context.twilio_base_url {
+        credentials = credentials.with_base_url(base.clone());
+    }
+    Ok(credentials)
+}
+
+fn set_status(context: &WorkerContext, message: &MessageRow, changes: DeliveryChanges) -> anyhow::Result<()> {
+    context.db.write(|conn| -> Result<(), DbError> {
+        let updated = messages::update_delivery(conn, &message.id, &changes)?;
+        announce(conn, &updated)
+    })?;
+    Ok(())
+}
+
+/// Tells the change feed a message's status moved.
+pub(crate) fn announce(conn: &mut textdesk_db::DbConnection, message: &MessageRow) -> Result<(), DbError> {
+    let organization = OrganizationId::new(message.organization_id.clone());
+    let change = serde_json::json!({
+        "conversation_id": message.conversation_id, "message_id": message.id, "status": message.status,
+    });
+    events::append(conn, &organization, "message.status_changed", &change)?;
+    Ok(())
+}
+
+fn accept(
+    context: &WorkerContext,
+    message: &MessageRow,
+    credentials: &Credentials,
+    kind: ProviderKind,
+    accepted: Accepted,
+) -> anyhow::Result<()> {
+    // Accepted by the provider means on its way: our "sending" until the provider reports more.
+    let status = match accepted.status {
+        DeliveryStatus::Queued | DeliveryStatus::Sending => DeliveryStatus::Sending,
+        other => other,
+    };
+    let now = Utc::now().naive_utc();
+    let changes = DeliveryChanges {
+        status: Some(status.as_str().to_owned()),
+        provider_account: Some(Some(credentials.account_sid.clone())),
+        provider_message_id: Some(Some(accepted.provider_message_id)),
+        segments: accepted.segments.and_then(|segments| i32::try_from(segments).ok()),
+        sent_at: Some(Some(now)),
+        ..Default::default()
+    };
+    context.db.write(|conn| -> Result<(), DbError> {
+        let updated = messages::update_delivery(conn, &message.id, &changes)?;
+        announce(conn, &updated)?;
+        if kind == ProviderKind::Simulator {
+            let delay = chrono::Duration::from_std(textdesk_providers::simulator::simulated_delivery_delay())
+                .unwrap_or_else(|_| chrono::Duration::seconds(1));
+            let organization = OrganizationId::new(message.organization_id.clone());
+            let payload = serde_json::json!({ "message_id": message.id });
+            jobs::enqueue_at(
+                conn,
+                Some(&organization),
+                "simulate_delivery",
+                &payload,
+                jobs::Lane::Automated,
+                now + delay,
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) -> anyhow::Result<()> {
+    tracing::warn!(message = %message.id, %error, "sending failed for good");
+    let changes = DeliveryChanges {
+        status: Some("failed".to_owned()),
+        error_code: Some(error.code().map(str::to_owned)),
+        error_message: Some(Some(error.to_string())),
+        ..Default::default()
+    };
+    context.db.write(|conn| -> Result<(), DbError> {
+        let updated = messages::update_delivery(conn, &message.id, &changes)?;
+        if matches!(error, ProviderError::OptedOut { .. }) {
+            contacts::mark_opted_out(conn, &ContactId::new(message.contact_id.clone()))?;
+            let organization = OrganizationId::new(message.organization_id.clone());
+            let change = serde_json::json!({ "contact_id": message.contact_id });
+            events::append(conn, &organization, "contact.changed", &change)?;
+        }
+        announce(conn, &updated)
+    })?;
+    Ok(())
+}

@@ -1,0 +1,374 @@
+use std::time::Duration;
+
+use awc::http::Method;
+use serde_json::{Value, json};
+use textdesk_db::jobs;
+use textdesk_providers::twilio::fake::{FakeResponse, FakeTwilio};
+use textdesk_providers::twilio::signature;
+use textdesk_tests::{Session, TestApp, TestResponse, on_both_backends};
+
+on_both_backends!(
+    messages_go_out_through_twilio,
+    status_reports_only_move_forward,
+    permanent_failures_show_the_reason_and_can_be_retried,
+    opted_out_recipients_are_marked,
+    transient_failures_stay_queued_for_a_retry,
+    inbound_messages_need_a_valid_signature,
+    the_same_message_sid_is_stored_once,
+    a_closed_conversation_is_reopened_as_a_new_one,
+    the_simulator_delivers,
+);
+
+async fn connect_twilio(app: &TestApp, owner: &Session, fake: &FakeTwilio, phone: &str) -> Value {
+    let credentials = fake.credentials();
+    let body = json!({"phone_number": phone, "label": "Twilio", "provider": "twilio",
+        "account_sid": credentials.account_sid, "auth_token": credentials.auth_token});
+    app.post("/api/v1/numbers", Some(&owner.access_token), &body)
+        .await
+        .expect(201)
+        .json()
+}
+
+async fn send(app: &TestApp, owner: &Session, body: &str) -> Value {
+    app.post(
+        "/api/v1/messages",
+        Some(&owner.access_token),
+        &json!({"to": "+12025550143", "body": body}),
+    )
+    .await
+    .expect(201)
+    .json()
+}
+
+async fn message(app: &TestApp, owner: &Session, sent: &Value) -> Value {
+    let path = format!("/api/v1/conversations/{}", sent["conversation_id"].as_str().unwrap());
+    let detail = app.get(&path, Some(&owner.access_token)).await.expect(200).json();
+    detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == sent["id"])
+        .unwrap()
+        .clone()
+}
+
+/// Posts a webhook as Twilio would, signed with `token` (or unsigned).
+async fn webhook(app: &TestApp, endpoint: &str, params: &[(&str, &str)], token: Option<&str>) -> TestResponse {
+    let path = format!("/webhooks/twilio/{endpoint}");
+    let owned: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&owned)
+        .finish();
+    let mut request = awc::Client::new()
+        .request(Method::POST, format!("{}{path}", app.address))
+        .insert_header(("Content-Type", "application/x-www-form-urlencoded"));
+    if let Some(token) = token {
+        let url = format!("{}{path}", app.settings.public_url());
+        request = request.insert_header(("X-Twilio-Signature", signature(token, &url, &owned)));
+    }
+    let mut response = request.send_body(body).await.unwrap();
+    TestResponse {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: response.body().await.unwrap().to_vec(),
+    }
+}
+
+fn status_params<'a>(fake: &'a FakeTwilio, sid: &'a str, status: &'a str) -> Vec<(&'static str, String)> {
+    vec![
+        ("MessageSid", sid.to_owned()),
+        ("AccountSid", fake.credentials().account_sid),
+        ("MessageStatus", status.to_owned()),
+    ]
+}
+
+async fn report(app: &TestApp, fake: &FakeTwilio, sid: &str, status: &str, extra: &[(&str, &str)]) {
+    let mut params = status_params(fake, sid, status);
+    params.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    webhook(app, "status", &borrowed, Some(&fake.credentials().auth_token))
+        .await
+        .expect(200);
+}
+
+async fn messages_go_out_through_twilio(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let sent = send(&app, &owner, "Your crown is ready").await;
+    assert_eq!(app.run_jobs(Some(&fake)).await, 1);
+
+    let requests = fake.sent();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.field("To").as_deref(), Some("+12025550143"));
+    assert_eq!(request.field("From").as_deref(), Some("+12025550100"));
+    assert_eq!(request.field("Body").as_deref(), Some("Your crown is ready"));
+    assert_eq!(request.idempotency_token(), sent["id"].as_str());
+    let callback = request.field("StatusCallback").unwrap();
+    assert!(callback.ends_with("/webhooks/twilio/status"), "{callback}");
+
+    let stored = message(&app, &owner, &sent).await;
+    assert_eq!(stored["status"], "sending");
+    assert!(stored["sent_at"].is_string());
+    assert_eq!(app.run_jobs(Some(&fake)).await, 0, "the job left the queue");
+}
+
+async fn status_reports_only_move_forward(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let first = send(&app, &owner, "one").await;
+    let second = send(&app, &owner, "two").await;
+    app.run_jobs(Some(&fake)).await;
+    let bodies: Vec<String> = fake.sent().iter().map(|r| r.field("Body").unwrap()).collect();
+    assert_eq!(bodies, ["one", "two"]);
+    let stored_first = app
+        .db
+        .read(|conn| textdesk_db::messages::find(conn, first["id"].as_str().unwrap()))
+        .unwrap();
+    let stored_second = app
+        .db
+        .read(|conn| textdesk_db::messages::find(conn, second["id"].as_str().unwrap()))
+        .unwrap();
+    let first_sid = stored_first.provider_message_id.unwrap();
+    let second_sid = stored_second.provider_message_id.unwrap();
+
+    report(&app, &fake, &first_sid, "delivered", &[]).await;
+    report(&app, &fake, &first_sid, "sent", &[]).await;
+    assert_eq!(
+        message(&app, &owner, &first).await["status"],
+        "delivered",
+        "a late sent changes nothing"
+    );
+
+    report(
+        &app,
+        &fake,
+        &second_sid,
+        "undelivered",
+        &[("ErrorCode", "30003"), ("ErrorMessage", "Unreachable handset")],
+    )
+    .await;
+    report(&app, &fake, &second_sid, "delivered", &[]).await;
+    let failed = message(&app, &owner, &second).await;
+    assert_eq!(failed["status"], "undelivered");
+    assert_eq!(failed["error_code"], "30003");
+    assert_eq!(failed["error_message"], "Unreachable handset");
+}
+
+async fn permanent_failures_show_the_reason_and_can_be_retried(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let sent = send(&app, &owner, "hello").await;
+    fake.respond_next(FakeResponse::error(
+        400,
+        21211,
+        "The 'To' number is not a valid phone number.",
+    ));
+    app.run_jobs(Some(&fake)).await;
+    let failed = message(&app, &owner, &sent).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["error_code"], "21211");
+    assert!(
+        failed["error_message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid phone number")
+    );
+
+    let retry = format!("/api/v1/messages/{}/retry", sent["id"].as_str().unwrap());
+    let queued = app
+        .post(&retry, Some(&owner.access_token), &json!({}))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(queued["status"], "queued");
+    assert!(queued.get("error_code").is_none());
+    app.post(&retry, Some(&owner.access_token), &json!({}))
+        .await
+        .expect_problem(409, "not_failed");
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(message(&app, &owner, &sent).await["status"], "sending");
+}
+
+async fn opted_out_recipients_are_marked(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let sent = send(&app, &owner, "hello").await;
+    fake.respond_next(FakeResponse::error(
+        400,
+        21610,
+        "Attempt to send to unsubscribed recipient",
+    ));
+    app.run_jobs(Some(&fake)).await;
+    let failed = message(&app, &owner, &sent).await;
+    assert_eq!(
+        (failed["status"].as_str(), failed["error_code"].as_str()),
+        (Some("failed"), Some("21610"))
+    );
+    let contacts = app.get("/api/v1/contacts", Some(&owner.access_token)).await.json();
+    assert_eq!(contacts["items"][0]["opted_out"], true);
+}
+
+async fn transient_failures_stay_queued_for_a_retry(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let sent = send(&app, &owner, "hello").await;
+    fake.respond_next(FakeResponse::error(503, 20500, "Service unavailable"));
+    assert_eq!(app.run_jobs(Some(&fake)).await, 1, "the job waits for its backoff");
+    assert_eq!(message(&app, &owner, &sent).await["status"], "queued");
+    let waiting = app.db.read(|conn| jobs::pending(conn, "send_message")).unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].attempts, 1);
+    assert!(waiting[0].last_error.as_deref().is_some_and(|e| !e.is_empty()));
+    assert!(waiting[0].run_at > textdesk_db::now());
+}
+
+async fn inbound_messages_need_a_valid_signature(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let credentials = fake.credentials();
+    let params = [
+        ("MessageSid", "SM0123456789abcdef0123456789abcdef"),
+        ("AccountSid", credentials.account_sid.as_str()),
+        ("From", "+12025550143"),
+        ("To", "+12025550100"),
+        ("Body", "Is my crown ready?"),
+        ("NumMedia", "0"),
+    ];
+    webhook(&app, "messages", &params, None)
+        .await
+        .expect_problem(403, "invalid_signature");
+    webhook(&app, "messages", &params, Some("not-the-token"))
+        .await
+        .expect_problem(403, "invalid_signature");
+    let none = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();
+    assert!(none["items"].as_array().unwrap().is_empty(), "nothing was stored");
+
+    let answer = webhook(&app, "messages", &params, Some(&credentials.auth_token))
+        .await
+        .expect(200);
+    assert!(answer.text().contains("<Response/>"));
+    let list = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();
+    let conversation = &list["items"][0];
+    assert_eq!(conversation["unread"], true);
+    assert_eq!(conversation["last_direction"], "inbound");
+    assert_eq!(conversation["last_message_preview"], "Is my crown ready?");
+
+    let unknown = [
+        ("To", "+12025550999"),
+        ("From", "+12025550143"),
+        ("MessageSid", "SMx"),
+        ("AccountSid", "ACx"),
+        ("Body", "x"),
+    ];
+    webhook(&app, "messages", &unknown, Some(&credentials.auth_token))
+        .await
+        .expect(404);
+    webhook(&app, "nonsense", &params, Some(&credentials.auth_token))
+        .await
+        .expect(404);
+}
+
+async fn the_same_message_sid_is_stored_once(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let credentials = fake.credentials();
+    let params = [
+        ("MessageSid", "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        ("AccountSid", credentials.account_sid.as_str()),
+        ("From", "+12025550143"),
+        ("To", "+12025550100"),
+        ("Body", "Hello?"),
+    ];
+    for _ in 0..3 {
+        webhook(&app, "messages", &params, Some(&credentials.auth_token))
+            .await
+            .expect(200);
+    }
+    let conversation =
+        app.get("/api/v1/conversations", Some(&owner.access_token)).await.json()["items"][0]["id"].clone();
+    let detail = app
+        .get(
+            &format!("/api/v1/conversations/{}", conversation.as_str().unwrap()),
+            Some(&owner.access_token),
+        )
+        .await
+        .json();
+    assert_eq!(detail["messages"].as_array().unwrap().len(), 1);
+}
+
+async fn a_closed_conversation_is_reopened_as_a_new_one(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let first = send(&app, &owner, "Anything else?").await;
+    let conversation = first["conversation_id"].as_str().unwrap();
+    let closed = app
+        .post(
+            &format!("/api/v1/conversations/{conversation}/close"),
+            Some(&owner.access_token),
+            &json!({}),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["closed_by"], owner.agent_id.as_str());
+    app.post(
+        &format!("/api/v1/conversations/{conversation}/messages"),
+        Some(&owner.access_token),
+        &json!({"body": "x"}),
+    )
+    .await
+    .expect_problem(409, "conversation_closed");
+
+    let credentials = fake.credentials();
+    let params = [
+        ("MessageSid", "SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
+        ("AccountSid", credentials.account_sid.as_str()),
+        ("From", "+12025550143"),
+        ("To", "+12025550100"),
+        ("Body", "One more question"),
+    ];
+    webhook(&app, "messages", &params, Some(&credentials.auth_token))
+        .await
+        .expect(200);
+    let list = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["number"], 1002);
+    assert_eq!(items[0]["status"], "open");
+    assert_eq!(items[0]["unread"], true);
+    assert_eq!(items[1]["number"], 1001);
+    let thread = app
+        .get(
+            &format!("/api/v1/contacts/{}/thread", items[0]["contact_id"].as_str().unwrap()),
+            Some(&owner.access_token),
+        )
+        .await
+        .json();
+    assert_eq!(thread.as_array().unwrap().len(), 2);
+}
+
+async fn the_simulator_delivers(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let body = json!({"phone_number": "+12025550100", "label": "Sim", "provider": "simulator"});
+    app.post("/api/v1/numbers", Some(&owner.access_token), &body)
+        .await
+        .expect(201);
+    let sent = send(&app, &owner, "hello").await;
+    app.run_jobs(None).await;
+    assert_eq!(message(&app, &owner, &sent).await["status"], "sending");
+    actix_rt::time::sleep(Duration::from_millis(1100)).await;
+    app.run_jobs(None).await;
+    let delivered = message(&app, &owner, &sent).await;
+    assert_eq!(delivered["status"], "delivered");
+    assert!(delivered["delivered_at"].is_string());
+}
