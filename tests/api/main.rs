@@ -9,4 +9,5 @@ mod messaging;
 mod organization;
 mod project;
 mod setup;
+mod simulator;
 mod twilio;

@@ -17,6 +17,7 @@ on_both_backends!(
     the_same_message_sid_is_stored_once,
     a_closed_conversation_is_reopened_as_a_new_one,
     the_simulator_delivers,
+    parallel_workers_send_each_message_once,
 );
 
 async fn connect_twilio(app: &TestApp, owner: &Session, fake: &FakeTwilio, phone: &str) -> Value {
@@ -371,4 +372,31 @@ async fn the_simulator_delivers(app: TestApp) {
     let delivered = message(&app, &owner, &sent).await;
     assert_eq!(delivered["status"], "delivered");
     assert!(delivered["delivered_at"].is_string());
+}
+
+async fn parallel_workers_send_each_message_once(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    for n in 0..24 {
+        let body = json!({"to": format!("+120255501{n:02}"), "body": format!("message {n}")});
+        app.post("/api/v1/messages", Some(&owner.access_token), &body)
+            .await
+            .expect(201);
+    }
+    let (first, second, third) = tokio::join!(
+        app.run_jobs(Some(&fake)),
+        app.run_jobs(Some(&fake)),
+        app.run_jobs(Some(&fake))
+    );
+    assert_eq!(first + second + third, 24, "every job ran exactly once");
+    let mut tokens: Vec<String> = fake
+        .sent()
+        .iter()
+        .map(|r| r.idempotency_token().unwrap().to_owned())
+        .collect();
+    assert_eq!(tokens.len(), 24);
+    tokens.sort();
+    tokens.dedup();
+    assert_eq!(tokens.len(), 24, "no message was sent twice");
 }

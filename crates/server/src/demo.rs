@@ -3,9 +3,14 @@
 use textdesk_api::workspace::{self, ValidWorkspace};
 use textdesk_api::{ApiError, auth::passwords};
 use textdesk_db::agents::{self, NewAgent};
-use textdesk_db::{Database, groups, setup};
+use textdesk_db::contacts::{self, ContactChanges};
+use textdesk_db::jobs::Lane;
+use textdesk_db::numbers::{self, NewNumber};
+use textdesk_db::threads::{self, NewThreadMessage};
+use textdesk_db::{Database, DbConnection, groups, setup};
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_types::agents::Role;
+use textdesk_types::messages::{AuthorKind, Direction};
 use textdesk_types::{GroupId, OrganizationId};
 
 /// Every demo account's password. The demo is for trying Textdesk on your own machine.
@@ -17,6 +22,69 @@ const TEAM: [(&str, &str, &str, Role); 3] = [
     ("sam@demo.textdesk.local", "Sam", "Lee", Role::Agent),
     ("riley@demo.textdesk.local", "Riley", "Chen", Role::Agent),
 ];
+
+/// Customers who have written to the demo practice, and what they wrote.
+const SAMPLE_TEXTS: [(&str, &str, &str); 3] = [
+    (
+        "+12025550143",
+        "Joe",
+        "Hi! Is my crown ready? I can come in Thursday afternoon.",
+    ),
+    (
+        "+12025550177",
+        "Maria",
+        "Can I move my cleaning to next week? Tuesday works best.",
+    ),
+    ("+12025550143", "Joe", "Also, do you take Delta Dental?"),
+];
+
+/// A simulator number (texts to it are answered by the phone simulator, not a carrier) and a
+/// few conversations, so the inbox has something to show.
+fn add_sample_conversations(conn: &mut DbConnection, organization: &OrganizationId) -> Result<(), ApiError> {
+    let number = numbers::insert(
+        conn,
+        organization,
+        NewNumber {
+            phone_number: DEMO_NUMBER,
+            label: "Front desk line",
+            provider: "simulator",
+            account_sid: None,
+            auth_token_sealed: None,
+        },
+    )?;
+    for (index, (phone, first_name, body)) in SAMPLE_TEXTS.into_iter().enumerate() {
+        let (contact, created) = contacts::find_or_create(conn, organization, phone)?;
+        let contact = if created {
+            let changes = ContactChanges {
+                first_name: Some(first_name.to_owned()),
+                ..Default::default()
+            };
+            contacts::update(conn, organization, &contact.contact_id(), &changes)?
+        } else {
+            contact
+        };
+        let simulated_id = format!("SIMDEMO{index}");
+        threads::record(
+            conn,
+            NewThreadMessage {
+                organization,
+                contact: &contact,
+                conversation: None,
+                number: Some((&number.number_id(), &number.phone_number)),
+                direction: Direction::Inbound,
+                body,
+                author_kind: AuthorKind::Contact,
+                author_id: None,
+                lane: Lane::Conversational,
+                provider_ids: Some(("simulator", &simulated_id)),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// The demo's simulator number.
+pub const DEMO_NUMBER: &str = "+12025550100";
 
 /// Creates the demo workspace unless the server already has a workspace. Returns whether it
 /// created one.
@@ -63,6 +131,7 @@ pub fn ensure_demo_workspace(db: &Database) -> anyhow::Result<bool> {
                 groups::add_member(conn, &organization_id, &group_id, member)?;
             }
         }
+        add_sample_conversations(conn, &organization_id)?;
         Ok(())
     })
     .map_err(|e| anyhow::anyhow!(e.to_string()))?;

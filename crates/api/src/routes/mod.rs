@@ -12,6 +12,7 @@ pub mod me;
 pub mod numbers;
 pub mod organization;
 pub mod setup;
+pub mod simulator;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -64,7 +65,9 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(conversations::send_to_phone)
         .service(conversations::close_conversation)
         .service(conversations::retry_message)
-        .service(events::list_events);
+        .service(events::list_events)
+        .service(simulator::send_as_customer)
+        .service(simulator::handset_messages);
 }
 
 /// Shorthand for one audit entry written in the caller's transaction.
