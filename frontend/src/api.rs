@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use textdesk_types::agents::{Agent, ChangePassword, UpdateProfile};
 use textdesk_types::auth::{ConfirmPasswordReset, LoginRequest, LogoutRequest, RefreshRequest, TokenResponse};
+use textdesk_types::conversations::Conversation;
 use textdesk_types::groups::Group;
 use textdesk_types::organization::Organization;
 use textdesk_types::page::MAX_PAGE_SIZE;
@@ -299,6 +300,11 @@ pub async fn change_password(request: ChangePassword) -> ApiResult<()> {
 
 pub async fn organization() -> ApiResult<Organization> {
     fetch(Call::get("/organization")).await
+}
+
+/// The newest page of conversations.
+pub async fn conversations() -> ApiResult<Page<Conversation>> {
+    fetch(Call::get("/conversations").with_query("limit", "50".to_owned())).await
 }
 
 pub async fn agents() -> ApiResult<Vec<Agent>> {

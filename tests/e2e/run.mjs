@@ -215,7 +215,13 @@ async function demoChecks(context, server) {
     await expectPath(page, '/');
     await expectText(page.locator('#current-agent'), /Jordan/);
     await expectText(page.locator('#org-name'), /Harbor Dental \(demo\)/);
-    await expectText(page.locator('.content'), /Conversations arrive here once a number is connected/);
+    await expectText(page.locator('.conversation-row.unread').first(), /Joe/);
+    await expectText(page.locator('.content'), /do you take Delta Dental\?/);
+    if (process.env.E2E_SCREENSHOT === '1') {
+      mkdirSync(join(repo, 'docs'), { recursive: true });
+      await page.screenshot({ path: join(repo, 'docs', 'screenshot.png') });
+      console.log('      saved docs/screenshot.png');
+    }
   });
 
   await check('the team page lists the agents and groups', page, async () => {
@@ -223,11 +229,6 @@ async function demoChecks(context, server) {
     await expectPath(page, '/team');
     await expectText(page.locator('#agents'), /sam@demo\.textdesk\.local/);
     await expectText(page.locator('#agents'), /Owner/);
-    if (process.env.E2E_SCREENSHOT === '1') {
-      mkdirSync(join(repo, 'docs'), { recursive: true });
-      await page.screenshot({ path: join(repo, 'docs', 'screenshot.png') });
-      console.log('      saved docs/screenshot.png');
-    }
   });
 
   await check('reloading keeps the session', page, async () => {

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use textdesk_types::agents::Agent;
+use textdesk_types::conversations::{Conversation, ConversationStatus};
+use textdesk_types::messages::Direction;
 use textdesk_types::organization::Organization;
 
 use crate::ui::{GoTo, LoadError, Loading, Logo, initials};
@@ -113,16 +115,64 @@ fn Frame(agent: Agent, organization: Organization) -> impl IntoView {
 /// Messaging arrives with the next milestone; until a number is connected the inbox is empty.
 #[component]
 pub fn Inbox() -> impl IntoView {
+    let conversations = LocalResource::new(api::conversations);
     view! {
         <header class="page-header">
             <h1>"Inbox"</h1>
         </header>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match conversations.await {
+                    Ok(page) if page.items.is_empty() => view! { <EmptyInbox /> }.into_any(),
+                    Ok(page) => view! { <ConversationList conversations=page.items /> }.into_any(),
+                    Err(problem) => view! { <LoadError problem=*problem /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EmptyInbox() -> impl IntoView {
+    view! {
         <section class="empty-state">
             <div class="empty-icon" aria-hidden="true">
                 <Logo />
             </div>
             <h2>"No conversations yet"</h2>
-            <p>"Conversations arrive here once a number is connected."</p>
+            <p>"Conversations arrive here once a number is connected and customers text it."</p>
+        </section>
+    }
+}
+
+/// The conversations, newest activity first; unread ones in bold, as agents expect.
+#[component]
+fn ConversationList(conversations: Vec<Conversation>) -> impl IntoView {
+    view! {
+        <section class="card conversation-list">
+            <ul>
+                {conversations
+                    .into_iter()
+                    .map(|conversation| {
+                        let closed = conversation.status == ConversationStatus::Closed;
+                        let replied = conversation.last_direction == Some(Direction::Outbound);
+                        view! {
+                            <li class="conversation-row" class:unread=conversation.unread>
+                                <span class="conversation-who">{conversation.contact_name.clone()}</span>
+                                <span class="conversation-number">{format!("#{}", conversation.number)}</span>
+                                {closed.then(|| view! { <span class="badge">"Closed"</span> })}
+                                <span class="conversation-preview">
+                                    {replied.then_some("↪ ")}
+                                    {conversation.last_message_preview.clone()}
+                                </span>
+                                <time class="conversation-time">
+                                    {conversation.last_message_at.format("%b %-d, %H:%M UTC").to_string()}
+                                </time>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </section>
     }
 }
