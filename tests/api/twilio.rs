@@ -18,6 +18,8 @@ on_both_backends!(
     a_closed_conversation_is_reopened_as_a_new_one,
     the_simulator_delivers,
     parallel_workers_send_each_message_once,
+    media_go_out_from_an_expiring_address,
+    inbound_media_are_fetched_within_limits,
 );
 
 async fn connect_twilio(app: &TestApp, owner: &Session, fake: &FakeTwilio, phone: &str) -> Value {
@@ -399,4 +401,137 @@ async fn parallel_workers_send_each_message_once(app: TestApp) {
     tokens.sort();
     tokens.dedup();
     assert_eq!(tokens.len(), 24, "no message was sent twice");
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+async fn upload(app: &TestApp, session: &Session, bytes: &[u8]) -> TestResponse {
+    app.raw(
+        Method::POST,
+        "/api/v1/media",
+        Some(&session.access_token),
+        Some("application/octet-stream"),
+        bytes.to_vec(),
+    )
+    .await
+}
+
+async fn media_go_out_from_an_expiring_address(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let uploaded = upload(&app, &owner, PNG).await.expect(201).json();
+    assert_eq!(uploaded["content_type"], "image/png");
+    assert_eq!(uploaded["size_bytes"], PNG.len());
+    let problem = upload(&app, &owner, b"%PDF-1.7 not an image")
+        .await
+        .expect_problem(422, "validation_failed");
+    assert!(problem.errors[0].message.contains("PDF"));
+
+    let body = json!({"to": "+12025550143", "body": "", "media_ids": [uploaded["id"]]});
+    let sent = app
+        .post("/api/v1/messages", Some(&owner.access_token), &body)
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(sent["media"][0]["id"], uploaded["id"]);
+    app.post("/api/v1/messages", Some(&owner.access_token), &body)
+        .await
+        .expect_problem(422, "validation_failed");
+    let other = app.create_other_organization("Globex", "boss@globex.example").await;
+    let theirs = upload(&app, &other, PNG).await.expect(201).json();
+    let stolen = json!({"to": "+12025550143", "body": "x", "media_ids": [theirs["id"]]});
+    app.post("/api/v1/messages", Some(&owner.access_token), &stolen)
+        .await
+        .expect_problem(422, "validation_failed");
+    app.get(
+        &format!("/api/v1/media/{}", theirs["id"].as_str().unwrap()),
+        Some(&owner.access_token),
+    )
+    .await
+    .expect_problem(404, "not_found");
+
+    app.run_jobs(Some(&fake)).await;
+    let request = fake.sent().into_iter().last().unwrap();
+    let url = request.field("MediaUrl").unwrap();
+    let path = &url[url.find("/media/").unwrap()..];
+    let served = app.get(path, None).await.expect(200);
+    assert_eq!(served.body, PNG);
+    assert_eq!(served.header("content-type").as_deref(), Some("image/png"));
+    app.get("/media/not-a-token", None)
+        .await
+        .expect_problem(404, "not_found");
+    let own = app
+        .get(
+            &format!("/api/v1/media/{}", uploaded["id"].as_str().unwrap()),
+            Some(&owner.access_token),
+        )
+        .await
+        .expect(200);
+    assert_eq!(own.body, PNG);
+}
+
+async fn inbound_media_are_fetched_within_limits(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let picture = fake.add_media("image/jpeg", b"\xff\xd8\xffjpeg bytes".to_vec());
+    let program = fake.add_media("application/x-msdownload", b"MZ...".to_vec());
+    let credentials = fake.credentials();
+    let params = [
+        ("MessageSid", "MMcccccccccccccccccccccccccccccccc"),
+        ("AccountSid", credentials.account_sid.as_str()),
+        ("From", "+12025550143"),
+        ("To", "+12025550100"),
+        ("Body", "Here is the photo"),
+        ("NumMedia", "2"),
+        ("MediaUrl0", picture.as_str()),
+        ("MediaContentType0", "image/jpeg"),
+        ("MediaUrl1", program.as_str()),
+        ("MediaContentType1", "application/x-msdownload"),
+    ];
+    webhook(&app, "messages", &params, Some(&credentials.auth_token))
+        .await
+        .expect(200);
+    let list = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();
+    let path = format!("/api/v1/conversations/{}", list["items"][0]["id"].as_str().unwrap());
+    let before = app.get(&path, Some(&owner.access_token)).await.json();
+    let statuses: Vec<&str> = before["messages"][0]["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["pending", "pending"]);
+
+    app.run_jobs(Some(&fake)).await;
+    let after = app.get(&path, Some(&owner.access_token)).await.json();
+    let media = after["messages"][0]["media"].as_array().unwrap().clone();
+    assert_eq!(media[0]["status"], "stored");
+    assert_eq!(media[1]["status"], "failed");
+    assert!(media[1]["error"].as_str().unwrap().contains("application/x-msdownload"));
+    let file = app
+        .get(media[0]["url"].as_str().unwrap(), Some(&owner.access_token))
+        .await
+        .expect(200);
+    assert_eq!(file.body, b"\xff\xd8\xffjpeg bytes");
+
+    app.patch(
+        "/api/v1/organization",
+        Some(&owner.access_token),
+        &json!({"inbound_mms_allowed": false}),
+    )
+    .await
+    .expect(200);
+    let mut switched_off = params;
+    switched_off[0] = ("MessageSid", "MMdddddddddddddddddddddddddddddddd");
+    webhook(&app, "messages", &switched_off, Some(&credentials.auth_token))
+        .await
+        .expect(200);
+    let requests_before = fake.requests().len();
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(fake.requests().len(), requests_before, "nothing was fetched");
+    let latest = app.get(&path, Some(&owner.access_token)).await.json();
+    let last = latest["messages"].as_array().unwrap().last().unwrap().clone();
+    assert!(last["media"][0]["error"].as_str().unwrap().contains("switched off"));
 }

@@ -69,6 +69,7 @@ fn routed_app() -> (
         .service(health::healthz)
         .service(health::readyz)
         .service(routes::webhooks::receive_webhook)
+        .service(routes::media::public_media)
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::v1))
         .split_for_parts()
 }
@@ -126,7 +127,7 @@ async fn security_headers(
 /// app's own router can handle the path.
 async fn fallback(request: HttpRequest, config: web::Data<ApiConfig>, known: web::Data<KnownPaths>) -> HttpResponse {
     let path = request.path();
-    if path.starts_with("/api/") || path == "/api" || path.starts_with("/webhooks/") {
+    if path.starts_with("/api/") || path == "/api" || path.starts_with("/webhooks/") || path.starts_with("/media/") {
         if known.matches(path) {
             let problem = textdesk_types::ProblemDetails::new(405, "method_not_allowed", "Method not allowed")
                 .with_detail(format!("{} is not allowed on {path}.", request.method()));

@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         (name = "conversations", description = "Conversations, messages, notes and read state"),
         (name = "events", description = "The change feed"),
         (name = "webhooks", description = "Deliveries from SMS providers"),
+        (name = "media", description = "MMS media files"),
         (name = "simulator", description = "Texting simulator numbers as a customer"),
         (name = "health", description = "Probes for load balancers"),
     )

@@ -17,6 +17,7 @@ pub mod housekeeping;
 pub mod ids;
 pub mod jobs;
 pub mod login_failures;
+pub mod media;
 pub mod messages;
 pub mod numbers;
 pub mod organizations;

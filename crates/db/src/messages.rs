@@ -60,6 +60,7 @@ impl MessageRow {
             error_message: self.error_message,
             segments: u32::try_from(self.segments).unwrap_or(0),
             encoding,
+            media: Vec::new(),
             created_at: utc(self.created_at),
             sent_at: self.sent_at.map(utc),
             delivered_at: self.delivered_at.map(utc),
@@ -151,4 +152,25 @@ pub struct DeliveryChanges {
 pub fn update_delivery(conn: &mut DbConnection, id: &str, changes: &DeliveryChanges) -> Result<MessageRow, DbError> {
     diesel::update(messages::table.find(id)).set(changes).execute(conn)?;
     find(conn, id)
+}
+
+/// Wire forms of messages with their media, in one query for all of them.
+pub fn into_wire_list(conn: &mut DbConnection, rows: Vec<MessageRow>) -> Result<Vec<Message>, DbError> {
+    let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+    let mut media = crate::media::for_messages(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let attached = media.remove(&row.id).unwrap_or_default();
+            let mut message = row.into_wire()?;
+            message.media = attached
+                .into_iter()
+                .map(crate::media::MediaInfo::into_wire)
+                .collect::<Result<_, _>>()?;
+            Ok(message)
+        })
+        .collect()
+}
+
+pub fn into_wire_one(conn: &mut DbConnection, row: MessageRow) -> Result<Message, DbError> {
+    into_wire_list(conn, vec![row])?.pop().ok_or(DbError::NotFound)
 }

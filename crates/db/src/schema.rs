@@ -251,6 +251,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    media (id) {
+        id -> Text,
+        organization_id -> Text,
+        message_id -> Nullable<Text>,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        bytes -> Nullable<Binary>,
+        source_url -> Nullable<Text>,
+        status -> Text,
+        error -> Nullable<Text>,
+        access_token -> Nullable<Text>,
+        access_expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> organizations (organization_id));
 diesel::joinable!(agent_group_members -> agent_groups (group_id));
 diesel::joinable!(agent_group_members -> agents (agent_id));
@@ -275,4 +292,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     read_states,
     jobs,
     events,
+    media,
 );

@@ -72,3 +72,7 @@ define_id!(
     /// One message, note or system entry of a conversation.
     MessageId
 );
+define_id!(
+    /// One media file of an MMS message.
+    MediaId
+);

@@ -21,7 +21,9 @@ pub mod problem;
 pub mod setup;
 pub mod sms;
 
-pub use ids::{AgentId, AuditEntryId, ContactId, ConversationId, GroupId, MessageId, NumberId, OrganizationId};
+pub use ids::{
+    AgentId, AuditEntryId, ContactId, ConversationId, GroupId, MediaId, MessageId, NumberId, OrganizationId,
+};
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::sms::Encoding;
-use crate::{ConversationId, MessageId, NumberId};
+use crate::{ConversationId, MediaId, MessageId, NumberId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -92,11 +92,41 @@ pub struct Message {
     pub error_message: Option<String>,
     pub segments: u32,
     pub encoding: Encoding,
+    /// MMS media, in the order they were sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<MediaAttachment>,
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<DateTime<Utc>>,
+}
+
+/// Where a media file is: inbound media waits to be fetched from the provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MediaStatus {
+    Pending,
+    Stored,
+    Failed,
+}
+
+wire_names!(MediaStatus { Pending => "pending", Stored => "stored", Failed => "failed" });
+
+/// One media file of an MMS message; its bytes are at `url`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MediaAttachment {
+    pub id: MediaId,
+    pub content_type: String,
+    pub size_bytes: u64,
+    pub status: MediaStatus,
+    /// Why the media could not be fetched or stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// `/api/v1/media/{id}`, with the bearer token.
+    pub url: String,
 }
 
 /// A reply in a conversation. Without `from_number_id` it goes out through the number last
@@ -106,9 +136,14 @@ pub struct Message {
 #[cfg_attr(feature = "openapi", schema(example = json!({"body": "Your crown is ready; see you Tuesday at 10."})))]
 #[serde(deny_unknown_fields)]
 pub struct SendMessage {
+    /// May be empty when media are attached.
+    #[serde(default)]
     pub body: String,
     #[serde(default)]
     pub from_number_id: Option<NumberId>,
+    /// Uploaded media (`POST /api/v1/media`) to send as MMS.
+    #[serde(default)]
+    pub media_ids: Vec<MediaId>,
 }
 
 /// A message to a phone number: the contact, thread and conversation are created as needed.
@@ -118,9 +153,12 @@ pub struct SendMessage {
 #[serde(deny_unknown_fields)]
 pub struct SendToPhone {
     pub to: String,
+    #[serde(default)]
     pub body: String,
     #[serde(default)]
     pub from_number_id: Option<NumberId>,
+    #[serde(default)]
+    pub media_ids: Vec<MediaId>,
 }
 
 /// An internal note: visible to agents only, never sent.

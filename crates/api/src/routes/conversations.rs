@@ -12,7 +12,7 @@ use textdesk_db::jobs::Lane;
 use textdesk_db::messages::{self, Window};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::{DbConnection, DbError, events, read_states};
+use textdesk_db::{DbConnection, DbError, events, media, read_states};
 use textdesk_domain::Invalid;
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_types::conversations::{
@@ -20,7 +20,7 @@ use textdesk_types::conversations::{
 };
 use textdesk_types::messages::{AddNote, AuthorKind, Direction, Message, SendMessage, SendToPhone};
 use textdesk_types::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use textdesk_types::{ConversationId, NumberId, Page, ProblemDetails};
+use textdesk_types::{ConversationId, MediaId, NumberId, Page, ProblemDetails};
 
 use crate::extract::{CurrentAgent, JsonBody};
 use crate::{ApiError, AppState};
@@ -33,6 +33,14 @@ fn conversation_error(error: DbError) -> ApiError {
         DbError::NotFound => ApiError::NotFound("conversation"),
         other => other.into(),
     }
+}
+
+/// A message's text; it may be empty when media go with it.
+fn parse_message_body(raw: &str, has_media: bool) -> Result<String, ApiError> {
+    if has_media && raw.trim().is_empty() {
+        return Ok(String::new());
+    }
+    parse_body(raw)
 }
 
 fn parse_body(raw: &str) -> Result<String, ApiError> {
@@ -213,10 +221,7 @@ pub async fn get_conversation(
                 Some(last) if messages::exists_beyond(conn, &id, &last.id, false)? => Some(message_cursor(&last.id)),
                 _ => None,
             };
-            let messages = rows
-                .into_iter()
-                .map(|row| row.into_wire())
-                .collect::<Result<Vec<_>, _>>()?;
+            let messages = messages::into_wire_list(conn, rows)?;
             Ok(ConversationDetail {
                 conversation: conversation_for(conn, &me, row)?,
                 messages,
@@ -275,6 +280,7 @@ fn queue_reply(
     contact: &ContactRow,
     number: &NumberRow,
     body: &str,
+    media_ids: &[MediaId],
 ) -> Result<Message, ApiError> {
     let number_id = number.number_id();
     let recorded = threads::record(
@@ -292,6 +298,13 @@ fn queue_reply(
             provider_ids: None,
         },
     )?;
+    if !media_ids.is_empty() && !media::attach(conn, &me.organization_id, media_ids, &recorded.message.id)? {
+        return Err(ApiError::field(
+            "media_ids",
+            "unknown_media",
+            "must be uploads of this organization not yet sent",
+        ));
+    }
     read_states::mark_read(
         conn,
         &me.organization_id,
@@ -299,7 +312,7 @@ fn queue_reply(
         &recorded.conversation.conversation_id(),
         recorded.message.created_at,
     )?;
-    Ok(recorded.message.into_wire()?)
+    Ok(messages::into_wire_one(conn, recorded.message)?)
 }
 
 /// Reply in an open conversation. The answer comes once the message is queued; its status then
@@ -323,8 +336,12 @@ pub async fn send_message(
     id: web::Path<ConversationId>,
     body: JsonBody<SendMessage>,
 ) -> Result<HttpResponse, ApiError> {
-    let SendMessage { body, from_number_id } = body.0;
-    let body = parse_body(&body)?;
+    let SendMessage {
+        body,
+        from_number_id,
+        media_ids,
+    } = body.0;
+    let body = parse_message_body(&body, !media_ids.is_empty())?;
     let id = id.into_inner();
     let message = state
         .write(move |conn| {
@@ -341,7 +358,7 @@ pub async fn send_message(
                 &textdesk_types::ContactId::new(conversation.contact_id),
             )?;
             let number = choose_number(conn, &me, from_number_id.as_ref(), &contact)?;
-            queue_reply(conn, &me, &contact, &number, &body)
+            queue_reply(conn, &me, &contact, &number, &body, &media_ids)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
@@ -369,14 +386,15 @@ pub async fn send_to_phone(
         to,
         body,
         from_number_id,
+        media_ids,
     } = body.0;
     let phone = PhoneNumber::parse(&to).map_err(|invalid| ApiError::field("to", invalid.code, invalid.message))?;
-    let body = parse_body(&body)?;
+    let body = parse_message_body(&body, !media_ids.is_empty())?;
     let message = state
         .write(move |conn| {
             let (contact, _) = contacts::find_or_create(conn, &me.organization_id, phone.as_str())?;
             let number = choose_number(conn, &me, from_number_id.as_ref(), &contact)?;
-            queue_reply(conn, &me, &contact, &number, &body)
+            queue_reply(conn, &me, &contact, &number, &body, &media_ids)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
@@ -430,7 +448,7 @@ pub async fn start_conversation(
             let existing = conversations::find_open(conn, &contact.contact_id())?;
             let created = existing.is_none();
             if let Some(body) = body {
-                queue_reply(conn, &me, &contact, &number, &body)?;
+                queue_reply(conn, &me, &contact, &number, &body, &[])?;
             } else if created {
                 let row = conversations::open(conn, &me.organization_id, &contact.contact_id(), textdesk_db::now())?;
                 contacts::set_last_number(conn, &contact.contact_id(), &number.number_id())?;
@@ -651,7 +669,7 @@ pub async fn retry_message(
                 "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,
             });
             events::append(conn, &me.organization_id, "message.status_changed", &change)?;
-            Ok(updated.into_wire()?)
+            Ok(messages::into_wire_one(conn, updated)?)
         })
         .await?;
     Ok(web::Json(message))

@@ -9,6 +9,7 @@ pub mod events;
 pub mod groups;
 pub mod health;
 pub mod me;
+pub mod media;
 pub mod numbers;
 pub mod organization;
 pub mod setup;
@@ -67,7 +68,9 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(conversations::retry_message)
         .service(events::list_events)
         .service(simulator::send_as_customer)
-        .service(simulator::handset_messages);
+        .service(simulator::handset_messages)
+        .service(media::upload_media)
+        .service(media::get_media);
 }
 
 /// Shorthand for one audit entry written in the caller's transaction.

@@ -139,10 +139,7 @@ pub async fn handset_messages(
                         .filter(|m| m.direction == "inbound" || m.direction == "outbound"),
                 );
             }
-            texts
-                .into_iter()
-                .map(|row| Ok(row.into_wire()?))
-                .collect::<Result<Vec<_>, ApiError>>()
+            Ok(messages::into_wire_list(conn, texts)?)
         })
         .await?;
     Ok(web::Json(texts))

@@ -3,11 +3,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use textdesk_db::contacts;
-use textdesk_db::jobs::Lane;
+use textdesk_db::jobs::{self, Lane};
 use textdesk_db::messages::{self, DeliveryChanges};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::{DbConnection, DbError, events};
+use textdesk_db::{DbConnection, DbError, events, media, organizations};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_providers::{
     Credentials, DeliveryStatus, InboundMessage, Provider, ProviderKind, StatusUpdate, WebhookEndpoint, WebhookEvent,
@@ -143,7 +143,7 @@ fn store_inbound(
         )?;
     }
     let number_id = NumberId::new(number.id.clone());
-    threads::record(
+    let recorded = threads::record(
         conn,
         NewThreadMessage {
             organization: &organization,
@@ -158,6 +158,28 @@ fn store_inbound(
             provider_ids: Some((&inbound.account_sid, &inbound.provider_message_id)),
         },
     )?;
+    let mms_allowed = organizations::find(conn, &organization)?.inbound_mms_allowed;
+    for item in &inbound.media {
+        // Switched off, media are not fetched (MMS costs more), and the message says so.
+        let refused = (!mms_allowed).then_some("Inbound MMS is switched off for this organization.");
+        let id = media::insert_inbound(
+            conn,
+            &organization,
+            &recorded.message.id,
+            &item.content_type,
+            &item.url,
+            refused,
+        )?;
+        if refused.is_none() {
+            jobs::enqueue(
+                conn,
+                Some(&organization),
+                "fetch_media",
+                &serde_json::json!({ "media_id": id }),
+                Lane::Conversational,
+            )?;
+        }
+    }
     tracing::debug!(
         provider = provider.kind().as_str(),
         media = inbound.media.len(),

@@ -1,5 +1,6 @@
 //! The queue's job kinds and how a worker runs one.
 
+mod fetch_media;
 mod send_message;
 mod simulate_delivery;
 
@@ -36,6 +37,7 @@ pub fn run_next_job(context: &WorkerContext) -> anyhow::Result<JobOutcome> {
     let next = match job.kind.as_str() {
         "send_message" => send_message::run(context, &payload, job.attempts)?,
         "simulate_delivery" => simulate_delivery::run(context, &payload)?,
+        "fetch_media" => fetch_media::run(context, &payload, job.attempts)?,
         other => {
             tracing::error!(kind = other, id = %job.id, "unknown job kind; dropping it");
             Next::Done

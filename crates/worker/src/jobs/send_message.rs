@@ -8,7 +8,7 @@
 use chrono::Utc;
 use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::numbers::{self, NumberRow};
-use textdesk_db::{DbError, contacts, events, jobs};
+use textdesk_db::{DbError, contacts, events, jobs, media};
 use textdesk_providers::{
     Accepted, Credentials, DeliveryStatus, OutboundMessage, ProviderError, ProviderKind, provider_for,
 };
@@ -40,7 +40,7 @@ pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts
         from: number.phone_number.clone(),
         to: message.to_number.clone(),
         body: message.body.clone(),
-        media_urls: Vec::new(),
+        media_urls: media_urls(context, &message)?,
         status_callback: Some(format!("{}/webhooks/{}/status", context.public_url, kind.as_str())),
         idempotency_key: message.id.clone(),
     };
@@ -69,7 +69,7 @@ pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts
     }
 }
 
-fn load(context: &WorkerContext, message_id: &str) -> anyhow::Result<Option<(MessageRow, NumberRow)>> {
+pub(crate) fn load(context: &WorkerContext, message_id: &str) -> anyhow::Result<Option<(MessageRow, NumberRow)>> {
     let loaded = context.db.read(|conn| -> Result<_, DbError> {
         let message = match messages::find(conn, message_id) {
             Ok(message) => message,
@@ -87,7 +87,34 @@ fn load(context: &WorkerContext, message_id: &str) -> anyhow::Result<Option<(Mes
     Ok(loaded)
 }
 
-fn credentials(context: &WorkerContext, number: &NumberRow) -> anyhow::Result<Credentials> {
+/// How long a provider may take to fetch a message's media.
+const MEDIA_ACCESS_HOURS: i64 = 2;
+
+/// Unguessable, expiring addresses of the message's media, for the provider to fetch.
+fn media_urls(context: &WorkerContext, message: &MessageRow) -> anyhow::Result<Vec<String>> {
+    let urls = context.db.write(|conn| -> Result<Vec<String>, DbError> {
+        let attached = media::for_messages(conn, &[message.id.as_str()])?
+            .remove(&message.id)
+            .unwrap_or_default();
+        let expires_at = (Utc::now() + chrono::Duration::hours(MEDIA_ACCESS_HOURS)).naive_utc();
+        attached
+            .iter()
+            .map(|item| {
+                let token = access_token();
+                media::grant_access(conn, &item.id, &token, expires_at)?;
+                Ok(format!("{}/media/{token}", context.public_url))
+            })
+            .collect()
+    })?;
+    Ok(urls)
+}
+
+fn access_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+pub(crate) fn credentials(context: &WorkerContext, number: &NumberRow) -> anyhow::Result<Credentials> {
     let token = number
         .auth_token_sealed
         .as_deref()

@@ -1,0 +1,50 @@
+//! Fetching a contact's media from the provider into Textdesk's store, within the type and
+//! size limits; what cannot be fetched is marked failed with the reason, for agents to see.
+
+use textdesk_db::{DbError, events, media};
+use textdesk_domain::media::{MAX_MMS_BYTES, inbound_allowed};
+use textdesk_providers::{ProviderError, ProviderKind, provider_for};
+use textdesk_types::OrganizationId;
+
+use super::send_message::{credentials, load};
+use super::{MAX_ATTEMPTS, Next, missing};
+use crate::WorkerContext;
+
+pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts: i32) -> anyhow::Result<Next> {
+    let media_id = payload["media_id"].as_str().ok_or_else(|| missing("media_id"))?;
+    let item = match context.db.read(|conn| media::find_info(conn, media_id)) {
+        Ok(item) => item,
+        Err(DbError::NotFound) => return Ok(Next::Done),
+        Err(other) => return Err(other.into()),
+    };
+    let (Some(message_id), Some(url)) = (item.message_id.clone(), item.source_url.clone()) else {
+        return Ok(Next::Done);
+    };
+    if item.status != "pending" {
+        return Ok(Next::Done);
+    }
+    let Some((_, number)) = load(context, &message_id)? else {
+        return Ok(Next::Done);
+    };
+    let kind = ProviderKind::parse(&number.provider)
+        .ok_or_else(|| DbError::Corrupt(format!("number {} has provider {:?}", number.id, number.provider)))?;
+    let fetched = provider_for(kind, &context.http).fetch_media(&credentials(context, &number)?, &url, MAX_MMS_BYTES);
+    let outcome = match fetched {
+        Ok(file) if inbound_allowed(&file.content_type) => Ok(file),
+        Ok(file) => Err(format!("{} files are not kept", file.content_type)),
+        Err(ProviderError::Transient { message }) if attempts < MAX_ATTEMPTS => return Ok(Next::RetryLater(message)),
+        Err(ProviderError::TooLarge { .. }) => Err("larger than 5 MB".to_owned()),
+        Err(error) => Err(error.to_string()),
+    };
+    context.db.write(|conn| -> Result<(), DbError> {
+        match &outcome {
+            Ok(file) => media::set_stored(conn, &item.id, &file.content_type, &file.bytes)?,
+            Err(reason) => media::set_failed(conn, &item.id, &format!("Could not fetch this media: {reason}"))?,
+        }
+        let organization = OrganizationId::new(item.organization_id.clone());
+        let change = serde_json::json!({ "message_id": message_id, "media_id": item.id });
+        events::append(conn, &organization, "message.media_changed", &change)?;
+        Ok(())
+    })?;
+    Ok(Next::Done)
+}
