@@ -20,12 +20,14 @@ on_both_backends!(
     parallel_workers_send_each_message_once,
     media_go_out_from_an_expiring_address,
     inbound_media_are_fetched_within_limits,
+    agents_replies_go_before_bulk_messages,
+    each_number_keeps_to_its_send_rate,
 );
 
 async fn connect_twilio(app: &TestApp, owner: &Session, fake: &FakeTwilio, phone: &str) -> Value {
     let credentials = fake.credentials();
     let body = json!({"phone_number": phone, "label": "Twilio", "provider": "twilio",
-        "account_sid": credentials.account_sid, "auth_token": credentials.auth_token});
+        "account_sid": credentials.account_sid, "auth_token": credentials.auth_token, "send_rate_per_second": 100});
     app.post("/api/v1/numbers", Some(&owner.access_token), &body)
         .await
         .expect(201)
@@ -534,4 +536,71 @@ async fn inbound_media_are_fetched_within_limits(app: TestApp) {
     let latest = app.get(&path, Some(&owner.access_token)).await.json();
     let last = latest["messages"].as_array().unwrap().last().unwrap().clone();
     assert!(last["media"][0]["error"].as_str().unwrap().contains("switched off"));
+}
+
+async fn agents_replies_go_before_bulk_messages(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let number = connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let organization = textdesk_types::OrganizationId::new(owner.organization_id.clone());
+    let number_id = textdesk_types::NumberId::new(number["id"].as_str().unwrap());
+    app.db
+        .write(|conn| -> Result<(), textdesk_db::DbError> {
+            for n in 0..3 {
+                let (contact, _) =
+                    textdesk_db::contacts::find_or_create(conn, &organization, &format!("+1202555016{n}"))?;
+                textdesk_db::threads::record(
+                    conn,
+                    textdesk_db::threads::NewThreadMessage {
+                        organization: &organization,
+                        contact: &contact,
+                        conversation: None,
+                        number: Some((&number_id, "+12025550100")),
+                        direction: textdesk_types::messages::Direction::Outbound,
+                        body: "bulk announcement",
+                        author_kind: textdesk_types::messages::AuthorKind::System,
+                        author_id: None,
+                        lane: jobs::Lane::Bulk,
+                        provider_ids: None,
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    send(&app, &owner, "an agent's reply").await;
+    app.run_jobs(Some(&fake)).await;
+    let bodies: Vec<String> = fake.sent().iter().map(|r| r.field("Body").unwrap()).collect();
+    assert_eq!(bodies[0], "an agent's reply", "{bodies:?}");
+    assert_eq!(bodies.len(), 4);
+}
+
+async fn each_number_keeps_to_its_send_rate(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let number = connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let path = format!("/api/v1/numbers/{}", number["id"].as_str().unwrap());
+    let slow = app
+        .patch(&path, Some(&owner.access_token), &json!({"send_rate_per_second": 1}))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(slow["send_rate_per_second"], 1);
+    app.patch(&path, Some(&owner.access_token), &json!({"send_rate_per_second": 0}))
+        .await
+        .expect_problem(422, "validation_failed");
+    for n in 0..3 {
+        send(&app, &owner, &format!("message {n}")).await;
+    }
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(fake.sent().len(), 1, "one message a second from this number");
+    let waiting = app.db.read(|conn| jobs::pending(conn, "send_message")).unwrap();
+    assert_eq!(waiting.len(), 2);
+    assert!(
+        waiting.iter().all(|job| job.attempts == 0),
+        "waiting for the rate is not a failed attempt"
+    );
+    actix_rt::time::sleep(Duration::from_millis(1100)).await;
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(fake.sent().len(), 2);
 }

@@ -130,3 +130,15 @@ pub fn enqueue_at(
         .execute(conn)?;
     Ok(id)
 }
+
+/// Runs the job later without counting this run as an attempt (it was not tried).
+pub fn defer(conn: &mut DbConnection, id: &str, run_at: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::run_at.eq(run_at),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::attempts.eq(jobs::attempts - 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -174,3 +174,12 @@ pub fn into_wire_list(conn: &mut DbConnection, rows: Vec<MessageRow>) -> Result<
 pub fn into_wire_one(conn: &mut DbConnection, row: MessageRow) -> Result<Message, DbError> {
     into_wire_list(conn, vec![row])?.pop().ok_or(DbError::NotFound)
 }
+
+/// Messages a number handed to its provider since `since`, for its send rate.
+pub fn sent_from_number_since(conn: &mut DbConnection, number: &str, since: NaiveDateTime) -> Result<i64, DbError> {
+    Ok(messages::table
+        .filter(messages::number_id.eq(number))
+        .filter(messages::sent_at.gt(since))
+        .count()
+        .get_result(conn)?)
+}

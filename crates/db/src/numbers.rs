@@ -23,6 +23,7 @@ pub struct NumberRow {
     pub auto_assign_group_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub send_rate_per_second: i32,
 }
 
 impl NumberRow {
@@ -41,6 +42,7 @@ impl NumberRow {
             enabled: self.enabled,
             auto_assign_agent_id: self.auto_assign_agent_id.map(AgentId::new),
             auto_assign_group_id: self.auto_assign_group_id.map(GroupId::new),
+            send_rate_per_second: u32::try_from(self.send_rate_per_second).unwrap_or(1),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         }
@@ -53,6 +55,7 @@ pub struct NewNumber<'a> {
     pub provider: &'a str,
     pub account_sid: Option<&'a str>,
     pub auth_token_sealed: Option<&'a str>,
+    pub send_rate_per_second: u32,
 }
 
 /// Fails with a conflict on `phone_number` when any organization already has the number.
@@ -75,6 +78,7 @@ pub fn insert(
         auto_assign_group_id: None,
         created_at: now,
         updated_at: now,
+        send_rate_per_second: i32::try_from(new.send_rate_per_second).unwrap_or(1),
     };
     diesel::insert_into(numbers::table).values(&row).execute(conn)?;
     Ok(row)
@@ -113,6 +117,7 @@ pub struct NumberChanges {
     pub enabled: Option<bool>,
     pub account_sid: Option<Option<String>>,
     pub auth_token_sealed: Option<Option<String>>,
+    pub send_rate_per_second: Option<i32>,
 }
 
 pub fn update(

@@ -150,6 +150,7 @@ diesel::table! {
         auto_assign_group_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        send_rate_per_second -> Integer,
     }
 }
 

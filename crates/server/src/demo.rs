@@ -50,6 +50,7 @@ fn add_sample_conversations(conn: &mut DbConnection, organization: &Organization
             provider: "simulator",
             account_sid: None,
             auth_token_sealed: None,
+            send_rate_per_second: 10,
         },
     )?;
     for (index, (phone, first_name, body)) in SAMPLE_TEXTS.into_iter().enumerate() {

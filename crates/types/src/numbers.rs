@@ -24,6 +24,8 @@ pub struct Number {
     pub auto_assign_agent_id: Option<AgentId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_assign_group_id: Option<GroupId>,
+    /// Most messages this number sends per second (carriers' limit for its kind).
+    pub send_rate_per_second: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -44,6 +46,9 @@ pub struct CreateNumber {
     pub account_sid: Option<String>,
     #[serde(default)]
     pub auth_token: Option<String>,
+    /// 1 to 1000; 1 when absent (a US long code).
+    #[serde(default)]
+    pub send_rate_per_second: Option<u32>,
 }
 
 /// Changes to a number; absent fields stay as they are.
@@ -59,4 +64,6 @@ pub struct UpdateNumber {
     pub account_sid: Option<String>,
     #[serde(default)]
     pub auth_token: Option<String>,
+    #[serde(default)]
+    pub send_rate_per_second: Option<u32>,
 }

@@ -38,6 +38,14 @@ fn parse_credential(raw: &str) -> Result<String, Invalid> {
     Ok(value.to_owned())
 }
 
+fn parse_send_rate(rate: u32) -> Result<u32, Invalid> {
+    if (1..=1000).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(Invalid::new("out_of_range", "must be between 1 and 1000 messages a second"))
+    }
+}
+
 fn number_error(error: DbError) -> ApiError {
     match error {
         DbError::NotFound => ApiError::NotFound("number"),
@@ -83,6 +91,7 @@ pub async fn create_number(
     let provider = v.check("provider", parse_provider(&new.provider));
     let account_sid = v.check_optional("account_sid", new.account_sid, |raw| parse_credential(&raw));
     let auth_token = v.check_optional("auth_token", new.auth_token, |raw| parse_credential(&raw));
+    let send_rate = v.check_optional("send_rate_per_second", new.send_rate_per_second, parse_send_rate);
     if provider.as_deref() == Some("twilio") {
         if account_sid.is_none() {
             v.check::<()>(
@@ -108,6 +117,7 @@ pub async fn create_number(
                 provider: &provider,
                 account_sid: account_sid.as_deref(),
                 auth_token_sealed: sealed.as_deref(),
+                send_rate_per_second: send_rate.unwrap_or(1),
             };
             numbers::insert(conn, &me.organization_id, new).map_err(number_error)
         })
@@ -166,6 +176,7 @@ pub async fn update_number(
     let label = v.check_optional("label", update.label, |raw| Label::parse(&raw, TITLE_MAX));
     let account_sid = v.check_optional("account_sid", update.account_sid, |raw| parse_credential(&raw));
     let auth_token = v.check_optional("auth_token", update.auth_token, |raw| parse_credential(&raw));
+    let send_rate = v.check_optional("send_rate_per_second", update.send_rate_per_second, parse_send_rate);
     v.finish()?;
     let sealed = auth_token.map(|token| state.secrets.seal(&token)).transpose()?;
     let changes = NumberChanges {
@@ -173,6 +184,7 @@ pub async fn update_number(
         enabled: update.enabled,
         account_sid: account_sid.map(Some),
         auth_token_sealed: sealed.map(Some),
+        send_rate_per_second: send_rate.map(|rate| i32::try_from(rate).unwrap_or(1)),
     };
     let id = id.into_inner();
     let row = state

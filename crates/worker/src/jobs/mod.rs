@@ -26,6 +26,8 @@ pub enum JobOutcome {
 pub(crate) enum Next {
     Done,
     RetryLater(String),
+    /// Not a failure: run again after this long without using up an attempt.
+    Defer(Duration),
 }
 
 /// Claims and runs one ready job.
@@ -48,6 +50,10 @@ pub fn run_next_job(context: &WorkerContext) -> anyhow::Result<JobOutcome> {
         Next::RetryLater(error) => {
             let run_at = (Utc::now() + backoff(job.attempts)).naive_utc();
             context.db.write(|conn| jobs::retry_at(conn, &job.id, run_at, &error))?;
+        }
+        Next::Defer(wait) => {
+            let run_at = (Utc::now() + wait).naive_utc();
+            context.db.write(|conn| jobs::defer(conn, &job.id, run_at))?;
         }
     }
     Ok(JobOutcome::Ran)

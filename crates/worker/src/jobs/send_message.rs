@@ -27,6 +27,9 @@ pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts
     }
     let kind = ProviderKind::parse(&number.provider)
         .ok_or_else(|| DbError::Corrupt(format!("number {} has provider {:?}", number.id, number.provider)))?;
+    if at_send_rate(context, &number)? {
+        return Ok(Next::Defer(chrono::Duration::milliseconds(RATE_WINDOW_MS)));
+    }
     set_status(
         context,
         &message,
@@ -85,6 +88,16 @@ pub(crate) fn load(context: &WorkerContext, message_id: &str) -> anyhow::Result<
         Ok(Some((message, number)))
     })?;
     Ok(loaded)
+}
+
+const RATE_WINDOW_MS: i64 = 1000;
+
+/// Whether the number already handed its rate's worth of messages to the provider in the last
+/// second. Workers racing each other may overshoot by a message each; carriers queue briefly.
+fn at_send_rate(context: &WorkerContext, number: &NumberRow) -> anyhow::Result<bool> {
+    let since = (Utc::now() - chrono::Duration::milliseconds(RATE_WINDOW_MS)).naive_utc();
+    let recent = context.db.read(|conn| messages::sent_from_number_since(conn, &number.id, since))?;
+    Ok(recent >= i64::from(number.send_rate_per_second.max(1)))
 }
 
 /// How long a provider may take to fetch a message's media.

@@ -1,0 +1,1 @@
+ALTER TABLE numbers DROP COLUMN send_rate_per_second;
