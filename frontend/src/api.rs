@@ -17,10 +17,12 @@ use textdesk_types::agents::{Agent, ChangePassword, UpdateProfile};
 use textdesk_types::auth::{ConfirmPasswordReset, LoginRequest, LogoutRequest, RefreshRequest, TokenResponse};
 use textdesk_types::conversations::Conversation;
 use textdesk_types::groups::Group;
+use textdesk_types::messages::Message;
+use textdesk_types::numbers::Number;
 use textdesk_types::organization::Organization;
 use textdesk_types::page::MAX_PAGE_SIZE;
 use textdesk_types::setup::{CreateWorkspace, SetupStatus};
-use textdesk_types::{Page, ProblemDetails};
+use textdesk_types::{NumberId, Page, ProblemDetails};
 
 use crate::session::{self, Session};
 
@@ -285,6 +287,21 @@ async fn revoke_stored_session() -> ApiResult<()> {
 
 pub async fn me() -> ApiResult<Agent> {
     fetch(Call::get("/me")).await
+}
+
+pub async fn numbers() -> ApiResult<Vec<Number>> {
+    fetch(Call::get("/numbers")).await
+}
+
+/// Texts a simulator number as the customer with this phone number.
+pub async fn simulate_text(from: String, number_id: NumberId, body: String) -> ApiResult<Message> {
+    let text = serde_json::json!({ "from": from, "number_id": number_id, "body": body });
+    fetch(Call::new(Method::POST, "/simulator/messages").with_json(&text)?).await
+}
+
+/// The texts between a simulated handset and the business.
+pub async fn handset(phone: String) -> ApiResult<Vec<Message>> {
+    fetch(Call::get("/simulator/messages").with_query("phone", phone)).await
 }
 
 pub async fn update_me(changes: UpdateProfile) -> ApiResult<Agent> {

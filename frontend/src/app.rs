@@ -9,6 +9,7 @@ use crate::pages::profile::Profile;
 use crate::pages::reset_password::ResetPassword;
 use crate::pages::setup::Setup;
 use crate::pages::shell::{Inbox, Shell};
+use crate::pages::simulator::PhoneSimulator;
 use crate::pages::team::Team;
 use crate::ui::NotFound;
 
@@ -26,6 +27,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=Inbox />
                     <Route path=path!("team") view=Team />
                     <Route path=path!("profile") view=Profile />
+                    <Route path=path!("simulator") view=PhoneSimulator />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -231,6 +231,29 @@ async function demoChecks(context, server) {
     await expectText(page.locator('#agents'), /Owner/);
   });
 
+  await check('the phone simulator texts the business and shows the reply', page, async () => {
+    await page.click('nav >> text=Phone simulator');
+    await expectPath(page, '/simulator');
+    await page.fill('#handset-text', 'Hello from the handset');
+    await page.click('.handset-composer button[type=submit]');
+    await expectText(page.locator('.handset-texts'), /Hello from the handset/);
+    await page.evaluate(async () => {
+      const { access_token: token } = JSON.parse(localStorage.getItem('textdesk.session'));
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+      const list = await fetch('/api/v1/conversations', { headers }).then((r) => r.json());
+      const conversation = list.items.find((c) => c.contact_phone_number === '+12025550199');
+      await fetch(`/api/v1/conversations/${conversation.id}/messages`, {
+        method: 'POST', headers, body: JSON.stringify({ body: 'We got your text' }),
+      });
+    });
+    await expectText(page.locator('.handset-texts'), /We got your text/);
+    await page.click('nav >> text=Inbox');
+    await expectText(page.locator('.content'), /We got your text/);
+    // The checks that follow start from the team page.
+    await page.click('nav >> text=Team');
+    await expectText(page.locator('#agents'), /sam@demo\.textdesk\.local/);
+  });
+
   await check('reloading keeps the session', page, async () => {
     await page.reload();
     await expectPath(page, '/team');

@@ -5,4 +5,5 @@ pub mod profile;
 pub mod reset_password;
 pub mod setup;
 pub mod shell;
+pub mod simulator;
 pub mod team;

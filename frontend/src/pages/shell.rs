@@ -104,6 +104,7 @@ fn Frame(agent: Agent, organization: Organization) -> impl IntoView {
                 </A>
                 <A href="/team">"Team"</A>
                 <A href="/profile">"Profile"</A>
+                <A href="/simulator">"Phone simulator"</A>
             </nav>
             <main class="content">
                 <Outlet />

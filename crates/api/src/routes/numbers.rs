@@ -42,7 +42,10 @@ fn parse_send_rate(rate: u32) -> Result<u32, Invalid> {
     if (1..=1000).contains(&rate) {
         Ok(rate)
     } else {
-        Err(Invalid::new("out_of_range", "must be between 1 and 1000 messages a second"))
+        Err(Invalid::new(
+            "out_of_range",
+            "must be between 1 and 1000 messages a second",
+        ))
     }
 }
 

@@ -96,7 +96,9 @@ const RATE_WINDOW_MS: i64 = 1000;
 /// second. Workers racing each other may overshoot by a message each; carriers queue briefly.
 fn at_send_rate(context: &WorkerContext, number: &NumberRow) -> anyhow::Result<bool> {
     let since = (Utc::now() - chrono::Duration::milliseconds(RATE_WINDOW_MS)).naive_utc();
-    let recent = context.db.read(|conn| messages::sent_from_number_since(conn, &number.id, since))?;
+    let recent = context
+        .db
+        .read(|conn| messages::sent_from_number_since(conn, &number.id, since))?;
     Ok(recent >= i64::from(number.send_rate_per_second.max(1)))
 }
 

@@ -1,0 +1,136 @@
+//! The phone simulator: text the business's simulator numbers as a customer would, from any
+//! phone number, and watch the replies arrive, without a carrier.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use textdesk_types::messages::{Direction, Message};
+use textdesk_types::numbers::Number;
+
+use crate::api;
+use crate::ui::{Field, FormAlert, LoadError, Loading, failure};
+
+/// How often the handset looks for replies.
+const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+#[component]
+pub fn PhoneSimulator() -> impl IntoView {
+    let numbers = LocalResource::new(api::numbers);
+    view! {
+        <header class="page-header">
+            <h1>"Phone simulator"</h1>
+            <p class="lead">"Text a simulator number as a customer and see the team's replies, as a handset would."</p>
+        </header>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match numbers.await {
+                    Ok(numbers) => {
+                        let simulated: Vec<Number> = numbers.into_iter().filter(|n| n.provider == "simulator").collect();
+                        if simulated.is_empty() {
+                            view! {
+                                <section class="empty-state">
+                                    <h2>"No simulator number"</h2>
+                                    <p>"An admin can add a number with the simulator provider to try texting without a carrier."</p>
+                                </section>
+                            }
+                                .into_any()
+                        } else {
+                            view! { <Handset numbers=simulated /> }.into_any()
+                        }
+                    }
+                    Err(problem) => view! { <LoadError problem=*problem /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Handset(numbers: Vec<Number>) -> impl IntoView {
+    let phone = RwSignal::new("+12025550199".to_owned());
+    let number_id = RwSignal::new(numbers.first().map(|n| n.id.clone()));
+    let draft = RwSignal::new(String::new());
+    let tick = RwSignal::new(0u32);
+    // Replies arrive through the worker, so the handset looks again every few seconds.
+    let interval = set_interval_with_handle(move || tick.update(|n| *n = n.wrapping_add(1)), REFRESH_EVERY);
+    on_cleanup(move || {
+        if let Ok(handle) = interval {
+            handle.clear();
+        }
+    });
+    let texts = LocalResource::new(move || {
+        tick.track();
+        api::handset(phone.get())
+    });
+    let send = Action::new_local(move |body: &String| {
+        let body = body.clone();
+        let number = number_id.get_untracked();
+        async move {
+            let number = number
+                .ok_or_else(|| Box::new(textdesk_types::ProblemDetails::new(422, "no_number", "Choose a number")))?;
+            let sent = api::simulate_text(phone.get_untracked(), number, body).await;
+            tick.update(|n| *n = n.wrapping_add(1));
+            sent
+        }
+    });
+    Effect::new(move || {
+        if matches!(send.value().get(), Some(Ok(_))) {
+            draft.set(String::new());
+        }
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        send.dispatch(draft.get_untracked());
+    };
+    let options = numbers
+        .into_iter()
+        .map(|number| {
+            let value = number.id.to_string();
+            view! { <option value=value>{format!("{} ({})", number.label, number.phone_number)}</option> }
+        })
+        .collect_view();
+    view! {
+        <section class="card handset">
+            <div class="field-row">
+                <Field label="Your phone number" id="handset-phone">
+                    <input id="handset-phone" bind:value=phone />
+                </Field>
+                <Field label="Texting" id="handset-number">
+                    <select
+                        id="handset-number"
+                        on:change=move |event| number_id.set(Some(textdesk_types::NumberId::new(event_target_value(&event))))
+                    >
+                        {options}
+                    </select>
+                </Field>
+            </div>
+            <div class="handset-texts" aria-live="polite">
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match texts.await {
+                            Ok(texts) if texts.is_empty() => view! { <p class="hint">"No texts yet."</p> }.into_any(),
+                            Ok(texts) => texts.into_iter().map(bubble).collect_view().into_any(),
+                            Err(problem) => view! { <LoadError problem=*problem /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+            <form class="handset-composer" on:submit=on_submit>
+                <FormAlert problem=failure(send) />
+                <input id="handset-text" placeholder="Text message" required bind:value=draft />
+                <button type="submit" class="button button-primary" disabled=send.pending()>"Send"</button>
+            </form>
+        </section>
+    }
+}
+
+/// One text as the handset shows it: the customer's own on the right.
+fn bubble(text: Message) -> impl IntoView {
+    let mine = text.direction == Direction::Inbound;
+    view! {
+        <div class="bubble" class:mine=mine>
+            <p>{text.body}</p>
+            <span class="bubble-meta">{text.created_at.format("%H:%M").to_string()} " · " {text.status.as_str()}</span>
+        </div>
+    }
+}
