@@ -22,6 +22,7 @@ on_both_backends!(
     inbound_media_are_fetched_within_limits,
     agents_replies_go_before_bulk_messages,
     each_number_keeps_to_its_send_rate,
+    first_messages_racing_from_a_new_customer_are_all_stored,
 );
 
 async fn connect_twilio(app: &TestApp, owner: &Session, fake: &FakeTwilio, phone: &str) -> Value {
@@ -603,4 +604,39 @@ async fn each_number_keeps_to_its_send_rate(app: TestApp) {
     actix_rt::time::sleep(Duration::from_millis(1100)).await;
     app.run_jobs(Some(&fake)).await;
     assert_eq!(fake.sent().len(), 2);
+}
+
+async fn first_messages_racing_from_a_new_customer_are_all_stored(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let credentials = fake.credentials();
+    let token = credentials.auth_token.clone();
+    let sids: Vec<String> = (0..6).map(|n| format!("SM{n:032}")).collect();
+    let deliveries = sids.iter().map(|sid| {
+        let params = vec![
+            ("MessageSid", sid.as_str()),
+            ("AccountSid", credentials.account_sid.as_str()),
+            ("From", "+12025550177"),
+            ("To", "+12025550100"),
+            ("Body", "hello?"),
+        ];
+        let (app, token) = (&app, token.clone());
+        async move { webhook(app, "messages", &params, Some(&token)).await.status.as_u16() }
+    });
+    let statuses = futures_util::future::join_all(deliveries).await;
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    let list = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "one contact, one conversation"
+    );
+    let path = format!("/api/v1/conversations/{}", list["items"][0]["id"].as_str().unwrap());
+    let detail = app.get(&path, Some(&owner.access_token)).await.json();
+    assert_eq!(
+        detail["messages"].as_array().unwrap().len(),
+        6,
+        "every message answered 200 was stored"
+    );
 }

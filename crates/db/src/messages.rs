@@ -101,20 +101,21 @@ pub fn window(
     Ok(rows)
 }
 
-/// Whether the conversation has messages before or after the given id.
+/// Whether the conversation has messages before or after the given id. `EXISTS` stops at the
+/// first row; counting them all made opening a long thread slow.
 pub fn exists_beyond(
     conn: &mut DbConnection,
     conversation: &ConversationId,
     id: &str,
     older: bool,
 ) -> Result<bool, DbError> {
-    let query = messages::table.filter(messages::conversation_id.eq(conversation.as_str()));
-    let count: i64 = if older {
-        query.filter(messages::id.lt(id)).count().get_result(conn)?
+    let in_conversation = messages::table.filter(messages::conversation_id.eq(conversation.as_str()));
+    let found = if older {
+        diesel::select(diesel::dsl::exists(in_conversation.filter(messages::id.lt(id)))).get_result(conn)?
     } else {
-        query.filter(messages::id.gt(id)).count().get_result(conn)?
+        diesel::select(diesel::dsl::exists(in_conversation.filter(messages::id.gt(id)))).get_result(conn)?
     };
-    Ok(count > 0)
+    Ok(found)
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<MessageRow, DbError> {

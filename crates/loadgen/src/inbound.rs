@@ -34,6 +34,10 @@ pub struct InboundArgs {
     /// Distinct customers sending; message i comes from sender i mod senders.
     #[arg(long, default_value_t = 5_000)]
     pub senders: usize,
+    /// Where in the list of generated numbers the senders start: another offset gives
+    /// customers the server has not seen (each opens a contact and a conversation).
+    #[arg(long, default_value_t = 0)]
+    pub first_sender: usize,
     /// Stop the timed part after this many seconds even if messages are left, so a slow
     /// server cannot make the run endless; the figures cover what was sent.
     #[arg(long, default_value_t = 180)]
@@ -79,7 +83,7 @@ pub fn run(args: InboundArgs) -> anyhow::Result<()> {
         api::ensure_number(&client, &args.server, &token, &args.number).await
     })?;
 
-    let senders = phones::numbers(phones::SENDERS_START, args.senders);
+    let senders = phones::numbers(phones::SENDERS_START + args.first_sender, args.senders);
     if senders.len() < args.senders {
         bail!("only {} distinct sender numbers are available", senders.len());
     }
@@ -137,22 +141,23 @@ pub fn run(args: InboundArgs) -> anyhow::Result<()> {
         .zip(cpu_before.2)
         .map(|((busy, total), (busy0, total0))| (busy - busy0) / (total - total0).max(f64::EPSILON));
 
-    // Senders seen for the first time in the timed part open a contact and a conversation.
+    // Senders seen for the first time in the timed part open a contact and a conversation
+    // (when the server has not seen them in an earlier run).
     let first_messages = (args.warmup..total).filter(|index| *index < senders.len()).count();
     let ok = measured.latencies.len();
     let sent = ok + measured.failures.len();
-    if sent < args.messages {
-        println!(
-            "  STOPPED after --max-seconds {}: {sent} of {} timed messages sent",
-            args.max_seconds, args.messages
-        );
-    }
     let wall = measured.wall.as_secs_f64();
     println!("inbound webhooks: {url}");
     println!(
         "  concurrency {} | senders {} | timed {} (after {} warm-up; {} from new senders)",
         args.concurrency, args.senders, args.messages, args.warmup, first_messages
     );
+    if sent < args.messages {
+        println!(
+            "  STOPPED after --max-seconds {}: {sent} of {} timed messages sent",
+            args.max_seconds, args.messages
+        );
+    }
     println!(
         "  throughput: {:.0} messages/s ({ok} answered 200 in {wall:.2} s)",
         ok as f64 / wall

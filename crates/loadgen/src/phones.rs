@@ -18,7 +18,8 @@ const LINES: usize = 10_000;
 /// How many candidates there are in all.
 pub const CANDIDATES: usize = AREA_CODES.len() * EXCHANGES * LINES;
 
-/// Where the ranges of each use start, far apart: inbound senders, seeded contacts, the long thread.
+/// Where the ranges of each use start, far apart: inbound senders (up to `SEEDED_START`, with
+/// `--first-sender`), seeded contacts, the long thread and the feed's sender.
 pub const SENDERS_START: usize = 0;
 pub const SEEDED_START: usize = 40_000_000;
 pub const LONG_THREAD_START: usize = 150_000_000;

@@ -63,18 +63,54 @@ pub async fn receive_webhook(
         .iter()
         .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
         .collect();
-    let provider = provider_for(kind, &state.http);
-    let reply = provider.webhook_reply();
+    let reply = provider_for(kind, &state.http).webhook_reply();
+    let delivery = std::sync::Arc::new(Delivery {
+        kind,
+        endpoint,
+        url,
+        headers,
+        body,
+    });
+    // Two first messages from one new customer can race to create the same contact or
+    // conversation; the loser's transaction fails on a unique constraint and is simply run
+    // again, and then finds what the winner created (or its own message, if it was a retry).
+    for _ in 0..STORE_ATTEMPTS {
+        match store_delivery(&state, delivery.clone()).await {
+            Ok(()) => return Ok(HttpResponse::Ok().content_type(reply.content_type).body(reply.body)),
+            Err(ApiError::Conflict { .. }) => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    // Not stored: a non-2xx answer makes the provider deliver it again later.
+    Err(ApiError::Unavailable(
+        "the webhook kept conflicting with concurrent writes".to_owned(),
+    ))
+}
+
+/// Attempts at storing one delivery before asking the provider to send it again.
+const STORE_ATTEMPTS: usize = 3;
+
+/// One webhook delivery, kept so that storing it can be tried again.
+struct Delivery {
+    kind: ProviderKind,
+    endpoint: WebhookEndpoint,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+async fn store_delivery(state: &web::Data<AppState>, delivery: std::sync::Arc<Delivery>) -> Result<(), ApiError> {
+    let provider = provider_for(delivery.kind, &state.http);
     let secrets = state.secrets.clone();
-    let stored = state
+    state
         .write(move |conn| {
             let webhook = WebhookRequest {
-                url: &url,
-                headers: &headers,
-                body: &body,
+                url: &delivery.url,
+                headers: &delivery.headers,
+                body: &delivery.body,
             };
             let event = provider
-                .parse_webhook(endpoint, &webhook)
+                .parse_webhook(delivery.endpoint, &webhook)
                 .map_err(|e| ApiError::BadRequest {
                     code: "invalid_webhook",
                     detail: e.to_string(),
@@ -104,14 +140,7 @@ pub async fn receive_webhook(
                 WebhookEvent::Status(update) => store_status(conn, update, verify),
             }
         })
-        .await;
-    match stored {
-        // A retried delivery that raced its first copy: already stored once.
-        Ok(()) | Err(ApiError::Conflict { .. }) => {
-            Ok(HttpResponse::Ok().content_type(reply.content_type).body(reply.body))
-        }
-        Err(error) => Err(error),
-    }
+        .await
 }
 
 fn store_inbound(
