@@ -74,3 +74,17 @@ pub fn latest(conn: &mut DbConnection, organization: &OrganizationId) -> Result<
         .first(conn)?;
     Ok(next - 1)
 }
+
+/// A contact was created or changed.
+pub fn contact_changed(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    contact_id: &str,
+) -> Result<i64, DbError> {
+    append(
+        conn,
+        organization,
+        "contact.changed",
+        &serde_json::json!({ "contact_id": contact_id }),
+    )
+}

@@ -166,12 +166,7 @@ pub async fn create_contact(
     let contact = state
         .write(move |conn| {
             let row = contacts::insert(conn, &me.organization_id, new).map_err(contact_error)?;
-            events::append(
-                conn,
-                &me.organization_id,
-                "contact.changed",
-                &serde_json::json!({"contact_id": row.id}),
-            )?;
+            events::contact_changed(conn, &me.organization_id, &row.id)?;
             Ok(row.into_wire()?)
         })
         .await?;
@@ -248,12 +243,7 @@ pub async fn update_contact(
     let contact = state
         .write(move |conn| {
             let row = contacts::update(conn, &me.organization_id, &id, &changes).map_err(contact_error)?;
-            events::append(
-                conn,
-                &me.organization_id,
-                "contact.changed",
-                &serde_json::json!({"contact_id": row.id}),
-            )?;
+            events::contact_changed(conn, &me.organization_id, &row.id)?;
             Ok(row.into_wire()?)
         })
         .await?;

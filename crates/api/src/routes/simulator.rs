@@ -77,12 +77,7 @@ pub async fn send_as_customer(
             }
             let (contact, created) = contacts::find_or_create(conn, &me.organization_id, from.as_str())?;
             if created {
-                events::append(
-                    conn,
-                    &me.organization_id,
-                    "contact.changed",
-                    &serde_json::json!({"contact_id": contact.id}),
-                )?;
+                events::contact_changed(conn, &me.organization_id, &contact.id)?;
             }
             let simulated_id = format!("SIM{}", ids::new_id().replace('-', ""));
             let recorded = threads::record(

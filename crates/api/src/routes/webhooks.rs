@@ -164,12 +164,7 @@ fn store_inbound(
         .unwrap_or_else(|_| inbound.from.clone());
     let (contact, created) = contacts::find_or_create(conn, &organization, &from)?;
     if created {
-        events::append(
-            conn,
-            &organization,
-            "contact.changed",
-            &serde_json::json!({"contact_id": contact.id}),
-        )?;
+        events::contact_changed(conn, &organization, &contact.id)?;
     }
     let number_id = NumberId::new(number.id.clone());
     let recorded = threads::record(
@@ -248,12 +243,7 @@ fn store_status(
     let updated = messages::update_delivery(conn, &message.id, &changes)?;
     if failed && update.error_code.as_deref() == Some(OPTED_OUT_CODE) {
         contacts::mark_opted_out(conn, &ContactId::new(message.contact_id.clone()))?;
-        events::append(
-            conn,
-            &organization,
-            "contact.changed",
-            &serde_json::json!({"contact_id": message.contact_id}),
-        )?;
+        events::contact_changed(conn, &organization, &message.contact_id)?;
     }
     let change = serde_json::json!({
         "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,

@@ -219,8 +219,7 @@ fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) ->
         if matches!(error, ProviderError::OptedOut { .. }) {
             contacts::mark_opted_out(conn, &ContactId::new(message.contact_id.clone()))?;
             let organization = OrganizationId::new(message.organization_id.clone());
-            let change = serde_json::json!({ "contact_id": message.contact_id });
-            events::append(conn, &organization, "contact.changed", &change)?;
+            events::contact_changed(conn, &organization, &message.contact_id)?;
         }
         announce(conn, &updated)
     })?;
