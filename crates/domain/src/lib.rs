@@ -6,10 +6,12 @@
 //! types that cannot hold an invalid value.
 
 pub mod accounts;
+pub mod compliance;
 pub mod media;
 pub mod organization;
 pub mod permissions;
 pub mod phone;
+pub mod quiet_hours;
 pub mod text;
 pub mod throttle;
 

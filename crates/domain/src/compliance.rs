@@ -1,0 +1,231 @@
+//! Carrier compliance for inbound messages: which replies opt a contact out, back in, or ask
+//! for help.
+
+use textdesk_types::organization::OrganizationSettings;
+
+/// What an inbound message asks for when it is a keyword.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeywordAction {
+    OptOut,
+    OptIn,
+    Help,
+}
+
+/// An organization's three keyword lists. Entries may be several words ("REMOVE ME").
+#[derive(Clone, Copy, Debug)]
+pub struct KeywordLists<'a> {
+    pub opt_out: &'a [String],
+    pub opt_in: &'a [String],
+    pub help: &'a [String],
+}
+
+impl<'a> KeywordLists<'a> {
+    pub fn from_settings(settings: &'a OrganizationSettings) -> Self {
+        Self {
+            opt_out: &settings.opt_out_keywords,
+            opt_in: &settings.opt_in_keywords,
+            help: &settings.help_keywords,
+        }
+    }
+}
+
+/// The action a message body asks for, if the whole body is one of the keywords.
+///
+/// Like Twilio's and the carriers' own STOP filtering, only a message that is nothing but the
+/// keyword counts: "Stop by at 5", "cancel my order" and "STOP!" are conversation, not
+/// commands, because opting someone out on a chance word loses a customer. Surrounding Unicode
+/// whitespace (newlines, tabs, no-break spaces) is ignored, words compare case-insensitively
+/// with Unicode upper-casing, and a run of whitespace between words counts as one space.
+///
+/// Opt-out wins over opt-in and help when a word is on several lists: failing to honour an
+/// opt-out is the costly mistake.
+pub fn match_keyword(body: &str, lists: &KeywordLists<'_>) -> Option<KeywordAction> {
+    [
+        (lists.opt_out, KeywordAction::OptOut),
+        (lists.opt_in, KeywordAction::OptIn),
+        (lists.help, KeywordAction::Help),
+    ]
+    .into_iter()
+    .find(|(keywords, _)| keywords.iter().any(|keyword| same_words(body, keyword)))
+    .map(|(_, action)| action)
+}
+
+/// Whether two texts are the same words, ignoring case and how the words are spaced.
+fn same_words(a: &str, b: &str) -> bool {
+    let (mut a_words, mut b_words) = (a.split_whitespace(), b.split_whitespace());
+    loop {
+        match (a_words.next(), b_words.next()) {
+            (Some(x), Some(y)) if same_ignoring_case(x, y) => {}
+            (None, None) => return !a.trim().is_empty(),
+            _ => return false,
+        }
+    }
+}
+
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    a.chars()
+        .flat_map(char::to_uppercase)
+        .eq(b.chars().flat_map(char::to_uppercase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::organization::{
+        DEFAULT_HELP_KEYWORDS, DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, default_settings,
+    };
+    use proptest::prelude::*;
+
+    fn strings(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    fn defaults() -> OrganizationSettings {
+        default_settings("Acme")
+    }
+
+    fn matched(body: &str, settings: &OrganizationSettings) -> Option<KeywordAction> {
+        match_keyword(body, &KeywordLists::from_settings(settings))
+    }
+
+    fn variants(keyword: &str) -> Vec<String> {
+        let lower = keyword.to_lowercase();
+        let mut title: String = lower.chars().take(1).flat_map(char::to_uppercase).collect();
+        title.extend(lower.chars().skip(1));
+        let mut out = Vec::new();
+        for word in [keyword.to_owned(), lower, title] {
+            for (before, after) in [
+                ("", ""),
+                ("  ", " "),
+                ("\n", "\n"),
+                ("\t", "\r\n"),
+                ("\u{00A0}", "\u{3000}"),
+            ] {
+                out.push(format!("{before}{word}{after}"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_default_keyword_matches_in_any_case_and_spacing() {
+        let settings = defaults();
+        for (keywords, action) in [
+            (&DEFAULT_OPT_OUT_KEYWORDS[..], KeywordAction::OptOut),
+            (&DEFAULT_OPT_IN_KEYWORDS[..], KeywordAction::OptIn),
+            (&DEFAULT_HELP_KEYWORDS[..], KeywordAction::Help),
+        ] {
+            for keyword in keywords {
+                for body in variants(keyword) {
+                    assert_eq!(matched(&body, &settings), Some(action), "{body:?}");
+                }
+            }
+        }
+        assert_eq!(matched("sToP", &settings), Some(KeywordAction::OptOut));
+    }
+
+    #[test]
+    fn words_inside_conversation_do_not_match() {
+        let settings = defaults();
+        for body in [
+            "Stop by at 5",
+            "cancel my order",
+            "STOP!",
+            "stop.",
+            "STOPP",
+            "S TOP",
+            "start the engine",
+            "yes please",
+            "Yes!",
+            "HELP ME",
+            "info?",
+            "please stop",
+            "the end",
+            "STOP STOP",
+            "",
+            "   ",
+            "\n",
+        ] {
+            assert_eq!(matched(body, &settings), None, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn custom_lists_replace_the_defaults() {
+        // Seed 003: an organization that keeps only STOP and UNSTOP.
+        let mut settings = defaults();
+        settings.opt_out_keywords = strings(&["STOP"]);
+        settings.opt_in_keywords = strings(&["UNSTOP"]);
+        settings.help_keywords = Vec::new();
+        assert_eq!(matched("stop", &settings), Some(KeywordAction::OptOut));
+        assert_eq!(matched("Unstop", &settings), Some(KeywordAction::OptIn));
+        for body in ["CANCEL", "QUIT", "START", "YES", "HELP", "INFO"] {
+            assert_eq!(matched(body, &settings), None, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn custom_opt_out_phrases_of_several_words() {
+        let mut settings = defaults();
+        settings
+            .opt_out_keywords
+            .extend(strings(&["REMOVE ME", "ARRÊT", "Straße"]));
+        for body in [
+            "remove me",
+            " Remove   me\n",
+            "REMOVE\tME",
+            "arrêt",
+            "STRASSE",
+            "strasse",
+        ] {
+            assert_eq!(matched(body, &settings), Some(KeywordAction::OptOut), "{body:?}");
+        }
+        for body in ["remove", "remove me please", "removeme", "me remove"] {
+            assert_eq!(matched(body, &settings), None, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn opt_out_wins_over_the_other_lists() {
+        let mut settings = defaults();
+        settings.opt_in_keywords.push("STOP".into());
+        settings.help_keywords.push("stop".into());
+        settings.help_keywords.push("YES".into());
+        assert_eq!(matched("stop", &settings), Some(KeywordAction::OptOut));
+        assert_eq!(matched("yes", &settings), Some(KeywordAction::OptIn));
+    }
+
+    #[test]
+    fn blank_keywords_never_match() {
+        let blank = strings(&["", "  "]);
+        let lists = KeywordLists {
+            opt_out: &blank,
+            opt_in: &[],
+            help: &[],
+        };
+        for body in ["", " ", "\n"] {
+            assert_eq!(match_keyword(body, &lists), None, "{body:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(body in any::<String>(), keyword in any::<String>()) {
+            let settings = defaults();
+            let _ = matched(&body, &settings);
+            let custom = vec![keyword];
+            let lists = KeywordLists { opt_out: &custom, opt_in: &custom, help: &[] };
+            let _ = match_keyword(&body, &lists);
+        }
+
+        #[test]
+        fn a_keyword_padded_with_whitespace_matches(
+            index in 0..DEFAULT_OPT_OUT_KEYWORDS.len(),
+            before in "[ \t\n\u{00A0}]{0,4}",
+            after in "[ \t\r\n\u{3000}]{0,4}",
+        ) {
+            let body = format!("{before}{}{after}", DEFAULT_OPT_OUT_KEYWORDS[index].to_lowercase());
+            prop_assert_eq!(matched(&body, &defaults()), Some(KeywordAction::OptOut));
+        }
+    }
+}
