@@ -14,7 +14,10 @@ on_both_backends!(
     long_conversations_open_in_windows,
     notes_are_never_sent,
     read_state_is_per_agent,
+    mark_all_read_is_per_agent,
     the_change_feed_answers_at_once_or_waits,
+    a_fresh_load_gives_the_feed_cursor,
+    the_change_feed_crosses_server_processes,
     another_organizations_messaging_ids_are_not_found,
 );
 
@@ -422,29 +425,139 @@ async fn read_state_is_per_agent(app: TestApp) {
     assert_eq!(unread_for(&owner).await, false);
 }
 
+async fn mark_all_read_is_per_agent(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
+    let number = add_number(&app, &owner, "+12025550100").await["id"].clone();
+    let customer_writes = |from: &'static str, body: &'static str| {
+        let app = &app;
+        let token = owner.access_token.clone();
+        let number = number.clone();
+        async move {
+            let text = json!({"from": from, "number_id": number, "body": body});
+            app.post("/api/v1/simulator/messages", Some(&token), &text)
+                .await
+                .expect(201);
+        }
+    };
+    customer_writes("+12025550143", "one").await;
+    customer_writes("+12025550144", "two").await;
+    let unread_count = |session: &Session| {
+        let token = session.access_token.clone();
+        let app = &app;
+        async move {
+            let page = app.get("/api/v1/conversations", Some(&token)).await.expect(200).json();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["unread"] == true)
+                .count()
+        }
+    };
+    assert_eq!(unread_count(&owner).await, 2);
+    let first = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json()["items"][0]["id"].clone();
+    app.post(
+        &format!("/api/v1/conversations/{}/unread", first.as_str().unwrap()),
+        Some(&owner.access_token),
+        &json!({}),
+    )
+    .await
+    .expect(204);
+
+    app.post("/api/v1/conversations/read-all", Some(&owner.access_token), &json!({}))
+        .await
+        .expect(204);
+    assert_eq!(unread_count(&owner).await, 0, "marked unread before is read too");
+    assert_eq!(unread_count(&sam).await, 2, "only for the agent who asked");
+    let read_state = "read_state.changed".to_owned();
+    assert!(kinds(&whole_feed(&app, &owner).await).contains(&read_state));
+    assert!(
+        !kinds(&whole_feed(&app, &sam).await).contains(&read_state),
+        "an agent's read state is theirs alone"
+    );
+
+    actix_rt::time::sleep(Duration::from_millis(5)).await;
+    customer_writes("+12025550143", "three").await;
+    assert_eq!(unread_count(&owner).await, 1, "a later message is unread again");
+}
+
+/// Every retained event the session receives, batch after batch until the feed has no more.
+async fn whole_feed(app: &TestApp, session: &Session) -> Value {
+    let mut events = Vec::new();
+    let mut cursor = "0".to_owned();
+    loop {
+        let batch = app
+            .get(
+                &format!("/api/v1/events?after={cursor}&wait=0"),
+                Some(&session.access_token),
+            )
+            .await
+            .expect(200)
+            .json();
+        let got = batch["events"].as_array().unwrap().clone();
+        cursor = batch["cursor"].as_str().unwrap().to_owned();
+        if got.is_empty() {
+            return json!({"events": events, "cursor": cursor});
+        }
+        events.extend(got);
+    }
+}
+
+/// Leaves a client waiting on `reader`'s feed after `cursor` while, 300 ms later, a message
+/// is sent through `writer`; returns the feed's answer, the sent message and the time taken.
+async fn wait_while_sending(
+    reader: &TestApp,
+    writer: &TestApp,
+    session: &Session,
+    cursor: &str,
+    body: &str,
+) -> (Value, Value, Duration) {
+    let waiting_path = format!("/api/v1/events?after={cursor}&wait=20");
+    let waiting = reader.get(&waiting_path, Some(&session.access_token));
+    let sending = async {
+        actix_rt::time::sleep(Duration::from_millis(300)).await;
+        send_to(writer, session, "+12025550143", body).await
+    };
+    let started = Instant::now();
+    let (woken, sent) = futures_join(waiting, sending).await;
+    (woken.expect(200).json(), sent, started.elapsed())
+}
+
+fn kinds(batch: &Value) -> Vec<String> {
+    batch["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 async fn the_change_feed_answers_at_once_or_waits(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     add_number(&app, &owner, "+12025550100").await;
     let token = Some(owner.access_token.as_str());
     let message = send_to(&app, &owner, "+12025550143", "hello").await;
 
-    let all = app.get("/api/v1/events?after=0&wait=0", token).await.expect(200).json();
-    let kinds: Vec<&str> = all["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, ["conversation.changed", "message.added"]);
-    assert_eq!(all["events"][1]["data"]["message_id"], message["id"]);
-    let seqs: Vec<i64> = all["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["seq"].as_i64().unwrap())
-        .collect();
-    assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]));
-    let cursor = all["cursor"].as_i64().unwrap();
+    let all = whole_feed(&app, &owner).await;
+    assert_eq!(
+        kinds(&all),
+        ["contact.changed", "conversation.changed", "message.added"]
+    );
+    assert_eq!(all["events"][2]["data"]["message_id"], message["id"]);
+    let cursor = all["cursor"].as_str().unwrap().to_owned();
+    assert_eq!(all["events"][2]["position"], cursor.as_str());
+    let from_the_middle = app
+        .get(
+            &format!(
+                "/api/v1/events?after={}&wait=0",
+                all["events"][0]["position"].as_str().unwrap()
+            ),
+            token,
+        )
+        .await
+        .json();
+    assert_eq!(kinds(&from_the_middle), ["conversation.changed", "message.added"]);
 
     let started = Instant::now();
     let empty = app
@@ -455,28 +568,88 @@ async fn the_change_feed_answers_at_once_or_waits(app: TestApp) {
     assert!(started.elapsed() >= Duration::from_millis(900));
     assert_eq!(empty, json!({"events": [], "cursor": cursor}));
 
-    let waiting_path = format!("/api/v1/events?after={cursor}&wait=20");
-    let waiting = app.get(&waiting_path, token);
-    let writer = async {
-        actix_rt::time::sleep(Duration::from_millis(300)).await;
-        send_to(&app, &owner, "+12025550143", "wake up").await
-    };
-    let started = Instant::now();
-    let (woken, _) = futures_join(waiting, writer).await;
+    let (woken, _, took) = wait_while_sending(&app, &app, &owner, &cursor, "wake up").await;
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        took < Duration::from_secs(10),
         "the waiting request returned with the change"
     );
-    let woken = woken.expect(200).json();
     assert_eq!(woken["events"][0]["kind"], "conversation.changed");
-    assert!(woken["cursor"].as_i64().unwrap() > cursor);
+    assert_ne!(woken["cursor"], cursor.as_str());
 
     app.get("/api/v1/events?wait=26", token)
         .await
         .expect_problem(422, "validation_failed");
-    app.get("/api/v1/events?after=-1", token)
+    for bad in ["-1", "x", "1-", "-1-2", "3"] {
+        let problem = app
+            .get(&format!("/api/v1/events?after={bad}"), token)
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(problem.errors[0].field, "after", "{bad}");
+    }
+}
+
+/// A client that loads the inbox and then follows the feed from the list's `feed_cursor` sees
+/// each later change once, and no change that the load already showed.
+async fn a_fresh_load_gives_the_feed_cursor(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    add_number(&app, &owner, "+12025550100").await;
+    let token = Some(owner.access_token.as_str());
+    send_to(&app, &owner, "+12025550143", "before the load").await;
+
+    let page = app.get("/api/v1/conversations", token).await.expect(200).json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let feed_cursor = page["feed_cursor"]
+        .as_str()
+        .expect("the first page gives a feed cursor")
+        .to_owned();
+    let second = app.get("/api/v1/conversations?limit=1", token).await.json();
+    assert!(second["feed_cursor"].is_string());
+
+    let nothing_new = app
+        .get(&format!("/api/v1/events?after={feed_cursor}&wait=0"), token)
         .await
-        .expect_problem(422, "validation_failed");
+        .expect(200)
+        .json();
+    let replayed = nothing_new["events"].as_array().unwrap();
+    // PostgreSQL may replay what committed while the load began; never more than that one write.
+    assert!(replayed.len() <= 3, "{replayed:?}");
+
+    let later = send_to(&app, &owner, "+12025550177", "after the load").await;
+    let batch = app
+        .get(&format!("/api/v1/events?after={feed_cursor}&wait=5"), token)
+        .await
+        .expect(200)
+        .json();
+    let added: Vec<&Value> = batch["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "message.added")
+        .collect();
+    assert_eq!(added.last().unwrap()["data"]["message_id"], later["id"]);
+}
+
+/// With two server processes on one database, a change written through one wakes a client
+/// waiting on the other at once (PostgreSQL: LISTEN/NOTIFY; SQLite: the short look).
+async fn the_change_feed_crosses_server_processes(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    add_number(&app, &owner, "+12025550100").await;
+    let token = Some(owner.access_token.as_str());
+    let replica = app.replica().await;
+    let feed_cursor = replica.get("/api/v1/conversations", token).await.expect(200).json()["feed_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (woken, sent, took) =
+        wait_while_sending(&replica, &app, &owner, &feed_cursor, "through the other process").await;
+    assert!(took < Duration::from_secs(5), "woken by the other process's commit");
+    let ids: Vec<&Value> = woken["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["data"]["message_id"])
+        .collect();
+    assert!(ids.contains(&&sent["id"]) || kinds(&woken).contains(&"contact.changed".to_owned()));
 }
 
 async fn futures_join<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
@@ -524,7 +697,7 @@ async fn another_organizations_messaging_ids_are_not_found(app: TestApp) {
         ours_sent["conversation_id"], their_message["conversation_id"],
         "same phone, separate organizations"
     );
-    let feed = app.get("/api/v1/events?wait=0", token).await.json();
+    let feed = whole_feed(&app, &ours).await;
     assert!(
         feed["events"]
             .as_array()

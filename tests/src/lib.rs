@@ -93,7 +93,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub settings: Settings,
     client: awc::Client,
-    test_db: TestDb,
+    /// Absent on a replica, which shares its primary's database.
+    _database: Option<TestDb>,
 }
 
 /// An answer: status, headers and the body as JSON (or `Null`).
@@ -188,6 +189,18 @@ impl TestApp {
             ..Settings::default()
         };
         let db = open_database(&settings).unwrap_or_else(|e| panic!("cannot open the test database: {e:#}"));
+        TestApp::start(settings, db, backend, Some(test_db))
+    }
+
+    /// A second server on the same database with its own connections and change signal, as
+    /// another process behind the same load balancer would be. Keep the primary alive.
+    pub async fn replica(&self) -> TestApp {
+        let db = Database::connect(&self.settings.database_url, 4)
+            .unwrap_or_else(|e| panic!("cannot connect the replica: {e}"));
+        TestApp::start(self.settings.clone(), db, self.backend, None)
+    }
+
+    fn start(settings: Settings, db: Database, backend: Backend, test_db: Option<TestDb>) -> TestApp {
         let application = Application::build(&settings, db.clone(), false)
             .unwrap_or_else(|e| panic!("cannot start the server: {e:#}"));
         let address = format!("http://127.0.0.1:{}", application.port());
@@ -200,7 +213,7 @@ impl TestApp {
             client: awc::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
                 .finish(),
-            test_db,
+            _database: test_db,
         }
     }
 
@@ -222,7 +235,7 @@ impl TestApp {
     }
 
     pub fn database_url(&self) -> &str {
-        &self.test_db.url
+        &self.settings.database_url
     }
 
     /// Sends a request; `body` is raw bytes with the given content type.

@@ -45,7 +45,11 @@ impl PageRequest {
         } else {
             None
         };
-        Page { items, next_cursor }
+        Page {
+            items,
+            next_cursor,
+            feed_cursor: None,
+        }
     }
 }
 

@@ -1,9 +1,6 @@
 //! What every handler shares.
 
-use std::sync::Arc;
-
 use textdesk_db::{Database, DbConnection};
-use tokio::sync::Notify;
 
 use crate::ApiError;
 use crate::auth::tokens::TokenKeys;
@@ -21,8 +18,6 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// For provider adapters (webhook parsing needs no network; sending happens in the worker).
     pub http: HttpClient,
-    /// Wakes this process's waiting change-feed requests after each write.
-    pub changes: Arc<Notify>,
 }
 
 impl AppState {
@@ -43,11 +38,7 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let db = self.db.clone();
-        let written = run_blocking(move || db.write(work)).await;
-        if written.is_ok() {
-            self.changes.notify_waiters();
-        }
-        written
+        run_blocking(move || db.write(work)).await
     }
 }
 

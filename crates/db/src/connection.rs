@@ -9,7 +9,8 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::DbError;
+use crate::change_signal::ChangeSignal;
+use crate::{DbError, events};
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -96,6 +97,7 @@ pub struct Database {
     pool: r2d2::Pool<ConnectionManager>,
     backend: Backend,
     sqlite_writer: Arc<Mutex<()>>,
+    changes: Arc<ChangeSignal>,
 }
 
 impl Database {
@@ -119,15 +121,22 @@ impl Database {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| DbError::Pool(e.to_string()))?;
+        let postgres_url = (backend == Backend::Postgres).then(|| url.to_owned());
         Ok(Database {
             pool,
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
+            changes: Arc::new(ChangeSignal::new(postgres_url)),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Wakes change-feed readers after commits that appended events.
+    pub fn changes(&self) -> &ChangeSignal {
+        &self.changes
     }
 
     fn connection(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
@@ -145,13 +154,14 @@ impl Database {
 
     /// Runs work that writes inside one transaction; an error rolls it back. On SQLite, writers
     /// take turns in this process: a deferred transaction that reads and then writes could
-    /// otherwise fail at once with SQLITE_BUSY when another writer got in between.
+    /// otherwise fail at once with SQLITE_BUSY when another writer got in between. After a
+    /// commit that appended events, change-feed readers are woken.
     pub fn write<T, E>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
         E: From<DbError> + From<diesel::result::Error>,
     {
         let mut connection = self.connection()?;
-        let _turn = match self.backend {
+        let turn = match self.backend {
             Backend::Sqlite => Some(
                 self.sqlite_writer
                     .lock()
@@ -159,7 +169,14 @@ impl Database {
             ),
             Backend::Postgres => None,
         };
-        DbConnection::transaction(&mut connection, work)
+        events::take_appended_mark();
+        let written = DbConnection::transaction(&mut connection, work);
+        let appended = events::take_appended_mark();
+        drop(turn);
+        if written.is_ok() && appended {
+            self.changes.committed();
+        }
+        written
     }
 
     /// Applies pending migrations of this backend's tree; returns how many ran.

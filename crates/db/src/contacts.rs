@@ -128,7 +128,8 @@ pub fn find_by_phone(
         .optional()?)
 }
 
-/// The contact with this number, created (with no name) if the organization has none.
+/// The contact with this number, created (with no name, announced on the change feed) if the
+/// organization has none.
 pub fn find_or_create(
     conn: &mut DbConnection,
     organization: &OrganizationId,
@@ -141,7 +142,9 @@ pub fn find_or_create(
         phone_number: phone_number.to_owned(),
         ..NewContact::default()
     };
-    Ok((insert(conn, organization, new)?, true))
+    let created = insert(conn, organization, new)?;
+    crate::events::contact_changed(conn, organization, &created.id)?;
+    Ok((created, true))
 }
 
 /// Contacts in creation order, after the `after` id; `search` matches names, company and number.

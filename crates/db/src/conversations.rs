@@ -57,15 +57,73 @@ impl ConversationRow {
     }
 }
 
+/// The organization's next conversation number. PostgreSQL takes it from the organization's
+/// own sequence, which never waits for another transaction; SQLite has one writer at a time.
 fn take_number(conn: &mut DbConnection, organization: &OrganizationId) -> Result<i64, DbError> {
-    diesel::update(organizations::table.find(organization.as_str()))
-        .set(organizations::next_conversation_number.eq(organizations::next_conversation_number + 1))
-        .execute(conn)?;
-    let next: i64 = organizations::table
-        .find(organization.as_str())
-        .select(organizations::next_conversation_number)
-        .first(conn)?;
-    Ok(next - 1)
+    match conn {
+        DbConnection::Postgresql(_) => {
+            #[derive(QueryableByName)]
+            struct Next {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                number: i64,
+            }
+            let next: Next = diesel::sql_query("SELECT nextval($1::regclass) AS number")
+                .bind::<diesel::sql_types::Text, _>(number_sequence(organization))
+                .get_result(conn)?;
+            Ok(next.number)
+        }
+        DbConnection::Sqlite(_) => {
+            diesel::update(organizations::table.find(organization.as_str()))
+                .set(organizations::next_conversation_number.eq(organizations::next_conversation_number + 1))
+                .execute(conn)?;
+            let next: i64 = organizations::table
+                .find(organization.as_str())
+                .select(organizations::next_conversation_number)
+                .first(conn)?;
+            Ok(next - 1)
+        }
+    }
+}
+
+/// The name of the organization's conversation-number sequence (PostgreSQL).
+fn number_sequence(organization: &OrganizationId) -> String {
+    let suffix: String = organization
+        .as_str()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    format!("conversation_numbers_{suffix}")
+}
+
+/// Prepares numbering for a new organization's conversations; numbers start at 1001.
+pub fn start_numbering(conn: &mut DbConnection, organization: &OrganizationId) -> Result<(), DbError> {
+    if let DbConnection::Postgresql(_) = conn {
+        let sequence = number_sequence(organization);
+        diesel::sql_query(format!("CREATE SEQUENCE \"{sequence}\" START WITH 1001")).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Takes `count` numbers at once for a bulk import; returns the first. Only for loaders that
+/// are the organization's sole writer: on PostgreSQL the block is taken in two steps.
+pub fn take_numbers(conn: &mut DbConnection, organization: &OrganizationId, count: i64) -> Result<i64, DbError> {
+    let first = take_number(conn, organization)?;
+    if count > 1 {
+        match conn {
+            DbConnection::Postgresql(_) => {
+                diesel::sql_query("SELECT setval($1::regclass, $2)")
+                    .bind::<diesel::sql_types::Text, _>(number_sequence(organization))
+                    .bind::<diesel::sql_types::BigInt, _>(first + count - 1)
+                    .execute(conn)?;
+            }
+            DbConnection::Sqlite(_) => {
+                diesel::update(organizations::table.find(organization.as_str()))
+                    .set(organizations::next_conversation_number.eq(first + count))
+                    .execute(conn)?;
+            }
+        }
+    }
+    Ok(first)
 }
 
 /// Opens a new conversation in the contact's thread with the organization's next number.
@@ -155,23 +213,26 @@ pub fn thread(
         .load(conn)?)
 }
 
-/// Records a message as the conversation's latest activity.
+/// How much of the newest message the conversation list shows.
+const PREVIEW_CHARS: usize = 160;
+
+/// Shows a new message as the conversation's latest activity; returns the preview stored.
 pub fn touch(
     conn: &mut DbConnection,
     id: &ConversationId,
     at: NaiveDateTime,
     preview: &str,
     direction: Direction,
-) -> Result<(), DbError> {
-    let preview: String = preview.chars().take(160).collect();
+) -> Result<String, DbError> {
+    let preview: String = preview.chars().take(PREVIEW_CHARS).collect();
     diesel::update(conversations::table.find(id.as_str()))
         .set((
             conversations::last_message_at.eq(at),
-            conversations::last_message_preview.eq(preview),
+            conversations::last_message_preview.eq(&preview),
             conversations::last_direction.eq(direction.as_str()),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(preview)
 }
 
 /// Closes an open conversation; the next message in the thread opens a new one.

@@ -1,78 +1,234 @@
-//! The change feed: every change an agent could see, as a compact patch with a per-organization
-//! sequence number. Taking the number updates the organization's row, so on PostgreSQL two
-//! writers of one organization take turns and sequence order is commit order: a reader that
-//! has seen number N will never later find a smaller one appear.
+//! The change feed: every change an agent could see, as a compact patch, in one total order.
+//!
+//! Writers never wait for each other to take a position. On PostgreSQL an event's position is
+//! (the writing transaction's id, a number from one sequence), and readers only look at
+//! transactions older than every transaction still running (`pg_snapshot_xmin`): those have all
+//! finished, so no event can later appear before a position a reader has passed. On SQLite one
+//! writer at a time commits in the order the sequence hands out numbers, and `tx` is always 0.
+
+use std::cell::Cell;
+use std::fmt;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use textdesk_types::OrganizationId;
+use diesel::sql_types::BigInt;
+use textdesk_types::{AgentId, OrganizationId};
 
-use crate::schema::{events, organizations};
+use crate::schema::events;
 use crate::{DbConnection, DbError, now};
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// A place in the feed: everything up to and including it has been seen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    tx: i64,
+    seq: i64,
+}
+
+impl Position {
+    /// The feed's beginning.
+    pub const START: Position = Position { tx: 0, seq: 0 };
+
+    /// Reads the `tx-seq` form of [`Position::fmt`]; a plain `0` is the beginning.
+    pub fn parse(raw: &str) -> Option<Position> {
+        if raw == "0" {
+            return Some(Position::START);
+        }
+        let (tx, seq) = raw.split_once('-')?;
+        let position = Position {
+            tx: tx.parse().ok()?,
+            seq: seq.parse().ok()?,
+        };
+        (position.tx >= 0 && position.seq >= 0).then_some(position)
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.tx, self.seq)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRow {
-    pub organization_id: String,
     pub seq: i64,
+    pub tx: i64,
+    pub organization_id: String,
+    pub agent_id: Option<String>,
     pub kind: String,
     pub payload: String,
     pub created_at: NaiveDateTime,
 }
 
-fn take_seq(conn: &mut DbConnection, organization: &OrganizationId) -> Result<i64, DbError> {
-    diesel::update(organizations::table.find(organization.as_str()))
-        .set(organizations::next_event_seq.eq(organizations::next_event_seq + 1))
-        .execute(conn)?;
-    let next: i64 = organizations::table
-        .find(organization.as_str())
-        .select(organizations::next_event_seq)
-        .first(conn)?;
-    Ok(next - 1)
+impl EventRow {
+    pub fn position(&self) -> Position {
+        Position {
+            tx: self.tx,
+            seq: self.seq,
+        }
+    }
 }
 
-/// Appends one change in the caller's transaction.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = events)]
+pub struct NewEvent {
+    pub organization_id: String,
+    /// Only this agent receives it; everyone in the organization when `None`.
+    pub agent_id: Option<String>,
+    pub kind: String,
+    pub payload: String,
+    pub created_at: NaiveDateTime,
+}
+
+thread_local! {
+    /// Whether the transaction running on this thread appended an event: `Database::write`
+    /// wakes change-feed readers after commit only then.
+    static APPENDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Clears the mark before a transaction starts; returns whether it was set.
+pub(crate) fn take_appended_mark() -> bool {
+    APPENDED.with(|mark| mark.replace(false))
+}
+
+/// Appends one change for everyone in the organization, in the caller's transaction.
 pub fn append(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     kind: &str,
     data: &serde_json::Value,
-) -> Result<i64, DbError> {
-    let seq = take_seq(conn, organization)?;
-    let row = EventRow {
-        organization_id: organization.to_string(),
-        seq,
-        kind: kind.to_owned(),
-        payload: data.to_string(),
-        created_at: now(),
-    };
-    diesel::insert_into(events::table).values(&row).execute(conn)?;
-    Ok(seq)
+) -> Result<(), DbError> {
+    append_all(conn, organization, &[(kind, data.clone())])
 }
 
-/// Changes after `after`, oldest first.
+/// Appends a change only `agent` receives, such as their own read state.
+pub fn append_for_agent(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    agent: &AgentId,
+    kind: &str,
+    data: &serde_json::Value,
+) -> Result<(), DbError> {
+    insert(conn, organization, Some(agent), &[(kind, data.clone())])
+}
+
+/// Appends several changes of one transaction with one statement, in the given order.
+pub fn append_all(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    changes: &[(&str, serde_json::Value)],
+) -> Result<(), DbError> {
+    insert(conn, organization, None, changes)
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    agent: Option<&AgentId>,
+    changes: &[(&str, serde_json::Value)],
+) -> Result<(), DbError> {
+    let at = now();
+    let rows: Vec<NewEvent> = changes
+        .iter()
+        .map(|(kind, data)| NewEvent {
+            organization_id: organization.to_string(),
+            agent_id: agent.map(AgentId::to_string),
+            kind: (*kind).to_owned(),
+            payload: data.to_string(),
+            created_at: at,
+        })
+        .collect();
+    crate::insert_all!(conn, events::table, &rows)?;
+    APPENDED.with(|mark| mark.set(true));
+    Ok(())
+}
+
+/// The first position no running transaction can still write before: every transaction with
+/// a smaller id has finished. Read it before the events: what it promises then stays true.
+fn horizon(conn: &mut DbConnection) -> Result<i64, DbError> {
+    match conn {
+        DbConnection::Postgresql(_) => {
+            #[derive(QueryableByName)]
+            struct Horizon {
+                #[diesel(sql_type = BigInt)]
+                xmin: i64,
+            }
+            let row: Horizon =
+                diesel::sql_query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin")
+                    .get_result(conn)?;
+            Ok(row.xmin)
+        }
+        DbConnection::Sqlite(_) => Ok(i64::MAX),
+    }
+}
+
+/// What a reader may see now, oldest first.
+pub struct Visible {
+    pub rows: Vec<EventRow>,
+    /// Later changes that have committed but wait behind an older transaction still running
+    /// (PostgreSQL); they become visible as soon as it ends, usually within milliseconds.
+    pub held_back: bool,
+}
+
+/// The changes after `after` that `agent` receives.
 pub fn after(
     conn: &mut DbConnection,
     organization: &OrganizationId,
-    after: i64,
+    agent: &AgentId,
+    after: Position,
     limit: i64,
-) -> Result<Vec<EventRow>, DbError> {
-    Ok(events::table
-        .filter(events::organization_id.eq(organization.as_str()))
-        .filter(events::seq.gt(after))
-        .order(events::seq.asc())
+) -> Result<Visible, DbError> {
+    let horizon = horizon(conn)?;
+    let rows: Vec<EventRow> = for_agent_after(organization, agent, after)
+        .filter(events::tx.lt(horizon))
+        .order((events::tx.asc(), events::seq.asc()))
         .limit(limit)
         .select(EventRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    let held_back = match conn {
+        DbConnection::Postgresql(_) if i64::try_from(rows.len()).unwrap_or(i64::MAX) < limit => {
+            let last = rows.last().map_or(after, EventRow::position);
+            diesel::select(diesel::dsl::exists(
+                for_agent_after(organization, agent, last).filter(events::tx.ge(horizon)),
+            ))
+            .get_result(conn)?
+        }
+        _ => false,
+    };
+    Ok(Visible { rows, held_back })
 }
 
-/// The newest sequence number (0 before the first change).
-pub fn latest(conn: &mut DbConnection, organization: &OrganizationId) -> Result<i64, DbError> {
-    let next: i64 = organizations::table
-        .find(organization.as_str())
-        .select(organizations::next_event_seq)
-        .first(conn)?;
-    Ok(next - 1)
+#[diesel::dsl::auto_type(no_type_alias)]
+fn for_agent_after<'a>(organization: &'a OrganizationId, agent: &'a AgentId, after: Position) -> _ {
+    let organization: &'a str = organization.as_str();
+    let agent: &'a str = agent.as_str();
+    let tx: i64 = after.tx;
+    let seq: i64 = after.seq;
+    events::table
+        .filter(events::organization_id.eq(organization))
+        .filter(events::tx.gt(tx).or(events::tx.eq(tx).and(events::seq.gt(seq))))
+        .filter(events::agent_id.is_null().or(events::agent_id.eq(agent)))
+}
+
+/// Where a client that loads the current state now should start reading the feed. Changes
+/// at or after it may already be in what it loads; applying them again changes nothing.
+pub fn current_position(conn: &mut DbConnection, organization: &OrganizationId) -> Result<Position, DbError> {
+    match conn {
+        DbConnection::Postgresql(_) => Ok(Position {
+            tx: horizon(conn)?,
+            seq: 0,
+        }),
+        DbConnection::Sqlite(_) => {
+            let newest: Option<i64> = events::table
+                .filter(events::organization_id.eq(organization.as_str()))
+                .select(diesel::dsl::max(events::seq))
+                .first(conn)?;
+            Ok(Position {
+                tx: 0,
+                seq: newest.unwrap_or(0),
+            })
+        }
+    }
 }
 
 /// A contact was created or changed.
@@ -80,7 +236,7 @@ pub fn contact_changed(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     contact_id: &str,
-) -> Result<i64, DbError> {
+) -> Result<(), DbError> {
     append(
         conn,
         organization,

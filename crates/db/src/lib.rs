@@ -7,6 +7,7 @@
 
 pub mod agents;
 pub mod audit;
+pub mod change_signal;
 pub mod connection;
 pub mod contacts;
 pub mod conversations;
@@ -31,6 +32,8 @@ pub mod setup;
 pub mod threads;
 
 pub use connection::{Backend, Database, DbConnection};
+#[doc(hidden)]
+pub use diesel as __diesel;
 pub use diesel::result::Error as QueryError;
 pub use error::DbError;
 
@@ -42,4 +45,18 @@ pub fn now() -> chrono::NaiveDateTime {
 /// A stored UTC time as the wire's timestamp.
 pub fn utc(stored: chrono::NaiveDateTime) -> textdesk_types::Timestamp {
     stored.and_utc()
+}
+
+/// Inserts many rows with one statement; evaluates to diesel's `QueryResult<usize>`. A
+/// multi-row INSERT needs the concrete backend, which `MultiConnection` cannot name, so this
+/// runs it on the connection's own.
+#[macro_export]
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        use $crate::__diesel::RunQueryDsl as _;
+        match $conn {
+            $crate::DbConnection::Postgresql(pg) => $crate::__diesel::insert_into($table).values($rows).execute(pg),
+            $crate::DbConnection::Sqlite(sqlite) => $crate::__diesel::insert_into($table).values($rows).execute(sqlite),
+        }
+    }};
 }

@@ -128,6 +128,7 @@ pub fn insert(
 ) -> Result<OrganizationRow, DbError> {
     let row = OrganizationRow::new(name, settings);
     diesel::insert_into(organizations::table).values(&row).execute(conn)?;
+    crate::conversations::start_numbering(conn, &OrganizationId::new(row.id.clone()))?;
     Ok(row)
 }
 

@@ -8,7 +8,7 @@ use textdesk_types::messages::Direction;
 use textdesk_types::{AgentId, ConversationId, OrganizationId};
 
 use crate::conversations::ConversationRow;
-use crate::schema::read_states;
+use crate::schema::{read_all_marks, read_states};
 use crate::{DbConnection, DbError};
 
 fn set(
@@ -57,8 +57,28 @@ pub fn mark_unread(
     set(conn, organization, agent, conversation, None, true)
 }
 
+/// Marks every conversation of the organization read for the agent, with one mark: the
+/// agent's per-conversation states before it no longer matter.
+pub fn mark_all_read(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    agent: &AgentId,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::delete(read_states::table.filter(read_states::agent_id.eq(agent.as_str()))).execute(conn)?;
+    diesel::delete(read_all_marks::table.find(agent.as_str())).execute(conn)?;
+    diesel::insert_into(read_all_marks::table)
+        .values((
+            read_all_marks::agent_id.eq(agent.as_str()),
+            read_all_marks::organization_id.eq(organization.as_str()),
+            read_all_marks::read_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Which of these conversations are unread for the agent: marked unread, or the contact wrote
-/// after the agent last read it.
+/// after the agent last read it (or last marked everything read).
 pub fn unread_among(
     conn: &mut DbConnection,
     agent: &AgentId,
@@ -77,15 +97,19 @@ pub fn unread_among(
         .into_iter()
         .map(|(id, read_at, marked)| (id, (read_at, marked)))
         .collect();
+    let all_read_at: Option<NaiveDateTime> = read_all_marks::table
+        .find(agent.as_str())
+        .select(read_all_marks::read_at)
+        .first(conn)
+        .optional()?;
     Ok(conversations
         .iter()
         .map(|conversation| {
             let contact_wrote_last = conversation.last_direction.as_deref() == Some(Direction::Inbound.as_str());
-            let unread = match states.get(&conversation.id) {
-                Some((_, true)) => true,
-                Some((Some(read_at), false)) => contact_wrote_last && conversation.last_message_at > *read_at,
-                _ => contact_wrote_last,
-            };
+            let (read_at, marked_unread) = states.get(&conversation.id).copied().unwrap_or((None, false));
+            let read_at = read_at.max(all_read_at);
+            let unread = marked_unread
+                || (contact_wrote_last && read_at.is_none_or(|read_at| conversation.last_message_at > read_at));
             (conversation.id.clone(), unread)
         })
         .collect())

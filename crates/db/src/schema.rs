@@ -22,7 +22,6 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         next_conversation_number -> BigInt,
-        next_event_seq -> BigInt,
     }
 }
 
@@ -243,12 +242,22 @@ diesel::table! {
 }
 
 diesel::table! {
-    events (organization_id, seq) {
-        organization_id -> Text,
+    events (seq) {
         seq -> BigInt,
+        tx -> BigInt,
+        organization_id -> Text,
+        agent_id -> Nullable<Text>,
         kind -> Text,
         payload -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    read_all_marks (agent_id) {
+        agent_id -> Text,
+        organization_id -> Text,
+        read_at -> Timestamp,
     }
 }
 
@@ -293,5 +302,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     read_states,
     jobs,
     events,
+    read_all_marks,
     media,
 );

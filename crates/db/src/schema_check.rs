@@ -23,7 +23,9 @@ struct ColumnInfo {
 /// Column name → (type family, NOT NULL), per table.
 pub type SchemaDescription = BTreeMap<String, BTreeMap<String, (String, bool)>>;
 
-const SQLITE_COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name, p.type AS data_type, \
+/// An AUTOINCREMENT key is SQLite's 64-bit rowid: PostgreSQL's BIGINT identity.
+const SQLITE_COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name, \
+     CASE WHEN p.pk = 1 AND upper(m.sql) LIKE '%AUTOINCREMENT%' THEN 'bigint' ELSE p.type END AS data_type, \
      (p.\"notnull\" = 1 OR p.pk > 0) AS not_null \
      FROM sqlite_master m, pragma_table_info(m.name) p \
      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'";

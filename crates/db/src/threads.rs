@@ -86,19 +86,29 @@ pub fn record(conn: &mut DbConnection, new: NewThreadMessage<'_>) -> Result<Reco
     };
     messages::insert(conn, &message)?;
     let conversation_id = conversation.conversation_id();
-    conversations::touch(conn, &conversation_id, at, new.body, new.direction)?;
-    if let Some((number, _)) = new.number {
+    let preview = conversations::touch(conn, &conversation_id, at, new.body, new.direction)?;
+    if let Some((number, _)) = new.number
+        && new.contact.last_number_id.as_deref() != Some(number.as_str())
+    {
         contacts::set_last_number(conn, &contact_id, number)?;
     }
     if new.direction == Direction::Outbound {
         let payload = serde_json::json!({ "message_id": message.id });
         jobs::enqueue(conn, Some(new.organization), "send_message", &payload, new.lane)?;
     }
-    let conversation = conversations::find(conn, new.organization, &conversation_id)?;
-    let change = serde_json::json!({ "conversation_id": conversation.id, "number": conversation.number });
-    events::append(conn, new.organization, "conversation.changed", &change)?;
+    let conversation = ConversationRow {
+        last_message_at: at,
+        last_message_preview: preview,
+        last_direction: Some(new.direction.as_str().to_owned()),
+        ..conversation
+    };
+    let changed = serde_json::json!({ "conversation_id": conversation.id, "number": conversation.number });
     let added = serde_json::json!({ "conversation_id": conversation.id, "message_id": message.id });
-    events::append(conn, new.organization, "message.added", &added)?;
+    events::append_all(
+        conn,
+        new.organization,
+        &[("conversation.changed", changed), ("message.added", added)],
+    )?;
     Ok(Recorded {
         conversation,
         message,

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use clap::Args;
+use textdesk_types::Page;
 use textdesk_types::events::EventBatch;
 
 use crate::api::{self, Inbound};
@@ -56,26 +57,16 @@ async fn measure(args: FeedArgs) -> anyhow::Result<()> {
         api::INBOUND_PATH
     );
 
-    // Catch up: there is no "newest cursor" call, so page through what is retained.
-    let caught_up = Instant::now();
-    let mut cursor = 0_i64;
-    let mut pages = 0;
-    loop {
-        let request = client
-            .get(format!("{base}/api/v1/events?after={cursor}&wait=0"))
-            .bearer_auth(&token)
-            .send();
-        let batch: EventBatch = api::fetch_json("GET /api/v1/events", request).await?;
-        pages += 1;
-        if batch.events.is_empty() {
-            break;
-        }
-        cursor = batch.cursor;
-    }
-    eprintln!(
-        "caught up with the feed at {cursor} in {pages} pages, {:.1} s",
-        caught_up.elapsed().as_secs_f64()
-    );
+    // Start where a fresh load of the inbox starts: at its feed cursor.
+    let request = client
+        .get(format!("{base}/api/v1/conversations?limit=1"))
+        .bearer_auth(&token)
+        .send();
+    let first_page: Page<serde_json::Value> = api::fetch_json("GET /api/v1/conversations", request).await?;
+    let mut cursor = first_page
+        .feed_cursor
+        .ok_or_else(|| anyhow::anyhow!("the conversation list gave no feed cursor"))?;
+    eprintln!("starting the feed at {cursor}");
 
     let run = api::run_tag();
     let sender = phones::numbers(phones::LONG_THREAD_START + 1_000_000, 1);

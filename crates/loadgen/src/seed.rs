@@ -4,8 +4,8 @@
 //! conversation number and one inbound message, plus one customer whose single conversation
 //! holds a long thread of alternating inbound and (delivered) outbound messages. The change
 //! feed gets the events the server would have appended (`contact.changed`,
-//! `conversation.changed`, `message.added`), and the organization's conversation number and
-//! event sequence move on by exactly what was taken.
+//! `conversation.changed`, `message.added`), and the organization's conversation numbering moves on by
+//! exactly what was taken.
 //!
 //! Times lie in the past, spaced so that UUIDv7 ids (made from those times) sort like the
 //! times, as the server's ids do. Rows go in batches, each batch in one transaction.
@@ -19,12 +19,14 @@ use diesel::prelude::*;
 use serde_json::json;
 use textdesk_db::contacts::{ContactRow, to_json_text};
 use textdesk_db::conversations::ConversationRow;
-use textdesk_db::events::EventRow;
+
+use textdesk_db::events::NewEvent;
 use textdesk_db::jobs::Lane;
 use textdesk_db::messages::MessageRow;
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::schema::{agents, contacts, conversations, events, messages, numbers, organizations};
-use textdesk_db::{Backend, Database, DbConnection, DbError};
+use textdesk_db::{Backend, Database, DbConnection, DbError, insert_all};
+use textdesk_types::OrganizationId;
 use textdesk_types::contacts::Consent;
 use textdesk_types::conversations::ConversationStatus;
 use textdesk_types::messages::{AuthorKind, Direction, MessageStatus};
@@ -176,17 +178,6 @@ fn find_target(db: &Database, name: Option<&str>) -> anyhow::Result<Target> {
     })
 }
 
-/// One multi-row INSERT. diesel's `MultiConnection` has no batch insert, so it is written on
-/// the backend's own connection, inside the caller's transaction.
-macro_rules! insert_all {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        match $conn {
-            DbConnection::Postgresql(pg) => diesel::insert_into($table).values($rows).execute(pg)?,
-            DbConnection::Sqlite(sqlite) => diesel::insert_into($table).values($rows).execute(sqlite)?,
-        }
-    };
-}
-
 /// A UUIDv7 for a row made at `at`; `seq` orders rows of the same millisecond.
 fn id_at(at: NaiveDateTime, seq: u32, run: [u8; 3]) -> String {
     let millis = u64::try_from(at.and_utc().timestamp_millis()).unwrap_or(0);
@@ -197,28 +188,8 @@ fn id_at(at: NaiveDateTime, seq: u32, run: [u8; 3]) -> String {
         .to_string()
 }
 
-/// Takes `count` values of an organization counter by moving it on, as the server takes one;
-/// returns the first value taken.
 fn take_conversation_numbers(conn: &mut DbConnection, organization: &str, count: i64) -> Result<i64, DbError> {
-    diesel::update(organizations::table.find(organization))
-        .set(organizations::next_conversation_number.eq(organizations::next_conversation_number + count))
-        .execute(conn)?;
-    let next: i64 = organizations::table
-        .find(organization)
-        .select(organizations::next_conversation_number)
-        .first(conn)?;
-    Ok(next - count)
-}
-
-fn take_event_seqs(conn: &mut DbConnection, organization: &str, count: i64) -> Result<i64, DbError> {
-    diesel::update(organizations::table.find(organization))
-        .set(organizations::next_event_seq.eq(organizations::next_event_seq + count))
-        .execute(conn)?;
-    let next: i64 = organizations::table
-        .find(organization)
-        .select(organizations::next_event_seq)
-        .first(conn)?;
-    Ok(next - count)
+    textdesk_db::conversations::take_numbers(conn, &OrganizationId::new(organization.to_owned()), count)
 }
 
 fn contact_row(
@@ -307,10 +278,10 @@ fn message_row(
     }
 }
 
-fn event_row(target: &Target, seq: i64, kind: &str, data: serde_json::Value, at: NaiveDateTime) -> EventRow {
-    EventRow {
+fn event_row(target: &Target, kind: &str, data: serde_json::Value, at: NaiveDateTime) -> NewEvent {
+    NewEvent {
         organization_id: target.organization.clone(),
-        seq,
+        agent_id: None,
         kind: kind.to_owned(),
         payload: data.to_string(),
         created_at: at,
@@ -348,7 +319,6 @@ fn seed_conversations(
 ) -> Result<(), DbError> {
     let count = i64::try_from(phones.len()).unwrap_or(i64::MAX);
     let first_number = take_conversation_numbers(conn, &target.organization, count)?;
-    let first_seq = take_event_seqs(conn, &target.organization, 3 * count)?;
     let mut contact_rows = Vec::with_capacity(phones.len());
     let mut conversation_rows = Vec::with_capacity(phones.len());
     let mut message_rows = Vec::with_capacity(phones.len());
@@ -381,24 +351,20 @@ fn seed_conversations(
             last_direction: Some(Direction::Inbound.as_str().to_owned()),
         };
         let message = message_row(target, &conversation, &contact, Direction::Inbound, body, at, seq + 2);
-        let seq = first_seq + 3 * offset as i64;
         event_rows.push(event_row(
             target,
-            seq,
             "contact.changed",
             json!({"contact_id": contact.id}),
             at,
         ));
         event_rows.push(event_row(
             target,
-            seq + 1,
             "conversation.changed",
             json!({"conversation_id": conversation.id, "number": conversation.number}),
             at,
         ));
         event_rows.push(event_row(
             target,
-            seq + 2,
             "message.added",
             json!({"conversation_id": conversation.id, "message_id": message.id}),
             at,
@@ -407,11 +373,11 @@ fn seed_conversations(
         conversation_rows.push(conversation);
         message_rows.push(message);
     }
-    insert_all!(conn, contacts::table, &contact_rows);
-    insert_all!(conn, conversations::table, &conversation_rows);
-    insert_all!(conn, messages::table, &message_rows);
+    insert_all!(conn, contacts::table, &contact_rows)?;
+    insert_all!(conn, conversations::table, &conversation_rows)?;
+    insert_all!(conn, messages::table, &message_rows)?;
     for chunk in event_rows.chunks(MAX_BATCH) {
-        insert_all!(conn, events::table, chunk);
+        insert_all!(conn, events::table, chunk)?;
     }
     Ok(())
 }
@@ -471,12 +437,11 @@ fn seed_long_thread(
             last_message_preview: String::new(),
             last_direction: None,
         };
-        let seq = take_event_seqs(conn, &target.organization, 1)?;
-        insert_all!(conn, contacts::table, &contact);
-        insert_all!(conn, conversations::table, &conversation);
+        insert_all!(conn, contacts::table, &contact)?;
+        insert_all!(conn, conversations::table, &conversation)?;
         let changed = json!({"contact_id": contact.id});
         diesel::insert_into(events::table)
-            .values(&event_row(target, seq, "contact.changed", changed, opened))
+            .values(&event_row(target, "contact.changed", changed, opened))
             .execute(conn)?;
         Ok::<_, DbError>((contact, conversation))
     })?;
@@ -491,10 +456,9 @@ fn seed_long_thread(
     let indexes: Vec<usize> = (0..count).collect();
     for chunk in indexes.chunks(batch) {
         db.write(|conn| {
-            let first_seq = take_event_seqs(conn, &target.organization, 2 * chunk.len() as i64)?;
             let mut message_rows = Vec::with_capacity(chunk.len());
             let mut event_rows = Vec::with_capacity(2 * chunk.len());
-            for (offset, &index) in chunk.iter().enumerate() {
+            for &index in chunk {
                 let direction = direction(index);
                 let body = match direction {
                     Direction::Inbound => THREAD_INBOUND[(index / 2) % THREAD_INBOUND.len()],
@@ -502,26 +466,23 @@ fn seed_long_thread(
                 };
                 let seq = u32::try_from(index + 2).unwrap_or(u32::MAX);
                 let message = message_row(target, &conversation, &contact, direction, body, at(index), seq);
-                let event_seq = first_seq + 2 * offset as i64;
                 event_rows.push(event_row(
                     target,
-                    event_seq,
                     "conversation.changed",
                     json!({"conversation_id": conversation.id, "number": conversation.number}),
                     at(index),
                 ));
                 event_rows.push(event_row(
                     target,
-                    event_seq + 1,
                     "message.added",
                     json!({"conversation_id": conversation.id, "message_id": message.id}),
                     at(index),
                 ));
                 message_rows.push(message);
             }
-            insert_all!(conn, messages::table, &message_rows);
+            insert_all!(conn, messages::table, &message_rows)?;
             for events_chunk in event_rows.chunks(MAX_BATCH) {
-                insert_all!(conn, events::table, events_chunk);
+                insert_all!(conn, events::table, events_chunk)?;
             }
             if let Some(newest) = message_rows.last() {
                 diesel::update(conversations::table.find(&conversation.id))

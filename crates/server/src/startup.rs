@@ -5,7 +5,6 @@ use std::net::TcpListener;
 
 use actix_web::HttpServer;
 use anyhow::Context;
-use std::sync::Arc;
 
 use textdesk_api::auth::tokens::TokenKeys;
 use textdesk_api::{ApiConfig, AppState, build_app};
@@ -13,7 +12,7 @@ use textdesk_db::Database;
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::HttpClient;
 use textdesk_worker::WorkerContext;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 use crate::config::Settings;
 
@@ -51,7 +50,6 @@ impl Application {
         let state = AppState {
             db,
             secrets: SecretBox::from_server_secret(&secret).map_err(|e| anyhow::anyhow!(e.to_string()))?,
-            changes: Arc::new(Notify::new()),
             http: HttpClient::new(),
             tokens: TokenKeys::from_secret(&secret),
             public_url: settings.public_url(),

@@ -3,11 +3,14 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// One change. Apply `data` by `kind`; `seq` orders all changes of the organization.
+/// One change. `data` names what changed (ids) and, for statuses, the new value: fetch the
+/// current state of what it names, or apply a message status only when it moves the message
+/// forward (queued, sending, sent, then delivered, undelivered or failed).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
-    pub seq: i64,
+    /// This change's place in the feed; asking with `after` set to it returns what follows.
+    pub position: String,
     /// `conversation.changed`, `message.added`, `message.status_changed`, `contact.changed` or
     /// `read_state.changed`.
     pub kind: String,
@@ -20,7 +23,8 @@ pub struct Event {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventBatch {
     pub events: Vec<Event>,
-    pub cursor: i64,
+    /// Opaque; pass it back as `after`.
+    pub cursor: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,8 +32,9 @@ pub struct EventBatch {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
-    /// The `cursor` of the last batch; 0 (or absent) for all retained changes.
-    pub after: Option<i64>,
+    /// The `cursor` of the last batch, or the `feed_cursor` of a fresh conversation list;
+    /// `0` (or absent) for all retained changes.
+    pub after: Option<String>,
     /// How long to wait for a change, 0 to 25 seconds (default 25).
     pub wait: Option<u32>,
 }

@@ -15,6 +15,10 @@ pub struct Page<T> {
     pub items: Vec<T>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+    /// On the first page of the conversation list: where to start reading `/events` to keep
+    /// what was loaded current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_cursor: Option<String>,
 }
 
 /// Query parameters of every list endpoint.

@@ -159,8 +159,14 @@ pub async fn list_conversations(
         })
         .transpose()?;
     let before = query.cursor.as_deref().map(decode_position).transpose()?;
-    let (rows, more) = state
+    let (rows, more, feed) = state
         .read(move |conn| {
+            // Taken before the list is read: a change after it is either in the list or
+            // comes through the feed.
+            let feed = match before {
+                None => Some(events::current_position(conn, &me.organization_id)?.to_string()),
+                Some(_) => None,
+            };
             let mut rows = conversations::list(conn, &me.organization_id, status, before, limit + 1)?;
             let more = rows.len() as i64 > limit;
             rows.truncate(usize::try_from(limit).unwrap_or(0));
@@ -168,12 +174,13 @@ pub async fn list_conversations(
                 .last()
                 .filter(|_| more)
                 .map(|(c, _)| encode_position(c.last_message_at, &c.id));
-            Ok((conversations_for(conn, &me, rows)?, next))
+            Ok((conversations_for(conn, &me, rows)?, next, feed))
         })
         .await?;
     Ok(web::Json(Page {
         items: rows,
         next_cursor: more,
+        feed_cursor: feed,
     }))
 }
 
@@ -537,7 +544,7 @@ async fn set_read_state(
                 read_states::mark_unread(conn, &me.organization_id, &me.id, &id)?;
             }
             let change = serde_json::json!({"conversation_id": id, "agent_id": me.id, "unread": !read});
-            events::append(conn, &me.organization_id, "read_state.changed", &change)?;
+            events::append_for_agent(conn, &me.organization_id, &me.id, "read_state.changed", &change)?;
             Ok(())
         })
         .await?;
@@ -580,6 +587,25 @@ pub async fn mark_unread(
     id: web::Path<ConversationId>,
 ) -> Result<HttpResponse, ApiError> {
     set_read_state(state, me, id.into_inner(), false).await
+}
+
+/// Mark every conversation read, for you only (the inbox's "Mark all read").
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Everything is read for you")),
+)]
+#[post("/conversations/read-all")]
+pub async fn mark_all_read(state: web::Data<AppState>, me: CurrentAgent) -> Result<HttpResponse, ApiError> {
+    state
+        .write(move |conn| {
+            read_states::mark_all_read(conn, &me.organization_id, &me.id, textdesk_db::now())?;
+            let change = serde_json::json!({"agent_id": me.id, "all": true, "unread": false});
+            events::append_for_agent(conn, &me.organization_id, &me.id, "read_state.changed", &change)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Close (end) an open conversation. The thread's next message opens a new conversation with

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use actix_web::{get, web};
-use textdesk_db::events;
+use textdesk_db::events::{self, EventRow, Position};
 use textdesk_types::ProblemDetails;
 use textdesk_types::events::{Event, EventBatch, EventQuery};
 
@@ -13,15 +13,17 @@ use crate::{ApiError, AppState};
 
 /// Longest hold of a request; under common proxies' 30-second idle limits.
 const MAX_WAIT_SECONDS: u32 = 25;
-/// How often a waiting request looks for changes made by other server processes; changes made
-/// by this process wake it at once.
-const POLL_EVERY: Duration = Duration::from_millis(100);
 const BATCH_MAX: i64 = 500;
+/// How long a request waits for committed changes held back by an older transaction, and how
+/// often it looks meanwhile.
+const HELD_BACK_MAX: Duration = Duration::from_secs(2);
+const HELD_BACK_LOOK: Duration = Duration::from_millis(2);
 
 /// Changes after a cursor, in the organization's total order.
 ///
-/// Start with `after=0` (or the `cursor` of a fresh load), apply each batch's events in order,
-/// and ask again with the batch's `cursor`. An empty batch means nothing changed while waiting.
+/// Start with the `feed_cursor` of a fresh load of the conversation list (or `after=0` for
+/// all retained changes), apply each batch's events in order, and ask again with the batch's
+/// `cursor`. An empty batch means nothing changed while waiting.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
@@ -37,10 +39,11 @@ pub async fn list_events(
     me: CurrentAgent,
     query: web::Query<EventQuery>,
 ) -> Result<web::Json<EventBatch>, ApiError> {
-    let after = query.after.unwrap_or(0);
-    if after < 0 {
-        return Err(ApiError::field("after", "out_of_range", "must not be negative"));
-    }
+    let after = match query.after.as_deref() {
+        None => Position::START,
+        Some(raw) => Position::parse(raw)
+            .ok_or_else(|| ApiError::field("after", "invalid_cursor", "must be a cursor this feed returned, or 0"))?,
+    };
     let wait = query.wait.unwrap_or(MAX_WAIT_SECONDS);
     if wait > MAX_WAIT_SECONDS {
         return Err(ApiError::field(
@@ -50,32 +53,50 @@ pub async fn list_events(
         ));
     }
     let deadline = tokio_deadline(wait);
+    let signal = state.db.changes();
+    let look_every = signal.look_every();
+    let readers = signal.readers();
+    // Committed changes waiting behind an older transaction are about to become visible: for
+    // them a request waits a little even when asked not to wait.
+    let held_back_until = std::time::Instant::now() + HELD_BACK_MAX;
     loop {
         // Register for a wake-up before looking, so a change committed in between is not missed.
-        let woken = state.changes.notified();
-        let organization = me.organization_id.clone();
-        let rows = state
-            .read(move |conn| Ok(events::after(conn, &organization, after, BATCH_MAX)?))
+        let woken = readers.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        let (organization, agent) = (me.organization_id.clone(), me.id.clone());
+        let visible = state
+            .read(move |conn| Ok(events::after(conn, &organization, &agent, after, BATCH_MAX)?))
             .await?;
-        if !rows.is_empty() || std::time::Instant::now() >= deadline {
-            let cursor = rows.last().map_or(after, |row| row.seq);
-            let events = rows
-                .into_iter()
-                .map(|row| {
-                    Ok(Event {
-                        seq: row.seq,
-                        kind: row.kind,
-                        data: serde_json::from_str(&row.payload)
-                            .map_err(|e| ApiError::internal(&format!("stored event is not JSON: {e}")))?,
-                        at: row.created_at.and_utc(),
-                    })
-                })
-                .collect::<Result<Vec<_>, ApiError>>()?;
-            return Ok(web::Json(EventBatch { events, cursor }));
+        let now = std::time::Instant::now();
+        let look_again_soon = visible.held_back && now < held_back_until.max(deadline);
+        if !visible.rows.is_empty() || (now >= deadline && !look_again_soon) {
+            return Ok(web::Json(batch(visible.rows, after)?));
         }
-        let nap = POLL_EVERY.min(deadline.saturating_duration_since(std::time::Instant::now()));
+        let nap = if look_again_soon {
+            HELD_BACK_LOOK
+        } else {
+            look_every.min(deadline.saturating_duration_since(now))
+        };
         let _ = actix_web::rt::time::timeout(nap, woken).await;
     }
+}
+
+fn batch(rows: Vec<EventRow>, after: Position) -> Result<EventBatch, ApiError> {
+    let cursor = rows.last().map_or(after, EventRow::position).to_string();
+    let events = rows
+        .into_iter()
+        .map(|row| {
+            Ok(Event {
+                position: row.position().to_string(),
+                kind: row.kind,
+                data: serde_json::from_str(&row.payload)
+                    .map_err(|e| ApiError::internal(&format!("stored event is not JSON: {e}")))?,
+                at: row.created_at.and_utc(),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(EventBatch { events, cursor })
 }
 
 fn tokio_deadline(wait_seconds: u32) -> std::time::Instant {

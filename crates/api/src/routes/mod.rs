@@ -57,6 +57,7 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(contacts::update_contact)
         .service(contacts::get_thread)
         .service(conversations::list_conversations)
+        .service(conversations::mark_all_read)
         .service(conversations::start_conversation)
         .service(conversations::get_conversation)
         .service(conversations::send_message)

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use textdesk_db::jobs::Lane;
 use textdesk_db::numbers;
 use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::{DbError, contacts, conversations, events, ids, messages};
+use textdesk_db::{DbError, contacts, conversations, ids, messages};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_providers::ProviderKind;
 use textdesk_types::messages::{AuthorKind, Direction, Message};
@@ -75,10 +75,7 @@ pub async fn send_as_customer(
                     "Only simulator numbers can be texted from here.",
                 ));
             }
-            let (contact, created) = contacts::find_or_create(conn, &me.organization_id, from.as_str())?;
-            if created {
-                events::contact_changed(conn, &me.organization_id, &contact.id)?;
-            }
+            let (contact, _) = contacts::find_or_create(conn, &me.organization_id, from.as_str())?;
             let simulated_id = format!("SIM{}", ids::new_id().replace('-', ""));
             let recorded = threads::record(
                 conn,

@@ -10,8 +10,8 @@ use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{DbConnection, DbError, events, media, organizations};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_providers::{
-    Credentials, DeliveryStatus, InboundMessage, Provider, ProviderKind, StatusUpdate, WebhookEndpoint, WebhookEvent,
-    WebhookRequest, provider_for,
+    Credentials, DeliveryStatus, InboundMedia, InboundMessage, Provider, ProviderKind, StatusUpdate, WebhookEndpoint,
+    WebhookEvent, WebhookRequest, provider_for,
 };
 use textdesk_types::messages::{AuthorKind, Direction};
 use textdesk_types::{ContactId, NumberId, OrganizationId, ProblemDetails};
@@ -63,20 +63,39 @@ pub async fn receive_webhook(
         .iter()
         .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
         .collect();
-    let reply = provider_for(kind, &state.http).webhook_reply();
-    let delivery = std::sync::Arc::new(Delivery {
-        kind,
-        endpoint,
-        url,
-        headers,
-        body,
-    });
+    let provider = provider_for(kind, &state.http);
+    let webhook = WebhookRequest {
+        url: &url,
+        headers: &headers,
+        body: &body,
+    };
+    // Parsing and the signature check need no transaction: writers hold theirs only for
+    // the writes.
+    let event = provider
+        .parse_webhook(endpoint, &webhook)
+        .map_err(|e| ApiError::BadRequest {
+            code: "invalid_webhook",
+            detail: e.to_string(),
+        })?;
+    let number = number_for(&state, &event).await?;
+    verify(&state, provider.as_ref(), &webhook, &event, &number)?;
+    let delivery = std::sync::Arc::new(VerifiedDelivery { event, number });
     // Two first messages from one new customer can race to create the same contact or
     // conversation; the loser's transaction fails on a unique constraint and is simply run
     // again, and then finds what the winner created (or its own message, if it was a retry).
     for _ in 0..STORE_ATTEMPTS {
-        match store_delivery(&state, delivery.clone()).await {
-            Ok(()) => return Ok(HttpResponse::Ok().content_type(reply.content_type).body(reply.body)),
+        let delivery = delivery.clone();
+        let stored = state
+            .write(move |conn| match &delivery.event {
+                WebhookEvent::Inbound(message) => store_inbound(conn, &delivery.number, message),
+                WebhookEvent::Status(update) => store_status(conn, update),
+            })
+            .await;
+        match stored {
+            Ok(()) => {
+                let reply = provider.webhook_reply();
+                return Ok(HttpResponse::Ok().content_type(reply.content_type).body(reply.body));
+            }
             Err(ApiError::Conflict { .. }) => continue,
             Err(error) => return Err(error),
         }
@@ -90,82 +109,87 @@ pub async fn receive_webhook(
 /// Attempts at storing one delivery before asking the provider to send it again.
 const STORE_ATTEMPTS: usize = 3;
 
-/// One webhook delivery, kept so that storing it can be tried again.
-struct Delivery {
-    kind: ProviderKind,
-    endpoint: WebhookEndpoint,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+/// A parsed delivery whose signature checked out with the credentials of `number`.
+struct VerifiedDelivery {
+    event: WebhookEvent,
+    number: NumberRow,
 }
 
-async fn store_delivery(state: &web::Data<AppState>, delivery: std::sync::Arc<Delivery>) -> Result<(), ApiError> {
-    let provider = provider_for(delivery.kind, &state.http);
-    let secrets = state.secrets.clone();
+/// The business number a delivery is for: the one texted, or the one a reported message
+/// went out through.
+async fn number_for(state: &web::Data<AppState>, event: &WebhookEvent) -> Result<NumberRow, ApiError> {
+    let lookup = match event {
+        WebhookEvent::Inbound(message) => NumberLookup::Phone(normalized(&message.to)),
+        WebhookEvent::Status(update) => NumberLookup::SentMessage {
+            account: update.account_sid.clone(),
+            message_id: update.provider_message_id.clone(),
+        },
+    };
     state
-        .write(move |conn| {
-            let webhook = WebhookRequest {
-                url: &delivery.url,
-                headers: &delivery.headers,
-                body: &delivery.body,
-            };
-            let event = provider
-                .parse_webhook(delivery.endpoint, &webhook)
-                .map_err(|e| ApiError::BadRequest {
-                    code: "invalid_webhook",
-                    detail: e.to_string(),
-                })?;
-            let verify = |number: &NumberRow| -> Result<(), ApiError> {
-                let token = number
-                    .auth_token_sealed
-                    .as_deref()
-                    .map(|sealed| secrets.open(sealed))
-                    .transpose()?;
-                let credentials = Credentials::new(
-                    number.account_sid.clone().unwrap_or_default(),
-                    token.unwrap_or_default(),
-                );
-                let account_matches = number.account_sid.as_deref() == Some(event.account_sid());
-                if account_matches && provider.verify_webhook(&credentials, &webhook) {
-                    Ok(())
-                } else {
-                    Err(ApiError::Forbidden {
-                        code: "invalid_signature",
-                        detail: "The webhook's signature does not match this number's credentials.".to_owned(),
-                    })
-                }
-            };
-            match &event {
-                WebhookEvent::Inbound(message) => store_inbound(conn, provider.as_ref(), message, verify),
-                WebhookEvent::Status(update) => store_status(conn, update, verify),
+        .read(move |conn| match lookup {
+            NumberLookup::Phone(phone) => {
+                numbers::find_by_phone_number(conn, &phone)?.ok_or(ApiError::NotFound("number"))
+            }
+            NumberLookup::SentMessage { account, message_id } => {
+                let message =
+                    messages::find_by_provider_id(conn, &account, &message_id)?.ok_or(ApiError::NotFound("message"))?;
+                let organization = OrganizationId::new(message.organization_id.clone());
+                let number_id = message.number_id.ok_or(ApiError::NotFound("number"))?;
+                numbers::find(conn, &organization, &NumberId::new(number_id)).map_err(|e| match e {
+                    DbError::NotFound => ApiError::NotFound("number"),
+                    other => other.into(),
+                })
             }
         })
         .await
 }
 
-fn store_inbound(
-    conn: &mut DbConnection,
+enum NumberLookup {
+    Phone(String),
+    SentMessage { account: String, message_id: String },
+}
+
+/// Checks the signature with the number's own credentials before anything is stored.
+fn verify(
+    state: &AppState,
     provider: &dyn Provider,
-    inbound: &InboundMessage,
-    verify: impl Fn(&NumberRow) -> Result<(), ApiError>,
+    webhook: &WebhookRequest<'_>,
+    event: &WebhookEvent,
+    number: &NumberRow,
 ) -> Result<(), ApiError> {
-    let to = PhoneNumber::parse(&inbound.to)
+    let token = number
+        .auth_token_sealed
+        .as_deref()
+        .map(|sealed| state.secrets.open(sealed))
+        .transpose()?;
+    let credentials = Credentials::new(
+        number.account_sid.clone().unwrap_or_default(),
+        token.unwrap_or_default(),
+    );
+    let account_matches = number.account_sid.as_deref() == Some(event.account_sid());
+    if account_matches && provider.verify_webhook(&credentials, webhook) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden {
+            code: "invalid_signature",
+            detail: "The webhook's signature does not match this number's credentials.".to_owned(),
+        })
+    }
+}
+
+/// E.164 when the text is a phone number; short codes and alphanumeric senders are kept as sent.
+fn normalized(raw: &str) -> String {
+    PhoneNumber::parse(raw)
         .map(PhoneNumber::into_inner)
-        .unwrap_or_else(|_| inbound.to.clone());
-    let number = numbers::find_by_phone_number(conn, &to)?.ok_or(ApiError::NotFound("number"))?;
-    verify(&number)?;
+        .unwrap_or_else(|_| raw.to_owned())
+}
+
+fn store_inbound(conn: &mut DbConnection, number: &NumberRow, inbound: &InboundMessage) -> Result<(), ApiError> {
     if messages::find_by_provider_id(conn, &inbound.account_sid, &inbound.provider_message_id)?.is_some() {
         return Ok(());
     }
     let organization = OrganizationId::new(number.organization_id.clone());
-    // Short codes and alphanumeric senders are not E.164; they are kept as sent.
-    let from = PhoneNumber::parse(&inbound.from)
-        .map(PhoneNumber::into_inner)
-        .unwrap_or_else(|_| inbound.from.clone());
-    let (contact, created) = contacts::find_or_create(conn, &organization, &from)?;
-    if created {
-        events::contact_changed(conn, &organization, &contact.id)?;
-    }
+    let (contact, _) = contacts::find_or_create(conn, &organization, &normalized(&inbound.from))?;
     let number_id = NumberId::new(number.id.clone());
     let recorded = threads::record(
         conn,
@@ -182,50 +206,41 @@ fn store_inbound(
             provider_ids: Some((&inbound.account_sid, &inbound.provider_message_id)),
         },
     )?;
-    let mms_allowed = organizations::find(conn, &organization)?.inbound_mms_allowed;
-    for item in &inbound.media {
+    if !inbound.media.is_empty() {
+        store_inbound_media(conn, &organization, &recorded.message.id, &inbound.media)?;
+    }
+    tracing::debug!(media = inbound.media.len(), "inbound message stored");
+    Ok(())
+}
+
+fn store_inbound_media(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    message_id: &str,
+    items: &[InboundMedia],
+) -> Result<(), ApiError> {
+    let mms_allowed = organizations::find(conn, organization)?.inbound_mms_allowed;
+    for item in items {
         // Switched off, media are not fetched (MMS costs more), and the message says so.
         let refused = (!mms_allowed).then_some("Inbound MMS is switched off for this organization.");
-        let id = media::insert_inbound(
-            conn,
-            &organization,
-            &recorded.message.id,
-            &item.content_type,
-            &item.url,
-            refused,
-        )?;
+        let id = media::insert_inbound(conn, organization, message_id, &item.content_type, &item.url, refused)?;
         if refused.is_none() {
             jobs::enqueue(
                 conn,
-                Some(&organization),
+                Some(organization),
                 "fetch_media",
                 &serde_json::json!({ "media_id": id }),
                 Lane::Conversational,
             )?;
         }
     }
-    tracing::debug!(
-        provider = provider.kind().as_str(),
-        media = inbound.media.len(),
-        "inbound message stored"
-    );
     Ok(())
 }
 
-fn store_status(
-    conn: &mut DbConnection,
-    update: &StatusUpdate,
-    verify: impl Fn(&NumberRow) -> Result<(), ApiError>,
-) -> Result<(), ApiError> {
+fn store_status(conn: &mut DbConnection, update: &StatusUpdate) -> Result<(), ApiError> {
     let message = messages::find_by_provider_id(conn, &update.account_sid, &update.provider_message_id)?
         .ok_or(ApiError::NotFound("message"))?;
     let organization = OrganizationId::new(message.organization_id.clone());
-    let number_id = message.number_id.clone().ok_or(ApiError::NotFound("number"))?;
-    let number = numbers::find(conn, &organization, &NumberId::new(number_id)).map_err(|e| match e {
-        DbError::NotFound => ApiError::NotFound("number"),
-        other => other.into(),
-    })?;
-    verify(&number)?;
     let current = DeliveryStatus::parse(&message.status);
     // Reports arrive out of order: a late "sent" never replaces "delivered" or a failure.
     if !current.is_some_and(|current| current.advances_to(update.status)) {
