@@ -563,6 +563,8 @@ async fn agents_replies_go_before_bulk_messages(app: TestApp) {
                         author_id: None,
                         lane: jobs::Lane::Bulk,
                         provider_ids: None,
+                        purpose: textdesk_types::messages::MessagePurpose::Normal,
+                        scheduled_at: None,
                     },
                 )?;
             }

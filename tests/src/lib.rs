@@ -92,6 +92,8 @@ pub struct TestApp {
     pub db: Database,
     pub backend: Backend,
     pub settings: Settings,
+    /// The server's and the test worker's clock: real time until a test sets it.
+    pub clock: textdesk_db::clock::Clock,
     client: awc::Client,
     /// Absent on a replica, which shares its primary's database.
     _database: Option<TestDb>,
@@ -201,7 +203,8 @@ impl TestApp {
     }
 
     fn start(settings: Settings, db: Database, backend: Backend, test_db: Option<TestDb>) -> TestApp {
-        let application = Application::build(&settings, db.clone(), false)
+        let clock = textdesk_db::clock::Clock::system();
+        let application = Application::build_with_clock(&settings, db.clone(), false, clock.clone())
             .unwrap_or_else(|e| panic!("cannot start the server: {e:#}"));
         let address = format!("http://127.0.0.1:{}", application.port());
         actix_rt::spawn(application.run_until_stopped());
@@ -210,6 +213,7 @@ impl TestApp {
             db,
             backend,
             settings,
+            clock,
             client: awc::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
                 .finish(),
@@ -227,6 +231,7 @@ impl TestApp {
             http: textdesk_providers::HttpClient::new(),
             public_url: self.settings.public_url(),
             twilio_base_url: twilio.map(|fake| fake.base_url()),
+            clock: self.clock.clone(),
         };
         actix_web::web::block(move || textdesk_worker::run_pending(&context))
             .await

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod compliance;
 pub mod error;
 pub mod extract;
 pub mod openapi;

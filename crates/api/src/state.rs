@@ -4,6 +4,7 @@ use textdesk_db::{Database, DbConnection};
 
 use crate::ApiError;
 use crate::auth::tokens::TokenKeys;
+use textdesk_db::clock::Clock;
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::HttpClient;
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// For provider adapters (webhook parsing needs no network; sending happens in the worker).
     pub http: HttpClient,
+    /// Decides quiet hours for held messages.
+    pub clock: Clock,
 }
 
 impl AppState {

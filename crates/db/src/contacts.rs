@@ -28,6 +28,9 @@ pub struct ContactRow {
     pub last_number_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub time_zone: Option<String>,
+    pub consent_message_sent_at: Option<NaiveDateTime>,
+    pub opt_in_requested_at: Option<NaiveDateTime>,
 }
 
 impl ContactRow {
@@ -60,7 +63,11 @@ impl ContactRow {
             custom_fields,
             labels,
             opted_out: self.opted_out,
+            opted_out_at: self.opted_out_at.map(utc),
             consent,
+            time_zone: self.time_zone,
+            consent_message_sent_at: self.consent_message_sent_at.map(utc),
+            opt_in_requested_at: self.opt_in_requested_at.map(utc),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         })
@@ -102,6 +109,9 @@ pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, new: NewCo
         last_number_id: None,
         created_at: now,
         updated_at: now,
+        time_zone: None,
+        consent_message_sent_at: None,
+        opt_in_requested_at: None,
     };
     diesel::insert_into(contacts::table).values(&row).execute(conn)?;
     Ok(row)
@@ -188,6 +198,7 @@ pub struct ContactChanges {
     pub custom_fields: Option<String>,
     pub labels: Option<String>,
     pub last_number_id: Option<Option<String>>,
+    pub time_zone: Option<Option<String>>,
 }
 
 pub fn update(
@@ -214,21 +225,5 @@ pub fn set_last_number(conn: &mut DbConnection, contact: &ContactId, number: &Nu
     diesel::update(contacts::table.find(contact.as_str()))
         .set(contacts::last_number_id.eq(number.as_str()))
         .execute(conn)?;
-    Ok(())
-}
-
-/// Records that the contact opted out (by keyword, by hand, or as the provider reported).
-pub fn mark_opted_out(conn: &mut DbConnection, contact: &ContactId) -> Result<(), DbError> {
-    diesel::update(
-        contacts::table
-            .find(contact.as_str())
-            .filter(contacts::opted_out.eq(false)),
-    )
-    .set((
-        contacts::opted_out.eq(true),
-        contacts::opted_out_at.eq(now()),
-        contacts::updated_at.eq(now()),
-    ))
-    .execute(conn)?;
     Ok(())
 }

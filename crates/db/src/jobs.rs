@@ -38,6 +38,18 @@ pub fn enqueue(
     payload: &serde_json::Value,
     lane: Lane,
 ) -> Result<String, DbError> {
+    enqueue_at(conn, organization, kind, payload, lane, now())
+}
+
+/// A job to run later, such as a simulated delivery report or a message held for quiet hours.
+pub fn enqueue_at(
+    conn: &mut DbConnection,
+    organization: Option<&OrganizationId>,
+    kind: &str,
+    payload: &serde_json::Value,
+    lane: Lane,
+    run_at: NaiveDateTime,
+) -> Result<String, DbError> {
     let now = now();
     let row = JobRow {
         id: ids::new_id(),
@@ -45,7 +57,7 @@ pub fn enqueue(
         kind: kind.to_owned(),
         payload: payload.to_string(),
         lane: lane as i32,
-        run_at: now,
+        run_at,
         attempts: 0,
         locked_until: None,
         last_error: None,
@@ -64,18 +76,19 @@ pub fn pending(conn: &mut DbConnection, kind: &str) -> Result<Vec<JobRow>, DbErr
         .load(conn)?)
 }
 
-/// Takes the next ready job, lane by lane, and leases it for `lease_seconds` so no other
+/// Takes the next ready job, lane by lane, and leases it (ids break ties in time, so jobs
+/// queued in one transaction run in the order they were queued) for `lease_seconds` so no other
 /// worker takes it meanwhile; a worker that dies loses the lease and the job runs again.
 /// PostgreSQL skips rows other workers hold; on SQLite the writer lock serialises claims.
-pub fn claim(conn: &mut DbConnection, lease_seconds: i64) -> Result<Option<JobRow>, DbError> {
-    let now = now();
+/// `now` is the worker's clock, which decides when held jobs are due.
+pub fn claim(conn: &mut DbConnection, now: NaiveDateTime, lease_seconds: i64) -> Result<Option<JobRow>, DbError> {
     let ready = jobs::run_at
         .le(now)
         .and(jobs::locked_until.is_null().or(jobs::locked_until.lt(now)));
     let next: Option<JobRow> = match conn {
         DbConnection::Postgresql(pg) => jobs::table
             .filter(ready)
-            .order((jobs::lane.asc(), jobs::run_at.asc()))
+            .order((jobs::lane.asc(), jobs::run_at.asc(), jobs::id.asc()))
             .select(JobRow::as_select())
             .for_update()
             .skip_locked()
@@ -83,7 +96,7 @@ pub fn claim(conn: &mut DbConnection, lease_seconds: i64) -> Result<Option<JobRo
             .optional()?,
         DbConnection::Sqlite(sqlite) => jobs::table
             .filter(ready)
-            .order((jobs::lane.asc(), jobs::run_at.asc()))
+            .order((jobs::lane.asc(), jobs::run_at.asc(), jobs::id.asc()))
             .select(JobRow::as_select())
             .first(sqlite)
             .optional()?,
@@ -113,22 +126,6 @@ pub fn retry_at(conn: &mut DbConnection, id: &str, run_at: NaiveDateTime, error:
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// A job to run later, such as a simulated delivery report.
-pub fn enqueue_at(
-    conn: &mut DbConnection,
-    organization: Option<&OrganizationId>,
-    kind: &str,
-    payload: &serde_json::Value,
-    lane: Lane,
-    run_at: NaiveDateTime,
-) -> Result<String, DbError> {
-    let id = enqueue(conn, organization, kind, payload, lane)?;
-    diesel::update(jobs::table.find(&id))
-        .set(jobs::run_at.eq(run_at))
-        .execute(conn)?;
-    Ok(id)
 }
 
 /// Runs the job later without counting this run as an attempt (it was not tried).

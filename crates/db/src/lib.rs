@@ -8,7 +8,9 @@
 pub mod agents;
 pub mod audit;
 pub mod change_signal;
+pub mod clock;
 pub mod connection;
+pub mod consent;
 pub mod contacts;
 pub mod conversations;
 pub mod error;

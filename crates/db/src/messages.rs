@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use textdesk_types::messages::{Author, AuthorKind, Direction, Message, MessageStatus};
+use textdesk_types::messages::{Author, AuthorKind, Direction, Message, MessagePurpose, MessageStatus};
 use textdesk_types::sms::Encoding;
 use textdesk_types::{ConversationId, MessageId, NumberId};
 
@@ -34,6 +34,8 @@ pub struct MessageRow {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub delivered_at: Option<NaiveDateTime>,
+    pub purpose: String,
+    pub scheduled_at: Option<NaiveDateTime>,
 }
 
 impl MessageRow {
@@ -43,6 +45,7 @@ impl MessageRow {
         let status = MessageStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?;
         let kind = AuthorKind::parse(&self.author_kind).ok_or_else(|| corrupt("author"))?;
         let encoding = Encoding::parse(&self.encoding).ok_or_else(|| corrupt("encoding"))?;
+        let purpose = MessagePurpose::parse(&self.purpose).ok_or_else(|| corrupt("purpose"))?;
         Ok(Message {
             id: MessageId::new(self.id),
             conversation_id: ConversationId::new(self.conversation_id),
@@ -64,6 +67,9 @@ impl MessageRow {
             created_at: utc(self.created_at),
             sent_at: self.sent_at.map(utc),
             delivered_at: self.delivered_at.map(utc),
+            purpose,
+            scheduled_at: self.scheduled_at.map(utc),
+            warnings: Vec::new(),
         })
     }
 }
@@ -73,6 +79,20 @@ pub fn insert(conn: &mut DbConnection, row: &MessageRow) -> Result<(), DbError> 
     Ok(())
 }
 
+/// The purposes a thread view shows: ordinary messages, or every one for the audit trail.
+fn shown_purposes(include_hidden: bool) -> Vec<&'static str> {
+    const ALL: [MessagePurpose; 6] = [
+        MessagePurpose::Normal,
+        MessagePurpose::OptOutConfirmation,
+        MessagePurpose::OptInConfirmation,
+        MessagePurpose::HelpReply,
+        MessagePurpose::ConsentRequest,
+        MessagePurpose::DoubleOptInRequest,
+    ];
+    let shown: &[MessagePurpose] = if include_hidden { &ALL } else { &ALL[..1] };
+    shown.iter().map(|purpose| purpose.as_str()).collect()
+}
+
 /// Which slice of a conversation to read.
 pub enum Window {
     Newest,
@@ -80,15 +100,18 @@ pub enum Window {
     After(String),
 }
 
-/// Up to `limit` messages of the window, oldest first.
+/// Up to `limit` messages of the window, oldest first; compliance texts only when
+/// `include_hidden`.
 pub fn window(
     conn: &mut DbConnection,
     conversation: &ConversationId,
     window: Window,
     limit: i64,
+    include_hidden: bool,
 ) -> Result<Vec<MessageRow>, DbError> {
     let base = messages::table
         .filter(messages::conversation_id.eq(conversation.as_str()))
+        .filter(messages::purpose.eq_any(shown_purposes(include_hidden)))
         .select(MessageRow::as_select())
         .limit(limit)
         .into_boxed();
@@ -108,8 +131,11 @@ pub fn exists_beyond(
     conversation: &ConversationId,
     id: &str,
     older: bool,
+    include_hidden: bool,
 ) -> Result<bool, DbError> {
-    let in_conversation = messages::table.filter(messages::conversation_id.eq(conversation.as_str()));
+    let in_conversation = messages::table
+        .filter(messages::conversation_id.eq(conversation.as_str()))
+        .filter(messages::purpose.eq_any(shown_purposes(include_hidden)));
     let found = if older {
         diesel::select(diesel::dsl::exists(in_conversation.filter(messages::id.lt(id)))).get_result(conn)?
     } else {

@@ -29,6 +29,14 @@ pub struct OrganizationRow {
     pub help_keywords: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub opt_in_by_keyword: bool,
+    pub double_opt_in: bool,
+    pub double_opt_in_text: String,
+    pub opt_out_confirmation_text: String,
+    pub opt_in_confirmation_text: String,
+    pub quiet_hours_start_minute: i32,
+    pub quiet_hours_end_minute: i32,
+    pub mms_text_only: bool,
 }
 
 fn keywords_from_text(stored: &str) -> Result<Vec<String>, DbError> {
@@ -69,6 +77,14 @@ impl OrganizationRow {
             help_keywords: String::new(),
             created_at: now,
             updated_at: now,
+            opt_in_by_keyword: true,
+            double_opt_in: false,
+            double_opt_in_text: String::new(),
+            opt_out_confirmation_text: String::new(),
+            opt_in_confirmation_text: String::new(),
+            quiet_hours_start_minute: 0,
+            quiet_hours_end_minute: 0,
+            mms_text_only: false,
         };
         row.apply_settings(settings);
         row
@@ -89,6 +105,14 @@ impl OrganizationRow {
         self.opt_out_keywords = keywords_to_text(&settings.opt_out_keywords);
         self.opt_in_keywords = keywords_to_text(&settings.opt_in_keywords);
         self.help_keywords = keywords_to_text(&settings.help_keywords);
+        self.opt_in_by_keyword = settings.opt_in_by_keyword;
+        self.double_opt_in = settings.double_opt_in;
+        self.double_opt_in_text = settings.double_opt_in_text.clone();
+        self.opt_out_confirmation_text = settings.opt_out_confirmation_text.clone();
+        self.opt_in_confirmation_text = settings.opt_in_confirmation_text.clone();
+        self.quiet_hours_start_minute = to_i32(settings.quiet_hours_start_minute);
+        self.quiet_hours_end_minute = to_i32(settings.quiet_hours_end_minute);
+        self.mms_text_only = settings.mms_text_only;
     }
 
     pub fn settings(&self) -> Result<OrganizationSettings, DbError> {
@@ -107,6 +131,14 @@ impl OrganizationRow {
             opt_out_keywords: keywords_from_text(&self.opt_out_keywords)?,
             opt_in_keywords: keywords_from_text(&self.opt_in_keywords)?,
             help_keywords: keywords_from_text(&self.help_keywords)?,
+            opt_in_by_keyword: self.opt_in_by_keyword,
+            double_opt_in: self.double_opt_in,
+            double_opt_in_text: self.double_opt_in_text.clone(),
+            opt_out_confirmation_text: self.opt_out_confirmation_text.clone(),
+            opt_in_confirmation_text: self.opt_in_confirmation_text.clone(),
+            quiet_hours_start_minute: to_u32(self.quiet_hours_start_minute),
+            quiet_hours_end_minute: to_u32(self.quiet_hours_end_minute),
+            mms_text_only: self.mms_text_only,
         })
     }
 

@@ -22,6 +22,14 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         next_conversation_number -> BigInt,
+        opt_in_by_keyword -> Bool,
+        double_opt_in -> Bool,
+        double_opt_in_text -> Text,
+        opt_out_confirmation_text -> Text,
+        opt_in_confirmation_text -> Text,
+        quiet_hours_start_minute -> Integer,
+        quiet_hours_end_minute -> Integer,
+        mms_text_only -> Bool,
     }
 }
 
@@ -170,6 +178,9 @@ diesel::table! {
         last_number_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        time_zone -> Nullable<Text>,
+        consent_message_sent_at -> Nullable<Timestamp>,
+        opt_in_requested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -213,6 +224,24 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         delivered_at -> Nullable<Timestamp>,
+        purpose -> Text,
+        scheduled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consent_changes (id) {
+        id -> Text,
+        organization_id -> Text,
+        contact_id -> Text,
+        field -> Text,
+        old_value -> Text,
+        new_value -> Text,
+        source -> Text,
+        keyword -> Nullable<Text>,
+        agent_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -304,4 +333,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     read_all_marks,
     media,
+    consent_changes,
 );

@@ -2,7 +2,8 @@
 //! opened with the next number, the message is stored, the conversation shows it as its latest
 //! activity, and the change feed says so, all in the caller's transaction.
 
-use textdesk_types::messages::{AuthorKind, Direction, MessageStatus};
+use chrono::NaiveDateTime;
+use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus};
 use textdesk_types::sms;
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
@@ -26,6 +27,9 @@ pub struct NewThreadMessage<'a> {
     pub lane: Lane,
     /// The provider's account and message id, for inbound messages.
     pub provider_ids: Option<(&'a str, &'a str)>,
+    pub purpose: MessagePurpose,
+    /// Hold an outbound message until then (quiet hours); `None` sends it now.
+    pub scheduled_at: Option<NaiveDateTime>,
 }
 
 pub struct Recorded {
@@ -80,13 +84,26 @@ pub fn record(conn: &mut DbConnection, new: NewThreadMessage<'_>) -> Result<Reco
         segments: i32::try_from(counted.segments).unwrap_or(i32::MAX),
         encoding: counted.encoding.as_str().to_owned(),
         lane: new.lane as i32,
+        purpose: new.purpose.as_str().to_owned(),
+        scheduled_at: new.scheduled_at,
         created_at: at,
         sent_at: None,
         delivered_at: None,
     };
     messages::insert(conn, &message)?;
-    let conversation_id = conversation.conversation_id();
-    let preview = conversations::touch(conn, &conversation_id, at, new.body, new.direction)?;
+    // Compliance texts stay out of the thread view, so they do not become its latest activity.
+    let hidden = new.purpose != MessagePurpose::Normal;
+    let conversation = if hidden {
+        conversation
+    } else {
+        let preview = conversations::touch(conn, &conversation.conversation_id(), at, new.body, new.direction)?;
+        ConversationRow {
+            last_message_at: at,
+            last_message_preview: preview,
+            last_direction: Some(new.direction.as_str().to_owned()),
+            ..conversation
+        }
+    };
     if let Some((number, _)) = new.number
         && new.contact.last_number_id.as_deref() != Some(number.as_str())
     {
@@ -94,14 +111,9 @@ pub fn record(conn: &mut DbConnection, new: NewThreadMessage<'_>) -> Result<Reco
     }
     if new.direction == Direction::Outbound {
         let payload = serde_json::json!({ "message_id": message.id });
-        jobs::enqueue(conn, Some(new.organization), "send_message", &payload, new.lane)?;
+        let run_at = new.scheduled_at.unwrap_or(at);
+        jobs::enqueue_at(conn, Some(new.organization), "send_message", &payload, new.lane, run_at)?;
     }
-    let conversation = ConversationRow {
-        last_message_at: at,
-        last_message_preview: preview,
-        last_direction: Some(new.direction.as_str().to_owned()),
-        ..conversation
-    };
     let changed = serde_json::json!({ "conversation_id": conversation.id, "number": conversation.number });
     let added = serde_json::json!({ "conversation_id": conversation.id, "message_id": message.id });
     events::append_all(

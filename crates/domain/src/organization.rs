@@ -3,6 +3,7 @@
 use textdesk_types::organization::OrganizationSettings;
 
 use crate::Invalid;
+use crate::quiet_hours::SendWindow;
 
 /// Opt-out keywords: carriers' and Twilio's defaults, with REVOKE and OPTOUT from the FCC's
 /// 2024 consent order.
@@ -41,6 +42,20 @@ pub fn default_settings(organization_name: &str) -> OrganizationSettings {
         opt_out_keywords: to_strings(&DEFAULT_OPT_OUT_KEYWORDS),
         opt_in_keywords: to_strings(&DEFAULT_OPT_IN_KEYWORDS),
         help_keywords: to_strings(&DEFAULT_HELP_KEYWORDS),
+        opt_in_by_keyword: true,
+        double_opt_in: false,
+        double_opt_in_text: format!(
+            "{organization_name}: reply YES to confirm that you want our texts. Reply STOP to opt out."
+        ),
+        opt_out_confirmation_text: format!(
+            "{organization_name}: you are unsubscribed and will receive no more messages. Reply START to resubscribe."
+        ),
+        opt_in_confirmation_text: format!(
+            "{organization_name}: you are subscribed again. Reply STOP to opt out, HELP for help."
+        ),
+        quiet_hours_start_minute: u32::from(SendWindow::DEFAULT.start_minute()),
+        quiet_hours_end_minute: u32::from(SendWindow::DEFAULT.end_minute()),
+        mms_text_only: false,
     }
 }
 
@@ -102,6 +117,24 @@ pub fn parse_waiting_for_reply_minutes(minutes: u32) -> Result<u32, Invalid> {
             "out_of_range",
             "must be between 1 and 10080 minutes (a week)",
         ))
+    }
+}
+
+/// An organization's quiet-hours window from its stored minutes.
+pub fn send_window(settings: &OrganizationSettings) -> Result<SendWindow, Invalid> {
+    let minute = |value: u32| u16::try_from(value).map_err(|_| Invalid::new("out_of_range", "must be 0 to 1439"));
+    SendWindow::new(
+        minute(settings.quiet_hours_start_minute)?,
+        minute(settings.quiet_hours_end_minute)?,
+    )
+}
+
+/// One end of the quiet-hours window, in minutes after midnight.
+pub fn parse_window_minute(minute: u32) -> Result<u32, Invalid> {
+    if minute < 24 * 60 {
+        Ok(minute)
+    } else {
+        Err(Invalid::new("out_of_range", "must be minutes after midnight, 0 to 1439"))
     }
 }
 

@@ -333,6 +333,17 @@ fn country_zone(country: Id) -> Option<Tz> {
     })
 }
 
+/// A contact's time zone as given: an IANA name such as `America/Chicago`; empty removes it.
+pub fn parse_time_zone(raw: &str) -> Result<Option<String>, Invalid> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    name.parse::<Tz>()
+        .map(|zone| Some(zone.name().to_owned()))
+        .map_err(|_| Invalid::new("unknown_time_zone", "must be an IANA time zone such as America/Chicago"))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

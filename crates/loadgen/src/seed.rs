@@ -29,7 +29,7 @@ use textdesk_db::{Backend, Database, DbConnection, DbError, insert_all};
 use textdesk_types::OrganizationId;
 use textdesk_types::contacts::Consent;
 use textdesk_types::conversations::ConversationStatus;
-use textdesk_types::messages::{AuthorKind, Direction, MessageStatus};
+use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus};
 use textdesk_types::sms;
 
 use crate::phones;
@@ -217,6 +217,9 @@ fn contact_row(
         last_number_id: Some(target.number.id.clone()),
         created_at: at,
         updated_at: at,
+        time_zone: None,
+        consent_message_sent_at: None,
+        opt_in_requested_at: None,
     }
 }
 
@@ -271,6 +274,8 @@ fn message_row(
         segments: i32::try_from(counted.segments).unwrap_or(i32::MAX),
         encoding: counted.encoding.as_str().to_owned(),
         lane: Lane::Conversational as i32,
+        purpose: MessagePurpose::Normal.as_str().to_owned(),
+        scheduled_at: None,
         created_at: at,
         sent_at: (!inbound).then(|| at + Duration::seconds(1)),
         delivered_at: (!inbound).then(|| at + Duration::seconds(3)),

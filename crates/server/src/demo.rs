@@ -10,7 +10,7 @@ use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{Database, DbConnection, groups, setup};
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_types::agents::Role;
-use textdesk_types::messages::{AuthorKind, Direction};
+use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
 use textdesk_types::{GroupId, OrganizationId};
 
 /// Every demo account's password. The demo is for trying Textdesk on your own machine.
@@ -78,6 +78,8 @@ fn add_sample_conversations(conn: &mut DbConnection, organization: &Organization
                 author_id: None,
                 lane: Lane::Conversational,
                 provider_ids: Some(("simulator", &simulated_id)),
+                purpose: MessagePurpose::Normal,
+                scheduled_at: None,
             },
         )?;
     }

@@ -9,6 +9,7 @@ use anyhow::Context;
 use textdesk_api::auth::tokens::TokenKeys;
 use textdesk_api::{ApiConfig, AppState, build_app};
 use textdesk_db::Database;
+use textdesk_db::clock::Clock;
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::HttpClient;
 use textdesk_worker::WorkerContext;
@@ -44,6 +45,16 @@ impl Application {
     /// Binds `settings.bind` (port 0 picks a free port). `handle_signals` is off in tests,
     /// which stop servers by dropping them.
     pub fn build(settings: &Settings, db: Database, handle_signals: bool) -> anyhow::Result<Application> {
+        Application::build_with_clock(settings, db, handle_signals, Clock::system())
+    }
+
+    /// As `build`, with the clock that decides quiet hours (tests set it).
+    pub fn build_with_clock(
+        settings: &Settings,
+        db: Database,
+        handle_signals: bool,
+        clock: Clock,
+    ) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let secret = settings.jwt_secret()?;
@@ -54,6 +65,7 @@ impl Application {
             tokens: TokenKeys::from_secret(&secret),
             public_url: settings.public_url(),
             trust_forwarded_for: settings.trust_forwarded_for,
+            clock,
         };
         let config = ApiConfig {
             static_dir: settings.static_dir.clone(),
@@ -103,6 +115,7 @@ pub fn worker_context(settings: &Settings, db: Database) -> anyhow::Result<Worke
         http: HttpClient::new(),
         public_url: settings.public_url(),
         twilio_base_url: settings.twilio_api_base.clone(),
+        clock: Clock::system(),
     })
 }
 

@@ -49,7 +49,19 @@ pub struct Contact {
     pub custom_fields: BTreeMap<String, String>,
     pub labels: Vec<String>,
     pub opted_out: bool,
+    /// When the contact opted out; absent while they have not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opted_out_at: Option<DateTime<Utc>>,
     pub consent: Consent,
+    /// IANA time zone for quiet hours; without it the phone number's area code decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// When the organization's consent message was queued for this contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_message_sent_at: Option<DateTime<Utc>>,
+    /// When the contact texted an opt-in keyword that an agent has yet to confirm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opt_in_requested_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -107,4 +119,89 @@ pub struct UpdateContact {
     pub custom_fields: Option<BTreeMap<String, String>>,
     #[serde(default)]
     pub labels: Option<Vec<String>>,
+    /// An IANA time zone such as `America/Chicago`; empty removes it.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// Where a consent change came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentSource {
+    /// The contact texted a keyword.
+    Keyword,
+    /// An agent changed it by hand.
+    Agent,
+    /// An API client recorded consent collected elsewhere.
+    Api,
+    /// The provider reported the contact opted out (Twilio error 21610).
+    Provider,
+}
+
+impl ConsentSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentSource::Keyword => "keyword",
+            ConsentSource::Agent => "agent",
+            ConsentSource::Api => "api",
+            ConsentSource::Provider => "provider",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ConsentSource> {
+        [
+            ConsentSource::Keyword,
+            ConsentSource::Agent,
+            ConsentSource::Api,
+            ConsentSource::Provider,
+        ]
+        .into_iter()
+        .find(|source| source.as_str() == raw)
+    }
+}
+
+/// One change of a contact's opt-out state or consent: who, when, why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsentChange {
+    pub id: String,
+    pub contact_id: ContactId,
+    /// `opted_out` or `consent`.
+    pub field: String,
+    pub old_value: String,
+    pub new_value: String,
+    pub source: ConsentSource,
+    /// The keyword the contact texted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    /// The agent who made the change or called the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An agent's opt-out or opt-in by hand.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "Asked by phone not to be texted"})))]
+#[serde(deny_unknown_fields)]
+pub struct ConsentAction {
+    /// Why, for the history (at most 500 characters).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Consent collected outside Textdesk (a web form, a paper sign-up).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"consent": "pending", "source": "web form, 2026-11-20"})))]
+#[serde(deny_unknown_fields)]
+pub struct RecordConsent {
+    /// `yes`, `pending` or `no`. In double opt-in mode `pending` sends the confirmation request.
+    pub consent: Consent,
+    /// Where the consent was collected (at most 500 characters).
+    pub source: String,
 }

@@ -81,6 +81,10 @@ pub struct MessageWindow {
     pub before: Option<String>,
     /// Messages newer than this cursor.
     pub after: Option<String>,
+    /// Also show compliance texts Textdesk sent by itself (opt-out confirmations, help
+    /// replies, consent requests), for the audit trail.
+    #[serde(default)]
+    pub include_hidden: bool,
 }
 
 /// Start a conversation with a phone number or a saved contact, from a chosen number.

@@ -56,6 +56,36 @@ macro_rules! wire_names {
     };
 }
 
+/// Why a message exists. Anything but `normal` is a compliance text Textdesk sent by itself:
+/// kept for the audit trail, left out of the thread view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MessagePurpose {
+    Normal,
+    OptOutConfirmation,
+    OptInConfirmation,
+    HelpReply,
+    ConsentRequest,
+    DoubleOptInRequest,
+}
+
+/// How urgent an outbound message is: agents' replies go first and are never held; automated
+/// and bulk messages wait for the contact's daytime (quiet hours).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SendLane {
+    #[default]
+    Conversational,
+    Automated,
+    Bulk,
+}
+
+wire_names!(MessagePurpose {
+    Normal => "normal", OptOutConfirmation => "opt_out_confirmation", OptInConfirmation => "opt_in_confirmation",
+    HelpReply => "help_reply", ConsentRequest => "consent_request", DoubleOptInRequest => "double_opt_in_request",
+});
 wire_names!(Direction { Inbound => "inbound", Outbound => "outbound", Note => "note", System => "system" });
 wire_names!(MessageStatus {
     Queued => "queued", Sending => "sending", Sent => "sent", Delivered => "delivered",
@@ -100,6 +130,13 @@ pub struct Message {
     pub sent_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<DateTime<Utc>>,
+    pub purpose: MessagePurpose,
+    /// When a message held for quiet hours goes out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<DateTime<Utc>>,
+    /// Things worth knowing about a message just sent (a large MMS), in the send answer only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Where a media file is: inbound media waits to be fetched from the provider.
@@ -144,6 +181,10 @@ pub struct SendMessage {
     /// Uploaded media (`POST /api/v1/media`) to send as MMS.
     #[serde(default)]
     pub media_ids: Vec<MediaId>,
+    /// `conversational` (the default) is never held; `automated` and `bulk` wait for quiet
+    /// hours to end in the contact's time zone.
+    #[serde(default)]
+    pub lane: SendLane,
 }
 
 /// A message to a phone number: the contact, thread and conversation are created as needed.
@@ -159,6 +200,8 @@ pub struct SendToPhone {
     pub from_number_id: Option<NumberId>,
     #[serde(default)]
     pub media_ids: Vec<MediaId>,
+    #[serde(default)]
+    pub lane: SendLane,
 }
 
 /// An internal note: visible to agents only, never sent.

@@ -44,6 +44,23 @@ pub struct OrganizationSettings {
     pub opt_in_keywords: Vec<String>,
     /// Whole-message keywords answered with `help_text`.
     pub help_keywords: Vec<String>,
+    /// An inbound opt-in keyword (START, UNSTOP) opts a contact back in by itself; when off it
+    /// only records a request that an agent confirms.
+    pub opt_in_by_keyword: bool,
+    /// Contacts whose consent is pending get `double_opt_in_text` and must answer YES before
+    /// anything else is sent to them.
+    pub double_opt_in: bool,
+    pub double_opt_in_text: String,
+    /// The one reply to an opt-out keyword.
+    pub opt_out_confirmation_text: String,
+    /// The reply when an opt-in keyword opts a contact back in.
+    pub opt_in_confirmation_text: String,
+    /// Automated and bulk messages go out only from this minute of the contact's local day…
+    pub quiet_hours_start_minute: u32,
+    /// …until this one (exclusive); equal to the start means no quiet hours.
+    pub quiet_hours_end_minute: u32,
+    /// A message with media may carry up to 2,000 characters of text, whatever its segments.
+    pub mms_text_only: bool,
 }
 
 /// An admin's changes to the organization. Absent fields stay as they are.
@@ -82,4 +99,20 @@ pub struct UpdateOrganization {
     pub opt_in_keywords: Option<Vec<String>>,
     #[serde(default)]
     pub help_keywords: Option<Vec<String>>,
+    #[serde(default)]
+    pub opt_in_by_keyword: Option<bool>,
+    #[serde(default)]
+    pub double_opt_in: Option<bool>,
+    #[serde(default)]
+    pub double_opt_in_text: Option<String>,
+    #[serde(default)]
+    pub opt_out_confirmation_text: Option<String>,
+    #[serde(default)]
+    pub opt_in_confirmation_text: Option<String>,
+    #[serde(default)]
+    pub quiet_hours_start_minute: Option<u32>,
+    #[serde(default)]
+    pub quiet_hours_end_minute: Option<u32>,
+    #[serde(default)]
+    pub mms_text_only: Option<bool>,
 }

@@ -9,6 +9,7 @@ mod jobs;
 
 use std::time::Duration;
 
+use textdesk_db::clock::Clock;
 use textdesk_db::secrets::SecretBox;
 use textdesk_db::{Database, housekeeping};
 use textdesk_providers::HttpClient;
@@ -31,6 +32,8 @@ pub struct WorkerContext {
     pub public_url: String,
     /// Overrides Twilio's API address (tests point it at a local fake).
     pub twilio_base_url: Option<String>,
+    /// Decides when held jobs (quiet hours) are due.
+    pub clock: Clock,
 }
 
 /// Runs jobs until none is ready; returns how many ran. Tests use it to drive the queue.

@@ -10,6 +10,7 @@ use textdesk_db::{DbError, conversations, events};
 use textdesk_domain::Invalid;
 use textdesk_domain::accounts::EmailAddress;
 use textdesk_domain::phone::PhoneNumber;
+use textdesk_domain::quiet_hours::parse_time_zone;
 use textdesk_domain::text::{Label, NAME_MAX, TITLE_MAX};
 use textdesk_types::contacts::{Contact, CreateContact, UpdateContact};
 use textdesk_types::conversations::Conversation;
@@ -229,6 +230,7 @@ pub async fn update_contact(
     let email = v.check_optional("email", update.email, |raw| parse_email(&raw));
     let custom_fields = v.check_optional("custom_fields", update.custom_fields, parse_custom_fields);
     let labels = v.check_optional("labels", update.labels, parse_labels);
+    let time_zone = v.check_optional("time_zone", update.time_zone, |raw| parse_time_zone(&raw));
     v.finish()?;
     let changes = ContactChanges {
         first_name: first,
@@ -238,6 +240,7 @@ pub async fn update_contact(
         custom_fields: custom_fields.map(|fields| to_json_text(&fields)),
         labels: labels.map(|labels| to_json_text(&labels)),
         last_number_id: None,
+        time_zone,
     };
     let id = id.into_inner();
     let contact = state

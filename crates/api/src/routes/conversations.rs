@@ -12,16 +12,20 @@ use textdesk_db::jobs::Lane;
 use textdesk_db::messages::{self, Window};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::{DbConnection, DbError, events, media, read_states};
+use textdesk_db::clock::Clock;
+use textdesk_db::{DbConnection, DbError, events, media, organizations, read_states};
 use textdesk_domain::Invalid;
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_types::conversations::{
     Conversation, ConversationDetail, ConversationStatus, MessageWindow, StartConversation,
 };
-use textdesk_types::messages::{AddNote, AuthorKind, Direction, Message, SendMessage, SendToPhone};
+use textdesk_types::messages::{
+    AddNote, AuthorKind, Direction, Message, MessagePurpose, SendLane, SendMessage, SendToPhone,
+};
 use textdesk_types::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use textdesk_types::{ConversationId, MediaId, NumberId, Page, ProblemDetails};
+use textdesk_types::{ContactId, ConversationId, MediaId, NumberId, Page, ProblemDetails};
 
+use crate::compliance;
 use crate::extract::{CurrentAgent, JsonBody};
 use crate::{ApiError, AppState};
 
@@ -35,12 +39,14 @@ fn conversation_error(error: DbError) -> ApiError {
     }
 }
 
-/// A message's text; it may be empty when media go with it.
+/// A message's text; it may be empty when media go with it. Its length is checked against the
+/// organization's policy when it is queued.
 fn parse_message_body(raw: &str, has_media: bool) -> Result<String, ApiError> {
-    if has_media && raw.trim().is_empty() {
-        return Ok(String::new());
+    match (raw.trim().is_empty(), has_media) {
+        (true, true) => Ok(String::new()),
+        (true, false) => Err(ApiError::field("body", "required", "must not be empty")),
+        (false, _) => Ok(raw.to_owned()),
     }
-    parse_body(raw)
 }
 
 fn parse_body(raw: &str) -> Result<String, ApiError> {
@@ -216,16 +222,21 @@ pub async fn get_conversation(
         (None, None) => Window::Newest,
     };
     let id = id.into_inner();
+    let hidden = query.include_hidden;
     let detail = state
         .read(move |conn| {
             let row = conversations::find(conn, &me.organization_id, &id).map_err(conversation_error)?;
-            let rows = messages::window(conn, &id, window, limit)?;
+            let rows = messages::window(conn, &id, window, limit, hidden)?;
             let older = match rows.first() {
-                Some(first) if messages::exists_beyond(conn, &id, &first.id, true)? => Some(message_cursor(&first.id)),
+                Some(first) if messages::exists_beyond(conn, &id, &first.id, true, hidden)? => {
+                    Some(message_cursor(&first.id))
+                }
                 _ => None,
             };
             let newer = match rows.last() {
-                Some(last) if messages::exists_beyond(conn, &id, &last.id, false)? => Some(message_cursor(&last.id)),
+                Some(last) if messages::exists_beyond(conn, &id, &last.id, false, hidden)? => {
+                    Some(message_cursor(&last.id))
+                }
                 _ => None,
             };
             let messages = messages::into_wire_list(conn, rows)?;
@@ -242,7 +253,7 @@ pub async fn get_conversation(
 
 /// The number to send through: the one asked for, else the one last used with the contact,
 /// else the organization's first enabled number.
-fn choose_number(
+pub(crate) fn choose_number(
     conn: &mut DbConnection,
     me: &CurrentAgent,
     asked: Option<&NumberId>,
@@ -281,30 +292,50 @@ fn choose_number(
     Ok(row)
 }
 
+/// What an agent or API client sends.
+struct Outgoing<'a> {
+    body: &'a str,
+    media_ids: &'a [MediaId],
+    lane: SendLane,
+}
+
+/// Queues an agent's message after the compliance checks: the contact may be texted, the text
+/// fits the organization's length policy, automated and bulk texts wait for quiet hours to
+/// end, and the consent message goes first when it is due.
 fn queue_reply(
     conn: &mut DbConnection,
+    clock: &Clock,
     me: &CurrentAgent,
     contact: &ContactRow,
     number: &NumberRow,
-    body: &str,
-    media_ids: &[MediaId],
+    outgoing: Outgoing<'_>,
 ) -> Result<Message, ApiError> {
+    let organization = organizations::find(conn, &me.organization_id)?;
+    compliance::ensure_sendable(&organization, contact)?;
+    compliance::check_body(&organization, outgoing.body, !outgoing.media_ids.is_empty())?;
+    let held = compliance::hold_until(clock, &organization, contact, outgoing.lane)?;
+    let lane = compliance::queue_lane(outgoing.lane);
     let number_id = number.number_id();
+    let through = (&number_id, number.phone_number.as_str());
+    compliance::precede_with_consent_message(conn, &organization, contact, through, (lane, held))?;
     let recorded = threads::record(
         conn,
         NewThreadMessage {
             organization: &me.organization_id,
             contact,
             conversation: None,
-            number: Some((&number_id, &number.phone_number)),
+            number: Some(through),
             direction: Direction::Outbound,
-            body,
+            body: outgoing.body,
             author_kind: AuthorKind::Agent,
             author_id: Some(me.id.as_str()),
-            lane: Lane::Conversational,
+            lane,
             provider_ids: None,
+            purpose: MessagePurpose::Normal,
+            scheduled_at: held,
         },
     )?;
+    let media_ids = outgoing.media_ids;
     if !media_ids.is_empty() && !media::attach(conn, &me.organization_id, media_ids, &recorded.message.id)? {
         return Err(ApiError::field(
             "media_ids",
@@ -319,7 +350,10 @@ fn queue_reply(
         &recorded.conversation.conversation_id(),
         recorded.message.created_at,
     )?;
-    Ok(messages::into_wire_one(conn, recorded.message)?)
+    let mut message = messages::into_wire_one(conn, recorded.message)?;
+    let media_bytes = message.media.iter().map(|item| item.size_bytes).sum();
+    message.warnings.extend(compliance::media_warning(media_bytes));
+    Ok(message)
 }
 
 /// Reply in an open conversation. The answer comes once the message is queued; its status then
@@ -347,9 +381,11 @@ pub async fn send_message(
         body,
         from_number_id,
         media_ids,
+        lane,
     } = body.0;
     let body = parse_message_body(&body, !media_ids.is_empty())?;
     let id = id.into_inner();
+    let clock = state.clock.clone();
     let message = state
         .write(move |conn| {
             let conversation = conversations::find(conn, &me.organization_id, &id).map_err(conversation_error)?;
@@ -365,7 +401,12 @@ pub async fn send_message(
                 &textdesk_types::ContactId::new(conversation.contact_id),
             )?;
             let number = choose_number(conn, &me, from_number_id.as_ref(), &contact)?;
-            queue_reply(conn, &me, &contact, &number, &body, &media_ids)
+            let outgoing = Outgoing {
+                body: &body,
+                media_ids: &media_ids,
+                lane,
+            };
+            queue_reply(conn, &clock, &me, &contact, &number, outgoing)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
@@ -394,14 +435,21 @@ pub async fn send_to_phone(
         body,
         from_number_id,
         media_ids,
+        lane,
     } = body.0;
     let phone = PhoneNumber::parse(&to).map_err(|invalid| ApiError::field("to", invalid.code, invalid.message))?;
     let body = parse_message_body(&body, !media_ids.is_empty())?;
+    let clock = state.clock.clone();
     let message = state
         .write(move |conn| {
             let (contact, _) = contacts::find_or_create(conn, &me.organization_id, phone.as_str())?;
             let number = choose_number(conn, &me, from_number_id.as_ref(), &contact)?;
-            queue_reply(conn, &me, &contact, &number, &body, &media_ids)
+            let outgoing = Outgoing {
+                body: &body,
+                media_ids: &media_ids,
+                lane,
+            };
+            queue_reply(conn, &clock, &me, &contact, &number, outgoing)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
@@ -439,6 +487,7 @@ pub async fn start_conversation(
         _ => return Err(ApiError::field("to", "one_of", "give either to or contact_id")),
     };
     let body = body.map(|body| parse_body(&body)).transpose()?;
+    let clock = state.clock.clone();
     let (conversation, created) = state
         .write(move |conn| {
             let contact = match (phone, contact_id) {
@@ -455,7 +504,12 @@ pub async fn start_conversation(
             let existing = conversations::find_open(conn, &contact.contact_id())?;
             let created = existing.is_none();
             if let Some(body) = body {
-                queue_reply(conn, &me, &contact, &number, &body, &[])?;
+                let outgoing = Outgoing {
+                    body: &body,
+                    media_ids: &[],
+                    lane: SendLane::Conversational,
+                };
+                queue_reply(conn, &clock, &me, &contact, &number, outgoing)?;
             } else if created {
                 let row = conversations::open(conn, &me.organization_id, &contact.contact_id(), textdesk_db::now())?;
                 contacts::set_last_number(conn, &contact.contact_id(), &number.number_id())?;
@@ -515,6 +569,8 @@ pub async fn add_note(
                     author_id: Some(me.id.as_str()),
                     lane: Lane::Conversational,
                     provider_ids: None,
+                    purpose: MessagePurpose::Normal,
+                    scheduled_at: None,
                 },
             )?;
             Ok(recorded.message.into_wire()?)
@@ -676,6 +732,9 @@ pub async fn retry_message(
                     "Only a failed outbound message can be sent again.",
                 ));
             }
+            let organization = organizations::find(conn, &me.organization_id)?;
+            let contact = contacts::find(conn, &me.organization_id, &ContactId::new(message.contact_id.clone()))?;
+            compliance::ensure_sendable(&organization, &contact)?;
             let changes = messages::DeliveryChanges {
                 status: Some("queued".to_owned()),
                 error_code: Some(None),

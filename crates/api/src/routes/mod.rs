@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod audit_log;
 pub mod auth;
+pub mod consent;
 pub mod contacts;
 pub mod conversations;
 pub mod events;
@@ -56,6 +57,10 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(contacts::get_contact)
         .service(contacts::update_contact)
         .service(contacts::get_thread)
+        .service(consent::opt_out)
+        .service(consent::opt_in)
+        .service(consent::record_consent)
+        .service(consent::consent_history)
         .service(conversations::list_conversations)
         .service(conversations::mark_all_read)
         .service(conversations::start_conversation)

@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, get, patch, web};
 use textdesk_db::organizations;
 use textdesk_domain::organization::{
     parse_distribution_list_limit, parse_keywords, parse_outbound_text, parse_waiting_for_reply_minutes,
+    parse_window_minute,
 };
 use textdesk_domain::permissions;
 use textdesk_domain::text::{Label, TITLE_MAX};
@@ -77,6 +78,25 @@ pub async fn update_organization(
     let help = v.check_optional("help_keywords", update.help_keywords.clone(), |raw| {
         parse_keywords(&raw)
     });
+    let double_opt_in_text = v.check_optional("double_opt_in_text", update.double_opt_in_text.clone(), |raw| {
+        parse_outbound_text(&raw)
+    });
+    let opt_out_text = v.check_optional(
+        "opt_out_confirmation_text",
+        update.opt_out_confirmation_text.clone(),
+        |raw| parse_outbound_text(&raw),
+    );
+    let opt_in_text = v.check_optional(
+        "opt_in_confirmation_text",
+        update.opt_in_confirmation_text.clone(),
+        |raw| parse_outbound_text(&raw),
+    );
+    let quiet_start = v.check_optional(
+        "quiet_hours_start_minute",
+        update.quiet_hours_start_minute,
+        parse_window_minute,
+    );
+    let quiet_end = v.check_optional("quiet_hours_end_minute", update.quiet_hours_end_minute, parse_window_minute);
     v.finish()?;
     let address = client_address(&request, &state);
     let organization = state
@@ -105,6 +125,14 @@ pub async fn update_organization(
             set!(opt_out_keywords, opt_out);
             set!(opt_in_keywords, opt_in);
             set!(help_keywords, help);
+            set!(opt_in_by_keyword, update.opt_in_by_keyword);
+            set!(double_opt_in, update.double_opt_in);
+            set!(double_opt_in_text, double_opt_in_text);
+            set!(opt_out_confirmation_text, opt_out_text);
+            set!(opt_in_confirmation_text, opt_in_text);
+            set!(quiet_hours_start_minute, quiet_start);
+            set!(quiet_hours_end_minute, quiet_end);
+            set!(mms_text_only, update.mms_text_only);
             let name = name.map(Label::into_inner).unwrap_or_else(|| current.name.clone());
             let updated = organizations::update(conn, &me.organization_id, &name, &settings)?;
             let audit = Audit::by(&me, &address);

@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 use textdesk_db::jobs::Lane;
 use textdesk_db::numbers;
 use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::{DbError, contacts, conversations, ids, messages};
+use textdesk_db::{DbError, contacts, conversations, ids, messages, organizations};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_providers::ProviderKind;
-use textdesk_types::messages::{AuthorKind, Direction, Message};
+use textdesk_types::messages::{AuthorKind, Direction, Message, MessagePurpose};
 use textdesk_types::{ContactId, NumberId, ProblemDetails};
 
+use crate::compliance;
 use crate::extract::{CurrentAgent, JsonBody};
 use crate::{ApiError, AppState};
 
@@ -90,8 +91,13 @@ pub async fn send_as_customer(
                     author_id: None,
                     lane: Lane::Conversational,
                     provider_ids: Some(("simulator", &simulated_id)),
+                    purpose: MessagePurpose::Normal,
+                    scheduled_at: None,
                 },
             )?;
+            let organization = organizations::find(conn, &me.organization_id)?;
+            let through = (&number.number_id(), number.phone_number.as_str());
+            compliance::handle_keyword(conn, &organization, &contact, through, &body)?;
             Ok(recorded.message.into_wire()?)
         })
         .await?;
@@ -124,7 +130,7 @@ pub async fn handset_messages(
             };
             let mut texts = Vec::new();
             for conversation in conversations::thread(conn, &me.organization_id, &ContactId::new(contact.id.clone()))? {
-                let window = messages::window(conn, &conversation.conversation_id(), messages::Window::Newest, 200)?;
+                let window = messages::window(conn, &conversation.conversation_id(), messages::Window::Newest, 200, true)?;
                 texts.extend(
                     window
                         .into_iter()

@@ -6,16 +6,19 @@ use textdesk_db::contacts;
 use textdesk_db::jobs::{self, Lane};
 use textdesk_db::messages::{self, DeliveryChanges};
 use textdesk_db::numbers::{self, NumberRow};
+use textdesk_db::organizations::OrganizationRow;
 use textdesk_db::threads::{self, NewThreadMessage};
+use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::{DbConnection, DbError, events, media, organizations};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_providers::{
     Credentials, DeliveryStatus, InboundMedia, InboundMessage, Provider, ProviderKind, StatusUpdate, WebhookEndpoint,
     WebhookEvent, WebhookRequest, provider_for,
 };
-use textdesk_types::messages::{AuthorKind, Direction};
+use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
 use textdesk_types::{ContactId, NumberId, OrganizationId, ProblemDetails};
 
+use crate::compliance;
 use crate::extract::{JSON_LIMIT, read_limited};
 use crate::{ApiError, AppState};
 
@@ -204,22 +207,33 @@ fn store_inbound(conn: &mut DbConnection, number: &NumberRow, inbound: &InboundM
             author_id: None,
             lane: Lane::Conversational,
             provider_ids: Some((&inbound.account_sid, &inbound.provider_message_id)),
+            purpose: MessagePurpose::Normal,
+            scheduled_at: None,
         },
     )?;
+    let settings = organizations::find(conn, &organization)?;
     if !inbound.media.is_empty() {
-        store_inbound_media(conn, &organization, &recorded.message.id, &inbound.media)?;
+        store_inbound_media(conn, &settings, &recorded.message.id, &inbound.media)?;
     }
+    compliance::handle_keyword(
+        conn,
+        &settings,
+        &contact,
+        (&number_id, &number.phone_number),
+        &inbound.body,
+    )?;
     tracing::debug!(media = inbound.media.len(), "inbound message stored");
     Ok(())
 }
 
 fn store_inbound_media(
     conn: &mut DbConnection,
-    organization: &OrganizationId,
+    settings: &OrganizationRow,
     message_id: &str,
     items: &[InboundMedia],
 ) -> Result<(), ApiError> {
-    let mms_allowed = organizations::find(conn, organization)?.inbound_mms_allowed;
+    let organization = &OrganizationId::new(settings.id.clone());
+    let mms_allowed = settings.inbound_mms_allowed;
     for item in items {
         // Switched off, media are not fetched (MMS costs more), and the message says so.
         let refused = (!mms_allowed).then_some("Inbound MMS is switched off for this organization.");
@@ -257,8 +271,9 @@ fn store_status(conn: &mut DbConnection, update: &StatusUpdate) -> Result<(), Ap
     };
     let updated = messages::update_delivery(conn, &message.id, &changes)?;
     if failed && update.error_code.as_deref() == Some(OPTED_OUT_CODE) {
-        contacts::mark_opted_out(conn, &ContactId::new(message.contact_id.clone()))?;
-        events::contact_changed(conn, &organization, &message.contact_id)?;
+        let contact = contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))?;
+        let by = ChangedBy::provider("The provider reported error 21610: the recipient replied STOP.");
+        consent::opt_out(conn, &contact, &by, now)?;
     }
     let change = serde_json::json!({
         "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,

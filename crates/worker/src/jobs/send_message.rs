@@ -8,6 +8,7 @@
 use chrono::Utc;
 use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::numbers::{self, NumberRow};
+use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::{DbError, contacts, events, jobs, media};
 use textdesk_providers::{
     Accepted, Credentials, DeliveryStatus, OutboundMessage, ProviderError, ProviderKind, provider_for,
@@ -217,9 +218,10 @@ fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) ->
     context.db.write(|conn| -> Result<(), DbError> {
         let updated = messages::update_delivery(conn, &message.id, &changes)?;
         if matches!(error, ProviderError::OptedOut { .. }) {
-            contacts::mark_opted_out(conn, &ContactId::new(message.contact_id.clone()))?;
             let organization = OrganizationId::new(message.organization_id.clone());
-            events::contact_changed(conn, &organization, &message.contact_id)?;
+            let contact = contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))?;
+            let by = ChangedBy::provider("The provider refused the message: the recipient replied STOP (21610).");
+            consent::opt_out(conn, &contact, &by, textdesk_db::now())?;
         }
         announce(conn, &updated)
     })?;

@@ -1,0 +1,248 @@
+//! The compliance rules every send path and every inbound text goes through: opt-outs and
+//! consent block sends, the consent message precedes a contact's first text, length follows
+//! the organization's policy, automated and bulk texts wait for the contact's daytime, and
+//! opt-out, opt-in and help keywords are acted on.
+
+use chrono::NaiveDateTime;
+use chrono_tz::Tz;
+use textdesk_db::clock::Clock;
+use textdesk_db::consent::{self, ChangedBy};
+use textdesk_db::contacts::ContactRow;
+use textdesk_db::jobs::Lane;
+use textdesk_db::messages::MessageRow;
+use textdesk_db::organizations::OrganizationRow;
+use textdesk_db::threads::{self, NewThreadMessage};
+use textdesk_db::{DbConnection, now};
+use textdesk_domain::compliance::{KeywordAction, KeywordLists, match_keyword};
+use textdesk_domain::organization::send_window;
+use textdesk_domain::quiet_hours::{next_allowed, zone_for_phone};
+use textdesk_types::contacts::Consent;
+use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, SendLane};
+use textdesk_types::sms::{LengthPolicy, check_length};
+use textdesk_types::{NumberId, OrganizationId};
+
+use crate::ApiError;
+
+/// Above this, an MMS is likely to be slow or cut by some carriers (seed 000).
+pub const MMS_WARNING_BYTES: u64 = 1_500_000;
+
+/// Refuses a send to a contact who opted out, or whose double opt-in is still pending.
+pub fn ensure_sendable(organization: &OrganizationRow, contact: &ContactRow) -> Result<(), ApiError> {
+    if contact.opted_out {
+        let since = contact
+            .opted_out_at
+            .map(|at| format!(" on {}", at.and_utc().format("%Y-%m-%d %H:%M UTC")))
+            .unwrap_or_default();
+        return Err(ApiError::Conflict {
+            code: "contact_opted_out",
+            detail: format!(
+                "{} opted out{since}; nothing can be sent until they text START or an agent opts them back in.",
+                contact.display_name()
+            ),
+        });
+    }
+    if organization.double_opt_in && contact.consent == Consent::Pending.as_str() {
+        return Err(ApiError::Conflict {
+            code: "consent_pending",
+            detail: format!(
+                "{} has not yet confirmed their consent (double opt-in); nothing else can be sent until they reply YES.",
+                contact.display_name()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Checks the text against the organization's length policy: one segment, three, or the
+/// MMS text-only limit when media go with it.
+pub fn check_body(organization: &OrganizationRow, body: &str, has_media: bool) -> Result<(), ApiError> {
+    if has_media && body.trim().is_empty() {
+        return Ok(());
+    }
+    let policy = if has_media && organization.mms_text_only {
+        LengthPolicy::MmsTextOnly
+    } else {
+        LengthPolicy::for_sms(organization.concatenation_allowed)
+    };
+    check_length(body, policy)
+        .map(|_| ())
+        .map_err(|error| ApiError::field("body", "too_long", error.to_string()))
+}
+
+/// When a message on `lane` may go out: `None` for now, else the time quiet hours end in the
+/// contact's time zone. Agents' conversational replies are never held.
+pub fn hold_until(
+    clock: &Clock,
+    organization: &OrganizationRow,
+    contact: &ContactRow,
+    lane: SendLane,
+) -> Result<Option<NaiveDateTime>, ApiError> {
+    if lane == SendLane::Conversational {
+        return Ok(None);
+    }
+    let window = send_window(&organization.settings()?).map_err(|e| ApiError::internal(&e.message))?;
+    let now = clock.now();
+    let allowed = next_allowed(now, contact_zone(contact), &window);
+    Ok((allowed > now).then(|| allowed.naive_utc()))
+}
+
+/// The contact's own time zone, else the one of their number's area code or country, else UTC.
+fn contact_zone(contact: &ContactRow) -> Tz {
+    contact
+        .time_zone
+        .as_deref()
+        .and_then(|name| name.parse::<Tz>().ok())
+        .or_else(|| zone_for_phone(&contact.phone_number))
+        .unwrap_or(Tz::UTC)
+}
+
+pub fn queue_lane(lane: SendLane) -> Lane {
+    match lane {
+        SendLane::Conversational => Lane::Conversational,
+        SendLane::Automated => Lane::Automated,
+        SendLane::Bulk => Lane::Bulk,
+    }
+}
+
+/// A text Textdesk sends by itself (a confirmation, a help reply, a consent request): kept
+/// in the thread with its purpose, out of the normal thread view.
+pub struct SystemText<'a> {
+    pub organization: &'a OrganizationId,
+    pub contact: &'a ContactRow,
+    pub number: (&'a NumberId, &'a str),
+    pub body: &'a str,
+    pub purpose: MessagePurpose,
+    pub lane: Lane,
+    pub scheduled_at: Option<NaiveDateTime>,
+}
+
+pub fn queue_system_text(conn: &mut DbConnection, text: SystemText<'_>) -> Result<MessageRow, ApiError> {
+    let recorded = threads::record(
+        conn,
+        NewThreadMessage {
+            organization: text.organization,
+            contact: text.contact,
+            conversation: None,
+            number: Some(text.number),
+            direction: Direction::Outbound,
+            body: text.body,
+            author_kind: AuthorKind::System,
+            author_id: None,
+            lane: text.lane,
+            provider_ids: None,
+            purpose: text.purpose,
+            scheduled_at: text.scheduled_at,
+        },
+    )?;
+    Ok(recorded.message)
+}
+
+/// Queues the organization's consent text ahead of the contact's first message, once. The
+/// contact is marked in the same transaction, so concurrent first sends queue it once; it
+/// rides the same lane and hold as the message, and is queued first, so it goes out first.
+pub fn precede_with_consent_message(
+    conn: &mut DbConnection,
+    organization: &OrganizationRow,
+    contact: &ContactRow,
+    number: (&NumberId, &str),
+    (lane, scheduled_at): (Lane, Option<NaiveDateTime>),
+) -> Result<(), ApiError> {
+    if !organization.consent_message_required || contact.consent_message_sent_at.is_some() {
+        return Ok(());
+    }
+    if !consent::claim_consent_message(conn, &contact.contact_id(), now())? {
+        return Ok(());
+    }
+    let organization_id = OrganizationId::new(organization.id.clone());
+    queue_system_text(
+        conn,
+        SystemText {
+            organization: &organization_id,
+            contact,
+            number,
+            body: &organization.consent_message_text,
+            purpose: MessagePurpose::ConsentRequest,
+            lane,
+            scheduled_at,
+        },
+    )?;
+    Ok(())
+}
+
+/// Acts on an inbound text whose whole body is a keyword of the organization's lists. The
+/// inbound message itself is stored by the caller, as any other.
+pub fn handle_keyword(
+    conn: &mut DbConnection,
+    organization: &OrganizationRow,
+    contact: &ContactRow,
+    number: (&NumberId, &str),
+    body: &str,
+) -> Result<(), ApiError> {
+    let settings = organization.settings()?;
+    let Some(action) = match_keyword(body, &KeywordLists::from_settings(&settings)) else {
+        return Ok(());
+    };
+    let keyword = body.trim().to_uppercase();
+    let by = ChangedBy::keyword(&keyword);
+    let at = now();
+    let reply = match action {
+        KeywordAction::OptOut => consent::opt_out(conn, contact, &by, at)?
+            .then_some((&organization.opt_out_confirmation_text, MessagePurpose::OptOutConfirmation)),
+        KeywordAction::OptIn => opt_in_by_keyword(conn, organization, contact, &by, at)?
+            .then_some((&organization.opt_in_confirmation_text, MessagePurpose::OptInConfirmation)),
+        // Carriers expect HELP answered even from an opted-out contact (CTIA).
+        KeywordAction::Help => Some((&organization.help_text, MessagePurpose::HelpReply)),
+    };
+    let Some((text, purpose)) = reply else {
+        return Ok(());
+    };
+    let organization_id = OrganizationId::new(organization.id.clone());
+    queue_system_text(
+        conn,
+        SystemText {
+            organization: &organization_id,
+            contact,
+            number,
+            body: text,
+            purpose,
+            lane: Lane::Conversational,
+            scheduled_at: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// An opt-in keyword: confirms a pending double opt-in, and opts an opted-out contact back in
+/// when the organization lets keywords do that (else records the request for an agent).
+/// Returns whether an opt-in confirmation is due.
+fn opt_in_by_keyword(
+    conn: &mut DbConnection,
+    organization: &OrganizationRow,
+    contact: &ContactRow,
+    by: &ChangedBy<'_>,
+    at: NaiveDateTime,
+) -> Result<bool, ApiError> {
+    if !contact.opted_out {
+        if contact.consent == Consent::Pending.as_str() {
+            consent::set_consent(conn, contact, Consent::Yes, by, at)?;
+            return Ok(true);
+        }
+        return Ok(false);
+    }
+    if organization.opt_in_by_keyword {
+        Ok(consent::opt_in(conn, contact, by, at)?)
+    } else {
+        consent::request_opt_in(conn, contact, by, at)?;
+        Ok(false)
+    }
+}
+
+/// A warning for media above what carriers handle well; not a refusal.
+pub fn media_warning(total_bytes: u64) -> Option<String> {
+    (total_bytes > MMS_WARNING_BYTES).then(|| {
+        format!(
+            "The media total {:.1} MB; above 1.5 MB some carriers deliver slowly or not at all.",
+            total_bytes as f64 / 1_000_000.0
+        )
+    })
+}

@@ -1,0 +1,226 @@
+//! A contact's opt-out state and consent, and the history of every change to them: who (the
+//! contact by keyword, an agent, an API client, the provider), when and why.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use textdesk_types::contacts::{Consent, ConsentChange, ConsentSource};
+use textdesk_types::{ContactId, OrganizationId};
+
+use crate::contacts::ContactRow;
+use crate::schema::{consent_changes, contacts};
+use crate::{DbConnection, DbError, events, ids, utc};
+
+/// The history's `field` for the opt-out state.
+pub const FIELD_OPTED_OUT: &str = "opted_out";
+/// The history's `field` for consent.
+pub const FIELD_CONSENT: &str = "consent";
+/// The history's `field` for an opt-in keyword waiting for an agent.
+pub const FIELD_OPT_IN_REQUEST: &str = "opt_in_request";
+
+/// Who or what changed a contact's state, for the history.
+#[derive(Clone, Copy, Debug)]
+pub struct ChangedBy<'a> {
+    pub source: ConsentSource,
+    pub keyword: Option<&'a str>,
+    pub agent_id: Option<&'a str>,
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> ChangedBy<'a> {
+    pub fn keyword(keyword: &'a str) -> Self {
+        ChangedBy {
+            source: ConsentSource::Keyword,
+            keyword: Some(keyword),
+            agent_id: None,
+            reason: None,
+        }
+    }
+
+    pub fn provider(reason: &'a str) -> Self {
+        ChangedBy {
+            source: ConsentSource::Provider,
+            keyword: None,
+            agent_id: None,
+            reason: Some(reason),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = consent_changes)]
+pub struct ConsentChangeRow {
+    pub id: String,
+    pub organization_id: String,
+    pub contact_id: String,
+    pub field: String,
+    pub old_value: String,
+    pub new_value: String,
+    pub source: String,
+    pub keyword: Option<String>,
+    pub agent_id: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl ConsentChangeRow {
+    pub fn into_wire(self) -> Result<ConsentChange, DbError> {
+        let source = ConsentSource::parse(&self.source)
+            .ok_or_else(|| DbError::Corrupt(format!("consent change {}: source", self.id)))?;
+        Ok(ConsentChange {
+            id: self.id,
+            contact_id: ContactId::new(self.contact_id),
+            field: self.field,
+            old_value: self.old_value,
+            new_value: self.new_value,
+            source,
+            keyword: self.keyword,
+            agent_id: self.agent_id,
+            reason: self.reason,
+            created_at: utc(self.created_at),
+        })
+    }
+}
+
+fn record(
+    conn: &mut DbConnection,
+    contact: &ContactRow,
+    (field, old_value, new_value): (&str, &str, &str),
+    by: &ChangedBy<'_>,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let row = ConsentChangeRow {
+        id: ids::new_id(),
+        organization_id: contact.organization_id.clone(),
+        contact_id: contact.id.clone(),
+        field: field.to_owned(),
+        old_value: old_value.to_owned(),
+        new_value: new_value.to_owned(),
+        source: by.source.as_str().to_owned(),
+        keyword: by.keyword.map(str::to_owned),
+        agent_id: by.agent_id.map(str::to_owned),
+        reason: by.reason.map(str::to_owned),
+        created_at: at,
+    };
+    diesel::insert_into(consent_changes::table).values(&row).execute(conn)?;
+    Ok(())
+}
+
+fn announce(conn: &mut DbConnection, contact: &ContactRow) -> Result<(), DbError> {
+    let organization = OrganizationId::new(contact.organization_id.clone());
+    events::contact_changed(conn, &organization, &contact.id)
+}
+
+/// Opts the contact out on every number of the organization; consent that was pending or
+/// given becomes `no`. Returns false, changing nothing, when the contact was already out.
+pub fn opt_out(
+    conn: &mut DbConnection,
+    contact: &ContactRow,
+    by: &ChangedBy<'_>,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    // The guard on `opted_out` makes concurrent opt-outs record (and confirm) once.
+    let changed = diesel::update(
+        contacts::table
+            .find(&contact.id)
+            .filter(contacts::opted_out.eq(false)),
+    )
+    .set((
+        contacts::opted_out.eq(true),
+        contacts::opted_out_at.eq(at),
+        contacts::opt_in_requested_at.eq(None::<NaiveDateTime>),
+        contacts::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    record(conn, contact, (FIELD_OPTED_OUT, "false", "true"), by, at)?;
+    if matches!(Consent::parse(&contact.consent), Some(Consent::Pending | Consent::Yes)) {
+        set_consent(conn, contact, Consent::No, by, at)?;
+    }
+    announce(conn, contact)?;
+    Ok(true)
+}
+
+/// Opts the contact back in. Returns false when the contact was not opted out.
+pub fn opt_in(
+    conn: &mut DbConnection,
+    contact: &ContactRow,
+    by: &ChangedBy<'_>,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(contacts::table.find(&contact.id).filter(contacts::opted_out.eq(true)))
+        .set((
+            contacts::opted_out.eq(false),
+            contacts::opted_out_at.eq(None::<NaiveDateTime>),
+            contacts::opt_in_requested_at.eq(None::<NaiveDateTime>),
+            contacts::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    record(conn, contact, (FIELD_OPTED_OUT, "true", "false"), by, at)?;
+    announce(conn, contact)?;
+    Ok(true)
+}
+
+/// Notes that an opted-out contact texted an opt-in keyword, for an agent to confirm.
+pub fn request_opt_in(
+    conn: &mut DbConnection,
+    contact: &ContactRow,
+    by: &ChangedBy<'_>,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(contacts::table.find(&contact.id))
+        .set((contacts::opt_in_requested_at.eq(at), contacts::updated_at.eq(at)))
+        .execute(conn)?;
+    record(conn, contact, (FIELD_OPT_IN_REQUEST, "false", "true"), by, at)?;
+    announce(conn, contact)
+}
+
+/// Sets the contact's consent; no history entry when it does not change.
+pub fn set_consent(
+    conn: &mut DbConnection,
+    contact: &ContactRow,
+    consent: Consent,
+    by: &ChangedBy<'_>,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    if contact.consent == consent.as_str() {
+        return Ok(false);
+    }
+    diesel::update(contacts::table.find(&contact.id))
+        .set((contacts::consent.eq(consent.as_str()), contacts::updated_at.eq(at)))
+        .execute(conn)?;
+    record(conn, contact, (FIELD_CONSENT, &contact.consent, consent.as_str()), by, at)?;
+    announce(conn, contact)?;
+    Ok(true)
+}
+
+/// Marks the organization's consent message as sent to the contact. Returns true for the one
+/// caller that marked it: concurrent sends to a new contact queue the consent message once.
+pub fn claim_consent_message(conn: &mut DbConnection, contact: &ContactId, at: NaiveDateTime) -> Result<bool, DbError> {
+    let claimed = diesel::update(
+        contacts::table
+            .find(contact.as_str())
+            .filter(contacts::consent_message_sent_at.is_null()),
+    )
+    .set(contacts::consent_message_sent_at.eq(at))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// The contact's changes, oldest first.
+pub fn history(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    contact: &ContactId,
+) -> Result<Vec<ConsentChangeRow>, DbError> {
+    Ok(consent_changes::table
+        .filter(consent_changes::organization_id.eq(organization.as_str()))
+        .filter(consent_changes::contact_id.eq(contact.as_str()))
+        .order((consent_changes::created_at.asc(), consent_changes::id.asc()))
+        .select(ConsentChangeRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,14 @@
+DROP TABLE consent_changes;
+ALTER TABLE messages DROP COLUMN scheduled_at;
+ALTER TABLE messages DROP COLUMN purpose;
+ALTER TABLE contacts DROP COLUMN opt_in_requested_at;
+ALTER TABLE contacts DROP COLUMN consent_message_sent_at;
+ALTER TABLE contacts DROP COLUMN time_zone;
+ALTER TABLE organizations DROP COLUMN mms_text_only;
+ALTER TABLE organizations DROP COLUMN quiet_hours_end_minute;
+ALTER TABLE organizations DROP COLUMN quiet_hours_start_minute;
+ALTER TABLE organizations DROP COLUMN opt_in_confirmation_text;
+ALTER TABLE organizations DROP COLUMN opt_out_confirmation_text;
+ALTER TABLE organizations DROP COLUMN double_opt_in_text;
+ALTER TABLE organizations DROP COLUMN double_opt_in;
+ALTER TABLE organizations DROP COLUMN opt_in_by_keyword;
