@@ -657,10 +657,7 @@ async fn an_expired_cursor_is_told_to_reload(app: TestApp) {
 
     let organization = OrganizationId::new(owner.organization_id.clone());
     let in_a_minute = (chrono::Utc::now() + chrono::Duration::minutes(1)).naive_utc();
-    let purged = app
-        .db
-        .write(|conn| events::purge_before(conn, &organization, in_a_minute))
-        .unwrap();
+    let purged = events::purge_before(&app.db, &organization, in_a_minute).unwrap();
     assert!(purged >= feed["events"].as_array().unwrap().len());
 
     let problem = app

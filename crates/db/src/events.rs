@@ -15,7 +15,7 @@ use diesel::sql_types::BigInt;
 use textdesk_types::{AgentId, OrganizationId};
 
 use crate::schema::{events, feed_purges};
-use crate::{DbConnection, DbError, now};
+use crate::{Database, DbConnection, DbError, now};
 
 /// A place in the feed: everything up to and including it has been seen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -143,8 +143,15 @@ fn insert(
     Ok(())
 }
 
-/// The first position no running transaction can still write before: every transaction with
-/// a smaller id has finished. Read it before the events: what it promises then stays true.
+/// The first position no running transaction can still write before: every transaction of
+/// this database with a smaller id has finished. Read it before the events: what it promises
+/// then stays true.
+///
+/// Transaction ids are shared by every database of a PostgreSQL cluster, so the snapshot's own
+/// `xmin` would also wait for other databases' transactions (another application, a test
+/// suite, a long migration elsewhere) that can never write this feed. Those are left out:
+/// a transaction never changes database, and one whose database cannot be told (its
+/// statistics hidden, or already finished) is kept, which only delays, never skips.
 fn horizon(conn: &mut DbConnection) -> Result<i64, DbError> {
     match conn {
         DbConnection::Postgresql(_) => {
@@ -153,14 +160,24 @@ fn horizon(conn: &mut DbConnection) -> Result<i64, DbError> {
                 #[diesel(sql_type = BigInt)]
                 xmin: i64,
             }
-            let row: Horizon =
-                diesel::sql_query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin")
-                    .get_result(conn)?;
+            let row: Horizon = diesel::sql_query(LOCAL_HORIZON).get_result(conn)?;
             Ok(row.xmin)
         }
         DbConnection::Sqlite(_) => Ok(i64::MAX),
     }
 }
+
+/// `pg_snapshot_xmin` counting only transactions that may belong to this database: the lowest
+/// running transaction id not seen in another database, or the snapshot's `xmax` when none.
+const LOCAL_HORIZON: &str = "
+    WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS snap),
+         elsewhere AS MATERIALIZED (
+             SELECT backend_xid FROM pg_stat_activity
+             WHERE backend_xid IS NOT NULL AND datname IS NOT NULL AND datname <> current_database())
+    SELECT COALESCE(
+        (SELECT min(running::text::bigint) FROM snapshot, pg_snapshot_xip(snapshot.snap) AS running
+          WHERE running::xid NOT IN (SELECT backend_xid FROM elsewhere)),
+        (SELECT pg_snapshot_xmax(snap)::text::bigint FROM snapshot)) AS xmin";
 
 /// What a reader may see now, oldest first.
 pub struct Visible {
@@ -235,39 +252,58 @@ pub fn current_position(conn: &mut DbConnection, organization: &OrganizationId) 
 const PURGE_BATCH: i64 = 5_000;
 
 /// Deletes the organization's changes created before `cutoff`, oldest positions first, and
-/// records where its feed now starts. Only positions below the horizon are purged, so a
-/// transaction still running can never later add a change before the recorded start.
-pub fn purge_before(
-    conn: &mut DbConnection,
-    organization: &OrganizationId,
-    cutoff: NaiveDateTime,
-) -> Result<usize, DbError> {
-    let horizon = horizon(conn)?;
+/// records where its feed now starts. Each batch is its own short transaction: a long one
+/// would hold the feed's horizon back for every reader while it runs.
+pub fn purge_before(db: &Database, organization: &OrganizationId, cutoff: NaiveDateTime) -> Result<usize, DbError> {
     let mut purged = 0;
     loop {
-        let oldest: Vec<(i64, i64, NaiveDateTime)> = events::table
-            .filter(events::organization_id.eq(organization.as_str()))
-            .filter(events::tx.lt(horizon))
-            .order((events::tx.asc(), events::seq.asc()))
-            .limit(PURGE_BATCH)
-            .select((events::tx, events::seq, events::created_at))
-            .load(conn)?;
-        let expired = oldest.iter().take_while(|(_, _, at)| *at < cutoff).count();
-        let Some(&(tx, seq, _)) = expired.checked_sub(1).and_then(|last| oldest.get(last)) else {
-            return Ok(purged);
-        };
-        let through = Position { tx, seq };
-        purged += diesel::delete(
-            events::table
-                .filter(events::organization_id.eq(organization.as_str()))
-                .filter(events::tx.lt(tx).or(events::tx.eq(tx).and(events::seq.le(seq)))),
-        )
-        .execute(conn)?;
-        record_purge(conn, organization, through)?;
-        if expired < oldest.len() || i64::try_from(oldest.len()).unwrap_or(i64::MAX) < PURGE_BATCH {
+        let batch = db.write(|conn| purge_batch(conn, organization, cutoff))?;
+        purged += batch.deleted;
+        if !batch.more {
             return Ok(purged);
         }
     }
+}
+
+struct PurgedBatch {
+    deleted: usize,
+    more: bool,
+}
+
+/// Only positions below the horizon are purged, so a transaction still running can never
+/// later add a change before the recorded start.
+fn purge_batch(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    cutoff: NaiveDateTime,
+) -> Result<PurgedBatch, DbError> {
+    let horizon = horizon(conn)?;
+    let oldest: Vec<(i64, i64, NaiveDateTime)> = events::table
+        .filter(events::organization_id.eq(organization.as_str()))
+        .filter(events::tx.lt(horizon))
+        .order((events::tx.asc(), events::seq.asc()))
+        .limit(PURGE_BATCH)
+        .select((events::tx, events::seq, events::created_at))
+        .load(conn)?;
+    let expired = oldest.iter().take_while(|(_, _, at)| *at < cutoff).count();
+    let Some(&(tx, seq, _)) = expired.checked_sub(1).and_then(|last| oldest.get(last)) else {
+        return Ok(PurgedBatch {
+            deleted: 0,
+            more: false,
+        });
+    };
+    let deleted = diesel::delete(
+        events::table
+            .filter(events::organization_id.eq(organization.as_str()))
+            .filter(events::tx.lt(tx).or(events::tx.eq(tx).and(events::seq.le(seq)))),
+    )
+    .execute(conn)?;
+    record_purge(conn, organization, Position { tx, seq })?;
+    let full_batch = i64::try_from(oldest.len()).unwrap_or(i64::MAX) >= PURGE_BATCH;
+    Ok(PurgedBatch {
+        deleted,
+        more: expired == oldest.len() && full_batch,
+    })
 }
 
 fn record_purge(conn: &mut DbConnection, organization: &OrganizationId, through: Position) -> Result<(), DbError> {

@@ -21,21 +21,17 @@ pub const FEED_RETENTION_DAYS: i64 = 7;
 /// sign-in failures a day past any throttle window.
 pub fn purge(db: &Database) -> Result<Purged, DbError> {
     let cutoff = (Utc::now() - Duration::days(1)).naive_utc();
-    db.write(|conn| {
+    let mut purged = db.write(|conn| -> Result<Purged, DbError> {
         Ok(Purged {
             refresh_tokens: refresh_tokens::purge_expired(conn, cutoff)?,
             password_resets: password_resets::purge_expired(conn, cutoff)?,
             login_failures: login_failures::purge_older_than(conn, cutoff)?,
-            events: purge_events(conn)?,
+            events: 0,
         })
-    })
-}
-
-fn purge_events(conn: &mut crate::DbConnection) -> Result<usize, DbError> {
-    let cutoff = (Utc::now() - Duration::days(FEED_RETENTION_DAYS)).naive_utc();
-    let mut purged = 0;
-    for organization in organizations::all_ids(conn)? {
-        purged += events::purge_before(conn, &organization, cutoff)?;
+    })?;
+    let feed_cutoff = (Utc::now() - Duration::days(FEED_RETENTION_DAYS)).naive_utc();
+    for organization in db.read(organizations::all_ids)? {
+        purged.events += events::purge_before(db, &organization, feed_cutoff)?;
     }
     Ok(purged)
 }
