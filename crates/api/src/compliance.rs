@@ -186,10 +186,14 @@ pub fn handle_keyword(
     let by = ChangedBy::keyword(&keyword);
     let at = now();
     let reply = match action {
-        KeywordAction::OptOut => consent::opt_out(conn, contact, &by, at)?
-            .then_some((&organization.opt_out_confirmation_text, MessagePurpose::OptOutConfirmation)),
-        KeywordAction::OptIn => opt_in_by_keyword(conn, organization, contact, &by, at)?
-            .then_some((&organization.opt_in_confirmation_text, MessagePurpose::OptInConfirmation)),
+        KeywordAction::OptOut => consent::opt_out(conn, contact, &by, at)?.then_some((
+            &organization.opt_out_confirmation_text,
+            MessagePurpose::OptOutConfirmation,
+        )),
+        KeywordAction::OptIn => opt_in_by_keyword(conn, organization, contact, &by, at)?.then_some((
+            &organization.opt_in_confirmation_text,
+            MessagePurpose::OptInConfirmation,
+        )),
         // Carriers expect HELP answered even from an opted-out contact (CTIA).
         KeywordAction::Help => Some((&organization.help_text, MessagePurpose::HelpReply)),
     };

@@ -119,18 +119,14 @@ pub fn opt_out(
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
     // The guard on `opted_out` makes concurrent opt-outs record (and confirm) once.
-    let changed = diesel::update(
-        contacts::table
-            .find(&contact.id)
-            .filter(contacts::opted_out.eq(false)),
-    )
-    .set((
-        contacts::opted_out.eq(true),
-        contacts::opted_out_at.eq(at),
-        contacts::opt_in_requested_at.eq(None::<NaiveDateTime>),
-        contacts::updated_at.eq(at),
-    ))
-    .execute(conn)?;
+    let changed = diesel::update(contacts::table.find(&contact.id).filter(contacts::opted_out.eq(false)))
+        .set((
+            contacts::opted_out.eq(true),
+            contacts::opted_out_at.eq(at),
+            contacts::opt_in_requested_at.eq(None::<NaiveDateTime>),
+            contacts::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     if changed == 0 {
         return Ok(false);
     }
@@ -193,7 +189,13 @@ pub fn set_consent(
     diesel::update(contacts::table.find(&contact.id))
         .set((contacts::consent.eq(consent.as_str()), contacts::updated_at.eq(at)))
         .execute(conn)?;
-    record(conn, contact, (FIELD_CONSENT, &contact.consent, consent.as_str()), by, at)?;
+    record(
+        conn,
+        contact,
+        (FIELD_CONSENT, &contact.consent, consent.as_str()),
+        by,
+        at,
+    )?;
     announce(conn, contact)?;
     Ok(true)
 }

@@ -134,7 +134,10 @@ pub fn parse_window_minute(minute: u32) -> Result<u32, Invalid> {
     if minute < 24 * 60 {
         Ok(minute)
     } else {
-        Err(Invalid::new("out_of_range", "must be minutes after midnight, 0 to 1439"))
+        Err(Invalid::new(
+            "out_of_range",
+            "must be minutes after midnight, 0 to 1439",
+        ))
     }
 }
 

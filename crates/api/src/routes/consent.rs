@@ -67,7 +67,11 @@ async fn change_opt_out(
                 consent::opt_in(conn, &contact, &by, now())?
             };
             if changed {
-                let action = if opting_out { "contact.opted_out" } else { "contact.opted_in" };
+                let action = if opting_out {
+                    "contact.opted_out"
+                } else {
+                    "contact.opted_in"
+                };
                 let detail = serde_json::json!({ "reason": reason });
                 Audit::by(&me, &address).record(conn, action, "contact", &contact.id, detail)?;
             }
@@ -151,7 +155,11 @@ pub async fn record_consent(
 ) -> Result<web::Json<Contact>, ApiError> {
     let RecordConsent { consent, source } = body.0;
     if consent == Consent::None {
-        return Err(ApiError::field("consent", "invalid_consent", "must be yes, pending or no"));
+        return Err(ApiError::field(
+            "consent",
+            "invalid_consent",
+            "must be yes, pending or no",
+        ));
     }
     let source = parse_note("source", Some(&source))?
         .ok_or_else(|| ApiError::field("source", "required", "say where the consent was collected"))?;

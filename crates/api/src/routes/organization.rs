@@ -96,7 +96,11 @@ pub async fn update_organization(
         update.quiet_hours_start_minute,
         parse_window_minute,
     );
-    let quiet_end = v.check_optional("quiet_hours_end_minute", update.quiet_hours_end_minute, parse_window_minute);
+    let quiet_end = v.check_optional(
+        "quiet_hours_end_minute",
+        update.quiet_hours_end_minute,
+        parse_window_minute,
+    );
     v.finish()?;
     let address = client_address(&request, &state);
     let organization = state

@@ -130,7 +130,13 @@ pub async fn handset_messages(
             };
             let mut texts = Vec::new();
             for conversation in conversations::thread(conn, &me.organization_id, &ContactId::new(contact.id.clone()))? {
-                let window = messages::window(conn, &conversation.conversation_id(), messages::Window::Newest, 200, true)?;
+                let window = messages::window(
+                    conn,
+                    &conversation.conversation_id(),
+                    messages::Window::Newest,
+                    200,
+                    true,
+                )?;
                 texts.extend(
                     window
                         .into_iter()

@@ -2,13 +2,13 @@
 //! delivery's signature checks out with the credentials of the number it claims to be for.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::contacts;
 use textdesk_db::jobs::{self, Lane};
 use textdesk_db::messages::{self, DeliveryChanges};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::organizations::OrganizationRow;
 use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::{DbConnection, DbError, events, media, organizations};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_providers::{

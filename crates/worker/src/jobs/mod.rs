@@ -32,7 +32,10 @@ pub(crate) enum Next {
 
 /// Claims and runs one ready job.
 pub fn run_next_job(context: &WorkerContext) -> anyhow::Result<JobOutcome> {
-    let Some(job) = context.db.write(|conn| jobs::claim(conn, context.clock.now_naive(), LEASE_SECONDS))? else {
+    let Some(job) = context
+        .db
+        .write(|conn| jobs::claim(conn, context.clock.now_naive(), LEASE_SECONDS))?
+    else {
         return Ok(JobOutcome::Idle);
     };
     let payload: serde_json::Value = serde_json::from_str(&job.payload)?;

@@ -6,9 +6,9 @@
 //! the queue.
 
 use chrono::Utc;
+use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::numbers::{self, NumberRow};
-use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::{DbError, contacts, events, jobs, media};
 use textdesk_providers::{
     Accepted, Credentials, DeliveryStatus, OutboundMessage, ProviderError, ProviderKind, provider_for,
