@@ -3,6 +3,7 @@
 
 mod agents;
 mod auth;
+mod compliance;
 mod conventions;
 mod groups;
 mod messaging;
