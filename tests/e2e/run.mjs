@@ -483,6 +483,26 @@ async function conversationChecks(context, server) {
     if ((await composer.inputValue()) !== 'Are you still there?') throw new Error('the typed text was lost');
   });
 
+  await check('a failed reply shows the provider error and can be retried', page, async () => {
+    // The simulator refuses this number the way Twilio's test credentials do (21614).
+    await textAsCustomer(page, '+15005550009', 'Can you text me back?');
+    const list = await api(page, 'GET', '/conversations');
+    const conversation = list.items.find((c) => c.contact_phone_number === '+15005550009');
+    await page.goto(`${server.url}/conversations/${conversation.id}`);
+    await composer.fill('Of course!');
+    await page.click('#send');
+    const failedReply = page.locator('.message-outbound', { hasText: 'Of course!' });
+    await expectText(failedReply.locator('.message-status'), /^Failed$/);
+    await expectText(failedReply.locator('.message-error'), /21614/);
+    const retried = page.waitForResponse(
+      (response) => /\/api\/v1\/messages\/[^/]+\/retry$/.test(response.url()) && response.status() === 200,
+      { timeout: TIMEOUT_MS },
+    );
+    await failedReply.locator('button.retry').click();
+    await retried;
+    await expectText(failedReply.locator('.message-status'), /^Failed$/);
+  });
+
   await check('the conversation page raised no errors in the browser', page, async () => {
     if (messages.length > 0) throw new Error(messages.join('\n'));
   });
