@@ -51,9 +51,19 @@ ensure_debian_toolchain() {
     fi
 }
 
+# Asks rustup for the target once; on machines where its download hangs, gives up after two
+# minutes and leaves the Debian route to do the work.
+try_rustup_target() {
+    rustup_has_target && return 0
+    command -v rustup >/dev/null 2>&1 || return 1
+    log "asking rustup for the $target target"
+    timeout 120 rustup target add "$target" >&2 || return 1
+    rustup_has_target
+}
+
 build_wasm() {
     local args=(build --profile "$profile" --target "$target" -p textdesk-frontend --target-dir "$target_dir")
-    if rustup_has_target; then
+    if try_rustup_target; then
         log "building with rustup's $target target"
         cargo "${args[@]}"
     else
@@ -85,7 +95,11 @@ ensure_bindgen_cli() {
         # No --locked: the registry mirror lacks one of the CLI's locked dependencies.
         local cargo=cargo
         command -v cargo >/dev/null 2>&1 || cargo=/usr/bin/cargo
-        "$cargo" install wasm-bindgen-cli --version "$version"
+        # Only the one binary this script runs, built without LTO and with light optimisation:
+        # the default release profile took 27 minutes here and gains nothing for one call.
+        CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+            CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+            "$cargo" install wasm-bindgen-cli --version "$version" --bin wasm-bindgen
     fi
 }
 

@@ -19,7 +19,12 @@ cargo test --workspace --exclude textdesk-frontend 2>&1 | tee -a "$results"
 
 echo "== Browser tests (headless Chromium)"
 scripts/build-frontend.sh
-cargo build -p textdesk
+# `cargo test` built target/debug/textdesk (crates/server/tests/cli.rs runs it) with the test
+# run's features; `cargo build -p textdesk` would recompile much of the workspace for its own.
+if [ ! -x target/debug/textdesk ]; then
+    echo "error: cargo test did not leave target/debug/textdesk" >&2
+    exit 1
+fi
 (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 e2e_database="textdesk_e2e_$$"
 psql "$TEST_POSTGRES_URL" -qc "CREATE DATABASE $e2e_database"

@@ -1,8 +1,9 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use textdesk_db::jobs;
+use textdesk_db::{events, jobs};
 use textdesk_tests::{Session, TestApp, on_both_backends};
+use textdesk_types::OrganizationId;
 
 on_both_backends!(
     numbers_keep_their_credentials_secret,
@@ -17,6 +18,7 @@ on_both_backends!(
     mark_all_read_is_per_agent,
     the_change_feed_answers_at_once_or_waits,
     a_fresh_load_gives_the_feed_cursor,
+    an_expired_cursor_is_told_to_reload,
     the_change_feed_crosses_server_processes,
     another_organizations_messaging_ids_are_not_found,
 );
@@ -615,8 +617,73 @@ async fn a_fresh_load_gives_the_feed_cursor(app: TestApp) {
     assert!(replayed.len() <= 3, "{replayed:?}");
 
     let later = send_to(&app, &owner, "+12025550177", "after the load").await;
+    // Read on from the load's cursor as a client does: a batch may end before a change whose
+    // transaction is still behind an older one, and the next batch brings it.
+    let mut cursor = feed_cursor;
+    let mut added = Vec::new();
+    for _ in 0..5 {
+        let batch = app
+            .get(&format!("/api/v1/events?after={cursor}&wait=5"), token)
+            .await
+            .expect(200)
+            .json();
+        cursor = batch["cursor"].as_str().unwrap().to_owned();
+        added.extend(
+            batch["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "message.added")
+                .map(|e| e["data"]["message_id"].clone()),
+        );
+        if added.contains(&later["id"]) {
+            break;
+        }
+    }
+    assert_eq!(added.last(), Some(&later["id"]), "{added:?}");
+}
+
+/// Changes older than the feed keeps are purged; a client whose cursor lies before the purge
+/// is told to load afresh instead of silently missing changes.
+async fn an_expired_cursor_is_told_to_reload(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let other = app.create_other_organization("Globex", "owner@globex.example").await;
+    add_number(&app, &owner, "+12025550100").await;
+    let token = Some(owner.access_token.as_str());
+    send_to(&app, &owner, "+12025550143", "old news").await;
+    let feed = whole_feed(&app, &owner).await;
+    let first = feed["events"][0]["position"].as_str().unwrap().to_owned();
+    let newest = feed["cursor"].as_str().unwrap().to_owned();
+
+    let organization = OrganizationId::new(owner.organization_id.clone());
+    let in_a_minute = (chrono::Utc::now() + chrono::Duration::minutes(1)).naive_utc();
+    let purged = app
+        .db
+        .write(|conn| events::purge_before(conn, &organization, in_a_minute))
+        .unwrap();
+    assert!(purged >= feed["events"].as_array().unwrap().len());
+
+    let problem = app
+        .get(&format!("/api/v1/events?after={first}&wait=0"), token)
+        .await
+        .expect_problem(410, "cursor_expired");
+    assert!(problem.detail.unwrap_or_default().contains("feed_cursor"));
+    for still_good in [newest.as_str(), "0"] {
+        let batch = app
+            .get(&format!("/api/v1/events?after={still_good}&wait=0"), token)
+            .await
+            .expect(200)
+            .json();
+        assert_eq!(batch["events"], json!([]), "after={still_good}");
+    }
+    let elsewhere = Some(other.access_token.as_str());
+    app.get(&format!("/api/v1/events?after={first}&wait=0"), elsewhere)
+        .await
+        .expect(200);
+
+    let later = send_to(&app, &owner, "+12025550143", "news").await;
     let batch = app
-        .get(&format!("/api/v1/events?after={feed_cursor}&wait=5"), token)
+        .get(&format!("/api/v1/events?after={newest}&wait=5"), token)
         .await
         .expect(200)
         .json();
@@ -626,7 +693,7 @@ async fn a_fresh_load_gives_the_feed_cursor(app: TestApp) {
         .iter()
         .filter(|e| e["kind"] == "message.added")
         .collect();
-    assert_eq!(added.last().unwrap()["data"]["message_id"], later["id"]);
+    assert_eq!(added[0]["data"]["message_id"], later["id"]);
 }
 
 /// With two server processes on one database, a change written through one wakes a client

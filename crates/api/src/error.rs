@@ -27,6 +27,8 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    #[error("{detail}")]
+    Gone { code: &'static str, detail: String },
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("{0}")]
@@ -88,6 +90,9 @@ impl ApiError {
             ApiError::Conflict { code, detail } => {
                 ProblemDetails::new(409, code, "The request conflicts with the current state")
                     .with_detail(detail.clone())
+            }
+            ApiError::Gone { code, detail } => {
+                ProblemDetails::new(410, code, "No longer available").with_detail(detail.clone())
             }
             ApiError::PayloadTooLarge { limit } => {
                 ProblemDetails::new(413, "payload_too_large", "The request body is too large")

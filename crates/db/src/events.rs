@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use textdesk_types::{AgentId, OrganizationId};
 
-use crate::schema::events;
+use crate::schema::{events, feed_purges};
 use crate::{DbConnection, DbError, now};
 
 /// A place in the feed: everything up to and including it has been seen.
@@ -229,6 +229,73 @@ pub fn current_position(conn: &mut DbConnection, organization: &OrganizationId) 
             })
         }
     }
+}
+
+/// Changes of a batch deleted per statement while purging.
+const PURGE_BATCH: i64 = 5_000;
+
+/// Deletes the organization's changes created before `cutoff`, oldest positions first, and
+/// records where its feed now starts. Only positions below the horizon are purged, so a
+/// transaction still running can never later add a change before the recorded start.
+pub fn purge_before(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    cutoff: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let horizon = horizon(conn)?;
+    let mut purged = 0;
+    loop {
+        let oldest: Vec<(i64, i64, NaiveDateTime)> = events::table
+            .filter(events::organization_id.eq(organization.as_str()))
+            .filter(events::tx.lt(horizon))
+            .order((events::tx.asc(), events::seq.asc()))
+            .limit(PURGE_BATCH)
+            .select((events::tx, events::seq, events::created_at))
+            .load(conn)?;
+        let expired = oldest.iter().take_while(|(_, _, at)| *at < cutoff).count();
+        let Some(&(tx, seq, _)) = expired.checked_sub(1).and_then(|last| oldest.get(last)) else {
+            return Ok(purged);
+        };
+        let through = Position { tx, seq };
+        purged += diesel::delete(
+            events::table
+                .filter(events::organization_id.eq(organization.as_str()))
+                .filter(events::tx.lt(tx).or(events::tx.eq(tx).and(events::seq.le(seq)))),
+        )
+        .execute(conn)?;
+        record_purge(conn, organization, through)?;
+        if expired < oldest.len() || i64::try_from(oldest.len()).unwrap_or(i64::MAX) < PURGE_BATCH {
+            return Ok(purged);
+        }
+    }
+}
+
+fn record_purge(conn: &mut DbConnection, organization: &OrganizationId, through: Position) -> Result<(), DbError> {
+    // Delete and insert in the purging transaction: an upsert without backend-specific SQL.
+    diesel::delete(feed_purges::table.find(organization.as_str())).execute(conn)?;
+    diesel::insert_into(feed_purges::table)
+        .values((
+            feed_purges::organization_id.eq(organization.as_str()),
+            feed_purges::tx.eq(through.tx),
+            feed_purges::seq.eq(through.seq),
+            feed_purges::purged_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether changes after `after` have been purged, so a client reading on from it would miss
+/// them. The beginning (`0`) is never expired: it asks for whatever is retained.
+pub fn is_expired(conn: &mut DbConnection, organization: &OrganizationId, after: Position) -> Result<bool, DbError> {
+    if after == Position::START {
+        return Ok(false);
+    }
+    let start: Option<(i64, i64)> = feed_purges::table
+        .find(organization.as_str())
+        .select((feed_purges::tx, feed_purges::seq))
+        .first(conn)
+        .optional()?;
+    Ok(start.is_some_and(|(tx, seq)| after < Position { tx, seq }))
 }
 
 /// A contact was created or changed.

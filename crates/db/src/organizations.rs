@@ -175,6 +175,12 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
     Ok(organizations::table.count().get_result(conn)?)
 }
 
+/// Every organization's id, for housekeeping that runs per organization.
+pub fn all_ids(conn: &mut DbConnection) -> Result<Vec<OrganizationId>, DbError> {
+    let ids: Vec<String> = organizations::table.select(organizations::id).load(conn)?;
+    Ok(ids.into_iter().map(OrganizationId::new).collect())
+}
+
 /// Stores a new name and settings.
 pub fn update(
     conn: &mut DbConnection,

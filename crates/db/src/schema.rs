@@ -307,6 +307,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    feed_purges (organization_id) {
+        organization_id -> Text,
+        tx -> BigInt,
+        seq -> BigInt,
+        purged_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> organizations (organization_id));
 diesel::joinable!(agent_group_members -> agent_groups (group_id));
 diesel::joinable!(agent_group_members -> agents (agent_id));
@@ -334,4 +343,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     read_all_marks,
     media,
     consent_changes,
+    feed_purges,
 );

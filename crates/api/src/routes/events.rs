@@ -23,13 +23,15 @@ const HELD_BACK_LOOK: Duration = Duration::from_millis(2);
 ///
 /// Start with the `feed_cursor` of a fresh load of the conversation list (or `after=0` for
 /// all retained changes), apply each batch's events in order, and ask again with the batch's
-/// `cursor`. An empty batch means nothing changed while waiting.
+/// `cursor`. An empty batch means nothing changed while waiting. Changes are kept 7 days; an
+/// older cursor is answered 410 `cursor_expired`, and the client loads afresh.
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
     params(EventQuery),
     responses(
         (status = 200, description = "Changes, possibly none", body = EventBatch),
+        (status = 410, description = "The cursor is older than the changes the feed keeps (7 days): load the conversation list afresh and read on from its `feed_cursor`", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -59,15 +61,23 @@ pub async fn list_events(
     // Committed changes waiting behind an older transaction are about to become visible: for
     // them a request waits a little even when asked not to wait.
     let held_back_until = std::time::Instant::now() + HELD_BACK_MAX;
+    let mut first_look = true;
     loop {
         // Register for a wake-up before looking, so a change committed in between is not missed.
         let woken = readers.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
         let (organization, agent) = (me.organization_id.clone(), me.id.clone());
+        let check_expiry = std::mem::take(&mut first_look);
         let visible = state
-            .read(move |conn| Ok(events::after(conn, &organization, &agent, after, BATCH_MAX)?))
-            .await?;
+            .read(move |conn| {
+                if check_expiry && events::is_expired(conn, &organization, after)? {
+                    return Ok(None);
+                }
+                Ok(Some(events::after(conn, &organization, &agent, after, BATCH_MAX)?))
+            })
+            .await?
+            .ok_or_else(cursor_expired)?;
         let now = std::time::Instant::now();
         let look_again_soon = visible.held_back && now < held_back_until.max(deadline);
         if !visible.rows.is_empty() || (now >= deadline && !look_again_soon) {
@@ -79,6 +89,15 @@ pub async fn list_events(
             look_every.min(deadline.saturating_duration_since(now))
         };
         let _ = actix_web::rt::time::timeout(nap, woken).await;
+    }
+}
+
+fn cursor_expired() -> ApiError {
+    ApiError::Gone {
+        code: "cursor_expired",
+        detail: "Changes after this cursor are no longer kept. Load the conversation list again and \
+                 read on from its feed_cursor."
+            .to_owned(),
     }
 }
 
