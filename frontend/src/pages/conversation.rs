@@ -128,9 +128,9 @@ fn follow_feed(thread: Thread, mut cursor: String) {
                 Ok(_) => return,
                 // Signed out: the shell is on its way to the sign-in page.
                 Err(problem) if problem.status == 401 => return,
-                // The cursor is no longer valid (changes that old are not kept): start again
-                // from now, and read what may have been missed.
-                Err(problem) if matches!(problem.status, 410 | 422) => {
+                // The feed no longer keeps changes that old: start again from now, and read
+                // afresh what may have been missed.
+                Err(problem) if problem.status == 410 => {
                     if let Ok(fresh) = api::feed_cursor().await {
                         cursor = fresh;
                         thread.refresh_messages().await;
