@@ -15,14 +15,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use textdesk_types::agents::{Agent, ChangePassword, UpdateProfile};
 use textdesk_types::auth::{ConfirmPasswordReset, LoginRequest, LogoutRequest, RefreshRequest, TokenResponse};
-use textdesk_types::conversations::Conversation;
+use textdesk_types::contacts::Contact;
+use textdesk_types::conversations::{Conversation, ConversationDetail};
+use textdesk_types::events::EventBatch;
 use textdesk_types::groups::Group;
-use textdesk_types::messages::Message;
+use textdesk_types::messages::{AddNote, Message, SendMessage};
 use textdesk_types::numbers::Number;
 use textdesk_types::organization::Organization;
 use textdesk_types::page::MAX_PAGE_SIZE;
 use textdesk_types::setup::{CreateWorkspace, SetupStatus};
-use textdesk_types::{NumberId, Page, ProblemDetails};
+use textdesk_types::{ContactId, ConversationId, MessageId, NumberId, Page, ProblemDetails};
 
 use crate::session::{self, Session};
 
@@ -164,6 +166,16 @@ async fn authorized(call: Call) -> ApiResult<Response> {
 
 async fn fetch<T: DeserializeOwned>(call: Call) -> ApiResult<T> {
     decode(authorized(call).await?).await
+}
+
+/// For calls whose success answer has no body.
+async fn fetch_empty(call: Call) -> ApiResult<()> {
+    let response = authorized(call).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem_of(response).await)
+    }
 }
 
 async fn fetch_public<T: DeserializeOwned>(call: Call) -> ApiResult<T> {
@@ -330,4 +342,79 @@ pub async fn agents() -> ApiResult<Vec<Agent>> {
 
 pub async fn groups() -> ApiResult<Vec<Group>> {
     all_pages("/groups").await
+}
+
+/// Where to start reading the change feed so that nothing loaded afterwards is missed.
+pub async fn feed_cursor() -> ApiResult<String> {
+    let page: Page<Conversation> = fetch(Call::get("/conversations").with_query("limit", "1".to_owned())).await?;
+    Ok(page.feed_cursor.unwrap_or_else(|| "0".to_owned()))
+}
+
+/// A conversation with its newest messages, or the page before the `before` cursor.
+pub async fn conversation(id: ConversationId, before: Option<String>) -> ApiResult<ConversationDetail> {
+    let mut call = Call::get(&format!("/conversations/{id}"));
+    if let Some(before) = before {
+        call = call.with_query("before", before);
+    }
+    fetch(call).await
+}
+
+pub async fn contact(id: ContactId) -> ApiResult<Contact> {
+    fetch(Call::get(&format!("/contacts/{id}"))).await
+}
+
+pub async fn send_message(id: ConversationId, body: String) -> ApiResult<Message> {
+    let message = SendMessage {
+        body,
+        from_number_id: None,
+        media_ids: Vec::new(),
+        lane: Default::default(),
+    };
+    fetch(Call::new(Method::POST, &format!("/conversations/{id}/messages")).with_json(&message)?).await
+}
+
+pub async fn add_note(id: ConversationId, body: String) -> ApiResult<Message> {
+    let note = AddNote { body };
+    fetch(Call::new(Method::POST, &format!("/conversations/{id}/notes")).with_json(&note)?).await
+}
+
+pub async fn retry_message(id: MessageId) -> ApiResult<Message> {
+    fetch(Call::new(Method::POST, &format!("/messages/{id}/retry"))).await
+}
+
+pub async fn mark_read(id: ConversationId) -> ApiResult<()> {
+    fetch_empty(Call::new(Method::POST, &format!("/conversations/{id}/read"))).await
+}
+
+/// Changes after `after`; the server holds the call up to 25 seconds while there are none.
+pub async fn events(after: String) -> ApiResult<EventBatch> {
+    fetch(
+        Call::get("/events")
+            .with_query("after", after)
+            .with_query("wait", "25".to_owned()),
+    )
+    .await
+}
+
+/// A media file as an object URL the page can show: the file needs the bearer token, which
+/// an `<img src>` cannot send. Revoke it with `Url::revoke_object_url` when done.
+pub async fn media_object_url(url: &str, content_type: &str) -> ApiResult<String> {
+    let path = url.strip_prefix(API).unwrap_or(url);
+    let response = authorized(Call::get(path)).await?;
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    let bytes = response.binary().await.map_err(unreachable_server)?;
+    let parts = web_sys::js_sys::Array::of1(&web_sys::js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(content_type);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob))
+        .map_err(|_| {
+            Box::new(ProblemDetails::new(
+                0,
+                "media_unreadable",
+                "The file could not be shown",
+            ))
+        })
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::pages::conversation::ConversationPage;
 use crate::pages::login::Login;
 use crate::pages::profile::Profile;
 use crate::pages::reset_password::ResetPassword;
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
                 // the matched page inside its frame.
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=Inbox />
+                    <Route path=path!("conversations/:id") view=ConversationPage />
                     <Route path=path!("team") view=Team />
                     <Route path=path!("profile") view=Profile />
                     <Route path=path!("simulator") view=PhoneSimulator />

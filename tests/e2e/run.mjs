@@ -357,6 +357,158 @@ async function demoChecks(context, server) {
   await page.close();
 }
 
+/** Calls the API as the agent signed in to `page`. */
+async function api(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const { access_token: token } = JSON.parse(localStorage.getItem('textdesk.session'));
+      const response = await fetch(`/api/v1${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return response.status === 204 ? null : response.json();
+    },
+    { method, path, body },
+  );
+}
+
+/** Texts the demo's simulator number as the customer with phone number `from`. */
+async function textAsCustomer(page, from, body) {
+  const numbers = await api(page, 'GET', '/numbers');
+  const simulator = numbers.find((number) => number.provider === 'simulator');
+  await api(page, 'POST', '/simulator/messages', { from, number_id: simulator.id, body });
+}
+
+const MARIA = '+12025550177';
+
+async function conversationChecks(context, server) {
+  const page = await context.newPage();
+  const messages = [];
+  page.on('pageerror', (error) => messages.push(error.message));
+  const composer = page.locator('#composer-text');
+
+  await check('an inbox row opens its conversation, which is then read', page, async () => {
+    await page.goto(`${server.url}/`);
+    await expectPath(page, '/login');
+    await signIn(page, DEMO_OWNER, DEMO_PASSWORD);
+    await page.click('.conversation-row.unread >> text=Maria');
+    await page.waitForURL((url) => url.pathname.startsWith('/conversations/'), { timeout: TIMEOUT_MS });
+    await expectText(page.locator('#conversation-contact'), /^Maria$/);
+    await expectText(page.locator('#conversation-number'), /^#\d+$/);
+    await expectText(page.locator('#conversation-status'), /Open/);
+    await expectText(page.locator('.conversation-header'), /\+12025550177/);
+    await expectText(page.locator('.message-inbound .message-body'), /Tuesday works best/);
+    await expectText(page.locator('.message-inbound .message-author'), /Maria/);
+    await page.click('.back-link');
+    await expectPath(page, '/');
+    await page.locator('.conversation-row:not(.unread) >> text=Maria').waitFor({ timeout: TIMEOUT_MS });
+    await page.click('.conversation-row >> text=Maria');
+    await composer.waitFor({ timeout: TIMEOUT_MS });
+  });
+
+  await check('the composer counts encoding and segments as the agent types', page, async () => {
+    await composer.fill('a'.repeat(160));
+    await expectText(page.locator('#composer-encoding'), /^GSM-7$/);
+    await expectText(page.locator('#composer-segments'), /^1 segment$/);
+    await expectText(page.locator('#composer-remaining'), /^0 left$/);
+    await composer.press('End');
+    await composer.type('a');
+    await expectText(page.locator('#composer-segments'), /^2 segments$/);
+    await expectText(page.locator('#composer-remaining'), /^145 left$/);
+    await composer.fill('See you soon 😀');
+    await expectText(page.locator('#composer-encoding'), /^Unicode$/);
+    await expectText(page.locator('#composer-segments'), /^1 segment$/);
+    await expectText(page.locator('#composer-remaining'), /^55 left$/);
+  });
+
+  await check('text over the length policy cannot be sent and says why', page, async () => {
+    await composer.fill('b'.repeat(460));
+    await expectText(page.locator('#composer-segments'), /^4 segments$/);
+    await expectText(page.locator('#composer-problem'), /takes 4 segments; this organization allows/);
+    if (!(await page.locator('#send').isDisabled())) throw new Error('Send is enabled for a 4-segment text');
+    await composer.fill('   ');
+    if (!(await page.locator('#send').isDisabled())) throw new Error('Send is enabled for a blank text');
+  });
+
+  await check('a reply sent with Ctrl+Enter appears and is delivered', page, async () => {
+    await composer.fill('Tuesday at 10 works, see you then!');
+    await composer.press('Control+Enter');
+    const sent = page.locator('.message-outbound', { hasText: 'Tuesday at 10 works, see you then!' });
+    await sent.waitFor({ timeout: TIMEOUT_MS });
+    await expectText(sent.locator('.message-author'), /^You$/);
+    await expectText(sent.locator('.message-status'), /^Delivered$/);
+    if ((await composer.inputValue()) !== '') throw new Error('the composer kept the sent text');
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    if (focused !== 'composer-text') throw new Error(`focus moved to ${focused}`);
+  });
+
+  await check('a note is kept apart from the texts', page, async () => {
+    await composer.fill('Prefers mornings.');
+    await page.click('#add-note');
+    await expectText(page.locator('.message-note .message-body'), /Prefers mornings\./);
+    await expectText(page.locator('.message-note .message-tag'), /Note/);
+  });
+
+  await check("the customer's new text appears without a reload", page, async () => {
+    await textAsCustomer(page, MARIA, 'Great, thank you!');
+    await expectText(page.locator('.message-inbound .message-body').last(), /Great, thank you!/);
+  });
+
+  await check("the server's refusal shows in the composer and the text is kept", page, async () => {
+    const refuse = (route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'about:blank', title: 'Conflict', status: 409, code: 'contact_opted_out',
+          detail: 'Maria opted out; nothing can be sent.',
+        }),
+      });
+    await page.route('**/api/v1/conversations/*/messages', refuse);
+    try {
+      await composer.fill('Are you still there?');
+      await page.click('#send');
+      await expectText(page.locator('#composer-problem'), /Maria opted out; nothing can be sent\./);
+      if ((await composer.inputValue()) !== 'Are you still there?') throw new Error('the typed text was lost');
+    } finally {
+      await page.unroute('**/api/v1/conversations/*/messages', refuse);
+    }
+  });
+
+  await check('STOP from the customer locks the composer with the reason', page, async () => {
+    await textAsCustomer(page, MARIA, 'STOP');
+    await expectText(page.locator('#composer-lock'), /^Maria opted out of texts on \w+ \d+ — messages cannot be sent\.$/);
+    if (!(await page.locator('#send').isDisabled())) throw new Error('Send is enabled for an opted-out contact');
+    if ((await composer.inputValue()) !== 'Are you still there?') throw new Error('the typed text was lost');
+  });
+
+  await check('a failed reply shows the provider error and can be retried', page, async () => {
+    // The simulator refuses this number the way Twilio's test credentials do (21614).
+    await textAsCustomer(page, '+15005550009', 'Can you text me back?');
+    const list = await api(page, 'GET', '/conversations');
+    const conversation = list.items.find((c) => c.contact_phone_number === '+15005550009');
+    await page.goto(`${server.url}/conversations/${conversation.id}`);
+    await composer.fill('Of course!');
+    await page.click('#send');
+    const failedReply = page.locator('.message-outbound', { hasText: 'Of course!' });
+    await expectText(failedReply.locator('.message-status'), /^Failed$/);
+    await expectText(failedReply.locator('.message-error'), /21614/);
+    const retried = page.waitForResponse(
+      (response) => /\/api\/v1\/messages\/[^/]+\/retry$/.test(response.url()) && response.status() === 200,
+      { timeout: TIMEOUT_MS },
+    );
+    await failedReply.locator('button.retry').click();
+    await retried;
+    await expectText(failedReply.locator('.message-status'), /^Failed$/);
+  });
+
+  await check('the conversation page raised no errors in the browser', page, async () => {
+    if (messages.length > 0) throw new Error(messages.join('\n'));
+  });
+  await page.close();
+}
+
 async function setupChecks(context, server) {
   const page = await context.newPage();
 
@@ -466,6 +618,7 @@ async function main() {
   });
   try {
     await demoChecks(context, demo);
+    await conversationChecks(context, demo);
     await setupChecks(context, fresh);
   } finally {
     await context.close();

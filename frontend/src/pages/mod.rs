@@ -1,5 +1,7 @@
 //! One module per screen.
 
+pub mod composer;
+pub mod conversation;
 pub mod login;
 pub mod profile;
 pub mod reset_password;

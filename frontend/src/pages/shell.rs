@@ -16,6 +16,10 @@ use crate::{api, session};
 #[derive(Clone, Copy)]
 pub struct CurrentAgent(pub RwSignal<Agent>);
 
+/// The organization as it was when the app loaded, for the rules its settings set.
+#[derive(Clone)]
+pub struct CurrentOrganization(pub Organization);
+
 /// A server without a workspace goes to setup; otherwise a visitor without a session goes to
 /// sign-in; everyone else gets the app.
 #[component]
@@ -73,6 +77,8 @@ fn Workspace() -> impl IntoView {
 fn Frame(agent: Agent, organization: Organization) -> impl IntoView {
     let me = RwSignal::new(agent);
     provide_context(CurrentAgent(me));
+    let name = organization.name.clone();
+    provide_context(CurrentOrganization(organization));
     let sign_out = Action::new_local(|_: &()| api::logout());
     view! {
         <div class="app">
@@ -81,7 +87,7 @@ fn Frame(agent: Agent, organization: Organization) -> impl IntoView {
                     <Logo />
                     <span>"Textdesk"</span>
                 </div>
-                <div class="topbar-org" id="org-name">{organization.name}</div>
+                <div class="topbar-org" id="org-name">{name}</div>
                 <div class="topbar-account">
                     <span class="avatar">{move || me.with(initials)}</span>
                     <span id="current-agent">{move || me.with(|agent| agent.display_name().to_owned())}</span>
@@ -146,7 +152,8 @@ fn EmptyInbox() -> impl IntoView {
     }
 }
 
-/// The conversations, newest activity first; unread ones in bold, as agents expect.
+/// The conversations, newest activity first; unread ones in bold, as agents expect. Each row
+/// opens its conversation.
 #[component]
 fn ConversationList(conversations: Vec<Conversation>) -> impl IntoView {
     view! {
@@ -157,8 +164,10 @@ fn ConversationList(conversations: Vec<Conversation>) -> impl IntoView {
                     .map(|conversation| {
                         let closed = conversation.status == ConversationStatus::Closed;
                         let replied = conversation.last_direction == Some(Direction::Outbound);
+                        let href = format!("/conversations/{}", conversation.id);
                         view! {
                             <li class="conversation-row" class:unread=conversation.unread>
+                                <a class="conversation-link" href=href>
                                 <span class="conversation-who">{conversation.contact_name.clone()}</span>
                                 <span class="conversation-number">{format!("#{}", conversation.number)}</span>
                                 {closed.then(|| view! { <span class="badge">"Closed"</span> })}
@@ -169,6 +178,7 @@ fn ConversationList(conversations: Vec<Conversation>) -> impl IntoView {
                                 <time class="conversation-time">
                                     {conversation.last_message_at.format("%b %-d, %H:%M UTC").to_string()}
                                 </time>
+                                </a>
                             </li>
                         }
                     })

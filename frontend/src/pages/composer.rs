@@ -1,0 +1,190 @@
+//! The reply box of a conversation: counts SMS segments as the agent types, with the same
+//! rules the server applies, and refuses what the server would refuse before it is sent.
+
+use leptos::ev::KeyboardEvent;
+use leptos::html::Textarea;
+use leptos::prelude::*;
+use textdesk_types::contacts::{Consent, Contact};
+use textdesk_types::conversations::{Conversation, ConversationStatus};
+use textdesk_types::messages::Message;
+use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
+
+use super::conversation::Thread;
+use super::shell::CurrentOrganization;
+use crate::api::{self, ApiResult, Problem};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Post {
+    Reply,
+    Note,
+}
+
+/// Why nothing can be texted to this contact in this conversation, if so.
+fn lock_reason(contact: &Contact, conversation: &Conversation, double_opt_in: bool) -> Option<String> {
+    let name = contact.display_name();
+    if contact.opted_out {
+        let since = contact
+            .opted_out_at
+            .map(|at| format!(" on {}", at.format("%b %-d")))
+            .unwrap_or_default();
+        return Some(format!("{name} opted out of texts{since} — messages cannot be sent."));
+    }
+    if double_opt_in && contact.consent == Consent::Pending {
+        return Some(format!(
+            "{name} has not confirmed their consent yet — messages cannot be sent until they reply YES."
+        ));
+    }
+    (conversation.status == ConversationStatus::Closed)
+        .then(|| "This conversation is closed — replies cannot be sent in it.".to_owned())
+}
+
+/// The server's reason, as one sentence: a field error says it better than the title.
+fn refusal(problem: &Problem) -> String {
+    problem
+        .errors
+        .first()
+        .map(|error| error.message.clone())
+        .unwrap_or_else(|| problem.message())
+}
+
+#[component]
+pub fn Composer(thread: Thread) -> impl IntoView {
+    let settings = use_context::<CurrentOrganization>().map(|CurrentOrganization(org)| org.settings);
+    let policy = LengthPolicy::for_sms(settings.as_ref().is_none_or(|s| s.concatenation_allowed));
+    let double_opt_in = settings.as_ref().is_some_and(|s| s.double_opt_in);
+    let draft = RwSignal::new(String::new());
+    let textarea = NodeRef::<Textarea>::new();
+    let lock = Memo::new(move |_| {
+        thread.conversation.with(|conversation| {
+            thread
+                .contact
+                .with(|contact| lock_reason(contact, conversation, double_opt_in))
+        })
+    });
+    let length = Memo::new(move |_| draft.with(|text| sms::check_length(text, policy)));
+    let post = Action::new_local(move |(kind, body): &(Post, String)| {
+        let (kind, body) = (*kind, body.clone());
+        let id = thread.id();
+        async move {
+            let posted: ApiResult<Message> = match kind {
+                Post::Reply => api::send_message(id, body.clone()).await,
+                Post::Note => api::add_note(id, body.clone()).await,
+            };
+            let message = posted?;
+            thread.upsert(vec![message], false);
+            // Text typed while the message was on its way stays.
+            draft.try_update(|text| {
+                if *text == body {
+                    text.clear();
+                }
+            });
+            ApiResult::Ok(())
+        }
+    });
+    let pending = post.pending();
+    let can_send = Signal::derive(move || lock.with(Option::is_none) && length.with(Result::is_ok) && !pending.get());
+    let can_note = Signal::derive(move || draft.with(|text| !text.trim().is_empty()) && !pending.get());
+    let submit = move |kind: Post| {
+        let allowed = match kind {
+            Post::Reply => can_send.get_untracked(),
+            Post::Note => can_note.get_untracked(),
+        };
+        if allowed {
+            post.dispatch((kind, draft.get_untracked()));
+        }
+        if let Some(textarea) = textarea.get_untracked() {
+            let _ = textarea.focus();
+        }
+    };
+    let on_keydown = move |event: KeyboardEvent| {
+        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+            event.prevent_default();
+            submit(Post::Reply);
+        }
+    };
+    let problem = move || {
+        post.value()
+            .get()
+            .and_then(Result::err)
+            .map(|problem| refusal(&problem))
+    };
+    view! {
+        <form
+            class="composer"
+            on:submit=move |event| {
+                event.prevent_default();
+                submit(Post::Reply);
+            }
+        >
+            {move || lock.get().map(|reason| view! { <div class="composer-lock" id="composer-lock" role="status">{reason}</div> })}
+            <ConsentHint thread double_opt_in />
+            <label for="composer-text">"Reply"</label>
+            <textarea
+                id="composer-text"
+                node_ref=textarea
+                rows="3"
+                placeholder=move || if lock.with(Option::is_some) { "Write an internal note…" } else { "Write a reply…" }
+                aria-describedby="composer-counter composer-problem"
+                bind:value=draft
+                on:keydown=on_keydown
+            ></textarea>
+            <div class="composer-footer">
+                <Counter draft />
+                <div class="composer-actions">
+                    <button type="button" class="button button-quiet" id="add-note" disabled=move || !can_note.get() on:click=move |_| submit(Post::Note)>
+                        "Add note"
+                    </button>
+                    <button type="submit" class="button button-primary" id="send" disabled=move || !can_send.get() title="Send (Ctrl+Enter)">
+                        "Send"
+                    </button>
+                </div>
+            </div>
+            <p class="composer-problem" id="composer-problem" role="alert">
+                {move || {
+                    let too_long = length.get().err().filter(|_| !draft.with(String::is_empty));
+                    problem().or_else(|| too_long.map(|error| error.to_string()))
+                }}
+            </p>
+        </form>
+    }
+}
+
+/// Under plain consent rules a pending contact may still be texted; the agent should know.
+#[component]
+fn ConsentHint(thread: Thread, double_opt_in: bool) -> impl IntoView {
+    move || {
+        thread.contact.with(|contact| {
+            (!double_opt_in && !contact.opted_out && contact.consent == Consent::Pending).then(|| {
+                let text = format!("{} has not confirmed their consent yet.", contact.display_name());
+                view! { <p class="hint" id="composer-consent">{text}</p> }
+            })
+        })
+    }
+}
+
+fn counter_text(count: SegmentCount) -> (&'static str, String, String) {
+    let encoding = match count.encoding {
+        Encoding::Gsm7 => "GSM-7",
+        Encoding::Ucs2 => "Unicode",
+    };
+    let segments = match count.segments {
+        1 => "1 segment".to_owned(),
+        n => format!("{n} segments"),
+    };
+    (encoding, segments, format!("{} left", count.remaining))
+}
+
+/// Encoding, segments and room left in the current segment, counted in the browser.
+#[component]
+fn Counter(draft: RwSignal<String>) -> impl IntoView {
+    let counted = Memo::new(move |_| draft.with(|text| counter_text(sms::count(text))));
+    view! {
+        <p class="composer-counter" id="composer-counter">
+            <span id="composer-encoding">{move || counted.get().0}</span>
+            " · "
+            <span id="composer-segments">{move || counted.get().1}</span>
+            " · "
+            <span id="composer-remaining" title="Characters left in this segment">{move || counted.get().2}</span>
+        </p>
+    }
+}
