@@ -204,11 +204,14 @@ pub fn after(
         .load(conn)?;
     let held_back = match conn {
         DbConnection::Postgresql(_) if i64::try_from(rows.len()).unwrap_or(i64::MAX) < limit => {
-            let last = rows.last().map_or(after, EventRow::position);
-            diesel::select(diesel::dsl::exists(
-                for_agent_after(organization, agent, last).filter(events::tx.ge(horizon)),
-            ))
-            .get_result(conn)?
+            // The newest committed position through the index's end, not an EXISTS over the
+            // rest of the feed: the generic plan of that one scanned every change it could not
+            // find. Counting other agents' private changes here only means looking again soon.
+            let newest: Option<i64> = events::table
+                .filter(events::organization_id.eq(organization.as_str()))
+                .select(diesel::dsl::max(events::tx))
+                .first(conn)?;
+            newest.is_some_and(|tx| tx >= horizon)
         }
         _ => false,
     };
@@ -221,8 +224,12 @@ fn for_agent_after<'a>(organization: &'a OrganizationId, agent: &'a AgentId, aft
     let agent: &'a str = agent.as_str();
     let tx: i64 = after.tx;
     let seq: i64 = after.seq;
+    // `tx >= after.tx` repeats what the next condition implies, so that PostgreSQL's generic
+    // plan for this prepared statement still scans the index from the cursor on instead of
+    // from the organization's first change (measured: 1.4 s instead of 0.08 ms at 330,000).
     events::table
         .filter(events::organization_id.eq(organization))
+        .filter(events::tx.ge(tx))
         .filter(events::tx.gt(tx).or(events::tx.eq(tx).and(events::seq.gt(seq))))
         .filter(events::agent_id.is_null().or(events::agent_id.eq(agent)))
 }
@@ -295,6 +302,7 @@ fn purge_batch(
     let deleted = diesel::delete(
         events::table
             .filter(events::organization_id.eq(organization.as_str()))
+            .filter(events::tx.le(tx))
             .filter(events::tx.lt(tx).or(events::tx.eq(tx).and(events::seq.le(seq)))),
     )
     .execute(conn)?;
