@@ -24,6 +24,8 @@ on_both_backends!(
     agents_opt_out_and_in_by_hand_with_history,
     bulk_messages_wait_for_quiet_hours_to_end,
     single_segment_organizations_refuse_longer_texts,
+    a_held_bulk_message_is_not_sent_after_stop,
+    the_consent_text_goes_before_a_reply_sent_while_it_is_held,
 );
 
 const CUSTOMER: &str = "+12025550143";
@@ -619,4 +621,70 @@ async fn single_segment_organizations_refuse_longer_texts(app: TestApp) {
         .await
         .expect_problem(422, "validation_failed");
     assert!(problem.errors[0].message.contains("4 segments"), "{problem:?}");
+}
+
+async fn a_held_bulk_message_is_not_sent_after_stop(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    // 22:00 in Washington: the bulk text waits for 08:00.
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 3, 0, 0).unwrap());
+    let held = send_to(
+        &app,
+        &owner,
+        CUSTOMER,
+        json!({"body": "Our sale starts", "lane": "bulk"}),
+    )
+    .await
+    .expect(201)
+    .json();
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "STOP").await;
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 13, 0, 0).unwrap());
+    app.run_jobs(Some(&fake)).await;
+    let bodies = sent_bodies(&fake);
+    assert_eq!(bodies.len(), 1, "only the opt-out confirmation: {bodies:?}");
+    assert!(bodies[0].contains("unsubscribed"), "{bodies:?}");
+    let conversation = held["conversation_id"].as_str().unwrap();
+    let shown = app
+        .get(
+            &format!("/api/v1/conversations/{conversation}"),
+            Some(&owner.access_token),
+        )
+        .await
+        .expect(200)
+        .json();
+    let message = shown["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == held["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(message["status"], "failed", "{message}");
+    assert_eq!(message["error_code"], "contact_opted_out", "{message}");
+}
+
+async fn the_consent_text_goes_before_a_reply_sent_while_it_is_held(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    settings(
+        &app,
+        &owner,
+        json!({"consent_message_required": true, "consent_message_text": "Acme: we text about your visits."}),
+    )
+    .await;
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 3, 0, 0).unwrap());
+    let automated = send_to(&app, &owner, CUSTOMER, json!({"body": "Reminder", "lane": "automated"}))
+        .await
+        .expect(201)
+        .json();
+    assert!(automated["scheduled_at"].is_string(), "held with its consent text");
+    send_to(&app, &owner, CUSTOMER, json!({"body": "Your crown is ready"}))
+        .await
+        .expect(201);
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(
+        sent_bodies(&fake),
+        ["Acme: we text about your visits.", "Your crown is ready"]
+    );
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 13, 0, 0).unwrap());
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(sent_bodies(&fake).len(), 3, "the consent text went once");
 }

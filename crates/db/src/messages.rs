@@ -210,3 +210,16 @@ pub fn sent_from_number_since(conn: &mut DbConnection, number: &str, since: Naiv
         .count()
         .get_result(conn)?)
 }
+
+/// The conversation's consent request not yet handed to the provider (queued, or being sent
+/// and not yet accepted), if any: the contact's first texts must wait for it.
+pub fn unsent_consent_request(conn: &mut DbConnection, conversation: &str) -> Result<Option<MessageRow>, DbError> {
+    Ok(messages::table
+        .filter(messages::conversation_id.eq(conversation))
+        .filter(messages::purpose.eq(MessagePurpose::ConsentRequest.as_str()))
+        .filter(messages::status.eq_any([MessageStatus::Queued.as_str(), MessageStatus::Sending.as_str()]))
+        .filter(messages::provider_message_id.is_null())
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()?)
+}
