@@ -174,6 +174,7 @@ pub struct DeliveryChanges {
     pub segments: Option<i32>,
     pub sent_at: Option<Option<NaiveDateTime>>,
     pub delivered_at: Option<Option<NaiveDateTime>>,
+    pub scheduled_at: Option<Option<NaiveDateTime>>,
 }
 
 pub fn update_delivery(conn: &mut DbConnection, id: &str, changes: &DeliveryChanges) -> Result<MessageRow, DbError> {

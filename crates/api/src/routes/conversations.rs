@@ -23,7 +23,7 @@ use textdesk_types::messages::{
     AddNote, AuthorKind, Direction, Message, MessagePurpose, SendLane, SendMessage, SendToPhone,
 };
 use textdesk_types::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use textdesk_types::{ContactId, ConversationId, MediaId, NumberId, Page, ProblemDetails};
+use textdesk_types::{ContactId, ConversationId, MediaId, NumberId, OrganizationId, Page, ProblemDetails};
 
 use crate::compliance;
 use crate::extract::{CurrentAgent, JsonBody};
@@ -313,7 +313,7 @@ fn queue_reply(
     let organization = organizations::find(conn, &me.organization_id)?;
     compliance::ensure_sendable(&organization, contact)?;
     compliance::check_body(&organization, outgoing.body, !outgoing.media_ids.is_empty())?;
-    let held = compliance::hold_until(clock, &organization, contact, outgoing.lane)?;
+    let held = compliance::hold_until(clock, &organization, (contact, &number.phone_number), outgoing.lane)?;
     let lane = compliance::queue_lane(outgoing.lane);
     let number_id = number.number_id();
     let through = (&number_id, number.phone_number.as_str());
@@ -720,6 +720,7 @@ pub async fn retry_message(
     id: web::Path<textdesk_types::MessageId>,
 ) -> Result<web::Json<Message>, ApiError> {
     let id = id.into_inner();
+    let clock = state.clock.clone();
     let message = state
         .write(move |conn| {
             let message = messages::find(conn, id.as_str())
@@ -735,21 +736,7 @@ pub async fn retry_message(
             let organization = organizations::find(conn, &me.organization_id)?;
             let contact = contacts::find(conn, &me.organization_id, &ContactId::new(message.contact_id.clone()))?;
             compliance::ensure_sendable(&organization, &contact)?;
-            let changes = messages::DeliveryChanges {
-                status: Some("queued".to_owned()),
-                error_code: Some(None),
-                error_message: Some(None),
-                ..Default::default()
-            };
-            let updated = messages::update_delivery(conn, &message.id, &changes)?;
-            let payload = serde_json::json!({ "message_id": message.id });
-            textdesk_db::jobs::enqueue(
-                conn,
-                Some(&me.organization_id),
-                "send_message",
-                &payload,
-                Lane::Conversational,
-            )?;
+            let updated = requeue(conn, &clock, &organization, &contact, &message)?;
             let change = serde_json::json!({
                 "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,
             });
@@ -758,4 +745,35 @@ pub async fn retry_message(
         })
         .await?;
     Ok(web::Json(message))
+}
+
+/// Queues a failed message again in its own lane; an automated or bulk message waits for
+/// quiet hours to end, as when it was first sent.
+fn requeue(
+    conn: &mut DbConnection,
+    clock: &Clock,
+    organization: &organizations::OrganizationRow,
+    contact: &ContactRow,
+    message: &messages::MessageRow,
+) -> Result<messages::MessageRow, ApiError> {
+    let lane = compliance::stored_lane(message.lane);
+    let held = compliance::hold_until(clock, organization, (contact, &message.from_number), lane)?;
+    let changes = messages::DeliveryChanges {
+        status: Some("queued".to_owned()),
+        error_code: Some(None),
+        error_message: Some(None),
+        scheduled_at: Some(held),
+        ..Default::default()
+    };
+    let updated = messages::update_delivery(conn, &message.id, &changes)?;
+    let payload = serde_json::json!({ "message_id": message.id });
+    textdesk_db::jobs::enqueue_at(
+        conn,
+        Some(&OrganizationId::new(message.organization_id.clone())),
+        "send_message",
+        &payload,
+        compliance::queue_lane(lane),
+        held.unwrap_or_else(textdesk_db::now),
+    )?;
+    Ok(updated)
 }
