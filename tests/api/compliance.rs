@@ -32,6 +32,10 @@ on_both_backends!(
     the_double_opt_in_request_waits_for_quiet_hours,
     a_retry_keeps_its_lane_and_waits_for_quiet_hours,
     an_unplaceable_contact_number_takes_the_business_number_zone,
+    two_concurrent_yes_texts_confirm_once,
+    a_repeated_start_is_requested_once,
+    control_characters_are_refused_naming_the_field,
+    huge_bodies_are_refused_before_the_policy,
 );
 
 const CUSTOMER: &str = "+12025550143";
@@ -901,4 +905,125 @@ async fn an_unplaceable_contact_number_takes_the_business_number_zone(app: TestA
     .expect(201)
     .json();
     assert_eq!(held["scheduled_at"], "2035-01-16T13:00:00Z", "08:00 EST, not 08:00 UTC");
+}
+
+async fn two_concurrent_yes_texts_confirm_once(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    daytime(&app);
+    settings(
+        &app,
+        &owner,
+        json!({"double_opt_in": true, "double_opt_in_text": "Acme: reply YES."}),
+    )
+    .await;
+    let id = create_contact(&app, &owner, CUSTOMER).await;
+    record_consent(&app, &owner, &id, "pending").await;
+    app.run_jobs(Some(&fake)).await;
+    futures_util::future::join(
+        text_from(&app, &fake, CUSTOMER, BUSINESS, "YES"),
+        text_from(&app, &fake, CUSTOMER, BUSINESS, "yes"),
+    )
+    .await;
+    app.run_jobs(Some(&fake)).await;
+    let changes = history(&app, &owner, &id).await;
+    assert_eq!(consent_values(&changes), ["pending", "yes"], "{changes:?}");
+    let bodies = sent_bodies(&fake);
+    assert_eq!(bodies.len(), 2, "the request and one confirmation: {bodies:?}");
+}
+
+async fn a_repeated_start_is_requested_once(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    settings(&app, &owner, json!({"opt_in_by_keyword": false})).await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "STOP").await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "START").await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "START").await;
+    let id = contact(&app, &owner, CUSTOMER).await["id"].as_str().unwrap().to_owned();
+    let requests = history(&app, &owner, &id)
+        .await
+        .into_iter()
+        .filter(|c| c["field"] == "opt_in_request")
+        .count();
+    assert_eq!(requests, 1);
+}
+
+async fn control_characters_are_refused_naming_the_field(app: TestApp) {
+    let (_fake, owner) = setup(&app).await;
+    let sent = send_to(&app, &owner, CUSTOMER, json!({"body": "line one\r\nline two\tend"}))
+        .await
+        .expect(201)
+        .json();
+    let id = contact(&app, &owner, CUSTOMER).await["id"].as_str().unwrap().to_owned();
+    let conversation = sent["conversation_id"].as_str().unwrap();
+    let token = Some(owner.access_token.as_str());
+    let refused = [
+        (
+            send_to(&app, &owner, CUSTOMER, json!({"body": "a\u{0}b"})).await,
+            "body",
+        ),
+        (
+            app.post(
+                &format!("/api/v1/conversations/{conversation}/notes"),
+                token,
+                &json!({"body": "\u{0}"}),
+            )
+            .await,
+            "body",
+        ),
+        (
+            app.post(
+                &format!("/api/v1/contacts/{id}/opt-out"),
+                token,
+                &json!({"reason": "by phone\u{0}"}),
+            )
+            .await,
+            "reason",
+        ),
+        (
+            app.post(
+                &format!("/api/v1/contacts/{id}/consent"),
+                token,
+                &json!({"consent": "yes", "source": "web\u{0}"}),
+            )
+            .await,
+            "source",
+        ),
+        (
+            app.patch("/api/v1/organization", token, &json!({"help_text": "Acme\u{0}"}))
+                .await,
+            "help_text",
+        ),
+        (
+            app.patch(
+                "/api/v1/organization",
+                token,
+                &json!({"opt_out_confirmation_text": "Bye\u{1b}[0m"}),
+            )
+            .await,
+            "opt_out_confirmation_text",
+        ),
+    ];
+    for (response, field) in refused {
+        let problem = response.expect_problem(422, "validation_failed");
+        assert_eq!(problem.errors[0].field, field, "{problem:?}");
+        assert_eq!(problem.errors[0].code, "control_characters", "{problem:?}");
+    }
+}
+
+async fn huge_bodies_are_refused_before_the_policy(app: TestApp) {
+    let (_fake, owner) = setup(&app).await;
+    let problem = send_to(&app, &owner, CUSTOMER, json!({"body": "a".repeat(10_000)}))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(
+        (problem.errors[0].field.as_str(), problem.errors[0].code.as_str()),
+        ("body", "too_long")
+    );
+    assert!(problem.errors[0].message.contains("2000"), "{problem:?}");
+    let problem = send_to(&app, &owner, CUSTOMER, json!({"body": "a".repeat(2000)}))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert!(
+        problem.errors[0].message.contains("segments"),
+        "the policy still applies: {problem:?}"
+    );
 }

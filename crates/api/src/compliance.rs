@@ -259,8 +259,8 @@ fn opt_in_by_keyword(
 ) -> Result<bool, ApiError> {
     if !contact.opted_out {
         if contact.consent == Consent::Pending.as_str() {
-            consent::set_consent(conn, contact, Consent::Yes, by, at)?;
-            return Ok(true);
+            // False when a concurrent YES confirmed it first: one confirmation is enough.
+            return Ok(consent::set_consent(conn, contact, Consent::Yes, by, at)?);
         }
         return Ok(false);
     }

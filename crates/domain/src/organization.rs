@@ -97,6 +97,7 @@ pub fn parse_outbound_text(raw: &str) -> Result<String, Invalid> {
     if text.chars().count() > 1600 {
         return Err(Invalid::new("too_long", "must be at most 1600 characters long"));
     }
+    crate::text::check_multiline(text)?;
     Ok(text.to_owned())
 }
 

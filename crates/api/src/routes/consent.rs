@@ -8,6 +8,7 @@ use textdesk_db::contacts::{self, ContactRow};
 use textdesk_db::jobs::Lane;
 use textdesk_db::organizations::{self, OrganizationRow};
 use textdesk_db::{DbConnection, DbError, now};
+use textdesk_domain::text::check_multiline;
 use textdesk_types::contacts::{Consent, ConsentAction, ConsentChange, ConsentSource, Contact, RecordConsent};
 use textdesk_types::messages::{MessagePurpose, SendLane};
 use textdesk_types::{ContactId, ProblemDetails};
@@ -30,6 +31,9 @@ fn contact_error(error: DbError) -> ApiError {
 /// A reason or source as given: trimmed, empty means none.
 fn parse_note(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError> {
     let text = raw.map(str::trim).filter(|text| !text.is_empty());
+    if let Some(text) = text {
+        check_multiline(text).map_err(|invalid| ApiError::field(field, invalid.code, invalid.message))?;
+    }
     match text {
         Some(text) if text.chars().count() > REASON_MAX_CHARS => Err(ApiError::field(
             field,

@@ -16,6 +16,7 @@ use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{DbConnection, DbError, events, media, organizations, read_states};
 use textdesk_domain::Invalid;
 use textdesk_domain::phone::PhoneNumber;
+use textdesk_domain::text::check_multiline;
 use textdesk_types::conversations::{
     Conversation, ConversationDetail, ConversationStatus, MessageWindow, StartConversation,
 };
@@ -31,6 +32,9 @@ use crate::{ApiError, AppState};
 
 /// Twilio's limit for one message body.
 const BODY_MAX_CHARS: usize = 1600;
+/// The longest text any length policy allows (MMS text only); refused before a transaction
+/// opens, so a huge body never holds the writer. The organization's policy is checked after.
+const MESSAGE_MAX_CHARS: usize = 2000;
 
 fn conversation_error(error: DbError) -> ApiError {
     match error {
@@ -42,6 +46,15 @@ fn conversation_error(error: DbError) -> ApiError {
 /// A message's text; it may be empty when media go with it. Its length is checked against the
 /// organization's policy when it is queued.
 fn parse_message_body(raw: &str, has_media: bool) -> Result<String, ApiError> {
+    let invalid = |invalid: Invalid| ApiError::field("body", invalid.code, invalid.message);
+    if raw.chars().nth(MESSAGE_MAX_CHARS).is_some() {
+        return Err(ApiError::field(
+            "body",
+            "too_long",
+            format!("must be at most {MESSAGE_MAX_CHARS} characters long"),
+        ));
+    }
+    check_multiline(raw).map_err(invalid)?;
     match (raw.trim().is_empty(), has_media) {
         (true, true) => Ok(String::new()),
         (true, false) => Err(ApiError::field("body", "required", "must not be empty")),
@@ -57,6 +70,7 @@ fn parse_body(raw: &str) -> Result<String, ApiError> {
     if raw.chars().count() > BODY_MAX_CHARS {
         return Err(invalid("too_long", "must be at most 1600 characters long"));
     }
+    check_multiline(raw).map_err(|e| invalid(e.code, &e.message))?;
     Ok(raw.to_owned())
 }
 
