@@ -3,6 +3,8 @@
 
 use textdesk_types::organization::OrganizationSettings;
 
+use crate::organization::KEYWORD_MAX_CHARS;
+
 /// What an inbound message asks for when it is a keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeywordAction {
@@ -51,6 +53,20 @@ pub fn match_keyword(body: &str, lists: &KeywordLists<'_>) -> Option<KeywordActi
 }
 
 /// Whether two texts are the same words, ignoring case and how the words are spaced.
+/// Whether `body` is short enough to be a keyword, with the space between words counted once
+/// as matching does, so the inbound path skips the organization's lists for conversation.
+/// Looks at most at the first few words of a long body.
+pub fn could_be_keyword(body: &str) -> bool {
+    let mut length = 0;
+    for word in body.split_whitespace() {
+        length += word.chars().count() + 1;
+        if length > KEYWORD_MAX_CHARS + 1 {
+            return false;
+        }
+    }
+    length > 0
+}
+
 fn same_words(a: &str, b: &str) -> bool {
     let (mut a_words, mut b_words) = (a.split_whitespace(), b.split_whitespace());
     loop {
@@ -161,6 +177,26 @@ mod tests {
         assert_eq!(matched("Unstop", &settings), Some(KeywordAction::OptIn));
         for body in ["CANCEL", "QUIT", "START", "YES", "HELP", "INFO"] {
             assert_eq!(matched(body, &settings), None, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn only_short_bodies_could_be_keywords() {
+        assert!(could_be_keyword(" stop\n"));
+        assert!(could_be_keyword(&format!("  {}  ", "A".repeat(KEYWORD_MAX_CHARS))));
+        assert!(could_be_keyword(&format!("{}   {}", "A".repeat(20), "B".repeat(19))));
+        assert!(!could_be_keyword(&"A".repeat(KEYWORD_MAX_CHARS + 1)));
+        assert!(!could_be_keyword("Hello, could you move my appointment to Friday?"));
+        assert!(!could_be_keyword(" \t\n"));
+    }
+
+    proptest! {
+        #[test]
+        fn every_listed_keyword_could_be_one(words in proptest::collection::vec("[a-zA-Zß]{1,8}", 1..5), pad in "[ \t\n]{0,3}") {
+            let keyword = words.join(" ").to_uppercase();
+            prop_assume!(keyword.chars().count() <= KEYWORD_MAX_CHARS);
+            let body = format!("{pad}{}{pad}", words.join("  "));
+            prop_assert!(could_be_keyword(&body));
         }
     }
 

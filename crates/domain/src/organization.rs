@@ -20,7 +20,8 @@ pub const DEFAULT_OPT_OUT_KEYWORDS: [&str; 8] = [
 pub const DEFAULT_OPT_IN_KEYWORDS: [&str; 3] = ["START", "UNSTOP", "YES"];
 pub const DEFAULT_HELP_KEYWORDS: [&str; 2] = ["HELP", "INFO"];
 
-const KEYWORD_MAX_CHARS: usize = 40;
+/// The longest keyword an organization may list.
+pub const KEYWORD_MAX_CHARS: usize = 40;
 const KEYWORDS_MAX: usize = 50;
 
 /// A new organization's settings.
