@@ -36,6 +36,7 @@ on_both_backends!(
     a_repeated_start_is_requested_once,
     control_characters_are_refused_naming_the_field,
     huge_bodies_are_refused_before_the_policy,
+    the_history_names_the_listed_keyword,
 );
 
 const CUSTOMER: &str = "+12025550143";
@@ -1026,4 +1027,13 @@ async fn huge_bodies_are_refused_before_the_policy(app: TestApp) {
         problem.errors[0].message.contains("segments"),
         "the policy still applies: {problem:?}"
     );
+}
+
+async fn the_history_names_the_listed_keyword(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    settings(&app, &owner, json!({"opt_out_keywords": ["STOP", "REMOVE ME"]})).await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, " remove \t me ").await;
+    let id = contact(&app, &owner, CUSTOMER).await["id"].as_str().unwrap().to_owned();
+    let changes = history(&app, &owner, &id).await;
+    assert_eq!(changes[0]["keyword"], "REMOVE ME", "{changes:?}");
 }

@@ -202,13 +202,12 @@ pub fn handle_keyword(
     body: &str,
 ) -> Result<(), ApiError> {
     let settings = organization.settings()?;
-    let action = match_keyword(body, &KeywordLists::from_settings(&settings))
-        .or_else(|| confirms_consent(contact, body).then_some(KeywordAction::OptIn));
-    let Some(action) = action else {
+    let matched = match_keyword(body, &KeywordLists::from_settings(&settings))
+        .or_else(|| confirms_consent(contact, body).then_some((KeywordAction::OptIn, CONFIRMATION_KEYWORD)));
+    let Some((action, keyword)) = matched else {
         return Ok(());
     };
-    let keyword = body.trim().to_uppercase();
-    let by = ChangedBy::keyword(&keyword);
+    let by = ChangedBy::keyword(keyword);
     let at = now();
     let reply = match action {
         KeywordAction::OptOut => consent::opt_out(conn, contact, &by, at)?.then_some((
@@ -241,10 +240,15 @@ pub fn handle_keyword(
     Ok(())
 }
 
+/// The answer the double opt-in request asks for.
+const CONFIRMATION_KEYWORD: &str = "YES";
+
 /// YES from a contact whose consent is pending confirms it, whatever the organization's opt-in
 /// list says: it is the answer the double opt-in request asks for.
 fn confirms_consent(contact: &ContactRow, body: &str) -> bool {
-    !contact.opted_out && contact.consent == Consent::Pending.as_str() && body.trim().eq_ignore_ascii_case("YES")
+    !contact.opted_out
+        && contact.consent == Consent::Pending.as_str()
+        && body.trim().eq_ignore_ascii_case(CONFIRMATION_KEYWORD)
 }
 
 /// An opt-in keyword: confirms a pending double opt-in, and opts an opted-out contact back in

@@ -40,19 +40,20 @@ impl<'a> KeywordLists<'a> {
 /// with Unicode upper-casing, and a run of whitespace between words counts as one space.
 ///
 /// Opt-out wins over opt-in and help when a word is on several lists: failing to honour an
-/// opt-out is the costly mistake.
-pub fn match_keyword(body: &str, lists: &KeywordLists<'_>) -> Option<KeywordAction> {
+/// opt-out is the costly mistake. The keyword is returned as listed, for the history.
+pub fn match_keyword<'a>(body: &str, lists: &KeywordLists<'a>) -> Option<(KeywordAction, &'a str)> {
     [
         (lists.opt_out, KeywordAction::OptOut),
         (lists.opt_in, KeywordAction::OptIn),
         (lists.help, KeywordAction::Help),
     ]
     .into_iter()
-    .find(|(keywords, _)| keywords.iter().any(|keyword| same_words(body, keyword)))
-    .map(|(_, action)| action)
+    .find_map(|(keywords, action)| {
+        let keyword = keywords.iter().find(|keyword| same_words(body, keyword))?;
+        Some((action, keyword.as_str()))
+    })
 }
 
-/// Whether two texts are the same words, ignoring case and how the words are spaced.
 /// Whether `body` is short enough to be a keyword, with the space between words counted once
 /// as matching does, so the inbound path skips the organization's lists for conversation.
 /// Looks at most at the first few words of a long body.
@@ -67,6 +68,7 @@ pub fn could_be_keyword(body: &str) -> bool {
     length > 0
 }
 
+/// Whether two texts are the same words, ignoring case and how the words are spaced.
 fn same_words(a: &str, b: &str) -> bool {
     let (mut a_words, mut b_words) = (a.split_whitespace(), b.split_whitespace());
     loop {
@@ -101,7 +103,7 @@ mod tests {
     }
 
     fn matched(body: &str, settings: &OrganizationSettings) -> Option<KeywordAction> {
-        match_keyword(body, &KeywordLists::from_settings(settings))
+        match_keyword(body, &KeywordLists::from_settings(settings)).map(|(action, _)| action)
     }
 
     fn variants(keyword: &str) -> Vec<String> {
@@ -178,6 +180,18 @@ mod tests {
         for body in ["CANCEL", "QUIT", "START", "YES", "HELP", "INFO"] {
             assert_eq!(matched(body, &settings), None, "{body:?}");
         }
+    }
+
+    #[test]
+    fn the_listed_keyword_is_returned() {
+        let mut settings = defaults();
+        settings.opt_out_keywords.push("REMOVE ME".into());
+        let lists = KeywordLists::from_settings(&settings);
+        assert_eq!(
+            match_keyword(" remove \t me", &lists),
+            Some((KeywordAction::OptOut, "REMOVE ME"))
+        );
+        assert_eq!(match_keyword("Yes", &lists), Some((KeywordAction::OptIn, "YES")));
     }
 
     #[test]

@@ -380,7 +380,7 @@ fn queue_reply(
     responses(
         (status = 201, description = "The queued message", body = Message),
         (status = 404, description = "No such conversation in your organization", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The conversation is closed, or no number can send", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The conversation is closed, no number can send, or the contact opted out (contact_opted_out), declined consent (consent_declined) or has not confirmed a double opt-in (consent_pending)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -434,7 +434,7 @@ pub async fn send_message(
     request_body = SendToPhone,
     responses(
         (status = 201, description = "The queued message", body = Message),
-        (status = 409, description = "No number can send", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "No number can send, or the contact opted out (contact_opted_out), declined consent (consent_declined) or has not confirmed a double opt-in (consent_pending)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -478,6 +478,7 @@ pub async fn send_to_phone(
     responses(
         (status = 201, description = "The new conversation", body = Conversation),
         (status = 200, description = "The contact's conversation that was already open", body = Conversation),
+        (status = 409, description = "The number is switched off, or a first message cannot go: the contact opted out (contact_opted_out), declined consent (consent_declined) or has not confirmed a double opt-in (consent_pending)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -724,7 +725,7 @@ pub async fn close_conversation(
     responses(
         (status = 200, description = "The message, queued again", body = Message),
         (status = 404, description = "No such message in your organization", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The message has not failed", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The message has not failed (not_failed), or the contact opted out (contact_opted_out), declined consent (consent_declined) or has not confirmed a double opt-in (consent_pending)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/messages/{id}/retry")]
