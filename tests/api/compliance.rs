@@ -24,6 +24,19 @@ on_both_backends!(
     agents_opt_out_and_in_by_hand_with_history,
     bulk_messages_wait_for_quiet_hours_to_end,
     single_segment_organizations_refuse_longer_texts,
+    a_held_bulk_message_is_not_sent_after_stop,
+    the_consent_text_goes_before_a_reply_sent_while_it_is_held,
+    yes_confirms_a_pending_double_opt_in_off_the_opt_in_list,
+    opting_back_in_restores_declined_consent,
+    declined_consent_refuses_every_send,
+    the_double_opt_in_request_waits_for_quiet_hours,
+    a_retry_keeps_its_lane_and_waits_for_quiet_hours,
+    an_unplaceable_contact_number_takes_the_business_number_zone,
+    two_concurrent_yes_texts_confirm_once,
+    a_repeated_start_is_requested_once,
+    control_characters_are_refused_naming_the_field,
+    huge_bodies_are_refused_before_the_policy,
+    the_history_names_the_listed_keyword,
 );
 
 const CUSTOMER: &str = "+12025550143";
@@ -413,6 +426,7 @@ async fn the_consent_message_goes_first_and_once(app: TestApp) {
 
 async fn double_opt_in_blocks_sends_until_yes(app: TestApp) {
     let (fake, owner) = setup(&app).await;
+    daytime(&app);
     settings(
         &app,
         &owner,
@@ -619,4 +633,407 @@ async fn single_segment_organizations_refuse_longer_texts(app: TestApp) {
         .await
         .expect_problem(422, "validation_failed");
     assert!(problem.errors[0].message.contains("4 segments"), "{problem:?}");
+}
+
+async fn a_held_bulk_message_is_not_sent_after_stop(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    // 22:00 in Washington: the bulk text waits for 08:00.
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 3, 0, 0).unwrap());
+    let held = send_to(
+        &app,
+        &owner,
+        CUSTOMER,
+        json!({"body": "Our sale starts", "lane": "bulk"}),
+    )
+    .await
+    .expect(201)
+    .json();
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "STOP").await;
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 13, 0, 0).unwrap());
+    app.run_jobs(Some(&fake)).await;
+    let bodies = sent_bodies(&fake);
+    assert_eq!(bodies.len(), 1, "only the opt-out confirmation: {bodies:?}");
+    assert!(bodies[0].contains("unsubscribed"), "{bodies:?}");
+    let conversation = held["conversation_id"].as_str().unwrap();
+    let shown = app
+        .get(
+            &format!("/api/v1/conversations/{conversation}"),
+            Some(&owner.access_token),
+        )
+        .await
+        .expect(200)
+        .json();
+    let message = shown["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == held["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(message["status"], "failed", "{message}");
+    assert_eq!(message["error_code"], "contact_opted_out", "{message}");
+}
+
+async fn the_consent_text_goes_before_a_reply_sent_while_it_is_held(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    settings(
+        &app,
+        &owner,
+        json!({"consent_message_required": true, "consent_message_text": "Acme: we text about your visits."}),
+    )
+    .await;
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 3, 0, 0).unwrap());
+    let automated = send_to(&app, &owner, CUSTOMER, json!({"body": "Reminder", "lane": "automated"}))
+        .await
+        .expect(201)
+        .json();
+    assert!(automated["scheduled_at"].is_string(), "held with its consent text");
+    send_to(&app, &owner, CUSTOMER, json!({"body": "Your crown is ready"}))
+        .await
+        .expect(201);
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(
+        sent_bodies(&fake),
+        ["Acme: we text about your visits.", "Your crown is ready"]
+    );
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 13, 0, 0).unwrap());
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(sent_bodies(&fake).len(), 3, "the consent text went once");
+}
+
+/// 10:00 in Washington: the double opt-in request (automated) goes at once.
+fn daytime(app: &TestApp) {
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 15, 0, 0).unwrap());
+}
+
+async fn create_contact(app: &TestApp, owner: &Session, phone: &str) -> String {
+    let created = app
+        .post(
+            "/api/v1/contacts",
+            Some(&owner.access_token),
+            &json!({"phone_number": phone}),
+        )
+        .await
+        .expect(201)
+        .json();
+    created["id"].as_str().unwrap().to_owned()
+}
+
+async fn record_consent(app: &TestApp, owner: &Session, id: &str, consent: &str) -> Value {
+    let path = format!("/api/v1/contacts/{id}/consent");
+    app.post(
+        &path,
+        Some(&owner.access_token),
+        &json!({"consent": consent, "source": "web form"}),
+    )
+    .await
+    .expect(200)
+    .json()
+}
+
+fn consent_values(changes: &[Value]) -> Vec<&str> {
+    changes
+        .iter()
+        .filter(|c| c["field"] == "consent")
+        .map(|c| c["new_value"].as_str().unwrap())
+        .collect()
+}
+
+async fn yes_confirms_a_pending_double_opt_in_off_the_opt_in_list(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    daytime(&app);
+    settings(
+        &app,
+        &owner,
+        json!({"double_opt_in": true, "double_opt_in_text": "Acme: reply YES.", "opt_in_keywords": ["UNSTOP"]}),
+    )
+    .await;
+    let id = create_contact(&app, &owner, CUSTOMER).await;
+    record_consent(&app, &owner, &id, "pending").await;
+    app.run_jobs(Some(&fake)).await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, " Yes\n").await;
+    assert_eq!(contact(&app, &owner, CUSTOMER).await["consent"], "yes");
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "YES").await;
+    app.run_jobs(Some(&fake)).await;
+    let bodies = sent_bodies(&fake);
+    assert_eq!(bodies.len(), 2, "the request and one confirmation: {bodies:?}");
+    assert!(bodies[1].contains("subscribed again"), "{bodies:?}");
+    assert_eq!(consent_values(&history(&app, &owner, &id).await), ["pending", "yes"]);
+    send_to(&app, &owner, CUSTOMER, json!({"body": "Welcome"}))
+        .await
+        .expect(201);
+}
+
+async fn opting_back_in_restores_declined_consent(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    let id = create_contact(&app, &owner, CUSTOMER).await;
+    record_consent(&app, &owner, &id, "yes").await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "STOP").await;
+    assert_eq!(contact(&app, &owner, CUSTOMER).await["consent"], "no");
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "START").await;
+    let back = contact(&app, &owner, CUSTOMER).await;
+    assert_eq!(
+        (back["opted_out"].as_bool(), back["consent"].as_str()),
+        (Some(false), Some("yes"))
+    );
+    let changes = history(&app, &owner, &id).await;
+    assert_eq!(consent_values(&changes), ["yes", "no", "yes"]);
+    assert_eq!(changes.last().unwrap()["keyword"], "START");
+
+    // By hand as well.
+    let path = format!("/api/v1/contacts/{id}");
+    app.post(&format!("{path}/opt-out"), Some(&owner.access_token), &json!({}))
+        .await
+        .expect(200);
+    let back = app
+        .post(&format!("{path}/opt-in"), Some(&owner.access_token), &json!({}))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(back["consent"], "yes");
+    send_to(&app, &owner, CUSTOMER, json!({"body": "Welcome back"}))
+        .await
+        .expect(201);
+}
+
+async fn declined_consent_refuses_every_send(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    let second = connect_twilio(&app, &owner, &fake, "+12025550101").await;
+    let sent = send_to(&app, &owner, CUSTOMER, json!({"body": "hello"}))
+        .await
+        .expect(201)
+        .json();
+    fake.respond_next(FakeResponse::error(
+        400,
+        21211,
+        "The 'To' number is not a valid phone number.",
+    ));
+    app.run_jobs(Some(&fake)).await;
+    let id = contact(&app, &owner, CUSTOMER).await["id"].as_str().unwrap().to_owned();
+    record_consent(&app, &owner, &id, "no").await;
+
+    send_to(&app, &owner, CUSTOMER, json!({"body": "hi"}))
+        .await
+        .expect_problem(409, "consent_declined");
+    let conversation = sent["conversation_id"].as_str().unwrap();
+    app.post(
+        &format!("/api/v1/conversations/{conversation}/messages"),
+        Some(&owner.access_token),
+        &json!({"body": "hi"}),
+    )
+    .await
+    .expect_problem(409, "consent_declined");
+    app.post(
+        "/api/v1/conversations",
+        Some(&owner.access_token),
+        &json!({"contact_id": id, "from_number_id": second["id"], "body": "hi"}),
+    )
+    .await
+    .expect_problem(409, "consent_declined");
+    let retry = format!("/api/v1/messages/{}/retry", sent["id"].as_str().unwrap());
+    app.post(&retry, Some(&owner.access_token), &json!({}))
+        .await
+        .expect_problem(409, "consent_declined");
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(fake.sent().len(), 1, "only the first attempt reached the provider");
+}
+
+async fn the_double_opt_in_request_waits_for_quiet_hours(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    settings(
+        &app,
+        &owner,
+        json!({"double_opt_in": true, "double_opt_in_text": "Acme: reply YES."}),
+    )
+    .await;
+    let id = create_contact(&app, &owner, CUSTOMER).await;
+    // 22:00 in Washington.
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 3, 0, 0).unwrap());
+    record_consent(&app, &owner, &id, "pending").await;
+    app.run_jobs(Some(&fake)).await;
+    assert!(sent_bodies(&fake).is_empty(), "held until 08:00");
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 13, 0, 0).unwrap());
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(sent_bodies(&fake), ["Acme: reply YES."]);
+}
+
+async fn a_retry_keeps_its_lane_and_waits_for_quiet_hours(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    // 10:00 in Washington.
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 15, 0, 0).unwrap());
+    let sent = send_to(
+        &app,
+        &owner,
+        CUSTOMER,
+        json!({"body": "Our sale starts", "lane": "bulk"}),
+    )
+    .await
+    .expect(201)
+    .json();
+    fake.respond_next(FakeResponse::error(
+        400,
+        21211,
+        "The 'To' number is not a valid phone number.",
+    ));
+    app.run_jobs(Some(&fake)).await;
+    // Retried at 22:00.
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 17, 3, 0, 0).unwrap());
+    let retry = format!("/api/v1/messages/{}/retry", sent["id"].as_str().unwrap());
+    let queued = app
+        .post(&retry, Some(&owner.access_token), &json!({}))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(queued["scheduled_at"], "2035-01-17T13:00:00Z");
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(fake.sent().len(), 1, "held, not sent again at night");
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 17, 13, 0, 0).unwrap());
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(fake.sent().len(), 2);
+}
+
+async fn an_unplaceable_contact_number_takes_the_business_number_zone(app: TestApp) {
+    let (_fake, owner) = setup(&app).await;
+    // 22:00 in Washington, where the business number is; a toll-free number has no zone.
+    app.clock.set(Utc.with_ymd_and_hms(2035, 1, 16, 3, 0, 0).unwrap());
+    let held = send_to(
+        &app,
+        &owner,
+        "+18002345678",
+        json!({"body": "Reminder", "lane": "automated"}),
+    )
+    .await
+    .expect(201)
+    .json();
+    assert_eq!(held["scheduled_at"], "2035-01-16T13:00:00Z", "08:00 EST, not 08:00 UTC");
+}
+
+async fn two_concurrent_yes_texts_confirm_once(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    daytime(&app);
+    settings(
+        &app,
+        &owner,
+        json!({"double_opt_in": true, "double_opt_in_text": "Acme: reply YES."}),
+    )
+    .await;
+    let id = create_contact(&app, &owner, CUSTOMER).await;
+    record_consent(&app, &owner, &id, "pending").await;
+    app.run_jobs(Some(&fake)).await;
+    futures_util::future::join(
+        text_from(&app, &fake, CUSTOMER, BUSINESS, "YES"),
+        text_from(&app, &fake, CUSTOMER, BUSINESS, "yes"),
+    )
+    .await;
+    app.run_jobs(Some(&fake)).await;
+    let changes = history(&app, &owner, &id).await;
+    assert_eq!(consent_values(&changes), ["pending", "yes"], "{changes:?}");
+    let bodies = sent_bodies(&fake);
+    assert_eq!(bodies.len(), 2, "the request and one confirmation: {bodies:?}");
+}
+
+async fn a_repeated_start_is_requested_once(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    settings(&app, &owner, json!({"opt_in_by_keyword": false})).await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "STOP").await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "START").await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, "START").await;
+    let id = contact(&app, &owner, CUSTOMER).await["id"].as_str().unwrap().to_owned();
+    let requests = history(&app, &owner, &id)
+        .await
+        .into_iter()
+        .filter(|c| c["field"] == "opt_in_request")
+        .count();
+    assert_eq!(requests, 1);
+}
+
+async fn control_characters_are_refused_naming_the_field(app: TestApp) {
+    let (_fake, owner) = setup(&app).await;
+    let sent = send_to(&app, &owner, CUSTOMER, json!({"body": "line one\r\nline two\tend"}))
+        .await
+        .expect(201)
+        .json();
+    let id = contact(&app, &owner, CUSTOMER).await["id"].as_str().unwrap().to_owned();
+    let conversation = sent["conversation_id"].as_str().unwrap();
+    let token = Some(owner.access_token.as_str());
+    let refused = [
+        (
+            send_to(&app, &owner, CUSTOMER, json!({"body": "a\u{0}b"})).await,
+            "body",
+        ),
+        (
+            app.post(
+                &format!("/api/v1/conversations/{conversation}/notes"),
+                token,
+                &json!({"body": "\u{0}"}),
+            )
+            .await,
+            "body",
+        ),
+        (
+            app.post(
+                &format!("/api/v1/contacts/{id}/opt-out"),
+                token,
+                &json!({"reason": "by phone\u{0}"}),
+            )
+            .await,
+            "reason",
+        ),
+        (
+            app.post(
+                &format!("/api/v1/contacts/{id}/consent"),
+                token,
+                &json!({"consent": "yes", "source": "web\u{0}"}),
+            )
+            .await,
+            "source",
+        ),
+        (
+            app.patch("/api/v1/organization", token, &json!({"help_text": "Acme\u{0}"}))
+                .await,
+            "help_text",
+        ),
+        (
+            app.patch(
+                "/api/v1/organization",
+                token,
+                &json!({"opt_out_confirmation_text": "Bye\u{1b}[0m"}),
+            )
+            .await,
+            "opt_out_confirmation_text",
+        ),
+    ];
+    for (response, field) in refused {
+        let problem = response.expect_problem(422, "validation_failed");
+        assert_eq!(problem.errors[0].field, field, "{problem:?}");
+        assert_eq!(problem.errors[0].code, "control_characters", "{problem:?}");
+    }
+}
+
+async fn huge_bodies_are_refused_before_the_policy(app: TestApp) {
+    let (_fake, owner) = setup(&app).await;
+    let problem = send_to(&app, &owner, CUSTOMER, json!({"body": "a".repeat(10_000)}))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(
+        (problem.errors[0].field.as_str(), problem.errors[0].code.as_str()),
+        ("body", "too_long")
+    );
+    assert!(problem.errors[0].message.contains("2000"), "{problem:?}");
+    let problem = send_to(&app, &owner, CUSTOMER, json!({"body": "a".repeat(2000)}))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert!(
+        problem.errors[0].message.contains("segments"),
+        "the policy still applies: {problem:?}"
+    );
+}
+
+async fn the_history_names_the_listed_keyword(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    settings(&app, &owner, json!({"opt_out_keywords": ["STOP", "REMOVE ME"]})).await;
+    text_from(&app, &fake, CUSTOMER, BUSINESS, " remove \t me ").await;
+    let id = contact(&app, &owner, CUSTOMER).await["id"].as_str().unwrap().to_owned();
+    let changes = history(&app, &owner, &id).await;
+    assert_eq!(changes[0]["keyword"], "REMOVE ME", "{changes:?}");
 }

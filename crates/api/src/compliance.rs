@@ -26,7 +26,8 @@ use crate::ApiError;
 /// Above this, an MMS is likely to be slow or cut by some carriers (seed 000).
 pub const MMS_WARNING_BYTES: u64 = 1_500_000;
 
-/// Refuses a send to a contact who opted out, or whose double opt-in is still pending.
+/// Refuses a send to a contact who opted out, declined consent, or whose double opt-in is
+/// still pending.
 pub fn ensure_sendable(organization: &OrganizationRow, contact: &ContactRow) -> Result<(), ApiError> {
     if contact.opted_out {
         let since = contact
@@ -37,6 +38,15 @@ pub fn ensure_sendable(organization: &OrganizationRow, contact: &ContactRow) -> 
             code: "contact_opted_out",
             detail: format!(
                 "{} opted out{since}; nothing can be sent until they text START or an agent opts them back in.",
+                contact.display_name()
+            ),
+        });
+    }
+    if contact.consent == Consent::No.as_str() {
+        return Err(ApiError::Conflict {
+            code: "consent_declined",
+            detail: format!(
+                "{} declined consent; nothing can be sent until consent is recorded again or they opt back in.",
                 contact.display_name()
             ),
         });
@@ -69,12 +79,13 @@ pub fn check_body(organization: &OrganizationRow, body: &str, has_media: bool) -
         .map_err(|error| ApiError::field("body", "too_long", error.to_string()))
 }
 
-/// When a message on `lane` may go out: `None` for now, else the time quiet hours end in the
-/// contact's time zone. Agents' conversational replies are never held.
+/// When a message on `lane` to `contact` through the business number `sender` may go out:
+/// `None` for now, else the time quiet hours end in the contact's time zone. Agents'
+/// conversational replies are never held.
 pub fn hold_until(
     clock: &Clock,
     organization: &OrganizationRow,
-    contact: &ContactRow,
+    (contact, sender): (&ContactRow, &str),
     lane: SendLane,
 ) -> Result<Option<NaiveDateTime>, ApiError> {
     if lane == SendLane::Conversational {
@@ -82,18 +93,30 @@ pub fn hold_until(
     }
     let window = send_window(&organization.settings()?).map_err(|e| ApiError::internal(&e.message))?;
     let now = clock.now();
-    let allowed = next_allowed(now, contact_zone(contact), &window);
+    let allowed = next_allowed(now, contact_zone(contact, sender), &window);
     Ok((allowed > now).then(|| allowed.naive_utc()))
 }
 
-/// The contact's own time zone, else the one of their number's area code or country, else UTC.
-fn contact_zone(contact: &ContactRow) -> Tz {
+/// The contact's own time zone, else the one of their number's area code or country, else
+/// the sending business number's (a toll-free or unplaceable contact number is most likely
+/// a local customer), else UTC.
+fn contact_zone(contact: &ContactRow, sender: &str) -> Tz {
     contact
         .time_zone
         .as_deref()
         .and_then(|name| name.parse::<Tz>().ok())
         .or_else(|| zone_for_phone(&contact.phone_number))
+        .or_else(|| zone_for_phone(sender))
         .unwrap_or(Tz::UTC)
+}
+
+/// The lane a stored message was queued in.
+pub fn stored_lane(lane: i32) -> SendLane {
+    match lane {
+        0 => SendLane::Conversational,
+        1 => SendLane::Automated,
+        _ => SendLane::Bulk,
+    }
 }
 
 pub fn queue_lane(lane: SendLane) -> Lane {
@@ -179,11 +202,12 @@ pub fn handle_keyword(
     body: &str,
 ) -> Result<(), ApiError> {
     let settings = organization.settings()?;
-    let Some(action) = match_keyword(body, &KeywordLists::from_settings(&settings)) else {
+    let matched = match_keyword(body, &KeywordLists::from_settings(&settings))
+        .or_else(|| confirms_consent(contact, body).then_some((KeywordAction::OptIn, CONFIRMATION_KEYWORD)));
+    let Some((action, keyword)) = matched else {
         return Ok(());
     };
-    let keyword = body.trim().to_uppercase();
-    let by = ChangedBy::keyword(&keyword);
+    let by = ChangedBy::keyword(keyword);
     let at = now();
     let reply = match action {
         KeywordAction::OptOut => consent::opt_out(conn, contact, &by, at)?.then_some((
@@ -216,6 +240,17 @@ pub fn handle_keyword(
     Ok(())
 }
 
+/// The answer the double opt-in request asks for.
+const CONFIRMATION_KEYWORD: &str = "YES";
+
+/// YES from a contact whose consent is pending confirms it, whatever the organization's opt-in
+/// list says: it is the answer the double opt-in request asks for.
+fn confirms_consent(contact: &ContactRow, body: &str) -> bool {
+    !contact.opted_out
+        && contact.consent == Consent::Pending.as_str()
+        && body.trim().eq_ignore_ascii_case(CONFIRMATION_KEYWORD)
+}
+
 /// An opt-in keyword: confirms a pending double opt-in, and opts an opted-out contact back in
 /// when the organization lets keywords do that (else records the request for an agent).
 /// Returns whether an opt-in confirmation is due.
@@ -228,8 +263,8 @@ fn opt_in_by_keyword(
 ) -> Result<bool, ApiError> {
     if !contact.opted_out {
         if contact.consent == Consent::Pending.as_str() {
-            consent::set_consent(conn, contact, Consent::Yes, by, at)?;
-            return Ok(true);
+            // False when a concurrent YES confirmed it first: one confirmation is enough.
+            return Ok(consent::set_consent(conn, contact, Consent::Yes, by, at)?);
         }
         return Ok(false);
     }

@@ -157,25 +157,40 @@ pub fn opt_in(
         return Ok(false);
     }
     record(conn, contact, (FIELD_OPTED_OUT, "true", "false"), by, at)?;
+    // Opting back in is consent again; the opt-out had turned it to `no`.
+    if contact.consent == Consent::No.as_str() {
+        set_consent(conn, contact, Consent::Yes, by, at)?;
+    }
     announce(conn, contact)?;
     Ok(true)
 }
 
-/// Notes that an opted-out contact texted an opt-in keyword, for an agent to confirm.
+/// Notes that an opted-out contact texted an opt-in keyword, for an agent to confirm. Once:
+/// a request already waiting (or a contact no longer out) changes nothing, so repeated STARTs
+/// record one history entry.
 pub fn request_opt_in(
     conn: &mut DbConnection,
     contact: &ContactRow,
     by: &ChangedBy<'_>,
     at: NaiveDateTime,
-) -> Result<(), DbError> {
-    diesel::update(contacts::table.find(&contact.id))
+) -> Result<bool, DbError> {
+    let waiting = contacts::table
+        .find(&contact.id)
+        .filter(contacts::opted_out.eq(true))
+        .filter(contacts::opt_in_requested_at.is_null());
+    let changed = diesel::update(waiting)
         .set((contacts::opt_in_requested_at.eq(at), contacts::updated_at.eq(at)))
         .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
     record(conn, contact, (FIELD_OPT_IN_REQUEST, "false", "true"), by, at)?;
-    announce(conn, contact)
+    announce(conn, contact)?;
+    Ok(true)
 }
 
-/// Sets the contact's consent; no history entry when it does not change.
+/// Sets the contact's consent; no history entry when it does not change. The update is
+/// guarded by the consent read, so of two concurrent changes (two YES texts) one records.
 pub fn set_consent(
     conn: &mut DbConnection,
     contact: &ContactRow,
@@ -186,9 +201,15 @@ pub fn set_consent(
     if contact.consent == consent.as_str() {
         return Ok(false);
     }
-    diesel::update(contacts::table.find(&contact.id))
+    let unchanged = contacts::table
+        .find(&contact.id)
+        .filter(contacts::consent.eq(&contact.consent));
+    let changed = diesel::update(unchanged)
         .set((contacts::consent.eq(consent.as_str()), contacts::updated_at.eq(at)))
         .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
     record(
         conn,
         contact,
@@ -211,6 +232,15 @@ pub fn claim_consent_message(conn: &mut DbConnection, contact: &ContactId, at: N
     .set(contacts::consent_message_sent_at.eq(at))
     .execute(conn)?;
     Ok(claimed == 1)
+}
+
+/// Forgets that the consent message went to the contact, after it failed for good, so the
+/// next send queues it again.
+pub fn release_consent_message(conn: &mut DbConnection, contact: &str) -> Result<(), DbError> {
+    diesel::update(contacts::table.find(contact))
+        .set(contacts::consent_message_sent_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The contact's changes, oldest first.

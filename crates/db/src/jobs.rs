@@ -139,3 +139,29 @@ pub fn defer(conn: &mut DbConnection, id: &str, run_at: NaiveDateTime) -> Result
         .execute(conn)?;
     Ok(())
 }
+
+/// Makes the send job of `message_id` due at `run_at` at the latest, in `lane` or a faster
+/// one, so a message that must go before another (the consent text) is taken next. Returns
+/// whether such a job is waiting.
+pub fn hurry_send(
+    conn: &mut DbConnection,
+    message_id: &str,
+    lane: i32,
+    run_at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let payload = serde_json::json!({ "message_id": message_id }).to_string();
+    let waiting: Option<JobRow> = jobs::table
+        .filter(jobs::kind.eq("send_message"))
+        .filter(jobs::payload.eq(&payload))
+        .select(JobRow::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(job) = waiting else { return Ok(false) };
+    diesel::update(jobs::table.find(&job.id))
+        .set((
+            jobs::lane.eq(job.lane.min(lane)),
+            jobs::run_at.eq(job.run_at.min(run_at)),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}

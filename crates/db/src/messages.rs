@@ -174,6 +174,7 @@ pub struct DeliveryChanges {
     pub segments: Option<i32>,
     pub sent_at: Option<Option<NaiveDateTime>>,
     pub delivered_at: Option<Option<NaiveDateTime>>,
+    pub scheduled_at: Option<Option<NaiveDateTime>>,
 }
 
 pub fn update_delivery(conn: &mut DbConnection, id: &str, changes: &DeliveryChanges) -> Result<MessageRow, DbError> {
@@ -209,4 +210,17 @@ pub fn sent_from_number_since(conn: &mut DbConnection, number: &str, since: Naiv
         .filter(messages::sent_at.gt(since))
         .count()
         .get_result(conn)?)
+}
+
+/// The conversation's consent request not yet handed to the provider (queued, or being sent
+/// and not yet accepted), if any: the contact's first texts must wait for it.
+pub fn unsent_consent_request(conn: &mut DbConnection, conversation: &str) -> Result<Option<MessageRow>, DbError> {
+    Ok(messages::table
+        .filter(messages::conversation_id.eq(conversation))
+        .filter(messages::purpose.eq(MessagePurpose::ConsentRequest.as_str()))
+        .filter(messages::status.eq_any([MessageStatus::Queued.as_str(), MessageStatus::Sending.as_str()]))
+        .filter(messages::provider_message_id.is_null())
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()?)
 }

@@ -3,6 +3,8 @@
 
 use textdesk_types::organization::OrganizationSettings;
 
+use crate::organization::KEYWORD_MAX_CHARS;
+
 /// What an inbound message asks for when it is a keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeywordAction {
@@ -38,16 +40,32 @@ impl<'a> KeywordLists<'a> {
 /// with Unicode upper-casing, and a run of whitespace between words counts as one space.
 ///
 /// Opt-out wins over opt-in and help when a word is on several lists: failing to honour an
-/// opt-out is the costly mistake.
-pub fn match_keyword(body: &str, lists: &KeywordLists<'_>) -> Option<KeywordAction> {
+/// opt-out is the costly mistake. The keyword is returned as listed, for the history.
+pub fn match_keyword<'a>(body: &str, lists: &KeywordLists<'a>) -> Option<(KeywordAction, &'a str)> {
     [
         (lists.opt_out, KeywordAction::OptOut),
         (lists.opt_in, KeywordAction::OptIn),
         (lists.help, KeywordAction::Help),
     ]
     .into_iter()
-    .find(|(keywords, _)| keywords.iter().any(|keyword| same_words(body, keyword)))
-    .map(|(_, action)| action)
+    .find_map(|(keywords, action)| {
+        let keyword = keywords.iter().find(|keyword| same_words(body, keyword))?;
+        Some((action, keyword.as_str()))
+    })
+}
+
+/// Whether `body` is short enough to be a keyword, with the space between words counted once
+/// as matching does, so the inbound path skips the organization's lists for conversation.
+/// Looks at most at the first few words of a long body.
+pub fn could_be_keyword(body: &str) -> bool {
+    let mut length = 0;
+    for word in body.split_whitespace() {
+        length += word.chars().count() + 1;
+        if length > KEYWORD_MAX_CHARS + 1 {
+            return false;
+        }
+    }
+    length > 0
 }
 
 /// Whether two texts are the same words, ignoring case and how the words are spaced.
@@ -85,7 +103,7 @@ mod tests {
     }
 
     fn matched(body: &str, settings: &OrganizationSettings) -> Option<KeywordAction> {
-        match_keyword(body, &KeywordLists::from_settings(settings))
+        match_keyword(body, &KeywordLists::from_settings(settings)).map(|(action, _)| action)
     }
 
     fn variants(keyword: &str) -> Vec<String> {
@@ -161,6 +179,38 @@ mod tests {
         assert_eq!(matched("Unstop", &settings), Some(KeywordAction::OptIn));
         for body in ["CANCEL", "QUIT", "START", "YES", "HELP", "INFO"] {
             assert_eq!(matched(body, &settings), None, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn the_listed_keyword_is_returned() {
+        let mut settings = defaults();
+        settings.opt_out_keywords.push("REMOVE ME".into());
+        let lists = KeywordLists::from_settings(&settings);
+        assert_eq!(
+            match_keyword(" remove \t me", &lists),
+            Some((KeywordAction::OptOut, "REMOVE ME"))
+        );
+        assert_eq!(match_keyword("Yes", &lists), Some((KeywordAction::OptIn, "YES")));
+    }
+
+    #[test]
+    fn only_short_bodies_could_be_keywords() {
+        assert!(could_be_keyword(" stop\n"));
+        assert!(could_be_keyword(&format!("  {}  ", "A".repeat(KEYWORD_MAX_CHARS))));
+        assert!(could_be_keyword(&format!("{}   {}", "A".repeat(20), "B".repeat(19))));
+        assert!(!could_be_keyword(&"A".repeat(KEYWORD_MAX_CHARS + 1)));
+        assert!(!could_be_keyword("Hello, could you move my appointment to Friday?"));
+        assert!(!could_be_keyword(" \t\n"));
+    }
+
+    proptest! {
+        #[test]
+        fn every_listed_keyword_could_be_one(words in proptest::collection::vec("[a-zA-Zß]{1,8}", 1..5), pad in "[ \t\n]{0,3}") {
+            let keyword = words.join(" ").to_uppercase();
+            prop_assume!(keyword.chars().count() <= KEYWORD_MAX_CHARS);
+            let body = format!("{pad}{}{pad}", words.join("  "));
+            prop_assert!(could_be_keyword(&body));
         }
     }
 

@@ -20,7 +20,8 @@ pub const DEFAULT_OPT_OUT_KEYWORDS: [&str; 8] = [
 pub const DEFAULT_OPT_IN_KEYWORDS: [&str; 3] = ["START", "UNSTOP", "YES"];
 pub const DEFAULT_HELP_KEYWORDS: [&str; 2] = ["HELP", "INFO"];
 
-const KEYWORD_MAX_CHARS: usize = 40;
+/// The longest keyword an organization may list.
+pub const KEYWORD_MAX_CHARS: usize = 40;
 const KEYWORDS_MAX: usize = 50;
 
 /// A new organization's settings.
@@ -97,6 +98,7 @@ pub fn parse_outbound_text(raw: &str) -> Result<String, Invalid> {
     if text.chars().count() > 1600 {
         return Err(Invalid::new("too_long", "must be at most 1600 characters long"));
     }
+    crate::text::check_multiline(text)?;
     Ok(text.to_owned())
 }
 

@@ -35,6 +35,19 @@ impl AsRef<str> for Label {
     }
 }
 
+/// Checks a text that may span lines (a message, a note, a reason): line breaks and tabs
+/// are fine, other C0 control characters are not. PostgreSQL refuses NUL outright, and the
+/// rest only garble what agents and contacts read.
+pub fn check_multiline(text: &str) -> Result<(), Invalid> {
+    if text.chars().any(|c| c < ' ' && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(Invalid::new(
+            "control_characters",
+            "must not contain control characters other than line breaks and tabs",
+        ));
+    }
+    Ok(())
+}
+
 /// First and last names.
 pub const NAME_MAX: usize = 100;
 /// Screennames other agents see.
@@ -56,6 +69,14 @@ mod tests {
         assert_eq!(Label::parse("   ", 10).map_err(|e| e.code), Err("required"));
         assert_eq!(Label::parse("abcdefghijk", 10).map_err(|e| e.code), Err("too_long"));
         assert_eq!(Label::parse("a\nb", 10).map_err(|e| e.code), Err("control_characters"));
+        assert!(check_multiline("a\r\nb\tc").is_ok());
+        for bad in ["a\u{0}b", "\u{7}", "x\u{1b}[31m"] {
+            assert_eq!(
+                check_multiline(bad).map_err(|e| e.code),
+                Err("control_characters"),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

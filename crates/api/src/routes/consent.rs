@@ -2,13 +2,15 @@
 //! history of every change (seeds 000, 002, 003).
 
 use actix_web::{HttpRequest, get, post, web};
+use textdesk_db::clock::Clock;
 use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::contacts::{self, ContactRow};
 use textdesk_db::jobs::Lane;
 use textdesk_db::organizations::{self, OrganizationRow};
 use textdesk_db::{DbConnection, DbError, now};
+use textdesk_domain::text::check_multiline;
 use textdesk_types::contacts::{Consent, ConsentAction, ConsentChange, ConsentSource, Contact, RecordConsent};
-use textdesk_types::messages::MessagePurpose;
+use textdesk_types::messages::{MessagePurpose, SendLane};
 use textdesk_types::{ContactId, ProblemDetails};
 
 use super::Audit;
@@ -29,6 +31,9 @@ fn contact_error(error: DbError) -> ApiError {
 /// A reason or source as given: trimmed, empty means none.
 fn parse_note(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError> {
     let text = raw.map(str::trim).filter(|text| !text.is_empty());
+    if let Some(text) = text {
+        check_multiline(text).map_err(|invalid| ApiError::field(field, invalid.code, invalid.message))?;
+    }
     match text {
         Some(text) if text.chars().count() > REASON_MAX_CHARS => Err(ApiError::field(
             field,
@@ -164,6 +169,7 @@ pub async fn record_consent(
     let source = parse_note("source", Some(&source))?
         .ok_or_else(|| ApiError::field("source", "required", "say where the consent was collected"))?;
     let id = id.into_inner();
+    let clock = state.clock.clone();
     let contact = state
         .write(move |conn| {
             let contact = find_contact(conn, &me, &id)?;
@@ -176,7 +182,7 @@ pub async fn record_consent(
             let changed = consent::set_consent(conn, &contact, consent, &by, now())?;
             let organization = organizations::find(conn, &me.organization_id)?;
             if changed && consent == Consent::Pending && organization.double_opt_in && !contact.opted_out {
-                request_confirmation(conn, &me, &organization, &contact)?;
+                request_confirmation(conn, &clock, &me, &organization, &contact)?;
             }
             Ok(find_contact(conn, &me, &id)?.into_wire()?)
         })
@@ -184,15 +190,23 @@ pub async fn record_consent(
     Ok(web::Json(contact))
 }
 
-/// Sends the double opt-in request through the number last used with the contact.
+/// Sends the double opt-in request through the number last used with the contact; it is an
+/// automated text, so it waits for quiet hours to end.
 fn request_confirmation(
     conn: &mut DbConnection,
+    clock: &Clock,
     me: &CurrentAgent,
     organization: &OrganizationRow,
     contact: &ContactRow,
 ) -> Result<(), ApiError> {
     let number = choose_number(conn, me, None, contact)?;
     let number_id = number.number_id();
+    let held = compliance::hold_until(
+        clock,
+        organization,
+        (contact, &number.phone_number),
+        SendLane::Automated,
+    )?;
     compliance::queue_system_text(
         conn,
         SystemText {
@@ -202,7 +216,7 @@ fn request_confirmation(
             body: &organization.double_opt_in_text,
             purpose: MessagePurpose::DoubleOptInRequest,
             lane: Lane::Automated,
-            scheduled_at: None,
+            scheduled_at: held,
         },
     )?;
     Ok(())

@@ -16,6 +16,7 @@ use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{DbConnection, DbError, events, media, organizations, read_states};
 use textdesk_domain::Invalid;
 use textdesk_domain::phone::PhoneNumber;
+use textdesk_domain::text::check_multiline;
 use textdesk_types::conversations::{
     Conversation, ConversationDetail, ConversationStatus, MessageWindow, StartConversation,
 };
@@ -23,7 +24,7 @@ use textdesk_types::messages::{
     AddNote, AuthorKind, Direction, Message, MessagePurpose, SendLane, SendMessage, SendToPhone,
 };
 use textdesk_types::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use textdesk_types::{ContactId, ConversationId, MediaId, NumberId, Page, ProblemDetails};
+use textdesk_types::{ContactId, ConversationId, MediaId, NumberId, OrganizationId, Page, ProblemDetails};
 
 use crate::compliance;
 use crate::extract::{CurrentAgent, JsonBody};
@@ -31,6 +32,9 @@ use crate::{ApiError, AppState};
 
 /// Twilio's limit for one message body.
 const BODY_MAX_CHARS: usize = 1600;
+/// The longest text any length policy allows (MMS text only); refused before a transaction
+/// opens, so a huge body never holds the writer. The organization's policy is checked after.
+const MESSAGE_MAX_CHARS: usize = 2000;
 
 fn conversation_error(error: DbError) -> ApiError {
     match error {
@@ -42,6 +46,15 @@ fn conversation_error(error: DbError) -> ApiError {
 /// A message's text; it may be empty when media go with it. Its length is checked against the
 /// organization's policy when it is queued.
 fn parse_message_body(raw: &str, has_media: bool) -> Result<String, ApiError> {
+    let invalid = |invalid: Invalid| ApiError::field("body", invalid.code, invalid.message);
+    if raw.chars().nth(MESSAGE_MAX_CHARS).is_some() {
+        return Err(ApiError::field(
+            "body",
+            "too_long",
+            format!("must be at most {MESSAGE_MAX_CHARS} characters long"),
+        ));
+    }
+    check_multiline(raw).map_err(invalid)?;
     match (raw.trim().is_empty(), has_media) {
         (true, true) => Ok(String::new()),
         (true, false) => Err(ApiError::field("body", "required", "must not be empty")),
@@ -57,6 +70,7 @@ fn parse_body(raw: &str) -> Result<String, ApiError> {
     if raw.chars().count() > BODY_MAX_CHARS {
         return Err(invalid("too_long", "must be at most 1600 characters long"));
     }
+    check_multiline(raw).map_err(|e| invalid(e.code, &e.message))?;
     Ok(raw.to_owned())
 }
 
@@ -313,7 +327,7 @@ fn queue_reply(
     let organization = organizations::find(conn, &me.organization_id)?;
     compliance::ensure_sendable(&organization, contact)?;
     compliance::check_body(&organization, outgoing.body, !outgoing.media_ids.is_empty())?;
-    let held = compliance::hold_until(clock, &organization, contact, outgoing.lane)?;
+    let held = compliance::hold_until(clock, &organization, (contact, &number.phone_number), outgoing.lane)?;
     let lane = compliance::queue_lane(outgoing.lane);
     let number_id = number.number_id();
     let through = (&number_id, number.phone_number.as_str());
@@ -366,7 +380,7 @@ fn queue_reply(
     responses(
         (status = 201, description = "The queued message", body = Message),
         (status = 404, description = "No such conversation in your organization", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The conversation is closed, or no number can send", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The conversation is closed, no number can send, or the contact opted out (contact_opted_out), declined consent (consent_declined) or has not confirmed a double opt-in (consent_pending)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -420,7 +434,7 @@ pub async fn send_message(
     request_body = SendToPhone,
     responses(
         (status = 201, description = "The queued message", body = Message),
-        (status = 409, description = "No number can send", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "No number can send, or the contact opted out (contact_opted_out), declined consent (consent_declined) or has not confirmed a double opt-in (consent_pending)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -464,6 +478,7 @@ pub async fn send_to_phone(
     responses(
         (status = 201, description = "The new conversation", body = Conversation),
         (status = 200, description = "The contact's conversation that was already open", body = Conversation),
+        (status = 409, description = "The number is switched off, or a first message cannot go: the contact opted out (contact_opted_out), declined consent (consent_declined) or has not confirmed a double opt-in (consent_pending)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -710,7 +725,7 @@ pub async fn close_conversation(
     responses(
         (status = 200, description = "The message, queued again", body = Message),
         (status = 404, description = "No such message in your organization", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "The message has not failed", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The message has not failed (not_failed), or the contact opted out (contact_opted_out), declined consent (consent_declined) or has not confirmed a double opt-in (consent_pending)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/messages/{id}/retry")]
@@ -720,6 +735,7 @@ pub async fn retry_message(
     id: web::Path<textdesk_types::MessageId>,
 ) -> Result<web::Json<Message>, ApiError> {
     let id = id.into_inner();
+    let clock = state.clock.clone();
     let message = state
         .write(move |conn| {
             let message = messages::find(conn, id.as_str())
@@ -735,21 +751,7 @@ pub async fn retry_message(
             let organization = organizations::find(conn, &me.organization_id)?;
             let contact = contacts::find(conn, &me.organization_id, &ContactId::new(message.contact_id.clone()))?;
             compliance::ensure_sendable(&organization, &contact)?;
-            let changes = messages::DeliveryChanges {
-                status: Some("queued".to_owned()),
-                error_code: Some(None),
-                error_message: Some(None),
-                ..Default::default()
-            };
-            let updated = messages::update_delivery(conn, &message.id, &changes)?;
-            let payload = serde_json::json!({ "message_id": message.id });
-            textdesk_db::jobs::enqueue(
-                conn,
-                Some(&me.organization_id),
-                "send_message",
-                &payload,
-                Lane::Conversational,
-            )?;
+            let updated = requeue(conn, &clock, &organization, &contact, &message)?;
             let change = serde_json::json!({
                 "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,
             });
@@ -758,4 +760,35 @@ pub async fn retry_message(
         })
         .await?;
     Ok(web::Json(message))
+}
+
+/// Queues a failed message again in its own lane; an automated or bulk message waits for
+/// quiet hours to end, as when it was first sent.
+fn requeue(
+    conn: &mut DbConnection,
+    clock: &Clock,
+    organization: &organizations::OrganizationRow,
+    contact: &ContactRow,
+    message: &messages::MessageRow,
+) -> Result<messages::MessageRow, ApiError> {
+    let lane = compliance::stored_lane(message.lane);
+    let held = compliance::hold_until(clock, organization, (contact, &message.from_number), lane)?;
+    let changes = messages::DeliveryChanges {
+        status: Some("queued".to_owned()),
+        error_code: Some(None),
+        error_message: Some(None),
+        scheduled_at: Some(held),
+        ..Default::default()
+    };
+    let updated = messages::update_delivery(conn, &message.id, &changes)?;
+    let payload = serde_json::json!({ "message_id": message.id });
+    textdesk_db::jobs::enqueue_at(
+        conn,
+        Some(&OrganizationId::new(message.organization_id.clone())),
+        "send_message",
+        &payload,
+        compliance::queue_lane(lane),
+        held.unwrap_or_else(textdesk_db::now),
+    )?;
+    Ok(updated)
 }

@@ -7,6 +7,7 @@ use textdesk_db::jobs::Lane;
 use textdesk_db::numbers;
 use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{DbError, contacts, conversations, ids, messages, organizations};
+use textdesk_domain::compliance::could_be_keyword;
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_providers::ProviderKind;
 use textdesk_types::messages::{AuthorKind, Direction, Message, MessagePurpose};
@@ -95,9 +96,12 @@ pub async fn send_as_customer(
                     scheduled_at: None,
                 },
             )?;
-            let organization = organizations::find(conn, &me.organization_id)?;
-            let through = (&number.number_id(), number.phone_number.as_str());
-            compliance::handle_keyword(conn, &organization, &contact, through, &body)?;
+            // Only a text that could be a keyword needs the organization's lists.
+            if could_be_keyword(&body) {
+                let organization = organizations::find(conn, &me.organization_id)?;
+                let through = (&number.number_id(), number.phone_number.as_str());
+                compliance::handle_keyword(conn, &organization, &contact, through, &body)?;
+            }
             Ok(recorded.message.into_wire()?)
         })
         .await?;

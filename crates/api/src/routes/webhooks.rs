@@ -10,6 +10,7 @@ use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::organizations::OrganizationRow;
 use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{DbConnection, DbError, events, media, organizations};
+use textdesk_domain::compliance::could_be_keyword;
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_providers::{
     Credentials, DeliveryStatus, InboundMedia, InboundMessage, Provider, ProviderKind, StatusUpdate, WebhookEndpoint,
@@ -211,18 +212,21 @@ fn store_inbound(conn: &mut DbConnection, number: &NumberRow, inbound: &InboundM
             scheduled_at: None,
         },
     )?;
+    tracing::debug!(media = inbound.media.len(), "inbound message stored");
+    // Most texts are conversation: the organization's settings are read only when the text
+    // could be a keyword or brings media, so the common inbound message costs no more reads.
+    let keyword = could_be_keyword(&inbound.body);
+    if !keyword && inbound.media.is_empty() {
+        return Ok(());
+    }
     let settings = organizations::find(conn, &organization)?;
     if !inbound.media.is_empty() {
         store_inbound_media(conn, &settings, &recorded.message.id, &inbound.media)?;
     }
-    compliance::handle_keyword(
-        conn,
-        &settings,
-        &contact,
-        (&number_id, &number.phone_number),
-        &inbound.body,
-    )?;
-    tracing::debug!(media = inbound.media.len(), "inbound message stored");
+    if keyword {
+        let through = (&number_id, number.phone_number.as_str());
+        compliance::handle_keyword(conn, &settings, &contact, through, &inbound.body)?;
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The queue's job kinds and how a worker runs one.
 
 mod fetch_media;
+mod send_gate;
 mod send_message;
 mod simulate_delivery;
 

@@ -13,8 +13,10 @@ use textdesk_db::{DbError, contacts, events, jobs, media};
 use textdesk_providers::{
     Accepted, Credentials, DeliveryStatus, OutboundMessage, ProviderError, ProviderKind, provider_for,
 };
+use textdesk_types::messages::MessagePurpose;
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
+use super::send_gate::{self, Gate};
 use super::{MAX_ATTEMPTS, Next, missing};
 use crate::WorkerContext;
 
@@ -25,6 +27,15 @@ pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts
     };
     if !matches!(message.status.as_str(), "queued" | "sending") {
         return Ok(Next::Done);
+    }
+    match send_gate::check(context, &message)? {
+        Gate::Send => {}
+        Gate::Refuse { code, reason } => {
+            tracing::info!(message = %message.id, code, "not sending: the contact may no longer be texted");
+            mark_failed(context, &message, code, &reason)?;
+            return Ok(Next::Done);
+        }
+        Gate::WaitForConsentText => return Ok(Next::Defer(send_gate::CONSENT_WAIT)),
     }
     let kind = ProviderKind::parse(&number.provider)
         .ok_or_else(|| DbError::Corrupt(format!("number {} has provider {:?}", number.id, number.provider)))?;
@@ -216,7 +227,7 @@ fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) ->
         ..Default::default()
     };
     context.db.write(|conn| -> Result<(), DbError> {
-        let updated = messages::update_delivery(conn, &message.id, &changes)?;
+        let updated = store_failure(conn, message, &changes)?;
         if matches!(error, ProviderError::OptedOut { .. }) {
             let organization = OrganizationId::new(message.organization_id.clone());
             let contact = contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))?;
@@ -226,4 +237,33 @@ fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) ->
         announce(conn, &updated)
     })?;
     Ok(())
+}
+
+/// Fails the message without handing it to the provider.
+fn mark_failed(context: &WorkerContext, message: &MessageRow, code: &str, reason: &str) -> anyhow::Result<()> {
+    let changes = DeliveryChanges {
+        status: Some("failed".to_owned()),
+        error_code: Some(Some(code.to_owned())),
+        error_message: Some(Some(reason.to_owned())),
+        ..Default::default()
+    };
+    context.db.write(|conn| -> Result<(), DbError> {
+        let updated = store_failure(conn, message, &changes)?;
+        announce(conn, &updated)
+    })?;
+    Ok(())
+}
+
+/// Stores a failure for good. A consent text that never went out is due again with the
+/// contact's next message.
+fn store_failure(
+    conn: &mut textdesk_db::DbConnection,
+    message: &MessageRow,
+    changes: &DeliveryChanges,
+) -> Result<MessageRow, DbError> {
+    let updated = messages::update_delivery(conn, &message.id, changes)?;
+    if message.purpose == MessagePurpose::ConsentRequest.as_str() {
+        consent::release_consent_message(conn, &message.contact_id)?;
+    }
+    Ok(updated)
 }

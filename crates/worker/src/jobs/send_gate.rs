@@ -1,0 +1,99 @@
+//! The last compliance check before a text leaves: the contact's state may have changed since
+//! the message was queued (a STOP while a bulk text waited for quiet hours to end), and the
+//! consent text must reach the contact before their first message, whatever the queue order.
+
+use chrono::{Duration, Utc};
+use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::messages::{self, MessageRow};
+use textdesk_db::{DbError, jobs, organizations};
+use textdesk_types::contacts::Consent;
+use textdesk_types::messages::MessagePurpose;
+use textdesk_types::{ContactId, OrganizationId};
+
+use crate::WorkerContext;
+
+/// How long a message waits for the consent text queued before it to go out.
+pub(crate) const CONSENT_WAIT: Duration = Duration::seconds(1);
+
+pub(crate) enum Gate {
+    Send,
+    /// Never to be sent: why, as an error code and a text for the agents.
+    Refuse {
+        code: &'static str,
+        reason: String,
+    },
+    /// The contact's consent text has not gone out yet; it was made due now.
+    WaitForConsentText,
+}
+
+pub(crate) fn check(context: &WorkerContext, message: &MessageRow) -> anyhow::Result<Gate> {
+    let purpose = MessagePurpose::parse(&message.purpose)
+        .ok_or_else(|| DbError::Corrupt(format!("message {}: purpose", message.id)))?;
+    // Carriers expect opt-out, opt-in and help keywords answered whatever the contact's state.
+    if matches!(
+        purpose,
+        MessagePurpose::OptOutConfirmation | MessagePurpose::OptInConfirmation | MessagePurpose::HelpReply
+    ) {
+        return Ok(Gate::Send);
+    }
+    let contact = context.db.read(|conn| {
+        let organization = OrganizationId::new(message.organization_id.clone());
+        contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))
+    })?;
+    if let Some((code, reason)) = refusal(context, &contact, purpose)? {
+        return Ok(Gate::Refuse { code, reason });
+    }
+    if purpose == MessagePurpose::Normal
+        && contact.consent_message_sent_at.is_some()
+        && hurry_consent_text(context, message)?
+    {
+        return Ok(Gate::WaitForConsentText);
+    }
+    Ok(Gate::Send)
+}
+
+/// Why the contact may not get this message now, if they may not.
+fn refusal(
+    context: &WorkerContext,
+    contact: &ContactRow,
+    purpose: MessagePurpose,
+) -> anyhow::Result<Option<(&'static str, String)>> {
+    if contact.opted_out {
+        let reason = "The contact opted out before this message was sent; it was not sent.";
+        return Ok(Some(("contact_opted_out", reason.to_owned())));
+    }
+    match Consent::parse(&contact.consent) {
+        Some(Consent::No) => {
+            let reason = "The contact declined consent before this message was sent; it was not sent.";
+            Ok(Some(("consent_declined", reason.to_owned())))
+        }
+        Some(Consent::Pending) if purpose != MessagePurpose::DoubleOptInRequest && double_opt_in(context, contact)? => {
+            let reason = "The contact has not confirmed their consent (double opt-in); it was not sent.";
+            Ok(Some(("consent_pending", reason.to_owned())))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn double_opt_in(context: &WorkerContext, contact: &ContactRow) -> anyhow::Result<bool> {
+    let organization = OrganizationId::new(contact.organization_id.clone());
+    let row = context.db.read(|conn| organizations::find(conn, &organization))?;
+    Ok(row.double_opt_in)
+}
+
+/// Makes the consent text still waiting in the message's conversation due at once, in the
+/// message's lane or a faster one; returns whether there is one to wait for. Pulled forward
+/// on both clocks, so it is taken before the message deferred after it.
+fn hurry_consent_text(context: &WorkerContext, message: &MessageRow) -> anyhow::Result<bool> {
+    let due = Utc::now().naive_utc().min(context.clock.now_naive());
+    let waiting = context.db.write(|conn| -> Result<bool, DbError> {
+        let Some(consent) = messages::unsent_consent_request(conn, &message.conversation_id)? else {
+            return Ok(false);
+        };
+        if consent.id == message.id {
+            return Ok(false);
+        }
+        jobs::hurry_send(conn, &consent.id, message.lane, due)
+    })?;
+    Ok(waiting)
+}
