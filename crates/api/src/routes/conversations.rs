@@ -184,7 +184,7 @@ pub async fn list_conversations(
             // Taken before the list is read: a change after it is either in the list or
             // comes through the feed.
             let feed = match before {
-                None => Some(events::current_position(conn, &me.organization_id)?.to_string()),
+                None => Some(events::current_position(conn)?.to_string()),
                 Some(_) => None,
             };
             let mut rows = conversations::list(conn, &me.organization_id, status, before, limit + 1)?;
