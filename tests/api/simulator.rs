@@ -63,6 +63,12 @@ async fn a_customer_texts_a_simulator_number_and_sees_the_reply(app: TestApp) {
     app.post("/api/v1/simulator/messages", token, &wrong)
         .await
         .expect_problem(409, "not_a_simulator");
+    let nul = json!({"from": "+12025550143", "number_id": number["id"], "body": "a\u{0}b"});
+    let problem = app
+        .post("/api/v1/simulator/messages", token, &nul)
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].field, "body");
     let empty = app
         .get("/api/v1/simulator/messages?phone=%2B12025550199", token)
         .await

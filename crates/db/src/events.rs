@@ -212,7 +212,11 @@ pub fn after(
         // instead of 0.08 ms at 330,000 changes).
         DbConnection::Postgresql(_) => for_agent(organization, agent)
             .filter(events::tx.ge(after.tx))
-            .filter(events::tx.gt(after.tx).or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))))
+            .filter(
+                events::tx
+                    .gt(after.tx)
+                    .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
+            )
             .filter(events::tx.lt(horizon))
             .order(order)
             .limit(limit)

@@ -9,6 +9,7 @@ use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{DbError, contacts, conversations, ids, messages, organizations};
 use textdesk_domain::compliance::could_be_keyword;
 use textdesk_domain::phone::PhoneNumber;
+use textdesk_domain::text::check_multiline;
 use textdesk_providers::ProviderKind;
 use textdesk_types::messages::{AuthorKind, Direction, Message, MessagePurpose};
 use textdesk_types::{ContactId, NumberId, ProblemDetails};
@@ -63,6 +64,7 @@ pub async fn send_as_customer(
             "must be 1 to 1600 characters long",
         ));
     }
+    check_multiline(&body).map_err(|invalid| ApiError::field("body", invalid.code, invalid.message))?;
     let message = state
         .write(move |conn| {
             let number = numbers::find(conn, &me.organization_id, &number_id).map_err(|e| match e {
