@@ -37,6 +37,7 @@ on_both_backends!(
     control_characters_are_refused_naming_the_field,
     huge_bodies_are_refused_before_the_policy,
     the_history_names_the_listed_keyword,
+    texts_are_counted_before_sending,
 );
 
 const CUSTOMER: &str = "+12025550143";
@@ -1036,4 +1037,55 @@ async fn the_history_names_the_listed_keyword(app: TestApp) {
     let id = contact(&app, &owner, CUSTOMER).await["id"].as_str().unwrap().to_owned();
     let changes = history(&app, &owner, &id).await;
     assert_eq!(changes[0]["keyword"], "REMOVE ME", "{changes:?}");
+}
+
+/// Integrators count a text as the browser app does: encoding, segments, characters left, and
+/// whether the organization's length rules let it go.
+async fn texts_are_counted_before_sending(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let token = Some(owner.access_token.as_str());
+    let count = |body: String, with_media: bool| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/messages/segments",
+                token,
+                &json!({"body": body, "with_media": with_media}),
+            )
+            .await
+            .expect(200)
+            .json()
+        }
+    };
+    let report = count("a".repeat(161), false).await;
+    assert_eq!(report["encoding"], "gsm7");
+    assert_eq!(report["segments"], 2);
+    assert_eq!(report["remaining"], 145);
+    assert_eq!(report["allowed"], true);
+    assert_eq!(count("Thanks 😊".to_owned(), false).await["encoding"], "ucs2");
+    let empty = count("  ".to_owned(), false).await;
+    assert_eq!(empty["allowed"], false);
+    assert!(empty["refusal"].is_string());
+    assert_eq!(count(String::new(), true).await["allowed"], true);
+
+    settings(
+        &app,
+        &owner,
+        json!({"concatenation_allowed": false, "mms_text_only": true}),
+    )
+    .await;
+    let refused = count("a".repeat(161), false).await;
+    assert_eq!(refused["allowed"], false);
+    assert!(refused["refusal"].as_str().unwrap().contains("segment"), "{refused}");
+    assert_eq!(count("a".repeat(1_500), true).await["allowed"], true);
+    assert_eq!(count("a".repeat(2_001), true).await["allowed"], false);
+
+    let problem = app
+        .post("/api/v1/messages/segments", token, &json!({"body": "a".repeat(10_001)}))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].field, "body");
+    app.post("/api/v1/messages/segments", None, &json!({"body": "hi"}))
+        .await
+        .expect(401);
 }

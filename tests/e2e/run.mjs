@@ -6,7 +6,7 @@
 //   E2E_DATABASE_URL    database of the demo server (default: SQLite in a fresh temp dir);
 //                       the first-run setup check always gets its own empty SQLite database
 //   E2E_PORT_RANGE      ports to pick from, such as 18100-18199 (default: any free port)
-//   E2E_SCREENSHOT=1    also save docs/screenshot.png of the signed-in app at 1280x800
+//   E2E_SCREENSHOT=1    also save docs/screenshot.png of a conversation with a draft at 1280x800
 //   CHROMIUM            the browser (default: /usr/bin/chromium)
 //
 // Build the app first (scripts/build-frontend.sh). Prints `e2e: N passed, M failed` last and
@@ -217,11 +217,6 @@ async function demoChecks(context, server) {
     await expectText(page.locator('#org-name'), /Harbor Dental \(demo\)/);
     await expectText(page.locator('.conversation-row.unread').first(), /Joe/);
     await expectText(page.locator('.content'), /do you take Delta Dental\?/);
-    if (process.env.E2E_SCREENSHOT === '1') {
-      mkdirSync(join(repo, 'docs'), { recursive: true });
-      await page.screenshot({ path: join(repo, 'docs', 'screenshot.png') });
-      console.log('      saved docs/screenshot.png');
-    }
   });
 
   await check('the team page lists the agents and groups', page, async () => {
@@ -448,6 +443,13 @@ async function conversationChecks(context, server) {
     await page.click('#add-note');
     await expectText(page.locator('.message-note .message-body'), /Prefers mornings\./);
     await expectText(page.locator('.message-note .message-tag'), /Note/);
+    if (process.env.E2E_SCREENSHOT === '1') {
+      await composer.fill('Thanks Maria! We will text you a reminder the day before 😊');
+      mkdirSync(join(repo, 'docs'), { recursive: true });
+      await page.screenshot({ path: join(repo, 'docs', 'screenshot.png') });
+      console.log('      saved docs/screenshot.png');
+      await composer.fill('');
+    }
   });
 
   await check("the customer's new text appears without a reload", page, async () => {

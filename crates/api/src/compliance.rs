@@ -69,14 +69,18 @@ pub fn check_body(organization: &OrganizationRow, body: &str, has_media: bool) -
     if has_media && body.trim().is_empty() {
         return Ok(());
     }
-    let policy = if has_media && organization.mms_text_only {
+    check_length(body, length_policy(organization, has_media))
+        .map(|_| ())
+        .map_err(|error| ApiError::field("body", "too_long", error.to_string()))
+}
+
+/// The organization's length rule for a text, with or without media.
+pub fn length_policy(organization: &OrganizationRow, has_media: bool) -> LengthPolicy {
+    if has_media && organization.mms_text_only {
         LengthPolicy::MmsTextOnly
     } else {
         LengthPolicy::for_sms(organization.concatenation_allowed)
-    };
-    check_length(body, policy)
-        .map(|_| ())
-        .map_err(|error| ApiError::field("body", "too_long", error.to_string()))
+    }
 }
 
 /// When a message on `lane` to `contact` through the business number `sender` may go out:

@@ -211,3 +211,32 @@ pub struct SendToPhone {
 pub struct AddNote {
     pub body: String,
 }
+
+/// A text to count as the carrier will, before sending it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"body": "Your order is ready for pickup 📦", "with_media": false})))]
+#[serde(deny_unknown_fields)]
+pub struct CountSegments {
+    pub body: String,
+    /// Whether media go with the text (MMS): the organization's MMS text-only limit then applies.
+    #[serde(default)]
+    pub with_media: bool,
+}
+
+/// How a text would travel, and whether the organization's length rules let it go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SegmentReport {
+    pub encoding: Encoding,
+    /// Segments the carrier bills; 0 for an empty text.
+    pub segments: u32,
+    /// Septets (GSM-7) or UTF-16 units (UCS-2) the text takes.
+    pub units: u32,
+    /// Characters still free in the last segment before another one starts.
+    pub remaining: u32,
+    /// Whether sending it would be accepted.
+    pub allowed: bool,
+    /// Why not, in words an agent can act on.
+    pub refusal: Option<String>,
+}

@@ -29,6 +29,9 @@ fn lock_reason(contact: &Contact, conversation: &Conversation, double_opt_in: bo
             .unwrap_or_default();
         return Some(format!("{name} opted out of texts{since} — messages cannot be sent."));
     }
+    if contact.consent == Consent::No {
+        return Some(format!("{name} declined consent to texts — messages cannot be sent."));
+    }
     if double_opt_in && contact.consent == Consent::Pending {
         return Some(format!(
             "{name} has not confirmed their consent yet — messages cannot be sent until they reply YES."

@@ -13,6 +13,7 @@ pub mod me;
 pub mod media;
 pub mod numbers;
 pub mod organization;
+pub mod segments;
 pub mod setup;
 pub mod simulator;
 pub mod webhooks;
@@ -72,6 +73,7 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(conversations::send_to_phone)
         .service(conversations::close_conversation)
         .service(conversations::retry_message)
+        .service(segments::count_segments)
         .service(events::list_events)
         .service(simulator::send_as_customer)
         .service(simulator::handset_messages)
