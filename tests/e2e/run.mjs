@@ -445,6 +445,7 @@ async function conversationChecks(context, server) {
     await expectText(page.locator('.message-note .message-tag'), /Note/);
     if (process.env.E2E_SCREENSHOT === '1') {
       await composer.fill('Thanks Maria! We will text you a reminder the day before 😊');
+      await page.locator('#send:not([disabled])').waitFor({ timeout: TIMEOUT_MS });
       mkdirSync(join(repo, 'docs'), { recursive: true });
       await page.screenshot({ path: join(repo, 'docs', 'screenshot.png') });
       console.log('      saved docs/screenshot.png');
