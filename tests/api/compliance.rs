@@ -423,6 +423,15 @@ async fn the_consent_message_goes_first_and_once(app: TestApp) {
     assert_eq!(bodies[3], "three");
     let contact = contact(&app, &owner, CUSTOMER).await;
     assert!(contact["consent_message_sent_at"].is_string());
+    let list = app
+        .get("/api/v1/conversations", Some(&owner.access_token))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(
+        list["items"][0]["consent_message_sent_at"],
+        contact["consent_message_sent_at"]
+    );
 }
 
 async fn double_opt_in_blocks_sends_until_yes(app: TestApp) {

@@ -438,6 +438,7 @@ async fn media_go_out_from_an_expiring_address(app: TestApp) {
         .expect(201)
         .json();
     assert_eq!(sent["media"][0]["id"], uploaded["id"]);
+    assert!(sent["warnings"].as_array().is_none_or(Vec::is_empty), "{sent}");
     app.post("/api/v1/messages", Some(&owner.access_token), &body)
         .await
         .expect_problem(422, "validation_failed");
@@ -472,6 +473,18 @@ async fn media_go_out_from_an_expiring_address(app: TestApp) {
         .await
         .expect(200);
     assert_eq!(own.body, PNG);
+
+    // Above 1.5 MB the send goes through with a warning (seed 000).
+    let mut large = PNG.to_vec();
+    large.resize(1_600_000, 0);
+    let large = upload(&app, &owner, &large).await.expect(201).json();
+    let heavy = json!({"to": "+12025550143", "body": "", "media_ids": [large["id"]]});
+    let warned = app
+        .post("/api/v1/messages", Some(&owner.access_token), &heavy)
+        .await
+        .expect(201)
+        .json();
+    assert!(warned["warnings"][0].as_str().unwrap().contains("1.5 MB"), "{warned}");
 }
 
 async fn inbound_media_are_fetched_within_limits(app: TestApp) {

@@ -53,6 +53,7 @@ impl ConversationRow {
             opened_at: utc(self.opened_at),
             closed_at: self.closed_at.map(utc),
             closed_by: self.closed_by.map(AgentId::new),
+            consent_message_sent_at: contact.consent_message_sent_at.map(utc),
         })
     }
 }

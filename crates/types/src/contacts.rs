@@ -56,7 +56,8 @@ pub struct Contact {
     /// IANA time zone for quiet hours; without it the phone number's area code decides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-    /// When the organization's consent message was queued for this contact.
+    /// When the organization's consent text went to this contact (queued, then sent before any
+    /// other text); absent when it never did or could not be delivered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_message_sent_at: Option<DateTime<Utc>>,
     /// When the contact texted an opt-in keyword that an agent has yet to confirm.

@@ -53,6 +53,10 @@ pub struct Conversation {
     pub closed_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<AgentId>,
+    /// When the organization's consent text went to this contact (queued, then sent before any
+    /// other text); absent when it never did or could not be delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_message_sent_at: Option<DateTime<Utc>>,
 }
 
 /// A conversation with one page of its messages, oldest first.
