@@ -251,6 +251,14 @@ fn ConversationHeader(thread: Thread) -> impl IntoView {
                     }
                 }}
                 {move || contact.with(|c| c.opted_out).then(|| view! { <span class="badge badge-disabled">"Opted out"</span> })}
+                {move || {
+                    conversation
+                        .with(|c| c.consent_message_sent_at)
+                        .map(|at| {
+                            let when = format!("The consent text went on {}", at.format("%b %-d, %H:%M UTC"));
+                            view! { <span class="badge" title=when>"Consent text sent"</span> }
+                        })
+                }}
             </div>
             <p class="lead">{move || contact.with(|c| c.phone_number.clone())}</p>
         </header>
