@@ -4,6 +4,7 @@
 
 mod api;
 mod app;
+mod feed;
 mod pages;
 mod session;
 mod ui;

@@ -506,6 +506,18 @@ async function conversationChecks(context, server) {
     await expectText(failedReply.locator('.message-status'), /^Failed$/);
   });
 
+  await check("a new customer's text appears at the top of the inbox, unread, without a reload", page, async () => {
+    await page.click('nav >> text=Inbox');
+    await expectPath(page, '/');
+    await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+    await textAsCustomer(page, '+12025550188', 'Do you have a slot on Saturday?');
+    const first = page.locator('.conversation-row').first();
+    await expectText(first.locator('.conversation-preview'), /Do you have a slot on Saturday\?/);
+    if (!(await first.evaluate((row) => row.classList.contains('unread')))) {
+      throw new Error('the new conversation is not shown unread');
+    }
+  });
+
   await check('the conversation page raised no errors in the browser', page, async () => {
     if (messages.length > 0) throw new Error(messages.join('\n'));
   });

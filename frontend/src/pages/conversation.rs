@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -17,10 +15,8 @@ use textdesk_types::{AgentId, ConversationId};
 use super::composer::Composer;
 use super::shell::CurrentAgent;
 use crate::api::{self, ApiResult};
+use crate::feed;
 use crate::ui::{LoadError, Loading, failure};
-
-/// How long to wait before asking the feed again after it failed (the server restarting, say).
-const FEED_RETRY_MS: u32 = 3_000;
 
 /// What the pieces of an open conversation share. The messages are oldest first.
 #[derive(Clone, Copy)]
@@ -112,39 +108,6 @@ impl Thread {
     }
 }
 
-/// Keeps the thread current until the page is left: asks the feed, applies what it says,
-/// asks again from where it stopped.
-fn follow_feed(thread: Thread, mut cursor: String) {
-    let alive = Arc::new(AtomicBool::new(true));
-    let on_leave = Arc::clone(&alive);
-    on_cleanup(move || on_leave.store(false, Ordering::Relaxed));
-    spawn_local(async move {
-        while alive.load(Ordering::Relaxed) {
-            match api::events(cursor.clone()).await {
-                Ok(batch) if alive.load(Ordering::Relaxed) => {
-                    cursor = batch.cursor;
-                    thread.apply(&batch.events).await;
-                }
-                Ok(_) => return,
-                // Signed out: the shell is on its way to the sign-in page.
-                Err(problem) if problem.status == 401 => return,
-                // The feed no longer keeps changes that old: start again from now, and read
-                // afresh what may have been missed.
-                Err(problem) if problem.status == 410 => {
-                    if let Ok(fresh) = api::feed_cursor().await {
-                        cursor = fresh;
-                        thread.refresh_messages().await;
-                        thread.refresh_contact().await;
-                    } else {
-                        TimeoutFuture::new(FEED_RETRY_MS).await;
-                    }
-                }
-                Err(_) => TimeoutFuture::new(FEED_RETRY_MS).await,
-            }
-        }
-    });
-}
-
 #[derive(Clone)]
 struct Opened {
     feed_cursor: String,
@@ -220,7 +183,15 @@ fn OpenConversation(opened: Opened) -> impl IntoView {
         agent_names: StoredValue::new(agent_names),
     };
     provide_context(thread);
-    follow_feed(thread, feed_cursor);
+    feed::follow(
+        feed_cursor,
+        || true,
+        move |events| async move { thread.apply(&events).await },
+        move || async move {
+            thread.refresh_messages().await;
+            thread.refresh_contact().await;
+        },
+    );
     view! {
         <div class="conversation-page">
             <ConversationHeader thread />

@@ -1,15 +1,18 @@
 //! The signed-in app: the gate that sends people to setup or sign-in, the frame with its top
 //! bar and navigation, and the inbox.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
 use textdesk_types::agents::Agent;
 use textdesk_types::conversations::{Conversation, ConversationStatus};
 use textdesk_types::messages::Direction;
 use textdesk_types::organization::Organization;
 
 use crate::ui::{GoTo, LoadError, Loading, Logo, initials};
-use crate::{api, session};
+use crate::{api, feed, session};
 
 /// The signed-in agent, for the pages inside the frame. Saving the profile updates it, and the
 /// top bar follows.
@@ -119,15 +122,49 @@ fn Frame(agent: Agent, organization: Organization) -> impl IntoView {
     }
 }
 
-/// Messaging arrives with the next milestone; until a number is connected the inbox is empty.
+/// Inbox views shown so far; only the newest one's feed follower keeps going.
+static INBOX_VIEWS: AtomicU32 = AtomicU32::new(0);
+
+/// The conversations, kept current by the change feed: a customer's new text moves its row to
+/// the top, bold, without a reload.
 #[component]
 pub fn Inbox() -> impl IntoView {
     let conversations = LocalResource::new(api::conversations);
+    let following = StoredValue::new(false);
+    // The inbox view's owner outlives the view (it belongs to the enclosing route), so the
+    // follower stops itself once another page is shown or a newer inbox view has its own.
+    let generation = INBOX_VIEWS.fetch_add(1, Ordering::Relaxed) + 1;
+    let location = use_location();
+    let inbox_shown =
+        move || INBOX_VIEWS.load(Ordering::Relaxed) == generation && location.pathname.get_untracked() == "/";
+    Effect::new(move |_| {
+        let cursor = conversations.with(|loaded| {
+            loaded
+                .as_ref()
+                .and_then(|page| page.as_ref().ok())
+                .map(|page| page.feed_cursor.clone().unwrap_or_else(|| "0".to_owned()))
+        });
+        // The first load's cursor: later loads only catch up with what the feed announced.
+        let Some(cursor) = cursor.filter(|_| !following.get_value()) else {
+            return;
+        };
+        following.set_value(true);
+        feed::follow(
+            cursor,
+            inbox_shown,
+            move |events| async move {
+                if events.iter().any(|event| changes_the_list(&event.kind)) {
+                    conversations.refetch();
+                }
+            },
+            move || async move { conversations.refetch() },
+        );
+    });
     view! {
         <header class="page-header">
             <h1>"Inbox"</h1>
         </header>
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match conversations.await {
                     Ok(page) if page.items.is_empty() => view! { <EmptyInbox /> }.into_any(),
@@ -135,8 +172,16 @@ pub fn Inbox() -> impl IntoView {
                     Err(problem) => view! { <LoadError problem=*problem /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
+}
+
+/// Whether a change can move, add or restyle a row of the list.
+fn changes_the_list(kind: &str) -> bool {
+    kind.starts_with("conversation.")
+        || kind.starts_with("message.")
+        || kind.starts_with("read_state.")
+        || kind == "contact.changed"
 }
 
 #[component]
