@@ -137,6 +137,9 @@ pub fn Inbox() -> impl IntoView {
     let location = use_location();
     let inbox_shown =
         move || INBOX_VIEWS.load(Ordering::Relaxed) == generation && location.pathname.get_untracked() == "/";
+    // Started from the effect below but not owned by it: the effect runs again after every
+    // reload of the list, and its cleanup would stop the follower each time.
+    let follower_owner = Owner::new();
     Effect::new(move |_| {
         let cursor = conversations.with(|loaded| {
             loaded
@@ -149,16 +152,18 @@ pub fn Inbox() -> impl IntoView {
             return;
         };
         following.set_value(true);
-        feed::follow(
-            cursor,
-            inbox_shown,
-            move |events| async move {
-                if events.iter().any(|event| changes_the_list(&event.kind)) {
-                    conversations.refetch();
-                }
-            },
-            move || async move { conversations.refetch() },
-        );
+        follower_owner.with(|| {
+            feed::follow(
+                cursor,
+                inbox_shown,
+                move |events| async move {
+                    if events.iter().any(|event| changes_the_list(&event.kind)) {
+                        conversations.refetch();
+                    }
+                },
+                move || async move { conversations.refetch() },
+            );
+        });
     });
     view! {
         <header class="page-header">
