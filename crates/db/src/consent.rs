@@ -44,6 +44,17 @@ impl<'a> ChangedBy<'a> {
             reason: Some(reason),
         }
     }
+
+    /// An agent in the app (`Agent`) or a client of the API recording consent collected
+    /// elsewhere (`Api`), acting as `agent_id`.
+    pub fn agent(source: ConsentSource, agent_id: &'a str, reason: Option<&'a str>) -> Self {
+        ChangedBy {
+            source,
+            keyword: None,
+            agent_id: Some(agent_id),
+            reason,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -196,33 +196,31 @@ pub fn after(
     limit: i64,
 ) -> Result<Visible, DbError> {
     let horizon = horizon(conn)?;
-    let order = (events::tx.asc(), events::seq.asc());
-    let rows: Vec<EventRow> = match conn {
+    let from_cursor = match conn {
         // Every SQLite position has tx 0: with one equality and one range, SQLite walks the
         // index from the cursor instead of from the organization's first change.
         DbConnection::Sqlite(_) => for_agent(organization, agent)
+            .into_boxed()
             .filter(events::tx.eq(0))
-            .filter(events::seq.gt(after.seq))
-            .order(order)
-            .limit(limit)
-            .select(EventRow::as_select())
-            .load(conn)?,
+            .filter(events::seq.gt(after.seq)),
         // `tx >= after.tx` repeats what the next condition implies, so that the generic plan
         // of this prepared statement still scans the index from the cursor on (measured: 1.4 s
         // instead of 0.08 ms at 330,000 changes).
         DbConnection::Postgresql(_) => for_agent(organization, agent)
+            .into_boxed()
             .filter(events::tx.ge(after.tx))
             .filter(
                 events::tx
                     .gt(after.tx)
                     .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
             )
-            .filter(events::tx.lt(horizon))
-            .order(order)
-            .limit(limit)
-            .select(EventRow::as_select())
-            .load(conn)?,
+            .filter(events::tx.lt(horizon)),
     };
+    let rows: Vec<EventRow> = from_cursor
+        .order((events::tx.asc(), events::seq.asc()))
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?;
     let held_back = match conn {
         DbConnection::Postgresql(_) if i64::try_from(rows.len()).unwrap_or(i64::MAX) < limit => {
             // The newest committed position through the index's end, not an EXISTS over the

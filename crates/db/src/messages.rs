@@ -80,19 +80,6 @@ pub fn insert(conn: &mut DbConnection, row: &MessageRow) -> Result<(), DbError> 
 }
 
 /// The purposes a thread view shows: ordinary messages, or every one for the audit trail.
-fn shown_purposes(include_hidden: bool) -> Vec<&'static str> {
-    const ALL: [MessagePurpose; 6] = [
-        MessagePurpose::Normal,
-        MessagePurpose::OptOutConfirmation,
-        MessagePurpose::OptInConfirmation,
-        MessagePurpose::HelpReply,
-        MessagePurpose::ConsentRequest,
-        MessagePurpose::DoubleOptInRequest,
-    ];
-    let shown: &[MessagePurpose] = if include_hidden { &ALL } else { &ALL[..1] };
-    shown.iter().map(|purpose| purpose.as_str()).collect()
-}
-
 /// Which slice of a conversation to read.
 pub enum Window {
     Newest,
@@ -109,12 +96,14 @@ pub fn window(
     limit: i64,
     include_hidden: bool,
 ) -> Result<Vec<MessageRow>, DbError> {
-    let base = messages::table
+    let mut base = messages::table
         .filter(messages::conversation_id.eq(conversation.as_str()))
-        .filter(messages::purpose.eq_any(shown_purposes(include_hidden)))
         .select(MessageRow::as_select())
         .limit(limit)
         .into_boxed();
+    if !include_hidden {
+        base = base.filter(messages::purpose.eq(MessagePurpose::Normal.as_str()));
+    }
     let mut rows: Vec<MessageRow> = match window {
         Window::Newest => base.order(messages::id.desc()).load(conn)?,
         Window::Before(id) => base.filter(messages::id.lt(id)).order(messages::id.desc()).load(conn)?,
@@ -133,9 +122,14 @@ pub fn exists_beyond(
     older: bool,
     include_hidden: bool,
 ) -> Result<bool, DbError> {
+    // Not boxed: `EXISTS` takes no boxed query on the multi-backend connection.
     let in_conversation = messages::table
         .filter(messages::conversation_id.eq(conversation.as_str()))
-        .filter(messages::purpose.eq_any(shown_purposes(include_hidden)));
+        .filter(
+            messages::purpose
+                .eq(MessagePurpose::Normal.as_str())
+                .or(include_hidden.into_sql::<diesel::sql_types::Bool>()),
+        );
     let found = if older {
         diesel::select(diesel::dsl::exists(in_conversation.filter(messages::id.lt(id)))).get_result(conn)?
     } else {

@@ -60,12 +60,7 @@ async fn change_opt_out(
     let contact = state
         .write(move |conn| {
             let contact = find_contact(conn, &me, &id)?;
-            let by = ChangedBy {
-                source: ConsentSource::Agent,
-                keyword: None,
-                agent_id: Some(me.id.as_str()),
-                reason: reason.as_deref(),
-            };
+            let by = ChangedBy::agent(ConsentSource::Agent, me.id.as_str(), reason.as_deref());
             let changed = if opting_out {
                 consent::opt_out(conn, &contact, &by, now())?
             } else {
@@ -173,12 +168,7 @@ pub async fn record_consent(
     let contact = state
         .write(move |conn| {
             let contact = find_contact(conn, &me, &id)?;
-            let by = ChangedBy {
-                source: ConsentSource::Api,
-                keyword: None,
-                agent_id: Some(me.id.as_str()),
-                reason: Some(&source),
-            };
+            let by = ChangedBy::agent(ConsentSource::Api, me.id.as_str(), Some(&source));
             let changed = consent::set_consent(conn, &contact, consent, &by, now())?;
             let organization = organizations::find(conn, &me.organization_id)?;
             if changed && consent == Consent::Pending && organization.double_opt_in && !contact.opted_out {
