@@ -565,8 +565,8 @@ async fn agents_replies_go_before_bulk_messages(app: TestApp) {
                     textdesk_db::contacts::find_or_create(conn, &organization, &format!("+1202555016{n}"))?;
                 textdesk_db::threads::record(
                     conn,
+                    &organization,
                     textdesk_db::threads::NewThreadMessage {
-                        organization: &organization,
                         contact: &contact,
                         conversation: None,
                         number: Some((&number_id, "+12025550100")),

@@ -146,8 +146,8 @@ pub struct SystemText<'a> {
 pub fn queue_system_text(conn: &mut DbConnection, text: SystemText<'_>) -> Result<MessageRow, ApiError> {
     let recorded = threads::record(
         conn,
+        text.organization,
         NewThreadMessage {
-            organization: text.organization,
             contact: text.contact,
             conversation: None,
             number: Some(text.number),

@@ -9,11 +9,13 @@ pub mod auth;
 pub mod compliance;
 pub mod error;
 pub mod extract;
+pub mod inbound;
 pub mod openapi;
 pub mod pagination;
 pub mod routes;
 pub mod state;
 pub mod validation;
+pub mod webhook_batches;
 pub mod workspace;
 
 pub use app::{ApiConfig, build_app, openapi_document};

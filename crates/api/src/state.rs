@@ -4,6 +4,7 @@ use textdesk_db::{Database, DbConnection};
 
 use crate::ApiError;
 use crate::auth::tokens::TokenKeys;
+use crate::webhook_batches::WebhookBatches;
 use textdesk_db::clock::Clock;
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::HttpClient;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub http: HttpClient,
     /// Decides quiet hours for held messages.
     pub clock: Clock,
+    /// Stores inbound-message webhooks in batches.
+    pub inbound: WebhookBatches,
 }
 
 impl AppState {

@@ -92,8 +92,13 @@ pub fn to_json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 /// Fails with a conflict on `phone_number` when the organization has a contact with it.
 pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, new: NewContact) -> Result<ContactRow, DbError> {
-    let now = now();
-    let row = ContactRow {
+    let row = new_row(organization, new, now());
+    diesel::insert_into(contacts::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+fn new_row(organization: &OrganizationId, new: NewContact, now: NaiveDateTime) -> ContactRow {
+    ContactRow {
         id: ids::new_id(),
         organization_id: organization.to_string(),
         custom_fields: to_json_text(&new.custom_fields),
@@ -112,9 +117,7 @@ pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, new: NewCo
         time_zone: None,
         consent_message_sent_at: None,
         opt_in_requested_at: None,
-    };
-    diesel::insert_into(contacts::table).values(&row).execute(conn)?;
-    Ok(row)
+    }
 }
 
 pub fn find(conn: &mut DbConnection, organization: &OrganizationId, id: &ContactId) -> Result<ContactRow, DbError> {
@@ -139,22 +142,68 @@ pub fn find_by_phone(
 }
 
 /// The contact with this number, created (with no name, announced on the change feed) if the
-/// organization has none.
+/// organization has none; `true` when created.
 pub fn find_or_create(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     phone_number: &str,
 ) -> Result<(ContactRow, bool), DbError> {
-    if let Some(existing) = find_by_phone(conn, organization, phone_number)? {
-        return Ok((existing, false));
+    find_or_create_all(conn, organization, &[phone_number])?
+        .pop()
+        .ok_or(DbError::NotFound)
+}
+
+/// [`find_or_create`] for many numbers with one read and at most one insert: one contact per
+/// distinct number, in the order the numbers first appear.
+pub fn find_or_create_all(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    phone_numbers: &[&str],
+) -> Result<Vec<(ContactRow, bool)>, DbError> {
+    let mut wanted: Vec<&str> = Vec::with_capacity(phone_numbers.len());
+    for phone in phone_numbers {
+        if !wanted.contains(phone) {
+            wanted.push(phone);
+        }
     }
-    let new = NewContact {
-        phone_number: phone_number.to_owned(),
-        ..NewContact::default()
-    };
-    let created = insert(conn, organization, new)?;
-    crate::events::contact_changed(conn, organization, &created.id)?;
-    Ok((created, true))
+    let mut existing: BTreeMap<String, ContactRow> = contacts::table
+        .filter(contacts::organization_id.eq(organization.as_str()))
+        .filter(contacts::phone_number.eq_any(&wanted))
+        .select(ContactRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| (row.phone_number.clone(), row))
+        .collect();
+    let now = now();
+    let created: Vec<ContactRow> = wanted
+        .iter()
+        .filter(|phone| !existing.contains_key(**phone))
+        .map(|phone| {
+            let new = NewContact {
+                phone_number: (*phone).to_owned(),
+                ..NewContact::default()
+            };
+            new_row(organization, new, now)
+        })
+        .collect();
+    if !created.is_empty() {
+        crate::insert_all!(conn, contacts::table, &created)?;
+        let changes: Vec<(&str, serde_json::Value)> = created
+            .iter()
+            .map(|row| ("contact.changed", serde_json::json!({ "contact_id": row.id })))
+            .collect();
+        crate::events::append_all(conn, organization, &changes)?;
+    }
+    let mut created: BTreeMap<String, ContactRow> =
+        created.into_iter().map(|row| (row.phone_number.clone(), row)).collect();
+    wanted
+        .iter()
+        .map(|phone| match (existing.remove(*phone), created.remove(*phone)) {
+            (Some(row), _) => Ok((row, false)),
+            (None, Some(row)) => Ok((row, true)),
+            (None, None) => Err(DbError::NotFound),
+        })
+        .collect()
 }
 
 /// Contacts in creation order, after the `after` id; `search` matches names, company and number.

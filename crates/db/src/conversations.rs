@@ -58,9 +58,15 @@ impl ConversationRow {
     }
 }
 
-/// The organization's next conversation number. PostgreSQL takes it from the organization's
-/// own sequence, which never waits for another transaction; SQLite has one writer at a time.
-fn take_number(conn: &mut DbConnection, organization: &OrganizationId) -> Result<i64, DbError> {
+/// Takes the organization's next `count` conversation numbers, in increasing order. PostgreSQL
+/// takes them from the organization's own sequence, which never waits for another transaction
+/// (concurrent writers may interleave, so the numbers need not be consecutive); SQLite has one
+/// writer at a time.
+pub fn take_numbers(conn: &mut DbConnection, organization: &OrganizationId, count: usize) -> Result<Vec<i64>, DbError> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(count).map_err(|_| DbError::Corrupt("too many conversation numbers".to_owned()))?;
     match conn {
         DbConnection::Postgresql(_) => {
             #[derive(QueryableByName)]
@@ -68,20 +74,24 @@ fn take_number(conn: &mut DbConnection, organization: &OrganizationId) -> Result
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 number: i64,
             }
-            let next: Next = diesel::sql_query("SELECT nextval($1::regclass) AS number")
-                .bind::<diesel::sql_types::Text, _>(number_sequence(organization))
-                .get_result(conn)?;
-            Ok(next.number)
+            let taken: Vec<Next> =
+                diesel::sql_query("SELECT nextval($1::regclass) AS number FROM generate_series(1, $2)")
+                    .bind::<diesel::sql_types::Text, _>(number_sequence(organization))
+                    .bind::<diesel::sql_types::BigInt, _>(count)
+                    .load(conn)?;
+            let mut numbers: Vec<i64> = taken.into_iter().map(|next| next.number).collect();
+            numbers.sort_unstable();
+            Ok(numbers)
         }
         DbConnection::Sqlite(_) => {
             diesel::update(organizations::table.find(organization.as_str()))
-                .set(organizations::next_conversation_number.eq(organizations::next_conversation_number + 1))
+                .set(organizations::next_conversation_number.eq(organizations::next_conversation_number + count))
                 .execute(conn)?;
             let next: i64 = organizations::table
                 .find(organization.as_str())
                 .select(organizations::next_conversation_number)
                 .first(conn)?;
-            Ok(next - 1)
+            Ok((next - count..next).collect())
         }
     }
 }
@@ -105,28 +115,6 @@ pub fn start_numbering(conn: &mut DbConnection, organization: &OrganizationId) -
     Ok(())
 }
 
-/// Takes `count` numbers at once for a bulk import; returns the first. Only for loaders that
-/// are the organization's sole writer: on PostgreSQL the block is taken in two steps.
-pub fn take_numbers(conn: &mut DbConnection, organization: &OrganizationId, count: i64) -> Result<i64, DbError> {
-    let first = take_number(conn, organization)?;
-    if count > 1 {
-        match conn {
-            DbConnection::Postgresql(_) => {
-                diesel::sql_query("SELECT setval($1::regclass, $2)")
-                    .bind::<diesel::sql_types::Text, _>(number_sequence(organization))
-                    .bind::<diesel::sql_types::BigInt, _>(first + count - 1)
-                    .execute(conn)?;
-            }
-            DbConnection::Sqlite(_) => {
-                diesel::update(organizations::table.find(organization.as_str()))
-                    .set(organizations::next_conversation_number.eq(first + count))
-                    .execute(conn)?;
-            }
-        }
-    }
-    Ok(first)
-}
-
 /// Opens a new conversation in the contact's thread with the organization's next number.
 pub fn open(
     conn: &mut DbConnection,
@@ -134,30 +122,54 @@ pub fn open(
     contact: &ContactId,
     at: NaiveDateTime,
 ) -> Result<ConversationRow, DbError> {
-    let row = ConversationRow {
-        id: ids::new_id(),
-        organization_id: organization.to_string(),
-        contact_id: contact.to_string(),
-        number: take_number(conn, organization)?,
-        status: ConversationStatus::Open.as_str().to_owned(),
-        opened_at: at,
-        closed_at: None,
-        closed_by: None,
-        last_message_at: at,
-        last_message_preview: String::new(),
-        last_direction: None,
-    };
-    diesel::insert_into(conversations::table).values(&row).execute(conn)?;
-    Ok(row)
+    open_all(conn, organization, &[contact.as_str()], at)?
+        .pop()
+        .ok_or(DbError::NotFound)
+}
+
+/// Opens one new conversation in each of the contacts' threads, numbered in the given order,
+/// with one statement.
+pub fn open_all(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    contacts: &[&str],
+    at: NaiveDateTime,
+) -> Result<Vec<ConversationRow>, DbError> {
+    let numbers = take_numbers(conn, organization, contacts.len())?;
+    let rows: Vec<ConversationRow> = contacts
+        .iter()
+        .zip(numbers)
+        .map(|(contact, number)| ConversationRow {
+            id: ids::new_id(),
+            organization_id: organization.to_string(),
+            contact_id: (*contact).to_owned(),
+            number,
+            status: ConversationStatus::Open.as_str().to_owned(),
+            opened_at: at,
+            closed_at: None,
+            closed_by: None,
+            last_message_at: at,
+            last_message_preview: String::new(),
+            last_direction: None,
+        })
+        .collect();
+    if !rows.is_empty() {
+        crate::insert_all!(conn, conversations::table, &rows)?;
+    }
+    Ok(rows)
 }
 
 pub fn find_open(conn: &mut DbConnection, contact: &ContactId) -> Result<Option<ConversationRow>, DbError> {
+    Ok(find_open_all(conn, &[contact.as_str()])?.pop())
+}
+
+/// The open conversations of these contacts' threads (at most one each), in no set order.
+pub fn find_open_all(conn: &mut DbConnection, contacts: &[&str]) -> Result<Vec<ConversationRow>, DbError> {
     Ok(conversations::table
-        .filter(conversations::contact_id.eq(contact.as_str()))
+        .filter(conversations::contact_id.eq_any(contacts))
         .filter(conversations::status.eq(ConversationStatus::Open.as_str()))
         .select(ConversationRow::as_select())
-        .first(conn)
-        .optional()?)
+        .load(conn)?)
 }
 
 pub fn find(

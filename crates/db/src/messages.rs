@@ -74,12 +74,22 @@ impl MessageRow {
     }
 }
 
-pub fn insert(conn: &mut DbConnection, row: &MessageRow) -> Result<(), DbError> {
-    diesel::insert_into(messages::table).values(row).execute(conn)?;
-    Ok(())
+/// Which of these (provider account, provider message id) pairs are stored already.
+pub fn stored_provider_ids(conn: &mut DbConnection, ids: &[(&str, &str)]) -> Result<Vec<(String, String)>, DbError> {
+    let accounts: Vec<&str> = ids.iter().map(|(account, _)| *account).collect();
+    let message_ids: Vec<&str> = ids.iter().map(|(_, id)| *id).collect();
+    let found: Vec<(Option<String>, Option<String>)> = messages::table
+        .filter(messages::provider_account.eq_any(&accounts))
+        .filter(messages::provider_message_id.eq_any(&message_ids))
+        .select((messages::provider_account, messages::provider_message_id))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(account, id)| Some((account?, id?)))
+        .filter(|(account, id)| ids.contains(&(account.as_str(), id.as_str())))
+        .collect())
 }
 
-/// The purposes a thread view shows: ordinary messages, or every one for the audit trail.
 /// Which slice of a conversation to read.
 pub enum Window {
     Newest,

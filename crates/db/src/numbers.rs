@@ -92,13 +92,12 @@ pub fn find(conn: &mut DbConnection, organization: &OrganizationId, id: &NumberI
         .first(conn)?)
 }
 
-/// The number a provider's webhook is addressed to, in whichever organization has it.
-pub fn find_by_phone_number(conn: &mut DbConnection, phone_number: &str) -> Result<Option<NumberRow>, DbError> {
+/// The numbers providers' webhooks are addressed to, in whichever organizations have them.
+pub fn find_by_phone_numbers(conn: &mut DbConnection, phone_numbers: &[&str]) -> Result<Vec<NumberRow>, DbError> {
     Ok(numbers::table
-        .filter(numbers::phone_number.eq(phone_number))
+        .filter(numbers::phone_number.eq_any(phone_numbers))
         .select(NumberRow::as_select())
-        .first(conn)
-        .optional()?)
+        .load(conn)?)
 }
 
 pub fn list(conn: &mut DbConnection, organization: &OrganizationId) -> Result<Vec<NumberRow>, DbError> {

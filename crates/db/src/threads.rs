@@ -2,20 +2,22 @@
 //! opened with the next number, the message is stored, the conversation shows it as its latest
 //! activity, and the change feed says so, all in the caller's transaction.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus};
 use textdesk_types::sms;
-use textdesk_types::{ContactId, NumberId, OrganizationId};
+use textdesk_types::{ConversationId, NumberId, OrganizationId};
 
 use crate::contacts::{self, ContactRow};
 use crate::conversations::{self, ConversationRow};
 use crate::jobs::{self, Lane};
-use crate::messages::{self, MessageRow};
+use crate::messages::MessageRow;
+use crate::schema::messages;
 use crate::{DbConnection, DbError, events, ids, now};
 
 /// A message to record; `number` is the business number it goes through (none for notes).
 pub struct NewThreadMessage<'a> {
-    pub organization: &'a OrganizationId,
     pub contact: &'a ContactRow,
     /// Where to record it; `None` means the thread's open conversation, or a new one.
     pub conversation: Option<&'a ConversationRow>,
@@ -33,23 +35,123 @@ pub struct NewThreadMessage<'a> {
 }
 
 pub struct Recorded {
+    /// The conversation as the recording left it.
     pub conversation: ConversationRow,
     pub message: MessageRow,
-    pub opened_conversation: bool,
 }
 
-/// Stores the message. Outbound messages are queued and a send job is enqueued with them.
-pub fn record(conn: &mut DbConnection, new: NewThreadMessage<'_>) -> Result<Recorded, DbError> {
+/// Stores the message. An outbound message is queued and a send job is enqueued with it.
+pub fn record(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    new: NewThreadMessage<'_>,
+) -> Result<Recorded, DbError> {
+    record_all(conn, organization, &[new])?.pop().ok_or(DbError::NotFound)
+}
+
+/// Stores the organization's messages in the given order with a fixed number of statements
+/// for the open conversations, the messages and their changes, however many there are (the
+/// inbound path records a batch of webhooks at once). Messages of one contact go to the same
+/// conversation.
+pub fn record_all(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    new: &[NewThreadMessage<'_>],
+) -> Result<Vec<Recorded>, DbError> {
     let at = now();
-    let contact_id = ContactId::new(new.contact.id.clone());
-    let open = match new.conversation {
-        Some(given) => Some(given.clone()),
-        None => conversations::find_open(conn, &contact_id)?,
-    };
-    let (conversation, opened_conversation) = match open {
-        Some(open) => (open, false),
-        None => (conversations::open(conn, new.organization, &contact_id, at)?, true),
-    };
+    let mut conversations = conversations_for(conn, organization, new, at)?;
+    let rows: Vec<MessageRow> = new
+        .iter()
+        .map(|message| {
+            let conversation = message.conversation.map_or_else(
+                || open_in(&conversations, message.contact),
+                |given| Ok(given.id.clone()),
+            )?;
+            Ok(message_row(organization, message, conversation, at))
+        })
+        .collect::<Result<_, DbError>>()?;
+    if !rows.is_empty() {
+        crate::insert_all!(conn, messages::table, &rows)?;
+    }
+    show_latest(conn, &mut conversations, new, at)?;
+    remember_last_numbers(conn, new)?;
+    let mut changes = Vec::with_capacity(2 * rows.len());
+    for (message, row) in new.iter().zip(&rows) {
+        if message.direction == Direction::Outbound {
+            let payload = serde_json::json!({ "message_id": row.id });
+            let run_at = message.scheduled_at.unwrap_or(at);
+            jobs::enqueue_at(conn, Some(organization), "send_message", &payload, message.lane, run_at)?;
+        }
+        let number = conversations.get(&row.conversation_id).map_or(0, |c| c.number);
+        changes.push((
+            "conversation.changed",
+            serde_json::json!({ "conversation_id": row.conversation_id, "number": number }),
+        ));
+        changes.push((
+            "message.added",
+            serde_json::json!({ "conversation_id": row.conversation_id, "message_id": row.id }),
+        ));
+    }
+    events::append_all(conn, organization, &changes)?;
+    rows.into_iter()
+        .map(|message| {
+            let conversation = conversations
+                .get(&message.conversation_id)
+                .cloned()
+                .ok_or(DbError::NotFound)?;
+            Ok(Recorded { conversation, message })
+        })
+        .collect()
+}
+
+/// Every conversation the messages go to, by id: the ones given, the contacts' open ones, and
+/// a new one for each contact whose thread has none.
+fn conversations_for(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    new: &[NewThreadMessage<'_>],
+    at: NaiveDateTime,
+) -> Result<HashMap<String, ConversationRow>, DbError> {
+    let mut by_id: HashMap<String, ConversationRow> = new
+        .iter()
+        .filter_map(|message| message.conversation)
+        .map(|given| (given.id.clone(), given.clone()))
+        .collect();
+    let mut contacts: Vec<&str> = Vec::new();
+    for message in new.iter().filter(|message| message.conversation.is_none()) {
+        if !contacts.contains(&message.contact.id.as_str()) {
+            contacts.push(&message.contact.id);
+        }
+    }
+    if contacts.is_empty() {
+        return Ok(by_id);
+    }
+    let open = conversations::find_open_all(conn, &contacts)?;
+    let without: Vec<&str> = contacts
+        .iter()
+        .filter(|contact| !open.iter().any(|c| c.contact_id == **contact))
+        .copied()
+        .collect();
+    let opened = conversations::open_all(conn, organization, &without, at)?;
+    by_id.extend(open.into_iter().chain(opened).map(|c| (c.id.clone(), c)));
+    Ok(by_id)
+}
+
+/// The id of the contact's open conversation among `conversations`.
+fn open_in(conversations: &HashMap<String, ConversationRow>, contact: &ContactRow) -> Result<String, DbError> {
+    conversations
+        .values()
+        .find(|c| c.contact_id == contact.id && c.is_open())
+        .map(|c| c.id.clone())
+        .ok_or(DbError::NotFound)
+}
+
+fn message_row(
+    organization: &OrganizationId,
+    new: &NewThreadMessage<'_>,
+    conversation_id: String,
+    at: NaiveDateTime,
+) -> MessageRow {
     let counted = sms::count(new.body);
     let (number_id, business_number) = match new.number {
         Some((id, phone)) => (Some(id.to_string()), phone.to_owned()),
@@ -64,10 +166,10 @@ pub fn record(conn: &mut DbConnection, new: NewThreadMessage<'_>) -> Result<Reco
         Direction::Outbound => (business_number, new.contact.phone_number.clone(), MessageStatus::Queued),
         Direction::Note | Direction::System => (String::new(), String::new(), MessageStatus::Delivered),
     };
-    let message = MessageRow {
+    MessageRow {
         id: ids::new_id(),
-        organization_id: new.organization.to_string(),
-        conversation_id: conversation.id.clone(),
+        organization_id: organization.to_string(),
+        conversation_id,
         contact_id: new.contact.id.clone(),
         number_id,
         direction: new.direction.as_str().to_owned(),
@@ -89,41 +191,56 @@ pub fn record(conn: &mut DbConnection, new: NewThreadMessage<'_>) -> Result<Reco
         created_at: at,
         sent_at: None,
         delivered_at: None,
-    };
-    messages::insert(conn, &message)?;
-    // Compliance texts stay out of the thread view, so they do not become its latest activity.
-    let hidden = new.purpose != MessagePurpose::Normal;
-    let conversation = if hidden {
-        conversation
-    } else {
-        let preview = conversations::touch(conn, &conversation.conversation_id(), at, new.body, new.direction)?;
-        ConversationRow {
-            last_message_at: at,
-            last_message_preview: preview,
-            last_direction: Some(new.direction.as_str().to_owned()),
-            ..conversation
+    }
+}
+
+/// Each conversation shows its newest message as its latest activity. Compliance texts stay
+/// out of the thread view, so they do not become it.
+fn show_latest(
+    conn: &mut DbConnection,
+    conversations: &mut HashMap<String, ConversationRow>,
+    new: &[NewThreadMessage<'_>],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let mut latest: Vec<(String, &NewThreadMessage<'_>)> = Vec::new();
+    for message in new.iter().filter(|message| message.purpose == MessagePurpose::Normal) {
+        let conversation = match message.conversation {
+            Some(given) => given.id.clone(),
+            None => open_in(conversations, message.contact)?,
+        };
+        latest.retain(|(id, _)| *id != conversation);
+        latest.push((conversation, message));
+    }
+    for (id, message) in latest {
+        let preview = conversations::touch(
+            conn,
+            &ConversationId::new(id.clone()),
+            at,
+            message.body,
+            message.direction,
+        )?;
+        if let Some(row) = conversations.get_mut(&id) {
+            row.last_message_at = at;
+            row.last_message_preview = preview;
+            row.last_direction = Some(message.direction.as_str().to_owned());
         }
-    };
-    if let Some((number, _)) = new.number
-        && new.contact.last_number_id.as_deref() != Some(number.as_str())
-    {
-        contacts::set_last_number(conn, &contact_id, number)?;
     }
-    if new.direction == Direction::Outbound {
-        let payload = serde_json::json!({ "message_id": message.id });
-        let run_at = new.scheduled_at.unwrap_or(at);
-        jobs::enqueue_at(conn, Some(new.organization), "send_message", &payload, new.lane, run_at)?;
+    Ok(())
+}
+
+/// Remembers the business number each contact was last texted through or from.
+fn remember_last_numbers(conn: &mut DbConnection, new: &[NewThreadMessage<'_>]) -> Result<(), DbError> {
+    let mut last: Vec<(&ContactRow, &NumberId)> = Vec::new();
+    for message in new {
+        if let Some((number, _)) = message.number {
+            last.retain(|(contact, _)| contact.id != message.contact.id);
+            last.push((message.contact, number));
+        }
     }
-    let changed = serde_json::json!({ "conversation_id": conversation.id, "number": conversation.number });
-    let added = serde_json::json!({ "conversation_id": conversation.id, "message_id": message.id });
-    events::append_all(
-        conn,
-        new.organization,
-        &[("conversation.changed", changed), ("message.added", added)],
-    )?;
-    Ok(Recorded {
-        conversation,
-        message,
-        opened_conversation,
-    })
+    for (contact, number) in last {
+        if contact.last_number_id.as_deref() != Some(number.as_str()) {
+            contacts::set_last_number(conn, &contact.contact_id(), number)?;
+        }
+    }
+    Ok(())
 }

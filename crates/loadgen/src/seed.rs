@@ -188,7 +188,7 @@ fn id_at(at: NaiveDateTime, seq: u32, run: [u8; 3]) -> String {
         .to_string()
 }
 
-fn take_conversation_numbers(conn: &mut DbConnection, organization: &str, count: i64) -> Result<i64, DbError> {
+fn take_conversation_numbers(conn: &mut DbConnection, organization: &str, count: usize) -> Result<Vec<i64>, DbError> {
     textdesk_db::conversations::take_numbers(conn, &OrganizationId::new(organization.to_owned()), count)
 }
 
@@ -322,13 +322,12 @@ fn seed_conversations(
     first: NaiveDateTime,
     done: usize,
 ) -> Result<(), DbError> {
-    let count = i64::try_from(phones.len()).unwrap_or(i64::MAX);
-    let first_number = take_conversation_numbers(conn, &target.organization, count)?;
+    let numbers = take_conversation_numbers(conn, &target.organization, phones.len())?;
     let mut contact_rows = Vec::with_capacity(phones.len());
     let mut conversation_rows = Vec::with_capacity(phones.len());
     let mut message_rows = Vec::with_capacity(phones.len());
     let mut event_rows = Vec::with_capacity(3 * phones.len());
-    for (offset, phone) in phones.iter().enumerate() {
+    for ((offset, phone), number) in phones.iter().enumerate().zip(numbers) {
         let index = done + offset;
         let at = first + Duration::seconds(10 * index as i64);
         // Contact, conversation and message of one customer share a time; `seq` keeps their ids apart.
@@ -346,7 +345,7 @@ fn seed_conversations(
             id: id_at(at, seq + 1, target.run),
             organization_id: target.organization.clone(),
             contact_id: contact.id.clone(),
-            number: first_number + offset as i64,
+            number,
             status: ConversationStatus::Open.as_str().to_owned(),
             opened_at: at,
             closed_at: None,
@@ -433,7 +432,9 @@ fn seed_long_thread(
             id: id_at(opened, 1, target.run),
             organization_id: target.organization.clone(),
             contact_id: contact.id.clone(),
-            number: take_conversation_numbers(conn, &target.organization, 1)?,
+            number: take_conversation_numbers(conn, &target.organization, 1)?
+                .pop()
+                .ok_or(DbError::NotFound)?,
             status: ConversationStatus::Open.as_str().to_owned(),
             opened_at: opened,
             closed_at: None,

@@ -67,8 +67,8 @@ fn add_sample_conversations(conn: &mut DbConnection, organization: &Organization
         let simulated_id = format!("SIMDEMO{index}");
         threads::record(
             conn,
+            organization,
             NewThreadMessage {
-                organization,
                 contact: &contact,
                 conversation: None,
                 number: Some((&number.number_id(), &number.phone_number)),

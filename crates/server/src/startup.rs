@@ -7,6 +7,7 @@ use actix_web::HttpServer;
 use anyhow::Context;
 
 use textdesk_api::auth::tokens::TokenKeys;
+use textdesk_api::webhook_batches::WebhookBatches;
 use textdesk_api::{ApiConfig, AppState, build_app};
 use textdesk_db::Database;
 use textdesk_db::clock::Clock;
@@ -58,9 +59,12 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let secret = settings.jwt_secret()?;
+        let secrets = SecretBox::from_server_secret(&secret).map_err(|e| anyhow::anyhow!(e.to_string()))?;
+        let inbound = WebhookBatches::start(&db, &secrets).context("starting the inbound writers")?;
         let state = AppState {
             db,
-            secrets: SecretBox::from_server_secret(&secret).map_err(|e| anyhow::anyhow!(e.to_string()))?,
+            secrets,
+            inbound,
             http: HttpClient::new(),
             tokens: TokenKeys::from_secret(&secret),
             public_url: settings.public_url(),

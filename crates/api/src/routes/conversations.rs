@@ -334,8 +334,8 @@ fn queue_reply(
     compliance::precede_with_consent_message(conn, &organization, contact, through, (lane, held))?;
     let recorded = threads::record(
         conn,
+        &me.organization_id,
         NewThreadMessage {
-            organization: &me.organization_id,
             contact,
             conversation: None,
             number: Some(through),
@@ -573,8 +573,8 @@ pub async fn add_note(
             )?;
             let recorded = threads::record(
                 conn,
+                &me.organization_id,
                 NewThreadMessage {
-                    organization: &me.organization_id,
                     contact: &contact,
                     conversation: Some(&conversation),
                     number: None,

@@ -3,19 +3,16 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use textdesk_db::jobs::Lane;
 use textdesk_db::numbers;
-use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::{DbError, contacts, conversations, ids, messages, organizations};
-use textdesk_domain::compliance::could_be_keyword;
+use textdesk_db::{DbError, contacts, conversations, ids, messages};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_domain::text::check_multiline;
-use textdesk_providers::ProviderKind;
-use textdesk_types::messages::{AuthorKind, Direction, Message, MessagePurpose};
+use textdesk_providers::{InboundMessage, ProviderKind};
+use textdesk_types::messages::Message;
 use textdesk_types::{ContactId, NumberId, ProblemDetails};
 
-use crate::compliance;
 use crate::extract::{CurrentAgent, JsonBody};
+use crate::inbound::{self, InboundText};
 use crate::{ApiError, AppState};
 
 /// A text from a simulated handset to one of the organization's simulator numbers.
@@ -79,32 +76,24 @@ pub async fn send_as_customer(
                     "Only simulator numbers can be texted from here.",
                 ));
             }
-            let (contact, _) = contacts::find_or_create(conn, &me.organization_id, from.as_str())?;
-            let simulated_id = format!("SIM{}", ids::new_id().replace('-', ""));
-            let recorded = threads::record(
+            let text = InboundMessage {
+                provider_message_id: format!("SIM{}", ids::new_id().replace('-', "")),
+                account_sid: "simulator".to_owned(),
+                from: from.as_str().to_owned(),
+                to: number.phone_number.clone(),
+                body,
+                media: Vec::new(),
+            };
+            let stored = inbound::store_all(
                 conn,
-                NewThreadMessage {
-                    organization: &me.organization_id,
-                    contact: &contact,
-                    conversation: None,
-                    number: Some((&number.number_id(), &number.phone_number)),
-                    direction: Direction::Inbound,
-                    body: &body,
-                    author_kind: AuthorKind::Contact,
-                    author_id: None,
-                    lane: Lane::Conversational,
-                    provider_ids: Some(("simulator", &simulated_id)),
-                    purpose: MessagePurpose::Normal,
-                    scheduled_at: None,
-                },
+                &[InboundText {
+                    number: &number,
+                    from: from.as_str(),
+                    message: &text,
+                }],
             )?;
-            // Only a text that could be a keyword needs the organization's lists.
-            if could_be_keyword(&body) {
-                let organization = organizations::find(conn, &me.organization_id)?;
-                let through = (&number.number_id(), number.phone_number.as_str());
-                compliance::handle_keyword(conn, &organization, &contact, through, &body)?;
-            }
-            Ok(recorded.message.into_wire()?)
+            let message = stored.into_iter().flatten().next().ok_or(DbError::NotFound)?;
+            Ok(message.into_wire()?)
         })
         .await?;
     Ok(HttpResponse::Created().json(message))

@@ -4,23 +4,17 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::contacts;
-use textdesk_db::jobs::{self, Lane};
 use textdesk_db::messages::{self, DeliveryChanges};
 use textdesk_db::numbers::{self, NumberRow};
-use textdesk_db::organizations::OrganizationRow;
-use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::{DbConnection, DbError, events, media, organizations};
-use textdesk_domain::compliance::could_be_keyword;
-use textdesk_domain::phone::PhoneNumber;
+use textdesk_db::{DbConnection, DbError, events};
 use textdesk_providers::{
-    Credentials, DeliveryStatus, InboundMedia, InboundMessage, Provider, ProviderKind, StatusUpdate, WebhookEndpoint,
-    WebhookEvent, WebhookRequest, provider_for,
+    DeliveryStatus, ProviderKind, StatusUpdate, WebhookEndpoint, WebhookEvent, WebhookRequest, provider_for,
 };
-use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
 use textdesk_types::{ContactId, NumberId, OrganizationId, ProblemDetails};
 
-use crate::compliance;
 use crate::extract::{JSON_LIMIT, read_limited};
+use crate::inbound::normalized_sender;
+use crate::webhook_batches::{ReceivedWebhook, verify_signature};
 use crate::{ApiError, AppState};
 
 /// Twilio's error code for a recipient who replied STOP.
@@ -73,33 +67,43 @@ pub async fn receive_webhook(
         headers: &headers,
         body: &body,
     };
-    // Parsing and the signature check need no transaction: writers hold theirs only for
-    // the writes.
     let event = provider
         .parse_webhook(endpoint, &webhook)
         .map_err(|e| ApiError::BadRequest {
             code: "invalid_webhook",
             detail: e.to_string(),
         })?;
-    let number = number_for(&state, &event).await?;
-    verify(&state, provider.as_ref(), &webhook, &event, &number)?;
-    let delivery = std::sync::Arc::new(VerifiedDelivery { event, number });
-    // Two first messages from one new customer can race to create the same contact or
-    // conversation; the loser's transaction fails on a unique constraint and is simply run
-    // again, and then finds what the winner created (or its own message, if it was a retry).
+    let reply = provider.webhook_reply();
+    let answer = |()| HttpResponse::Ok().content_type(reply.content_type).body(reply.body);
+    let update = match event {
+        WebhookEvent::Inbound(message) => {
+            let received = ReceivedWebhook {
+                to: normalized_sender(&message.to),
+                from: normalized_sender(&message.from),
+                provider,
+                url,
+                headers,
+                body,
+                message,
+            };
+            return state.inbound.store(received).await.map(answer);
+        }
+        WebhookEvent::Status(update) => update,
+    };
+    let number = number_for(&state, &update).await?;
+    verify_signature(
+        &state.secrets,
+        provider.as_ref(),
+        &webhook,
+        &update.account_sid,
+        &number,
+    )?;
+    let update = std::sync::Arc::new(update);
     for _ in 0..STORE_ATTEMPTS {
-        let delivery = delivery.clone();
-        let stored = state
-            .write(move |conn| match &delivery.event {
-                WebhookEvent::Inbound(message) => store_inbound(conn, &delivery.number, message),
-                WebhookEvent::Status(update) => store_status(conn, update),
-            })
-            .await;
-        match stored {
-            Ok(()) => {
-                let reply = provider.webhook_reply();
-                return Ok(HttpResponse::Ok().content_type(reply.content_type).body(reply.body));
-            }
+        let update = update.clone();
+        match state.write(move |conn| store_status(conn, &update)).await {
+            Ok(()) => return Ok(answer(())),
+            // A status report racing another write of its message is simply written again.
             Err(ApiError::Conflict { .. }) => continue,
             Err(error) => return Err(error),
         }
@@ -110,149 +114,24 @@ pub async fn receive_webhook(
     ))
 }
 
-/// Attempts at storing one delivery before asking the provider to send it again.
+/// Attempts at storing one status report before asking the provider to send it again.
 const STORE_ATTEMPTS: usize = 3;
 
-/// A parsed delivery whose signature checked out with the credentials of `number`.
-struct VerifiedDelivery {
-    event: WebhookEvent,
-    number: NumberRow,
-}
-
-/// The business number a delivery is for: the one texted, or the one a reported message
-/// went out through.
-async fn number_for(state: &web::Data<AppState>, event: &WebhookEvent) -> Result<NumberRow, ApiError> {
-    let lookup = match event {
-        WebhookEvent::Inbound(message) => NumberLookup::Phone(normalized(&message.to)),
-        WebhookEvent::Status(update) => NumberLookup::SentMessage {
-            account: update.account_sid.clone(),
-            message_id: update.provider_message_id.clone(),
-        },
-    };
+/// The business number a reported message went out through.
+async fn number_for(state: &web::Data<AppState>, update: &StatusUpdate) -> Result<NumberRow, ApiError> {
+    let (account, message_id) = (update.account_sid.clone(), update.provider_message_id.clone());
     state
-        .read(move |conn| match lookup {
-            NumberLookup::Phone(phone) => {
-                numbers::find_by_phone_number(conn, &phone)?.ok_or(ApiError::NotFound("number"))
-            }
-            NumberLookup::SentMessage { account, message_id } => {
-                let message =
-                    messages::find_by_provider_id(conn, &account, &message_id)?.ok_or(ApiError::NotFound("message"))?;
-                let organization = OrganizationId::new(message.organization_id.clone());
-                let number_id = message.number_id.ok_or(ApiError::NotFound("number"))?;
-                numbers::find(conn, &organization, &NumberId::new(number_id)).map_err(|e| match e {
-                    DbError::NotFound => ApiError::NotFound("number"),
-                    other => other.into(),
-                })
-            }
+        .read(move |conn| {
+            let message =
+                messages::find_by_provider_id(conn, &account, &message_id)?.ok_or(ApiError::NotFound("message"))?;
+            let organization = OrganizationId::new(message.organization_id.clone());
+            let number_id = message.number_id.ok_or(ApiError::NotFound("number"))?;
+            numbers::find(conn, &organization, &NumberId::new(number_id)).map_err(|e| match e {
+                DbError::NotFound => ApiError::NotFound("number"),
+                other => other.into(),
+            })
         })
         .await
-}
-
-enum NumberLookup {
-    Phone(String),
-    SentMessage { account: String, message_id: String },
-}
-
-/// Checks the signature with the number's own credentials before anything is stored.
-fn verify(
-    state: &AppState,
-    provider: &dyn Provider,
-    webhook: &WebhookRequest<'_>,
-    event: &WebhookEvent,
-    number: &NumberRow,
-) -> Result<(), ApiError> {
-    let token = number
-        .auth_token_sealed
-        .as_deref()
-        .map(|sealed| state.secrets.open(sealed))
-        .transpose()?;
-    let credentials = Credentials::new(
-        number.account_sid.clone().unwrap_or_default(),
-        token.unwrap_or_default(),
-    );
-    let account_matches = number.account_sid.as_deref() == Some(event.account_sid());
-    if account_matches && provider.verify_webhook(&credentials, webhook) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden {
-            code: "invalid_signature",
-            detail: "The webhook's signature does not match this number's credentials.".to_owned(),
-        })
-    }
-}
-
-/// E.164 when the text is a phone number; short codes and alphanumeric senders are kept as sent.
-fn normalized(raw: &str) -> String {
-    PhoneNumber::parse(raw)
-        .map(PhoneNumber::into_inner)
-        .unwrap_or_else(|_| raw.to_owned())
-}
-
-fn store_inbound(conn: &mut DbConnection, number: &NumberRow, inbound: &InboundMessage) -> Result<(), ApiError> {
-    if messages::find_by_provider_id(conn, &inbound.account_sid, &inbound.provider_message_id)?.is_some() {
-        return Ok(());
-    }
-    let organization = OrganizationId::new(number.organization_id.clone());
-    let (contact, _) = contacts::find_or_create(conn, &organization, &normalized(&inbound.from))?;
-    let number_id = NumberId::new(number.id.clone());
-    let recorded = threads::record(
-        conn,
-        NewThreadMessage {
-            organization: &organization,
-            contact: &contact,
-            conversation: None,
-            number: Some((&number_id, &number.phone_number)),
-            direction: Direction::Inbound,
-            body: &inbound.body,
-            author_kind: AuthorKind::Contact,
-            author_id: None,
-            lane: Lane::Conversational,
-            provider_ids: Some((&inbound.account_sid, &inbound.provider_message_id)),
-            purpose: MessagePurpose::Normal,
-            scheduled_at: None,
-        },
-    )?;
-    tracing::debug!(media = inbound.media.len(), "inbound message stored");
-    // Most texts are conversation: the organization's settings are read only when the text
-    // could be a keyword or brings media, so the common inbound message costs no more reads.
-    let keyword = could_be_keyword(&inbound.body);
-    if !keyword && inbound.media.is_empty() {
-        return Ok(());
-    }
-    let settings = organizations::find(conn, &organization)?;
-    if !inbound.media.is_empty() {
-        store_inbound_media(conn, &settings, &recorded.message.id, &inbound.media)?;
-    }
-    if keyword {
-        let through = (&number_id, number.phone_number.as_str());
-        compliance::handle_keyword(conn, &settings, &contact, through, &inbound.body)?;
-    }
-    Ok(())
-}
-
-fn store_inbound_media(
-    conn: &mut DbConnection,
-    settings: &OrganizationRow,
-    message_id: &str,
-    items: &[InboundMedia],
-) -> Result<(), ApiError> {
-    let organization = &OrganizationId::new(settings.id.clone());
-    let mms_allowed = settings.inbound_mms_allowed;
-    for item in items {
-        // Switched off, media are not fetched (MMS costs more), and the message says so.
-        let refused = (!mms_allowed).then_some("Inbound MMS is switched off for this organization.");
-        let id = media::insert_inbound(conn, organization, message_id, &item.content_type, &item.url, refused)?;
-        if refused.is_none() {
-            jobs::enqueue(
-                conn,
-                Some(organization),
-                "fetch_media",
-                &serde_json::json!({ "media_id": id }),
-                Lane::Conversational,
-            )?;
-        }
-    }
-    Ok(())
 }
 
 fn store_status(conn: &mut DbConnection, update: &StatusUpdate) -> Result<(), ApiError> {

@@ -1,0 +1,160 @@
+//! Customers' texts coming in, from a provider's webhooks or the phone simulator: each is
+//! stored once in its contact's thread (a redelivery stores nothing), and its media and
+//! keywords are acted on. Many texts are stored together with a fixed number of statements,
+//! so a burst of webhooks shares one transaction (see `webhook_batches`).
+
+use std::collections::HashSet;
+
+use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::jobs::{self, Lane};
+use textdesk_db::messages::{self, MessageRow};
+use textdesk_db::numbers::NumberRow;
+use textdesk_db::organizations::{self, OrganizationRow};
+use textdesk_db::threads::{self, NewThreadMessage};
+use textdesk_db::{DbConnection, media};
+use textdesk_domain::compliance::could_be_keyword;
+use textdesk_providers::{InboundMedia, InboundMessage};
+use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
+use textdesk_types::{ContactId, NumberId, OrganizationId};
+
+use crate::{ApiError, compliance};
+
+/// A text whose sender is known to be allowed to deliver it to `number`.
+pub struct InboundText<'a> {
+    pub number: &'a NumberRow,
+    /// The customer's number as stored: E.164 when it is one (see [`normalized_sender`]).
+    pub from: &'a str,
+    pub message: &'a InboundMessage,
+}
+
+/// E.164 when the text is a phone number; short codes and alphanumeric senders are kept as sent.
+pub fn normalized_sender(raw: &str) -> String {
+    textdesk_domain::phone::PhoneNumber::parse(raw)
+        .map(textdesk_domain::phone::PhoneNumber::into_inner)
+        .unwrap_or_else(|_| raw.to_owned())
+}
+
+/// Stores the texts in the given order, in the caller's transaction. For each, the stored
+/// message, or `None` when it was stored before (same provider account and message id, also
+/// earlier in `texts`).
+pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<Vec<Option<MessageRow>>, ApiError> {
+    let ids: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|text| {
+            (
+                text.message.account_sid.as_str(),
+                text.message.provider_message_id.as_str(),
+            )
+        })
+        .collect();
+    let mut seen: HashSet<(String, String)> = messages::stored_provider_ids(conn, &ids)?.into_iter().collect();
+    let fresh: Vec<bool> = ids
+        .iter()
+        .map(|(account, id)| seen.insert(((*account).to_owned(), (*id).to_owned())))
+        .collect();
+    let mut stored: Vec<Option<MessageRow>> = texts.iter().map(|_| None).collect();
+    let mut organizations: Vec<&str> = Vec::new();
+    for text in texts {
+        if !organizations.contains(&text.number.organization_id.as_str()) {
+            organizations.push(&text.number.organization_id);
+        }
+    }
+    for organization in organizations {
+        let indexes: Vec<usize> = (0..texts.len())
+            .filter(|&i| fresh[i] && texts[i].number.organization_id == organization)
+            .collect();
+        let organization = OrganizationId::new(organization.to_owned());
+        let ours: Vec<&InboundText<'_>> = indexes.iter().map(|&i| &texts[i]).collect();
+        let messages = store_for_organization(conn, &organization, &ours)?;
+        for (index, message) in indexes.into_iter().zip(messages) {
+            stored[index] = Some(message);
+        }
+    }
+    Ok(stored)
+}
+
+/// Stores one organization's new texts, then acts on their media and keywords in order.
+fn store_for_organization(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    texts: &[&InboundText<'_>],
+) -> Result<Vec<MessageRow>, ApiError> {
+    let senders: Vec<&str> = texts.iter().map(|text| text.from).collect();
+    let contacts = contacts::find_or_create_all(conn, organization, &senders)?;
+    let contact_of = |phone: &str| {
+        contacts
+            .iter()
+            .map(|(contact, _)| contact)
+            .find(|contact| contact.phone_number == phone)
+            .ok_or(ApiError::NotFound("contact"))
+    };
+    let number_ids: Vec<NumberId> = texts.iter().map(|text| text.number.number_id()).collect();
+    let new: Vec<NewThreadMessage<'_>> = texts
+        .iter()
+        .zip(&number_ids)
+        .map(|(text, number_id)| {
+            Ok(NewThreadMessage {
+                contact: contact_of(text.from)?,
+                conversation: None,
+                number: Some((number_id, text.number.phone_number.as_str())),
+                direction: Direction::Inbound,
+                body: &text.message.body,
+                author_kind: AuthorKind::Contact,
+                author_id: None,
+                lane: Lane::Conversational,
+                provider_ids: Some((&text.message.account_sid, &text.message.provider_message_id)),
+                purpose: MessagePurpose::Normal,
+                scheduled_at: None,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let recorded = threads::record_all(conn, organization, &new)?;
+    let messages: Vec<MessageRow> = recorded.into_iter().map(|recorded| recorded.message).collect();
+    // Most texts are conversation: the organization's settings are read only when a text
+    // could be a keyword or brings media, so the common inbound message costs no more reads.
+    let mut settings: Option<OrganizationRow> = None;
+    for ((text, message), number_id) in texts.iter().zip(&messages).zip(&number_ids) {
+        let keyword = could_be_keyword(&text.message.body);
+        if !keyword && text.message.media.is_empty() {
+            continue;
+        }
+        let settings = match &mut settings {
+            Some(settings) => settings,
+            None => settings.insert(organizations::find(conn, organization)?),
+        };
+        if !text.message.media.is_empty() {
+            store_media(conn, settings, &message.id, &text.message.media)?;
+        }
+        if keyword {
+            // Read again: an earlier keyword of this batch may have changed the contact.
+            let contact: ContactRow = contacts::find(conn, organization, &ContactId::new(message.contact_id.clone()))?;
+            let through = (number_id, text.number.phone_number.as_str());
+            compliance::handle_keyword(conn, settings, &contact, through, &text.message.body)?;
+        }
+    }
+    Ok(messages)
+}
+
+fn store_media(
+    conn: &mut DbConnection,
+    settings: &OrganizationRow,
+    message_id: &str,
+    items: &[InboundMedia],
+) -> Result<(), ApiError> {
+    let organization = &OrganizationId::new(settings.id.clone());
+    for item in items {
+        // Switched off, media are not fetched (MMS costs more), and the message says so.
+        let refused = (!settings.inbound_mms_allowed).then_some("Inbound MMS is switched off for this organization.");
+        let id = media::insert_inbound(conn, organization, message_id, &item.content_type, &item.url, refused)?;
+        if refused.is_none() {
+            jobs::enqueue(
+                conn,
+                Some(organization),
+                "fetch_media",
+                &serde_json::json!({ "media_id": id }),
+                Lane::Conversational,
+            )?;
+        }
+    }
+    Ok(())
+}
