@@ -23,6 +23,8 @@ on_both_backends!(
     agents_replies_go_before_bulk_messages,
     each_number_keeps_to_its_send_rate,
     first_messages_racing_from_a_new_customer_are_all_stored,
+    a_burst_of_webhooks_is_stored_whole_and_refused_alone,
+    texts_stored_together_keep_their_order_and_keywords,
 );
 
 async fn connect_twilio(app: &TestApp, owner: &Session, fake: &FakeTwilio, phone: &str) -> Value {
@@ -654,4 +656,157 @@ async fn first_messages_racing_from_a_new_customer_are_all_stored(app: TestApp) 
         6,
         "every message answered 200 was stored"
     );
+}
+
+/// The bodies of a conversation's messages, oldest first; compliance texts only when `hidden`.
+async fn bodies(app: &TestApp, owner: &Session, conversation: &Value, hidden: bool) -> Vec<String> {
+    let path = format!(
+        "/api/v1/conversations/{}?include_hidden={hidden}",
+        conversation["id"].as_str().unwrap()
+    );
+    let detail = app.get(&path, Some(&owner.access_token)).await.expect(200).json();
+    detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn conversation_of(app: &TestApp, owner: &Session, phone: &str) -> Value {
+    let list = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["contact_phone_number"] == phone)
+        .unwrap_or_else(|| panic!("no conversation with {phone}: {list}"))
+        .clone()
+}
+
+async fn a_burst_of_webhooks_is_stored_whole_and_refused_alone(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let credentials = fake.credentials();
+    let good = Some(credentials.auth_token.as_str());
+    // Six new customers text five times each, all at once, with a redelivery, a forged and a
+    // misaddressed delivery among them: the burst shares transactions, the refusals do not.
+    let mut deliveries: Vec<(Vec<(&str, String)>, Option<&str>, u16)> = Vec::new();
+    for customer in 0..6 {
+        for n in 0..5 {
+            let params = vec![
+                ("MessageSid", format!("SM{customer}{n:031}")),
+                ("AccountSid", credentials.account_sid.clone()),
+                ("From", format!("+1202555017{customer}")),
+                ("To", "+12025550100".to_owned()),
+                ("Body", format!("text {n} from {customer}")),
+            ];
+            deliveries.push((params, good, 200));
+        }
+    }
+    deliveries.push((deliveries[0].0.clone(), good, 200));
+    let mut forged = deliveries[1].0.clone();
+    forged[0].1 = "SMforged".to_owned();
+    forged[4].1 = "forged".to_owned();
+    deliveries.push((forged, Some("not-the-token"), 403));
+    let mut misaddressed = deliveries[2].0.clone();
+    misaddressed[0].1 = "SMmisaddressed".to_owned();
+    misaddressed[3].1 = "+12025550999".to_owned();
+    deliveries.push((misaddressed, good, 404));
+    let posted = deliveries.iter().map(|(params, token, _)| {
+        let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let app = &app;
+        async move { webhook(app, "messages", &borrowed, *token).await.status.as_u16() }
+    });
+    let statuses = futures_util::future::join_all(posted).await;
+    let expected: Vec<u16> = deliveries.iter().map(|(_, _, status)| *status).collect();
+    assert_eq!(statuses, expected);
+
+    let list = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();
+    let conversations = list["items"].as_array().unwrap();
+    assert_eq!(conversations.len(), 6, "one conversation per customer");
+    let mut numbers: Vec<i64> = conversations.iter().map(|c| c["number"].as_i64().unwrap()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 6, "each conversation has its own number");
+    for customer in 0..6 {
+        let conversation = conversation_of(&app, &owner, &format!("+1202555017{customer}")).await;
+        let mut stored = bodies(&app, &owner, &conversation, true).await;
+        stored.sort();
+        let sent: Vec<String> = (0..5).map(|n| format!("text {n} from {customer}")).collect();
+        assert_eq!(stored, sent, "each text once, nothing forged");
+    }
+}
+
+async fn texts_stored_together_keep_their_order_and_keywords(app: TestApp) {
+    use textdesk_api::inbound::{InboundText, store_all};
+    use textdesk_providers::InboundMessage;
+
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let account = fake.credentials().account_sid;
+    let text = |sid: &str, from: &str, body: &str| InboundMessage {
+        provider_message_id: sid.to_owned(),
+        account_sid: account.clone(),
+        from: from.to_owned(),
+        to: "+12025550100".to_owned(),
+        body: body.to_owned(),
+        media: Vec::new(),
+    };
+    let (first, second) = ("+12025550161", "+12025550162");
+    let texts = [
+        text("SM1", first, "Are you open today?"),
+        text("SM2", second, "Hello"),
+        text("SM3", first, "STOP"),
+        text("SM4", first, "sorry, wrong button"),
+        text("SM2", second, "Hello"),
+    ];
+    let store = |texts: &[InboundMessage]| {
+        app.db
+            .write(|conn| -> Result<Vec<Option<String>>, textdesk_api::ApiError> {
+                let number = textdesk_db::numbers::find_by_phone_numbers(conn, &["+12025550100"])?
+                    .pop()
+                    .unwrap();
+                let inbound: Vec<InboundText<'_>> = texts
+                    .iter()
+                    .map(|message| InboundText {
+                        number: &number,
+                        from: &message.from,
+                        message,
+                    })
+                    .collect();
+                let stored = store_all(conn, &inbound)?;
+                Ok(stored.into_iter().map(|m| m.map(|m| m.body)).collect())
+            })
+            .unwrap()
+    };
+    let stored = store(&texts);
+    let expected = ["Are you open today?", "Hello", "STOP", "sorry, wrong button"].map(|b| Some(b.to_owned()));
+    assert_eq!(stored[..4], expected, "stored in one transaction");
+    assert_eq!(stored[4], None, "the redelivery within the batch is stored once");
+    assert_eq!(store(&texts[..1]), [None], "and a later redelivery too");
+
+    let conversation = conversation_of(&app, &owner, first).await;
+    assert_eq!(conversation["last_message_preview"], "sorry, wrong button");
+    assert_eq!(
+        bodies(&app, &owner, &conversation, false).await,
+        ["Are you open today?", "STOP", "sorry, wrong button"],
+        "one conversation, in the order received"
+    );
+    let hidden = bodies(&app, &owner, &conversation, true).await;
+    assert_eq!(hidden.len(), 4, "one opt-out confirmation: {hidden:?}");
+    let contact = app
+        .get(
+            &format!("/api/v1/contacts/{}", conversation["contact_id"].as_str().unwrap()),
+            Some(&owner.access_token),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(contact["opted_out"], true);
+    let other = conversation_of(&app, &owner, second).await;
+    assert_eq!(bodies(&app, &owner, &other, true).await, ["Hello"]);
+    assert_ne!(other["number"], conversation["number"]);
 }
