@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::contacts;
 use textdesk_db::jobs::{self, Lane};
 use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::numbers::NumberRow;
@@ -113,6 +113,7 @@ fn store_for_organization(
     // Most texts are conversation: the organization's settings are read only when a text
     // could be a keyword or brings media, so the common inbound message costs no more reads.
     let mut settings: Option<OrganizationRow> = None;
+    let mut acted_on: HashSet<String> = HashSet::new();
     for ((text, message), number_id) in texts.iter().zip(&messages).zip(&number_ids) {
         let keyword = could_be_keyword(&text.message.body);
         if !keyword && text.message.media.is_empty() {
@@ -126,10 +127,15 @@ fn store_for_organization(
             store_media(conn, settings, &message.id, &text.message.media)?;
         }
         if keyword {
-            // Read again: an earlier keyword of this batch may have changed the contact.
-            let contact: ContactRow = contacts::find(conn, organization, &ContactId::new(message.contact_id.clone()))?;
+            // An earlier keyword of these texts may have changed the contact: read it again.
+            let contact = if acted_on.contains(&message.contact_id) {
+                contacts::find(conn, organization, &ContactId::new(message.contact_id.clone()))?
+            } else {
+                contact_of(text.from)?.clone()
+            };
             let through = (number_id, text.number.phone_number.as_str());
             compliance::handle_keyword(conn, settings, &contact, through, &text.message.body)?;
+            acted_on.insert(message.contact_id.clone());
         }
     }
     Ok(messages)

@@ -269,9 +269,9 @@ pub fn update(
     find(conn, organization, id)
 }
 
-/// Remembers the number last used with a contact, the default for the next message.
-pub fn set_last_number(conn: &mut DbConnection, contact: &ContactId, number: &NumberId) -> Result<(), DbError> {
-    diesel::update(contacts::table.find(contact.as_str()))
+/// Remembers the number last used with these contacts, the default for their next message.
+pub fn set_last_number(conn: &mut DbConnection, ids: &[&str], number: &NumberId) -> Result<(), DbError> {
+    diesel::update(contacts::table.filter(contacts::id.eq_any(ids)))
         .set(contacts::last_number_id.eq(number.as_str()))
         .execute(conn)?;
     Ok(())

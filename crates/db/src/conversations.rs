@@ -229,23 +229,53 @@ pub fn thread(
 /// How much of the newest message the conversation list shows.
 const PREVIEW_CHARS: usize = 160;
 
-/// Shows a new message as the conversation's latest activity; returns the preview stored.
-pub fn touch(
-    conn: &mut DbConnection,
-    id: &ConversationId,
-    at: NaiveDateTime,
-    preview: &str,
-    direction: Direction,
-) -> Result<String, DbError> {
-    let preview: String = preview.chars().take(PREVIEW_CHARS).collect();
-    diesel::update(conversations::table.find(id.as_str()))
-        .set((
-            conversations::last_message_at.eq(at),
-            conversations::last_message_preview.eq(&preview),
-            conversations::last_direction.eq(direction.as_str()),
-        ))
-        .execute(conn)?;
-    Ok(preview)
+/// A conversation's newest message, to show as its latest activity.
+pub struct Latest<'a> {
+    pub conversation: &'a str,
+    pub body: &'a str,
+    pub direction: Direction,
+}
+
+/// The preview the conversation list shows of a message.
+pub fn preview_of(body: &str) -> String {
+    body.chars().take(PREVIEW_CHARS).collect()
+}
+
+/// Shows each message as its conversation's latest activity, at `at`. PostgreSQL updates them
+/// all with one statement (a batch of webhooks touches many conversations); SQLite runs in
+/// process, where a statement per conversation costs no round trip.
+pub fn touch_all(conn: &mut DbConnection, at: NaiveDateTime, latest: &[Latest<'_>]) -> Result<(), DbError> {
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            use diesel::sql_types::{Array, Text, Timestamp};
+            let ids: Vec<&str> = latest.iter().map(|l| l.conversation).collect();
+            let previews: Vec<String> = latest.iter().map(|l| preview_of(l.body)).collect();
+            let directions: Vec<&str> = latest.iter().map(|l| l.direction.as_str()).collect();
+            diesel::sql_query(
+                "UPDATE conversations SET last_message_at = $1, last_message_preview = latest.preview, \
+                 last_direction = latest.direction \
+                 FROM unnest($2::text[], $3::text[], $4::text[]) AS latest (id, preview, direction) \
+                 WHERE conversations.id = latest.id",
+            )
+            .bind::<Timestamp, _>(at)
+            .bind::<Array<Text>, _>(ids)
+            .bind::<Array<Text>, _>(previews)
+            .bind::<Array<Text>, _>(directions)
+            .execute(pg)?;
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for latest in latest {
+                diesel::update(conversations::table.find(latest.conversation))
+                    .set((
+                        conversations::last_message_at.eq(at),
+                        conversations::last_message_preview.eq(preview_of(latest.body)),
+                        conversations::last_direction.eq(latest.direction.as_str()),
+                    ))
+                    .execute(sqlite)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Closes an open conversation; the next message in the thread opens a new one.

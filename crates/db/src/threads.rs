@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus};
 use textdesk_types::sms;
-use textdesk_types::{ConversationId, NumberId, OrganizationId};
+use textdesk_types::{NumberId, OrganizationId};
 
 use crate::contacts::{self, ContactRow};
-use crate::conversations::{self, ConversationRow};
+use crate::conversations::{self, ConversationRow, Latest};
 use crate::jobs::{self, Lane};
 use crate::messages::MessageRow;
 use crate::schema::messages;
@@ -211,24 +211,30 @@ fn show_latest(
         latest.retain(|(id, _)| *id != conversation);
         latest.push((conversation, message));
     }
-    for (id, message) in latest {
-        let preview = conversations::touch(
-            conn,
-            &ConversationId::new(id.clone()),
-            at,
-            message.body,
-            message.direction,
-        )?;
-        if let Some(row) = conversations.get_mut(&id) {
+    if latest.is_empty() {
+        return Ok(());
+    }
+    let touched: Vec<Latest<'_>> = latest
+        .iter()
+        .map(|(id, message)| Latest {
+            conversation: id,
+            body: message.body,
+            direction: message.direction,
+        })
+        .collect();
+    conversations::touch_all(conn, at, &touched)?;
+    for (id, message) in &latest {
+        if let Some(row) = conversations.get_mut(id) {
             row.last_message_at = at;
-            row.last_message_preview = preview;
+            row.last_message_preview = conversations::preview_of(message.body);
             row.last_direction = Some(message.direction.as_str().to_owned());
         }
     }
     Ok(())
 }
 
-/// Remembers the business number each contact was last texted through or from.
+/// Remembers the business number each contact was last texted through or from, with one
+/// statement per number.
 fn remember_last_numbers(conn: &mut DbConnection, new: &[NewThreadMessage<'_>]) -> Result<(), DbError> {
     let mut last: Vec<(&ContactRow, &NumberId)> = Vec::new();
     for message in new {
@@ -237,10 +243,17 @@ fn remember_last_numbers(conn: &mut DbConnection, new: &[NewThreadMessage<'_>]) 
             last.push((message.contact, number));
         }
     }
-    for (contact, number) in last {
-        if contact.last_number_id.as_deref() != Some(number.as_str()) {
-            contacts::set_last_number(conn, &contact.contact_id(), number)?;
-        }
+    last.retain(|(contact, number)| contact.last_number_id.as_deref() != Some(number.as_str()));
+    let mut numbers: Vec<&NumberId> = last.iter().map(|(_, number)| *number).collect();
+    numbers.sort_unstable_by_key(|number| number.as_str());
+    numbers.dedup();
+    for number in numbers {
+        let contacts: Vec<&str> = last
+            .iter()
+            .filter(|(_, to)| *to == number)
+            .map(|(contact, _)| contact.id.as_str())
+            .collect();
+        contacts::set_last_number(conn, &contacts, number)?;
     }
     Ok(())
 }

@@ -527,7 +527,7 @@ pub async fn start_conversation(
                 queue_reply(conn, &clock, &me, &contact, &number, outgoing)?;
             } else if created {
                 let row = conversations::open(conn, &me.organization_id, &contact.contact_id(), textdesk_db::now())?;
-                contacts::set_last_number(conn, &contact.contact_id(), &number.number_id())?;
+                contacts::set_last_number(conn, &[contact.id.as_str()], &number.number_id())?;
                 let change = serde_json::json!({"conversation_id": row.id, "number": row.number});
                 events::append(conn, &me.organization_id, "conversation.changed", &change)?;
             }
