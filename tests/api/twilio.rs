@@ -684,6 +684,9 @@ async fn conversation_of(app: &TestApp, owner: &Session, phone: &str) -> Value {
         .clone()
 }
 
+/// A webhook's form fields.
+type Params = Vec<(&'static str, String)>;
+
 async fn a_burst_of_webhooks_is_stored_whole_and_refused_alone(app: TestApp) {
     let fake = FakeTwilio::start().unwrap();
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
@@ -692,7 +695,7 @@ async fn a_burst_of_webhooks_is_stored_whole_and_refused_alone(app: TestApp) {
     let good = Some(credentials.auth_token.as_str());
     // Six new customers text five times each, all at once, with a redelivery, a forged and a
     // misaddressed delivery among them: the burst shares transactions, the refusals do not.
-    let mut deliveries: Vec<(Vec<(&str, String)>, Option<&str>, u16)> = Vec::new();
+    let mut deliveries: Vec<(Params, Option<&str>, u16)> = Vec::new();
     for customer in 0..6 {
         for n in 0..5 {
             let params = vec![
