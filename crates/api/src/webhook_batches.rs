@@ -7,6 +7,7 @@
 //! one new customer never race each other to create their contact within a process; across
 //! processes such a race ends in a unique-constraint conflict and the batch is written again.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 
@@ -105,7 +106,12 @@ fn write_batches(db: &Database, secrets: &SecretBox, receiver: &Receiver<Pending
         let mut batch = vec![first];
         batch.extend(receiver.try_iter().take(MAX_BATCH - 1));
         let webhooks: Vec<&ReceivedWebhook> = batch.iter().map(|pending| &pending.webhook).collect();
-        let outcomes = write_batch(db, secrets, &webhooks);
+        // A panic must not stop this writer for good; the batch's webhooks are answered 500
+        // (their answers are dropped) and the provider delivers them again.
+        let Ok(outcomes) = std::panic::catch_unwind(AssertUnwindSafe(|| write_batch(db, secrets, &webhooks))) else {
+            tracing::error!(webhooks = webhooks.len(), "storing a batch of webhooks panicked");
+            continue;
+        };
         for (pending, outcome) in batch.into_iter().zip(outcomes) {
             // A webhook whose client went away has nobody to answer; it is stored all the same.
             let _ = pending.answer.send(outcome);
