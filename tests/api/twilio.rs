@@ -2,9 +2,13 @@ use std::time::Duration;
 
 use awc::http::Method;
 use serde_json::{Value, json};
+use textdesk_api::inbound::normalized_phone;
+use textdesk_api::webhook_batches::{ReceivedWebhook, store_batch};
 use textdesk_db::jobs;
+use textdesk_db::secrets::SecretBox;
 use textdesk_providers::twilio::fake::{FakeResponse, FakeTwilio};
 use textdesk_providers::twilio::signature;
+use textdesk_providers::{HttpClient, ProviderKind, WebhookEndpoint, WebhookEvent, WebhookRequest, provider_for};
 use textdesk_tests::{Session, TestApp, TestResponse, on_both_backends};
 
 on_both_backends!(
@@ -25,6 +29,7 @@ on_both_backends!(
     first_messages_racing_from_a_new_customer_are_all_stored,
     a_burst_of_webhooks_is_stored_whole_and_refused_alone,
     texts_stored_together_keep_their_order_and_keywords,
+    one_batch_answers_each_webhook_on_its_own,
 );
 
 async fn connect_twilio(app: &TestApp, owner: &Session, fake: &FakeTwilio, phone: &str) -> Value {
@@ -812,4 +817,107 @@ async fn texts_stored_together_keep_their_order_and_keywords(app: TestApp) {
     let other = conversation_of(&app, &owner, second).await;
     assert_eq!(bodies(&app, &owner, &other, true).await, ["Hello"]);
     assert_ne!(other["number"], conversation["number"]);
+}
+
+/// A delivery as the HTTP handler hands it to a writer: parsed, signed with `token`.
+fn received(app: &TestApp, params: &[(&str, &str)], token: &str) -> ReceivedWebhook {
+    let url = format!("{}/webhooks/twilio/messages", app.settings.public_url());
+    let owned: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&owned)
+        .finish()
+        .into_bytes();
+    let headers = vec![("X-Twilio-Signature".to_owned(), signature(token, &url, &owned))];
+    let provider = provider_for(ProviderKind::Twilio, &HttpClient::new());
+    let request = WebhookRequest {
+        url: &url,
+        headers: &headers,
+        body: &body,
+    };
+    let WebhookEvent::Inbound(message) = provider.parse_webhook(WebhookEndpoint::Messages, &request).unwrap() else {
+        panic!("not an inbound message");
+    };
+    ReceivedWebhook {
+        to: normalized_phone(&message.to),
+        from: normalized_phone(&message.from),
+        provider,
+        url,
+        headers,
+        body,
+        message,
+    }
+}
+
+async fn one_batch_answers_each_webhook_on_its_own(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let credentials = fake.credentials();
+    let (good, account) = (credentials.auth_token.as_str(), credentials.account_sid.as_str());
+    let (maria, joe, ann) = ("+12025550161", "+12025550162", "+12025550163");
+    let text = |sid: &'static str, from: &'static str, to: &'static str, body: &'static str| {
+        vec![
+            ("MessageSid", sid),
+            ("AccountSid", account),
+            ("From", from),
+            ("To", to),
+            ("Body", body),
+        ]
+    };
+    let ours = "+12025550100";
+    let batch = [
+        received(&app, &text("SM1", maria, ours, "Is my order ready?"), good),
+        received(&app, &text("SM2", joe, ours, "forged"), "not-the-token"),
+        received(&app, &text("SM3", joe, "+12025550999", "misaddressed"), good),
+        received(&app, &text("SM4", maria, ours, "It has a blue lid"), good),
+        received(&app, &text("SM1", maria, ours, "Is my order ready?"), good),
+        received(&app, &text("SM5", maria, ours, "STOP"), good),
+        received(&app, &text("SM6", maria, ours, "START"), good),
+        received(&app, &text("SM7", ann, ours, "Hello"), good),
+    ];
+    let secrets = SecretBox::from_server_secret(&app.settings.jwt_secret().unwrap()).unwrap();
+    let db = app.db.clone();
+    let outcomes = actix_web::web::block(move || {
+        let webhooks: Vec<&ReceivedWebhook> = batch.iter().collect();
+        store_batch(&db, &secrets, &webhooks)
+            .into_iter()
+            .map(|outcome| outcome.map_err(|error| error.problem().status))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        outcomes,
+        [Ok(()), Err(403), Err(404), Ok(()), Ok(()), Ok(()), Ok(()), Ok(())]
+    );
+
+    let list = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();
+    let phones: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["contact_phone_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        phones,
+        [ann, maria],
+        "newest activity first, nothing from the refused ones"
+    );
+    let conversation = conversation_of(&app, &owner, maria).await;
+    assert_eq!(
+        bodies(&app, &owner, &conversation, false).await,
+        ["Is my order ready?", "It has a blue lid", "STOP", "START"]
+    );
+    assert_eq!(conversation["last_message_preview"], "START");
+    // STOP then START in one batch: the second keyword sees what the first did.
+    let contact = app
+        .get(
+            &format!("/api/v1/contacts/{}", conversation["contact_id"].as_str().unwrap()),
+            Some(&owner.access_token),
+        )
+        .await
+        .json();
+    assert_eq!(contact["opted_out"], false, "opted out, then back in");
+    let all = bodies(&app, &owner, &conversation, true).await;
+    assert_eq!(all.len(), 6, "an opt-out and an opt-in confirmation: {all:?}");
 }

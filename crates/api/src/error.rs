@@ -37,6 +37,9 @@ pub enum ApiError {
     TooManyRequests { retry_after_seconds: i64, detail: String },
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// More work is waiting than the server takes on; the client should try again shortly.
+    #[error("{0}")]
+    Busy(&'static str),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -108,6 +111,8 @@ impl ApiError {
                 .with_detail(format!("{detail} Try again in {retry_after_seconds} seconds.")),
             ApiError::Unavailable(_) => ProblemDetails::new(503, "unavailable", "The service is unavailable")
                 .with_detail("The database cannot be reached; try again shortly."),
+            ApiError::Busy(detail) => ProblemDetails::new(503, "busy", "The service is busy")
+                .with_detail(format!("{detail} Try again shortly.")),
             ApiError::Internal(_) => ProblemDetails::new(500, "internal_error", "Internal server error")
                 .with_detail("Something went wrong on our side; it has been logged."),
         }
@@ -152,6 +157,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Internal(error) => tracing::error!(error.cause_chain = ?error, "request failed"),
             ApiError::Unavailable(error) => tracing::warn!(%error, "database unavailable"),
+            ApiError::Busy(reason) => tracing::warn!(reason, "busy"),
             _ => {}
         }
         let mut response = problem_response(&self.problem());

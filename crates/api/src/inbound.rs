@@ -22,21 +22,21 @@ use crate::{ApiError, compliance};
 /// A text whose sender is known to be allowed to deliver it to `number`.
 pub struct InboundText<'a> {
     pub number: &'a NumberRow,
-    /// The customer's number as stored: E.164 when it is one (see [`normalized_sender`]).
+    /// The customer's number as stored: E.164 when it is one (see [`normalized_phone`]).
     pub from: &'a str,
     pub message: &'a InboundMessage,
 }
 
 /// E.164 when the text is a phone number; short codes and alphanumeric senders are kept as sent.
-pub fn normalized_sender(raw: &str) -> String {
+pub fn normalized_phone(raw: &str) -> String {
     textdesk_domain::phone::PhoneNumber::parse(raw)
         .map(textdesk_domain::phone::PhoneNumber::into_inner)
         .unwrap_or_else(|_| raw.to_owned())
 }
 
-/// Stores the texts in the given order, in the caller's transaction. For each, the stored
-/// message, or `None` when it was stored before (same provider account and message id, also
-/// earlier in `texts`).
+/// Stores the texts in the caller's transaction, each organization's in the given order. For
+/// each, the stored message, or `None` when it was stored before (same provider account and
+/// message id, also earlier in `texts`).
 pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<Vec<Option<MessageRow>>, ApiError> {
     let ids: Vec<(&str, &str)> = texts
         .iter()
@@ -63,6 +63,9 @@ pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<V
         let indexes: Vec<usize> = (0..texts.len())
             .filter(|&i| fresh[i] && texts[i].number.organization_id == organization)
             .collect();
+        if indexes.is_empty() {
+            continue;
+        }
         let organization = OrganizationId::new(organization.to_owned());
         let ours: Vec<&InboundText<'_>> = indexes.iter().map(|&i| &texts[i]).collect();
         let messages = store_for_organization(conn, &organization, &ours)?;
@@ -73,16 +76,18 @@ pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<V
     Ok(stored)
 }
 
-/// Stores one organization's new texts, then acts on their media and keywords in order.
+/// Stores one organization's new texts, then acts on their media and keywords in order. A
+/// keyword's reply (a confirmation or help text, kept out of the thread view) is recorded after
+/// every text of the batch, so it can follow a later text of the same contact by moments.
 fn store_for_organization(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     texts: &[&InboundText<'_>],
 ) -> Result<Vec<MessageRow>, ApiError> {
     let senders: Vec<&str> = texts.iter().map(|text| text.from).collect();
-    let contacts = contacts::find_or_create_all(conn, organization, &senders)?;
+    let found = contacts::find_or_create_all(conn, organization, &senders)?;
     let contact_of = |phone: &str| {
-        contacts
+        found
             .iter()
             .map(|(contact, _)| contact)
             .find(|contact| contact.phone_number == phone)

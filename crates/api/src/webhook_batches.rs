@@ -10,10 +10,11 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::time::Duration;
 
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::secrets::SecretBox;
-use textdesk_db::{Backend, Database, DbConnection};
+use textdesk_db::{Backend, Database};
 use textdesk_providers::{Credentials, InboundMessage, Provider, WebhookRequest};
 use tokio::sync::oneshot;
 
@@ -26,6 +27,9 @@ const MAX_BATCH: usize = 256;
 const QUEUE_CAPACITY: usize = 10_000;
 /// Attempts at writing one batch that conflicts with another process's writes.
 const STORE_ATTEMPTS: usize = 3;
+/// How long a webhook waits for its batch before it is answered 503 (the provider delivers it
+/// again; if it was stored after all, the redelivery stores nothing).
+const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 
 /// A delivery parsed (not yet trusted) by its provider's adapter.
 pub struct ReceivedWebhook {
@@ -82,14 +86,14 @@ impl WebhookBatches {
         let (answer, answered) = oneshot::channel();
         match writer.try_send(Pending { webhook, answer }) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => {
-                return Err(ApiError::Unavailable("too many webhooks are waiting".to_owned()));
-            }
+            Err(TrySendError::Full(_)) => return Err(ApiError::Busy("Too many webhooks are waiting to be stored.")),
             Err(TrySendError::Disconnected(_)) => return Err(ApiError::internal("the inbound writer has stopped")),
         }
-        answered
-            .await
-            .map_err(|_| ApiError::internal("the inbound writer stopped before answering"))?
+        match tokio::time::timeout(ANSWER_WITHIN, answered).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(_)) => Err(ApiError::internal("the inbound writer dropped a webhook")),
+            Err(_) => Err(ApiError::Busy("The webhook could not be stored in time.")),
+        }
     }
 }
 
@@ -108,7 +112,7 @@ fn write_batches(db: &Database, secrets: &SecretBox, receiver: &Receiver<Pending
         let webhooks: Vec<&ReceivedWebhook> = batch.iter().map(|pending| &pending.webhook).collect();
         // A panic must not stop this writer for good; the batch's webhooks are answered 500
         // (their answers are dropped) and the provider delivers them again.
-        let Ok(outcomes) = std::panic::catch_unwind(AssertUnwindSafe(|| write_batch(db, secrets, &webhooks))) else {
+        let Ok(outcomes) = std::panic::catch_unwind(AssertUnwindSafe(|| store_batch(db, secrets, &webhooks))) else {
             tracing::error!(webhooks = webhooks.len(), "storing a batch of webhooks panicked");
             continue;
         };
@@ -119,77 +123,102 @@ fn write_batches(db: &Database, secrets: &SecretBox, receiver: &Receiver<Pending
     }
 }
 
-/// One outcome per webhook. A batch that fails for another reason than a conflict is written
-/// again one webhook at a time, so one bad delivery fails alone.
-fn write_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebhook]) -> Vec<Result<(), ApiError>> {
-    for _ in 0..STORE_ATTEMPTS {
-        match db.write(|conn| store_batch(conn, secrets, webhooks)) {
-            Ok(outcomes) => return outcomes,
-            Err(ApiError::Conflict { .. }) => continue,
-            Err(error) if webhooks.len() == 1 => return vec![Err(error)],
-            Err(_) => {
-                return webhooks
-                    .iter()
-                    .flat_map(|webhook| write_batch(db, secrets, std::slice::from_ref(webhook)))
-                    .collect();
-            }
+/// What a writer does with one batch: checks every delivery's signature with the credentials of
+/// the number it is addressed to (before any transaction, so forgeries cost no write), then
+/// stores those that check out together. One outcome per webhook, in order.
+pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebhook]) -> Vec<Result<(), ApiError>> {
+    let mut phones: Vec<&str> = webhooks.iter().map(|webhook| webhook.to.as_str()).collect();
+    phones.sort_unstable();
+    phones.dedup();
+    let numbers = match db.read(|conn| numbers::find_by_phone_numbers(conn, &phones)) {
+        Ok(numbers) => numbers,
+        Err(error) => {
+            let reason = error.to_string();
+            return webhooks
+                .iter()
+                .map(|_| Err(ApiError::Unavailable(reason.clone())))
+                .collect();
         }
-    }
-    // Not stored: a non-2xx answer makes the provider deliver them again later.
-    webhooks
+    };
+    let verdicts: Vec<Result<&NumberRow, ApiError>> = webhooks
         .iter()
-        .map(|_| {
-            Err(ApiError::Unavailable(
-                "the webhook kept conflicting with concurrent writes".to_owned(),
-            ))
+        .map(|webhook| {
+            let number = numbers
+                .iter()
+                .find(|number| number.phone_number == webhook.to)
+                .ok_or(ApiError::NotFound("number"))?;
+            let request = WebhookRequest {
+                url: &webhook.url,
+                headers: &webhook.headers,
+                body: &webhook.body,
+            };
+            verify_signature(
+                secrets,
+                webhook.provider.as_ref(),
+                &request,
+                &webhook.message.account_sid,
+                number,
+            )?;
+            Ok(number)
+        })
+        .collect();
+    let texts: Vec<InboundText<'_>> = webhooks
+        .iter()
+        .zip(&verdicts)
+        .filter_map(|(webhook, verdict)| {
+            let number = verdict.as_ref().ok()?;
+            Some(InboundText {
+                number,
+                from: &webhook.from,
+                message: &webhook.message,
+            })
+        })
+        .collect();
+    let mut stored = write_texts(db, &texts).into_iter();
+    verdicts
+        .into_iter()
+        .map(|verdict| match verdict {
+            Ok(_) => stored
+                .next()
+                .unwrap_or_else(|| Err(ApiError::internal("a webhook went unanswered"))),
+            Err(refused) => Err(refused),
         })
         .collect()
 }
 
-/// Verifies every delivery with the credentials of the number it is addressed to, and stores
-/// those that check out.
-fn store_batch(
-    conn: &mut DbConnection,
-    secrets: &SecretBox,
-    webhooks: &[&ReceivedWebhook],
-) -> Result<Vec<Result<(), ApiError>>, ApiError> {
-    let mut phones: Vec<&str> = webhooks.iter().map(|webhook| webhook.to.as_str()).collect();
-    phones.sort_unstable();
-    phones.dedup();
-    let numbers = numbers::find_by_phone_numbers(conn, &phones)?;
-    let mut outcomes = Vec::with_capacity(webhooks.len());
-    let mut texts = Vec::with_capacity(webhooks.len());
-    for webhook in webhooks {
-        let verified = numbers
-            .iter()
-            .find(|number| number.phone_number == webhook.to)
-            .ok_or(ApiError::NotFound("number"))
-            .and_then(|number| {
-                let request = WebhookRequest {
-                    url: &webhook.url,
-                    headers: &webhook.headers,
-                    body: &webhook.body,
-                };
-                verify_signature(
-                    secrets,
-                    webhook.provider.as_ref(),
-                    &request,
-                    &webhook.message.account_sid,
-                    number,
-                )?;
-                Ok(number)
-            });
-        if let Ok(number) = verified {
-            texts.push(InboundText {
-                number,
-                from: &webhook.from,
-                message: &webhook.message,
-            });
-        }
-        outcomes.push(verified.map(|_| ()));
+/// Stores verified texts in one transaction; one outcome per text. A conflict with another
+/// process's writes runs the transaction again; an unreachable database fails them all at
+/// once; any other failure stores them one at a time, so one bad text fails alone.
+fn write_texts(db: &Database, texts: &[InboundText<'_>]) -> Vec<Result<(), ApiError>> {
+    if texts.is_empty() {
+        return Vec::new();
     }
-    inbound::store_all(conn, &texts)?;
-    Ok(outcomes)
+    let mut attempt = 1;
+    let error = loop {
+        match db.write(|conn| inbound::store_all(conn, texts)) {
+            Ok(_) => return texts.iter().map(|_| Ok(())).collect(),
+            Err(ApiError::Conflict { .. }) if attempt < STORE_ATTEMPTS => attempt += 1,
+            Err(ApiError::Unavailable(reason)) => {
+                return texts
+                    .iter()
+                    .map(|_| Err(ApiError::Unavailable(reason.clone())))
+                    .collect();
+            }
+            Err(error) => break error,
+        }
+    };
+    if texts.len() == 1 {
+        return vec![match error {
+            // Not stored: a non-2xx answer makes the provider deliver it again later.
+            ApiError::Conflict { .. } => Err(ApiError::Busy("The webhook kept conflicting with concurrent writes.")),
+            other => Err(other),
+        }];
+    }
+    tracing::warn!(%error, texts = texts.len(), "a batch of webhooks failed; storing them one at a time");
+    texts
+        .iter()
+        .flat_map(|text| write_texts(db, std::slice::from_ref(text)))
+        .collect()
 }
 
 /// Checks a delivery's signature with the number's own credentials; the account it claims to

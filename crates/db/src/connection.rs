@@ -86,8 +86,12 @@ impl ManageConnection for ConnectionManager {
         connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _connection: &mut DbConnection) -> bool {
-        false
+    /// A connection given back while its thread unwinds, or still inside a transaction, is
+    /// closed: the next user's BEGIN would otherwise become a savepoint of that transaction,
+    /// and their commit would commit nothing.
+    fn has_broken(&self, connection: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || connection.is_broken()
     }
 }
 

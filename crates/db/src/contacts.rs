@@ -175,7 +175,7 @@ pub fn find_or_create_all(
         .map(|row| (row.phone_number.clone(), row))
         .collect();
     let now = now();
-    let created: Vec<ContactRow> = wanted
+    let mut created: Vec<ContactRow> = wanted
         .iter()
         .filter(|phone| !existing.contains_key(**phone))
         .map(|phone| {
@@ -187,6 +187,9 @@ pub fn find_or_create_all(
         })
         .collect();
     if !created.is_empty() {
+        // In number order, so concurrent batches wait on each other's new numbers in one order
+        // instead of deadlocking.
+        created.sort_unstable_by(|a, b| a.phone_number.cmp(&b.phone_number));
         crate::insert_all!(conn, contacts::table, &created)?;
         let changes: Vec<(&str, serde_json::Value)> = created
             .iter()

@@ -232,6 +232,7 @@ const PREVIEW_CHARS: usize = 160;
 /// A conversation's newest message, to show as its latest activity.
 pub struct Latest<'a> {
     pub conversation: &'a str,
+    pub at: NaiveDateTime,
     pub body: &'a str,
     pub direction: Direction,
 }
@@ -241,24 +242,29 @@ pub fn preview_of(body: &str) -> String {
     body.chars().take(PREVIEW_CHARS).collect()
 }
 
-/// Shows each message as its conversation's latest activity, at `at`. PostgreSQL updates them
-/// all with one statement (a batch of webhooks touches many conversations); SQLite runs in
-/// process, where a statement per conversation costs no round trip.
-pub fn touch_all(conn: &mut DbConnection, at: NaiveDateTime, latest: &[Latest<'_>]) -> Result<(), DbError> {
+/// Shows each message as its conversation's latest activity. PostgreSQL updates them all with
+/// one statement (a batch of webhooks touches many conversations), in id order so concurrent
+/// batches lock rows in the same order; SQLite runs in process, where a statement per
+/// conversation costs no round trip.
+pub fn touch_all(conn: &mut DbConnection, latest: &[Latest<'_>]) -> Result<(), DbError> {
     match conn {
         DbConnection::Postgresql(pg) => {
             use diesel::sql_types::{Array, Text, Timestamp};
-            let ids: Vec<&str> = latest.iter().map(|l| l.conversation).collect();
-            let previews: Vec<String> = latest.iter().map(|l| preview_of(l.body)).collect();
-            let directions: Vec<&str> = latest.iter().map(|l| l.direction.as_str()).collect();
+            let mut sorted: Vec<&Latest<'_>> = latest.iter().collect();
+            sorted.sort_unstable_by_key(|latest| latest.conversation);
+            let ids: Vec<&str> = sorted.iter().map(|l| l.conversation).collect();
+            let times: Vec<NaiveDateTime> = sorted.iter().map(|l| l.at).collect();
+            let previews: Vec<String> = sorted.iter().map(|l| preview_of(l.body)).collect();
+            let directions: Vec<&str> = sorted.iter().map(|l| l.direction.as_str()).collect();
             diesel::sql_query(
-                "UPDATE conversations SET last_message_at = $1, last_message_preview = latest.preview, \
-                 last_direction = latest.direction \
-                 FROM unnest($2::text[], $3::text[], $4::text[]) AS latest (id, preview, direction) \
+                "UPDATE conversations SET last_message_at = latest.at, \
+                 last_message_preview = latest.preview, last_direction = latest.direction \
+                 FROM unnest($1::text[], $2::timestamp[], $3::text[], $4::text[]) \
+                 AS latest (id, at, preview, direction) \
                  WHERE conversations.id = latest.id",
             )
-            .bind::<Timestamp, _>(at)
             .bind::<Array<Text>, _>(ids)
+            .bind::<Array<Timestamp>, _>(times)
             .bind::<Array<Text>, _>(previews)
             .bind::<Array<Text>, _>(directions)
             .execute(pg)?;
@@ -267,7 +273,7 @@ pub fn touch_all(conn: &mut DbConnection, at: NaiveDateTime, latest: &[Latest<'_
             for latest in latest {
                 diesel::update(conversations::table.find(latest.conversation))
                     .set((
-                        conversations::last_message_at.eq(at),
+                        conversations::last_message_at.eq(latest.at),
                         conversations::last_message_preview.eq(preview_of(latest.body)),
                         conversations::last_direction.eq(latest.direction.as_str()),
                     ))

@@ -127,6 +127,9 @@ fn insert(
     agent: Option<&AgentId>,
     changes: &[(&str, serde_json::Value)],
 ) -> Result<(), DbError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
     let at = now();
     let rows: Vec<NewEvent> = changes
         .iter()

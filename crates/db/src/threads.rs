@@ -49,43 +49,47 @@ pub fn record(
     record_all(conn, organization, &[new])?.pop().ok_or(DbError::NotFound)
 }
 
-/// Stores the organization's messages in the given order with a fixed number of statements
-/// for the open conversations, the messages and their changes, however many there are (the
-/// inbound path records a batch of webhooks at once). Messages of one contact go to the same
-/// conversation.
+/// Stores the organization's messages in the given order (the inbound path records a batch of
+/// webhooks at once): the contacts' open conversations are found and the missing ones opened
+/// with one statement each, the messages inserted with one, the conversations' latest activity
+/// updated with one on PostgreSQL, and the changes appended with one. Messages of one contact
+/// go to the same conversation; each `Recorded` carries its conversation as the whole call
+/// left it.
 pub fn record_all(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     new: &[NewThreadMessage<'_>],
 ) -> Result<Vec<Recorded>, DbError> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
     let at = now();
     let mut conversations = conversations_for(conn, organization, new, at)?;
     let rows: Vec<MessageRow> = new
         .iter()
-        .map(|message| {
+        .enumerate()
+        .map(|(index, message)| {
             let conversation = message.conversation.map_or_else(
                 || open_in(&conversations, message.contact),
                 |given| Ok(given.id.clone()),
             )?;
-            Ok(message_row(organization, message, conversation, at))
+            Ok(message_row(organization, message, conversation, moment(at, index)))
         })
         .collect::<Result<_, DbError>>()?;
-    if !rows.is_empty() {
-        crate::insert_all!(conn, messages::table, &rows)?;
-    }
-    show_latest(conn, &mut conversations, new, at)?;
+    crate::insert_all!(conn, messages::table, &rows)?;
+    show_latest(conn, &mut conversations, new, &rows)?;
     remember_last_numbers(conn, new)?;
     let mut changes = Vec::with_capacity(2 * rows.len());
     for (message, row) in new.iter().zip(&rows) {
         if message.direction == Direction::Outbound {
             let payload = serde_json::json!({ "message_id": row.id });
-            let run_at = message.scheduled_at.unwrap_or(at);
+            let run_at = message.scheduled_at.unwrap_or(row.created_at);
             jobs::enqueue_at(conn, Some(organization), "send_message", &payload, message.lane, run_at)?;
         }
-        let number = conversations.get(&row.conversation_id).map_or(0, |c| c.number);
+        let conversation = conversations.get(&row.conversation_id).ok_or(DbError::NotFound)?;
         changes.push((
             "conversation.changed",
-            serde_json::json!({ "conversation_id": row.conversation_id, "number": number }),
+            serde_json::json!({ "conversation_id": row.conversation_id, "number": conversation.number }),
         ));
         changes.push((
             "message.added",
@@ -102,6 +106,12 @@ pub fn record_all(
             Ok(Recorded { conversation, message })
         })
         .collect()
+}
+
+/// The `index`th message of a batch is stamped a microsecond after the one before, so the
+/// conversation list (newest activity first) keeps the order the texts arrived in.
+fn moment(at: NaiveDateTime, index: usize) -> NaiveDateTime {
+    at + chrono::Duration::microseconds(i64::try_from(index).unwrap_or(i64::MAX))
 }
 
 /// Every conversation the messages go to, by id: the ones given, the contacts' open ones, and
@@ -200,34 +210,33 @@ fn show_latest(
     conn: &mut DbConnection,
     conversations: &mut HashMap<String, ConversationRow>,
     new: &[NewThreadMessage<'_>],
-    at: NaiveDateTime,
+    rows: &[MessageRow],
 ) -> Result<(), DbError> {
-    let mut latest: Vec<(String, &NewThreadMessage<'_>)> = Vec::new();
-    for message in new.iter().filter(|message| message.purpose == MessagePurpose::Normal) {
-        let conversation = match message.conversation {
-            Some(given) => given.id.clone(),
-            None => open_in(conversations, message.contact)?,
-        };
-        latest.retain(|(id, _)| *id != conversation);
-        latest.push((conversation, message));
+    let mut latest: Vec<(&NewThreadMessage<'_>, &MessageRow)> = Vec::new();
+    for (message, row) in new.iter().zip(rows) {
+        if message.purpose == MessagePurpose::Normal {
+            latest.retain(|(_, earlier)| earlier.conversation_id != row.conversation_id);
+            latest.push((message, row));
+        }
     }
     if latest.is_empty() {
         return Ok(());
     }
     let touched: Vec<Latest<'_>> = latest
         .iter()
-        .map(|(id, message)| Latest {
-            conversation: id,
+        .map(|(message, row)| Latest {
+            conversation: &row.conversation_id,
+            at: row.created_at,
             body: message.body,
             direction: message.direction,
         })
         .collect();
-    conversations::touch_all(conn, at, &touched)?;
-    for (id, message) in &latest {
-        if let Some(row) = conversations.get_mut(id) {
-            row.last_message_at = at;
-            row.last_message_preview = conversations::preview_of(message.body);
-            row.last_direction = Some(message.direction.as_str().to_owned());
+    conversations::touch_all(conn, &touched)?;
+    for (message, row) in latest {
+        if let Some(conversation) = conversations.get_mut(&row.conversation_id) {
+            conversation.last_message_at = row.created_at;
+            conversation.last_message_preview = conversations::preview_of(message.body);
+            conversation.last_direction = Some(message.direction.as_str().to_owned());
         }
     }
     Ok(())

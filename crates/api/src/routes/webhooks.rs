@@ -13,7 +13,7 @@ use textdesk_providers::{
 use textdesk_types::{ContactId, NumberId, OrganizationId, ProblemDetails};
 
 use crate::extract::{JSON_LIMIT, read_limited};
-use crate::inbound::normalized_sender;
+use crate::inbound::normalized_phone;
 use crate::webhook_batches::{ReceivedWebhook, verify_signature};
 use crate::{ApiError, AppState};
 
@@ -37,6 +37,7 @@ const OPTED_OUT_CODE: &str = "21610";
         (status = 400, description = "Not a delivery this endpoint understands", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong signature", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such provider, endpoint, number or message", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Not stored now (busy, or the database is unreachable); the provider delivers it again", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/webhooks/{provider}/{endpoint}")]
@@ -74,19 +75,20 @@ pub async fn receive_webhook(
             detail: e.to_string(),
         })?;
     let reply = provider.webhook_reply();
-    let answer = |()| HttpResponse::Ok().content_type(reply.content_type).body(reply.body);
+    let stored = move || HttpResponse::Ok().content_type(reply.content_type).body(reply.body);
     let update = match event {
         WebhookEvent::Inbound(message) => {
             let received = ReceivedWebhook {
-                to: normalized_sender(&message.to),
-                from: normalized_sender(&message.from),
+                to: normalized_phone(&message.to),
+                from: normalized_phone(&message.from),
                 provider,
                 url,
                 headers,
                 body,
                 message,
             };
-            return state.inbound.store(received).await.map(answer);
+            state.inbound.store(received).await?;
+            return Ok(stored());
         }
         WebhookEvent::Status(update) => update,
     };
@@ -102,16 +104,14 @@ pub async fn receive_webhook(
     for _ in 0..STORE_ATTEMPTS {
         let update = update.clone();
         match state.write(move |conn| store_status(conn, &update)).await {
-            Ok(()) => return Ok(answer(())),
+            Ok(()) => return Ok(stored()),
             // A status report racing another write of its message is simply written again.
             Err(ApiError::Conflict { .. }) => continue,
             Err(error) => return Err(error),
         }
     }
     // Not stored: a non-2xx answer makes the provider deliver it again later.
-    Err(ApiError::Unavailable(
-        "the webhook kept conflicting with concurrent writes".to_owned(),
-    ))
+    Err(ApiError::Busy("The webhook kept conflicting with concurrent writes."))
 }
 
 /// Attempts at storing one status report before asking the provider to send it again.
