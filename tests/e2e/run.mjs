@@ -492,6 +492,10 @@ async function conversationChecks(context, server) {
     const list = await api(page, 'GET', '/conversations');
     const conversation = list.items.find((c) => c.contact_phone_number === '+15005550009');
     await page.goto(`${server.url}/conversations/${conversation.id}`);
+    await expectText(page.locator('#conversation-contact'), /^\+15005550009$/);
+    if ((await page.locator('.conversation-header .lead').count()) !== 0) {
+      throw new Error('a contact without a name has their number shown twice');
+    }
     await composer.fill('Of course!');
     await page.click('#send');
     const failedReply = page.locator('.message-outbound', { hasText: 'Of course!' });

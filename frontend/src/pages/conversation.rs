@@ -231,7 +231,12 @@ fn ConversationHeader(thread: Thread) -> impl IntoView {
                         })
                 }}
             </div>
-            <p class="lead">{move || contact.with(|c| c.phone_number.clone())}</p>
+            // A contact without a name is already headed by their number.
+            {move || {
+                contact.with(|c| {
+                    (c.display_name() != c.phone_number).then(|| view! { <p class="lead">{c.phone_number.clone()}</p> })
+                })
+            }}
         </header>
     }
 }
