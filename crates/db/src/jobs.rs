@@ -29,6 +29,8 @@ pub struct JobRow {
     pub locked_until: Option<NaiveDateTime>,
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The message the job is about, when its payload names one.
+    pub message_id: Option<String>,
 }
 
 pub fn enqueue(
@@ -62,6 +64,10 @@ pub fn enqueue_at(
         locked_until: None,
         last_error: None,
         created_at: now,
+        message_id: payload
+            .get("message_id")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
     };
     diesel::insert_into(jobs::table).values(&row).execute(conn)?;
     Ok(row.id)
@@ -149,10 +155,9 @@ pub fn hurry_send(
     lane: i32,
     run_at: NaiveDateTime,
 ) -> Result<bool, DbError> {
-    let payload = serde_json::json!({ "message_id": message_id }).to_string();
     let waiting: Option<JobRow> = jobs::table
+        .filter(jobs::message_id.eq(message_id))
         .filter(jobs::kind.eq("send_message"))
-        .filter(jobs::payload.eq(&payload))
         .select(JobRow::as_select())
         .first(conn)
         .optional()?;

@@ -267,6 +267,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
+        message_id -> Nullable<Text>,
     }
 }
 
