@@ -2,7 +2,6 @@ use std::time::Duration;
 
 use awc::http::Method;
 use serde_json::{Value, json};
-use textdesk_api::inbound::normalized_phone;
 use textdesk_api::webhook_batches::{ReceivedWebhook, store_batch};
 use textdesk_db::jobs;
 use textdesk_db::secrets::SecretBox;
@@ -837,15 +836,7 @@ fn received(app: &TestApp, params: &[(&str, &str)], token: &str) -> ReceivedWebh
     let WebhookEvent::Inbound(message) = provider.parse_webhook(WebhookEndpoint::Messages, &request).unwrap() else {
         panic!("not an inbound message");
     };
-    ReceivedWebhook {
-        to: normalized_phone(&message.to),
-        from: normalized_phone(&message.from),
-        provider,
-        url,
-        headers,
-        body,
-        message,
-    }
+    ReceivedWebhook::new(provider, (url, headers, body), message)
 }
 
 async fn one_batch_answers_each_webhook_on_its_own(app: TestApp) {

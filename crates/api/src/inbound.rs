@@ -28,7 +28,7 @@ pub struct InboundText<'a> {
 }
 
 /// E.164 when the text is a phone number; short codes and alphanumeric senders are kept as sent.
-pub fn normalized_phone(raw: &str) -> String {
+pub(crate) fn normalized_phone(raw: &str) -> String {
     textdesk_domain::phone::PhoneNumber::parse(raw)
         .map(textdesk_domain::phone::PhoneNumber::into_inner)
         .unwrap_or_else(|_| raw.to_owned())

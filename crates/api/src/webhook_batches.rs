@@ -19,7 +19,7 @@ use textdesk_providers::{Credentials, InboundMessage, Provider, WebhookRequest};
 use tokio::sync::oneshot;
 
 use crate::ApiError;
-use crate::inbound::{self, InboundText};
+use crate::inbound::{self, InboundText, normalized_phone};
 
 /// The most webhooks one transaction stores.
 const MAX_BATCH: usize = 256;
@@ -43,6 +43,25 @@ pub struct ReceivedWebhook {
     pub to: String,
     /// The customer's number, normalized.
     pub from: String,
+}
+
+impl ReceivedWebhook {
+    /// The delivery as it reached the server, with the message its provider parsed from it.
+    pub fn new(
+        provider: Box<dyn Provider>,
+        (url, headers, body): (String, Vec<(String, String)>, Vec<u8>),
+        message: InboundMessage,
+    ) -> ReceivedWebhook {
+        ReceivedWebhook {
+            to: normalized_phone(&message.to),
+            from: normalized_phone(&message.from),
+            provider,
+            url,
+            headers,
+            body,
+            message,
+        }
+    }
 }
 
 struct Pending {

@@ -293,10 +293,6 @@ fn event_row(target: &Target, kind: &str, data: serde_json::Value, at: NaiveDate
     }
 }
 
-fn preview(body: &str) -> String {
-    body.chars().take(160).collect()
-}
-
 const FIRST_NAMES: [&str; 8] = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro"];
 const LAST_NAMES: [&str; 8] = [
     "Reyes",
@@ -351,7 +347,7 @@ fn seed_conversations(
             closed_at: None,
             closed_by: None,
             last_message_at: at,
-            last_message_preview: preview(body),
+            last_message_preview: textdesk_db::conversations::preview_of(body),
             last_direction: Some(Direction::Inbound.as_str().to_owned()),
         };
         let message = message_row(target, &conversation, &contact, Direction::Inbound, body, at, seq + 2);
@@ -494,7 +490,7 @@ fn seed_long_thread(
                 diesel::update(conversations::table.find(&conversation.id))
                     .set((
                         conversations::last_message_at.eq(newest.created_at),
-                        conversations::last_message_preview.eq(preview(&newest.body)),
+                        conversations::last_message_preview.eq(textdesk_db::conversations::preview_of(&newest.body)),
                         conversations::last_direction.eq(&newest.direction),
                     ))
                     .execute(conn)?;

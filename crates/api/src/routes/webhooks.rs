@@ -13,7 +13,6 @@ use textdesk_providers::{
 use textdesk_types::{ContactId, NumberId, OrganizationId, ProblemDetails};
 
 use crate::extract::{JSON_LIMIT, read_limited};
-use crate::inbound::normalized_phone;
 use crate::webhook_batches::{ReceivedWebhook, verify_signature};
 use crate::{ApiError, AppState};
 
@@ -78,15 +77,7 @@ pub async fn receive_webhook(
     let stored = move || HttpResponse::Ok().content_type(reply.content_type).body(reply.body);
     let update = match event {
         WebhookEvent::Inbound(message) => {
-            let received = ReceivedWebhook {
-                to: normalized_phone(&message.to),
-                from: normalized_phone(&message.from),
-                provider,
-                url,
-                headers,
-                body,
-                message,
-            };
+            let received = ReceivedWebhook::new(provider, (url, headers, body), message);
             state.inbound.store(received).await?;
             return Ok(stored());
         }
