@@ -13,6 +13,7 @@ use textdesk_tests::{Session, TestApp, TestResponse, on_both_backends};
 on_both_backends!(
     every_default_opt_out_keyword_opts_out_in_any_casing,
     near_misses_do_not_opt_out,
+    punctuated_and_split_keywords_opt_out,
     organizations_choose_their_keywords,
     an_opt_out_on_one_number_blocks_every_number_and_is_confirmed_once,
     start_after_stop_opts_back_in_when_keywords_may,
@@ -175,6 +176,24 @@ async fn every_default_opt_out_keyword_opts_out_in_any_casing(app: TestApp) {
             assert_eq!(contact["opted_out"], true, "{body:?} opts out");
             assert!(contact["opted_out_at"].is_string());
         }
+    }
+}
+
+/// The FCC's 2024 order names "opt out" among the ways to revoke consent, and a texter's
+/// punctuation does not make STOP a conversation.
+async fn punctuated_and_split_keywords_opt_out(app: TestApp) {
+    let (fake, owner) = setup(&app).await;
+    for (i, body) in ["Stop.", "STOP!", "opt out", "Opt-Out", "'quit'"]
+        .into_iter()
+        .enumerate()
+    {
+        let phone = format!("+1202555{:04}", 4000 + i);
+        text_from(&app, &fake, &phone, BUSINESS, body).await;
+        assert_eq!(
+            contact(&app, &owner, &phone).await["opted_out"],
+            true,
+            "{body:?} opts out"
+        );
     }
 }
 
@@ -1076,6 +1095,12 @@ async fn texts_are_counted_before_sending(app: TestApp) {
     assert_eq!(empty["allowed"], false);
     assert!(empty["refusal"].is_string());
     assert_eq!(count(String::new(), true).await["allowed"], true);
+    // What sending refuses, the counter does not allow.
+    let bell = "ring \u{7}";
+    assert_eq!(count(bell.to_owned(), false).await["allowed"], false);
+    app.post("/api/v1/messages", token, &json!({"to": "+12025550143", "body": bell}))
+        .await
+        .expect_problem(422, "validation_failed");
 
     settings(
         &app,

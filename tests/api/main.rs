@@ -9,6 +9,7 @@ mod groups;
 mod messaging;
 mod organization;
 mod project;
+mod robustness;
 mod setup;
 mod simulator;
 mod twilio;

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use awc::http::Method;
 use serde_json::{Value, json};
-use textdesk_api::webhook_batches::{ReceivedWebhook, store_batch};
+use textdesk_app::inbound::batches::{ReceivedWebhook, store_batch};
 use textdesk_db::jobs;
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::twilio::fake::{FakeResponse, FakeTwilio};
@@ -279,9 +279,19 @@ async fn inbound_messages_need_a_valid_signature(app: TestApp) {
         ("AccountSid", "ACx"),
         ("Body", "x"),
     ];
-    webhook(&app, "messages", &unknown, Some(&credentials.auth_token))
+    // An unconnected number is refused exactly like a forged signature: an unauthenticated
+    // caller cannot learn which numbers are connected.
+    let unknown_number = webhook(&app, "messages", &unknown, Some(&credentials.auth_token))
         .await
-        .expect(404);
+        .expect_problem(403, "invalid_signature");
+    let forged = webhook(&app, "messages", &params, Some("not-the-token"))
+        .await
+        .expect_problem(403, "invalid_signature");
+    assert_eq!(
+        (unknown_number.title, unknown_number.detail),
+        (forged.title, forged.detail),
+        "answered alike"
+    );
     webhook(&app, "nonsense", &params, Some(&credentials.auth_token))
         .await
         .expect(404);
@@ -720,7 +730,7 @@ async fn a_burst_of_webhooks_is_stored_whole_and_refused_alone(app: TestApp) {
     let mut misaddressed = deliveries[2].0.clone();
     misaddressed[0].1 = "SMmisaddressed".to_owned();
     misaddressed[3].1 = "+12025550999".to_owned();
-    deliveries.push((misaddressed, good, 404));
+    deliveries.push((misaddressed, good, 403));
     let posted = deliveries.iter().map(|(params, token, _)| {
         let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let app = &app;
@@ -747,7 +757,7 @@ async fn a_burst_of_webhooks_is_stored_whole_and_refused_alone(app: TestApp) {
 }
 
 async fn texts_stored_together_keep_their_order_and_keywords(app: TestApp) {
-    use textdesk_api::inbound::{InboundText, store_all};
+    use textdesk_app::inbound::{InboundText, store_all};
     use textdesk_providers::InboundMessage;
 
     let fake = FakeTwilio::start().unwrap();
@@ -772,7 +782,7 @@ async fn texts_stored_together_keep_their_order_and_keywords(app: TestApp) {
     ];
     let store = |texts: &[InboundMessage]| {
         app.db
-            .write(|conn| -> Result<Vec<Option<String>>, textdesk_api::ApiError> {
+            .write(|conn| -> Result<Vec<Option<String>>, textdesk_app::AppError> {
                 let number = textdesk_db::numbers::find_by_phone_numbers(conn, &["+12025550100"])?
                     .pop()
                     .unwrap();
@@ -872,14 +882,14 @@ async fn one_batch_answers_each_webhook_on_its_own(app: TestApp) {
         let webhooks: Vec<&ReceivedWebhook> = batch.iter().collect();
         store_batch(&db, &secrets, &webhooks)
             .into_iter()
-            .map(|outcome| outcome.map_err(|error| error.problem().status))
+            .map(|outcome| outcome.map_err(|error| textdesk_api::ApiError::from(error).problem().status))
             .collect::<Vec<_>>()
     })
     .await
     .unwrap();
     assert_eq!(
         outcomes,
-        [Ok(()), Err(403), Err(404), Ok(()), Ok(()), Ok(()), Ok(()), Ok(())]
+        [Ok(()), Err(403), Err(403), Ok(()), Ok(()), Ok(()), Ok(()), Ok(())]
     );
 
     let list = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json();

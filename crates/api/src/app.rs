@@ -102,6 +102,7 @@ pub fn build_app(
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", document))
         .default_service(web::to(fallback))
         .wrap(ErrorHandlers::new().default_handler(ensure_problem_json))
+        .wrap(from_fn(refuse_nul_in_url))
         .wrap(from_fn(security_headers))
         .wrap(TracingLogger::default())
 }
@@ -120,6 +121,29 @@ async fn security_headers(
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     Ok(response)
+}
+
+/// A NUL character cannot name anything Textdesk stores (PostgreSQL cannot hold it in text), so
+/// a URL carrying one is answered here, once: 404 in the path, 422 naming the query parameter.
+async fn refuse_nul_in_url(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let has_nul = |text: &str| text.contains('\0') || text.to_ascii_lowercase().contains("%00");
+    if has_nul(request.path()) {
+        let response = actix_web::ResponseError::error_response(&ApiError::NotFound("resource"));
+        return Ok(request.into_response(response));
+    }
+    let query = request.query_string();
+    if has_nul(query) {
+        let parameter = form_urlencoded::parse(query.as_bytes())
+            .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+            .map(|(name, _)| name.replace('\0', ""))
+            .unwrap_or_else(|| "query".to_owned());
+        let error = ApiError::field(&parameter, "control_characters", "must not contain NUL characters");
+        return Ok(request.into_response(actix_web::ResponseError::error_response(&error)));
+    }
+    Ok(next.call(request).await?.map_into_boxed_body())
 }
 
 /// Anything no route took: API paths get a problem (405 for a known path with the wrong

@@ -8,10 +8,15 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
+use textdesk_app::AppError;
 use textdesk_db::DbError;
 use textdesk_domain::permissions::Denied;
 use textdesk_types::FieldError;
 use textdesk_types::problem::{PROBLEM_JSON, ProblemDetails};
+
+/// Seconds a client should wait before trying again when the database is out of reach or the
+/// server is busy.
+const RETRY_UNAVAILABLE_AFTER: &str = "5";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -119,17 +124,10 @@ impl ApiError {
     }
 }
 
+/// Storage errors reach the HTTP layer through the application's one mapping.
 impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
-        match error {
-            DbError::NotFound => ApiError::NotFound("resource"),
-            DbError::Conflict { constraint } => ApiError::Conflict {
-                code: "conflict",
-                detail: format!("This would duplicate an existing record ({constraint})."),
-            },
-            DbError::Pool(message) => ApiError::Unavailable(message),
-            other => ApiError::Internal(anyhow::Error::new(other)),
-        }
+        ApiError::from(AppError::from(error))
     }
 }
 
@@ -141,9 +139,20 @@ impl From<textdesk_db::QueryError> for ApiError {
 
 impl From<Denied> for ApiError {
     fn from(denied: Denied) -> Self {
-        ApiError::Forbidden {
-            code: denied.code(),
-            detail: denied.message().to_owned(),
+        ApiError::from(AppError::from(denied))
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Validation(errors) => ApiError::Validation(errors),
+            AppError::NotFound(what) => ApiError::NotFound(what),
+            AppError::Conflict { code, detail } => ApiError::Conflict { code, detail },
+            AppError::Forbidden { code, detail } => ApiError::Forbidden { code, detail },
+            AppError::Unavailable(reason) => ApiError::Unavailable(reason),
+            AppError::Busy(reason) => ApiError::Busy(reason),
+            AppError::Internal(error) => ApiError::Internal(error),
         }
     }
 }
@@ -172,6 +181,9 @@ impl ResponseError for ApiError {
                 if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
                     headers.insert(header::RETRY_AFTER, value);
                 }
+            }
+            ApiError::Unavailable(_) | ApiError::Busy(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_UNAVAILABLE_AFTER));
             }
             _ => {}
         }

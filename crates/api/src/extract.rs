@@ -10,6 +10,8 @@ use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use textdesk_app::Caller;
+use textdesk_db::DbError;
 use textdesk_db::agents::{self, AgentRow};
 use textdesk_types::agents::Role;
 use textdesk_types::{AgentId, OrganizationId};
@@ -76,8 +78,32 @@ pub fn read_limited(
     }
 }
 
-/// Parses JSON into `T`, turning serde's errors into problems that name the field.
+/// Parses a JSON object into `T`, turning serde's errors into problems that name the field.
+/// Every request body is an object: serde would otherwise read `["a","b"]` into a struct's
+/// fields by position. A NUL character is refused here, where input enters, since PostgreSQL
+/// cannot store it in text.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
+    if first.is_some_and(|byte| *byte != b'{') {
+        let value: Result<serde_json::Value, _> = serde_json::from_slice(body);
+        return Err(match value {
+            Ok(_) => ApiError::field("body", "invalid_type", "must be a JSON object"),
+            Err(error) => ApiError::BadRequest {
+                code: "malformed_json",
+                detail: format!("The body is not valid JSON: {}", without_position(&error)),
+            },
+        });
+    }
+    if might_hold_nul(body)
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(body)
+        && let Some(field) = path_to_nul(&value, String::new())
+    {
+        return Err(ApiError::field(
+            &field,
+            "control_characters",
+            "must not contain NUL characters",
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
     let value = match parsed {
@@ -89,6 +115,43 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         detail: format!("The body is not valid JSON: {}", without_position(&e)),
     })?;
     Ok(value)
+}
+
+/// Whether the raw text has a `\u0000` escape: only then is the body searched for the field.
+fn might_hold_nul(body: &[u8]) -> bool {
+    body.windows(6)
+        .any(|window| window[..5].eq_ignore_ascii_case(b"\\u000") && window[5] == b'0')
+}
+
+/// The path (`owner.email`, `media_ids[0]`) of the first string or key holding a NUL.
+fn path_to_nul(value: &serde_json::Value, path: String) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(text) => {
+            text.contains('\0')
+                .then_some(if path.is_empty() { "body".to_owned() } else { path })
+        }
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
+            path_to_nul(
+                item,
+                format!("{}[{index}]", if path.is_empty() { "body" } else { &path }),
+            )
+        }),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(join(&key.replace('\0', "")))
+            } else {
+                path_to_nul(item, join(key))
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
@@ -148,6 +211,13 @@ pub struct CurrentAgent {
     pub role: Role,
 }
 
+impl CurrentAgent {
+    /// The caller the application's operations act for.
+    pub fn caller(&self) -> Caller {
+        Caller::agent(self.organization_id.clone(), self.id.clone(), self.role)
+    }
+}
+
 impl FromRequest for CurrentAgent {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -171,13 +241,20 @@ impl FromRequest for CurrentAgent {
             let claims = state.tokens.verify_access(&token)?;
             let organization = OrganizationId::new(claims.org);
             let agent = AgentId::new(claims.sub);
+            // Only a missing agent makes the token invalid: a database that cannot be reached
+            // is a 503, which must not sign anybody out.
             let row = state
                 .read({
                     let organization = organization.clone();
-                    move |conn| Ok(agents::find(conn, &organization, &agent).map_err(ApiError::from))
+                    move |conn| match agents::find(conn, &organization, &agent) {
+                        Err(DbError::NotFound) => Err(ApiError::unauthorized(
+                            "invalid_token",
+                            "The access token is not valid.",
+                        )),
+                        found => Ok(found?),
+                    }
                 })
-                .await?
-                .map_err(|_| ApiError::unauthorized("invalid_token", "The access token is not valid."))?;
+                .await?;
             if row.disabled {
                 return Err(ApiError::unauthorized(
                     "account_disabled",

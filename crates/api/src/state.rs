@@ -4,14 +4,16 @@ use textdesk_db::{Database, DbConnection};
 
 use crate::ApiError;
 use crate::auth::tokens::TokenKeys;
-use crate::webhook_batches::WebhookBatches;
-use textdesk_db::clock::Clock;
+use textdesk_app::inbound::batches::WebhookBatches;
+use textdesk_app::{AppContext, AppError};
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::HttpClient;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Database,
+    /// What the application's operations run on.
+    pub app: AppContext,
     pub tokens: TokenKeys,
     /// The address people and providers reach this server at, without a trailing slash.
     pub public_url: String,
@@ -20,8 +22,6 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// For provider adapters (webhook parsing needs no network; sending happens in the worker).
     pub http: HttpClient,
-    /// Decides quiet hours for held messages.
-    pub clock: Clock,
     /// Stores inbound-message webhooks in batches.
     pub inbound: WebhookBatches,
 }
@@ -48,11 +48,27 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Runs one application operation on a blocking thread.
+    pub async fn run<T, F>(&self, operation: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppContext) -> Result<T, AppError> + Send + 'static,
+    {
+        let app = self.app.clone();
+        run_blocking(move || operation(&app)).await
+    }
+}
+
 /// CPU-heavy or blocking work (password hashing, diesel) off the async workers.
-pub async fn run_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
+pub async fn run_blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    ApiError: From<E>,
+{
     actix_web::web::block(work)
         .await
         .map_err(|_| ApiError::internal("a blocking task was cancelled"))?
+        .map_err(ApiError::from)
 }

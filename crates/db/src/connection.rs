@@ -114,17 +114,17 @@ impl Database {
         };
         let sqlite_folder = std::path::Path::new(manager.sqlite_path()).parent();
         if let Some(folder) = sqlite_folder.filter(|f| backend == Backend::Sqlite && !f.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|e| DbError::Pool(e.to_string()))?;
+            std::fs::create_dir_all(folder).map_err(|e| DbError::Unavailable(e.to_string()))?;
         }
         // One connection first: an unreachable server fails at once with its own message, and
         // SQLite switches the file to WAL, which needs the only lock on the file, before the
         // pool's connections open all at once.
-        manager.connect().map_err(|e| DbError::Pool(e.to_string()))?;
+        manager.connect().map_err(|e| DbError::Unavailable(e.to_string()))?;
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
-            .map_err(|e| DbError::Pool(e.to_string()))?;
+            .map_err(|e| DbError::Unavailable(e.to_string()))?;
         let postgres_url = (backend == Backend::Postgres).then(|| url.to_owned());
         Ok(Database {
             pool,
@@ -144,7 +144,7 @@ impl Database {
     }
 
     fn connection(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
-        self.pool.get().map_err(|e| DbError::Pool(e.to_string()))
+        self.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
     }
 
     /// Runs read-only work on a pooled connection.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use textdesk_types::contacts::{Consent, Contact};
+use textdesk_types::sending::Recipient;
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
 use crate::schema::contacts;
@@ -36,6 +37,16 @@ pub struct ContactRow {
 impl ContactRow {
     pub fn contact_id(&self) -> ContactId {
         ContactId::new(self.id.clone())
+    }
+
+    /// The state the sending rule reads.
+    pub fn recipient(&self) -> Result<Recipient, DbError> {
+        Ok(Recipient {
+            opted_out: self.opted_out,
+            opted_out_at: self.opted_out_at.map(utc),
+            consent: Consent::parse(&self.consent)
+                .ok_or_else(|| DbError::Corrupt(format!("contact {}: consent {}", self.id, self.consent)))?,
+        })
     }
 
     pub fn display_name(&self) -> String {
@@ -190,7 +201,28 @@ pub fn find_or_create_all(
         // In number order, so concurrent batches wait on each other's new numbers in one order
         // instead of deadlocking.
         created.sort_unstable_by(|a, b| a.phone_number.cmp(&b.phone_number));
-        crate::insert_all!(conn, contacts::table, &created)?;
+        let inserted = insert_new(conn, &created)?;
+        if inserted < created.len() {
+            // Another transaction created some of these numbers meanwhile: theirs are the
+            // contacts, found rather than created.
+            let phones: Vec<&str> = created.iter().map(|row| row.phone_number.as_str()).collect();
+            let stored: Vec<ContactRow> = contacts::table
+                .filter(contacts::organization_id.eq(organization.as_str()))
+                .filter(contacts::phone_number.eq_any(&phones))
+                .select(ContactRow::as_select())
+                .load(conn)?;
+            let ours: Vec<String> = created.iter().map(|row| row.id.clone()).collect();
+            created.clear();
+            for row in stored {
+                if ours.contains(&row.id) {
+                    created.push(row);
+                } else {
+                    existing.insert(row.phone_number.clone(), row);
+                }
+            }
+        }
+    }
+    if !created.is_empty() {
         let changes: Vec<(&str, serde_json::Value)> = created
             .iter()
             .map(|row| ("contact.changed", serde_json::json!({ "contact_id": row.id })))
@@ -207,6 +239,20 @@ pub fn find_or_create_all(
             (None, None) => Err(DbError::NotFound),
         })
         .collect()
+}
+
+/// Inserts new contacts, skipping numbers another transaction stored first; returns how many
+/// were inserted. SQLite's writers take turns for the whole transaction (see `Database::write`),
+/// so only PostgreSQL can meet a number stored meanwhile.
+fn insert_new(conn: &mut DbConnection, rows: &[ContactRow]) -> Result<usize, DbError> {
+    Ok(match conn {
+        DbConnection::Postgresql(pg) => diesel::insert_into(contacts::table)
+            .values(rows)
+            .on_conflict((contacts::organization_id, contacts::phone_number))
+            .do_nothing()
+            .execute(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(contacts::table).values(rows).execute(sqlite)?,
+    })
 }
 
 /// Contacts in creation order, after the `after` id; `search` matches names, company and number.
@@ -227,16 +273,32 @@ pub fn list(
         query = query.filter(contacts::id.gt(after.to_owned()));
     }
     if let Some(search) = search.filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.replace(['%', '_'], ""));
+        // Case-insensitive on both backends, and `%`, `_` and `\` match themselves.
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
         query = query.filter(
-            contacts::first_name
+            lower(contacts::first_name)
                 .like(pattern.clone())
-                .or(contacts::last_name.like(pattern.clone()))
-                .or(contacts::company.like(pattern.clone()))
-                .or(contacts::phone_number.like(pattern)),
+                .escape('\\')
+                .or(lower(contacts::last_name).like(pattern.clone()).escape('\\'))
+                .or(lower(contacts::company).like(pattern.clone()).escape('\\'))
+                .or(contacts::phone_number.like(pattern).escape('\\')),
         );
     }
     Ok(query.load(conn)?)
+}
+
+diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// `text` as a LIKE pattern that matches it literally.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 /// Changes to a contact; `None` leaves a column as it is.

@@ -1,4 +1,4 @@
-//! The storage layer's error: the API maps each variant to a problem.
+//! The storage layer's error: the application maps each variant to what its callers see.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
@@ -10,8 +10,10 @@ pub enum DbError {
     /// (PostgreSQL's constraint name, or SQLite's `table.column`).
     #[error("conflict on {constraint}")]
     Conflict { constraint: String },
-    #[error("no database connection available: {0}")]
-    Pool(String),
+    /// No connection could be had, or the one in use was lost: the database is down or
+    /// unreachable, and the same work may succeed shortly.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("database query failed: {0}")]
     Query(DieselError),
     #[error("stored data is not valid: {0}")]
@@ -30,14 +32,42 @@ impl From<DieselError> for DbError {
                     .map(str::to_owned)
                     .unwrap_or_else(|| info.message().to_owned()),
             },
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => DbError::Unavailable(info.message().to_owned()),
+            DieselError::DatabaseError(kind, info) if is_connection_lost(&kind, info.message()) => {
+                DbError::Unavailable(info.message().to_owned())
+            }
             other => DbError::Query(other),
         }
     }
+}
+
+/// libpq reports a server that went away mid-query as an unknown error with one of these
+/// messages; an administrator's termination (`pg_terminate_backend`) as SQLSTATE 57P01.
+fn is_connection_lost(kind: &DatabaseErrorKind, message: &str) -> bool {
+    matches!(kind, DatabaseErrorKind::Unknown)
+        && [
+            "server closed the connection",
+            "terminating connection",
+            "no connection to the server",
+            "connection to server",
+            "could not receive data",
+            "SSL SYSCALL",
+        ]
+        .iter()
+        .any(|needle| message.contains(needle))
 }
 
 impl DbError {
     /// Whether a conflict was on a constraint whose name or message mentions `needle`.
     pub fn is_conflict_on(&self, needle: &str) -> bool {
         matches!(self, DbError::Conflict { constraint } if constraint.contains(needle))
+    }
+
+    /// Whether the database could not be reached, as opposed to refusing the work.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, DbError::Unavailable(_))
     }
 }

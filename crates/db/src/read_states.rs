@@ -19,22 +19,33 @@ fn set(
     read_at: Option<NaiveDateTime>,
     marked_unread: bool,
 ) -> Result<(), DbError> {
-    // Delete and insert in one transaction: an upsert without backend-specific SQL.
-    diesel::delete(
-        read_states::table
-            .filter(read_states::agent_id.eq(agent.as_str()))
-            .filter(read_states::conversation_id.eq(conversation.as_str())),
-    )
-    .execute(conn)?;
-    diesel::insert_into(read_states::table)
-        .values((
-            read_states::agent_id.eq(agent.as_str()),
-            read_states::conversation_id.eq(conversation.as_str()),
-            read_states::organization_id.eq(organization.as_str()),
-            read_states::read_at.eq(read_at),
-            read_states::marked_unread.eq(marked_unread),
-        ))
-        .execute(conn)?;
+    // An upsert: two requests of one agent at once (two tabs) both succeed, the later wins.
+    let row = (
+        read_states::agent_id.eq(agent.as_str()),
+        read_states::conversation_id.eq(conversation.as_str()),
+        read_states::organization_id.eq(organization.as_str()),
+        read_states::read_at.eq(read_at),
+        read_states::marked_unread.eq(marked_unread),
+    );
+    let changes = (
+        read_states::read_at.eq(read_at),
+        read_states::marked_unread.eq(marked_unread),
+    );
+    let target = (read_states::agent_id, read_states::conversation_id);
+    match conn {
+        DbConnection::Postgresql(pg) => diesel::insert_into(read_states::table)
+            .values(row)
+            .on_conflict(target)
+            .do_update()
+            .set(changes)
+            .execute(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(read_states::table)
+            .values(row)
+            .on_conflict(target)
+            .do_update()
+            .set(changes)
+            .execute(sqlite)?,
+    };
     Ok(())
 }
 

@@ -34,10 +34,11 @@ impl<'a> KeywordLists<'a> {
 /// The action a message body asks for, if the whole body is one of the keywords.
 ///
 /// Like Twilio's and the carriers' own STOP filtering, only a message that is nothing but the
-/// keyword counts: "Stop by at 5", "cancel my order" and "STOP!" are conversation, not
-/// commands, because opting someone out on a chance word loses a customer. Surrounding Unicode
-/// whitespace (newlines, tabs, no-break spaces) is ignored, words compare case-insensitively
-/// with Unicode upper-casing, and a run of whitespace between words counts as one space.
+/// keyword counts: "Stop by at 5" and "cancel my order" are conversation, not commands,
+/// because opting someone out on a chance word loses a customer. Surrounding Unicode
+/// whitespace (newlines, tabs, no-break spaces) and punctuation ("STOP!", "Stop.") are
+/// ignored, words compare case-insensitively with Unicode upper-casing, and a run of
+/// whitespace or a hyphen between words counts as one space (see [`same_words`]).
 ///
 /// Opt-out wins over opt-in and help when a word is on several lists: failing to honour an
 /// opt-out is the costly mistake. The keyword is returned as listed, for the history.
@@ -68,16 +69,38 @@ pub fn could_be_keyword(body: &str) -> bool {
     length > 0
 }
 
-/// Whether two texts are the same words, ignoring case and how the words are spaced.
-fn same_words(a: &str, b: &str) -> bool {
-    let (mut a_words, mut b_words) = (a.split_whitespace(), b.split_whitespace());
-    loop {
-        match (a_words.next(), b_words.next()) {
-            (Some(x), Some(y)) if same_ignoring_case(x, y) => {}
-            (None, None) => return !a.trim().is_empty(),
-            _ => return false,
-        }
+/// Whether a body says a keyword: the same words ignoring case, how the words are spaced or
+/// hyphenated, and punctuation around the whole body ("Stop.", "STOP!", "opt-out"); or the
+/// keyword's words split further into words of two letters or more ("opt out" for OPTOUT, one
+/// of the FCC's 2024 revocation phrases). A lone letter split off ("S TOP") is not a keyword,
+/// nor are a keyword's words run together ("removeme" for REMOVE ME).
+fn same_words(body: &str, keyword: &str) -> bool {
+    let body_words = words(body.trim_matches(|c: char| c.is_whitespace() || is_edge_punctuation(c)));
+    let keyword_words = words(keyword);
+    if body_words.is_empty() || keyword_words.is_empty() {
+        return false;
     }
+    let word_by_word = body_words.len() == keyword_words.len()
+        && body_words
+            .iter()
+            .zip(&keyword_words)
+            .all(|(a, b)| same_ignoring_case(a, b));
+    let split_keyword = body_words.len() > keyword_words.len()
+        && body_words.iter().all(|word| word.chars().count() >= 2)
+        && same_ignoring_case(&body_words.concat(), &keyword_words.concat());
+    word_by_word || split_keyword
+}
+
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// Punctuation a texter puts around a one-word command. Not a question mark: "end?" asks
+/// something, it does not command.
+fn is_edge_punctuation(c: char) -> bool {
+    (c.is_ascii_punctuation() && c != '?') || matches!(c, '¡' | '…' | '“' | '”' | '‘' | '’' | '。' | '！')
 }
 
 fn same_ignoring_case(a: &str, b: &str) -> bool {
@@ -148,16 +171,14 @@ mod tests {
         for body in [
             "Stop by at 5",
             "cancel my order",
-            "STOP!",
-            "stop.",
             "STOPP",
             "S TOP",
+            "STOP, please",
             "start the engine",
             "yes please",
-            "Yes!",
             "HELP ME",
-            "info?",
             "please stop",
+            "!!!",
             "the end",
             "STOP STOP",
             "",
@@ -165,6 +186,33 @@ mod tests {
             "\n",
         ] {
             assert_eq!(matched(body, &settings), None, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_hyphens_and_split_words_still_say_the_keyword() {
+        let settings = defaults();
+        for body in [
+            "Stop.",
+            "STOP!",
+            "stop!!!",
+            " 'stop' ",
+            "¡Stop!",
+            "opt out",
+            "Opt-Out",
+            "OPT  OUT.",
+            "un stop",
+        ] {
+            let expected = if body.contains("un") {
+                KeywordAction::OptIn
+            } else {
+                KeywordAction::OptOut
+            };
+            assert_eq!(matched(body, &settings), Some(expected), "{body:?}");
+        }
+        assert_eq!(matched("Yes!", &settings), Some(KeywordAction::OptIn));
+        for question in ["end?", "stop?", "info?"] {
+            assert_eq!(matched(question, &settings), None, "{question:?}");
         }
     }
 

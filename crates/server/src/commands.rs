@@ -4,8 +4,7 @@ use anyhow::bail;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use textdesk_api::ApiError;
-use textdesk_api::workspace;
+use textdesk_app::{AppError, workspace};
 use textdesk_db::{Database, setup};
 use textdesk_types::setup::{CreateWorkspace, NewOwner};
 
@@ -33,7 +32,7 @@ pub fn create_organization(db: &Database, request: NewOrganization) -> anyhow::R
     };
     let valid = workspace::validate(&workspace_request).map_err(describe)?;
     let organization_id = db
-        .write(|conn| -> Result<String, ApiError> {
+        .write(|conn| -> Result<String, AppError> {
             let (organization, _) = workspace::create(conn, &valid)?;
             let id = textdesk_types::OrganizationId::new(organization.id.clone());
             if !setup::is_complete(conn)? {
@@ -54,18 +53,18 @@ fn random_password() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// An API error as a message for the terminal, listing every invalid field.
-fn describe(error: ApiError) -> anyhow::Error {
-    let problem = error.problem();
-    if problem.errors.is_empty() {
-        return anyhow::anyhow!("{}", problem.message());
+/// An application error as a message for the terminal, listing every invalid field.
+fn describe(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Validation(errors) => {
+            let fields: Vec<String> = errors
+                .iter()
+                .map(|field| format!("{}: {}", field.field, field.message))
+                .collect();
+            anyhow::anyhow!("invalid organization: {}", fields.join("; "))
+        }
+        other => anyhow::Error::new(other),
     }
-    let fields: Vec<String> = problem
-        .errors
-        .iter()
-        .map(|field| format!("{}: {}", field.field, field.message))
-        .collect();
-    anyhow::anyhow!("invalid organization: {}", fields.join("; "))
 }
 
 /// Refuses to print the spec anywhere but a file or standard output.

@@ -1,7 +1,7 @@
 //! `textdesk serve --demo`: on an empty database, a demo workspace with a team to try.
 
-use textdesk_api::workspace::{self, ValidWorkspace};
-use textdesk_api::{ApiError, auth::passwords};
+use textdesk_app::workspace::{self, ValidWorkspace};
+use textdesk_app::{AppError, passwords};
 use textdesk_db::agents::{self, NewAgent};
 use textdesk_db::contacts::{self, ContactChanges};
 use textdesk_db::jobs::Lane;
@@ -40,7 +40,7 @@ const SAMPLE_TEXTS: [(&str, &str, &str); 3] = [
 
 /// A simulator number (texts to it are answered by the phone simulator, not a carrier) and a
 /// few conversations, so the inbox has something to show.
-fn add_sample_conversations(conn: &mut DbConnection, organization: &OrganizationId) -> Result<(), ApiError> {
+fn add_sample_conversations(conn: &mut DbConnection, organization: &OrganizationId) -> Result<(), AppError> {
     let number = numbers::insert(
         conn,
         organization,
@@ -104,7 +104,7 @@ pub fn ensure_demo_workspace(db: &Database) -> anyhow::Result<bool> {
         first_name: "Jordan".to_owned(),
         last_name: "Rivera".to_owned(),
     };
-    db.write(|conn| -> Result<(), ApiError> {
+    db.write(|conn| -> Result<(), AppError> {
         let (organization, _) = workspace::create(conn, &valid)?;
         let organization_id = OrganizationId::new(organization.id);
         setup::mark_complete(conn, &organization_id)?;

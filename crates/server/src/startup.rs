@@ -7,8 +7,9 @@ use actix_web::HttpServer;
 use anyhow::Context;
 
 use textdesk_api::auth::tokens::TokenKeys;
-use textdesk_api::webhook_batches::WebhookBatches;
 use textdesk_api::{ApiConfig, AppState, build_app};
+use textdesk_app::AppContext;
+use textdesk_app::inbound::batches::WebhookBatches;
 use textdesk_db::Database;
 use textdesk_db::clock::Clock;
 use textdesk_db::secrets::SecretBox;
@@ -62,6 +63,7 @@ impl Application {
         let secrets = SecretBox::from_server_secret(&secret).map_err(|e| anyhow::anyhow!(e.to_string()))?;
         let inbound = WebhookBatches::start(&db, &secrets).context("starting the inbound writers")?;
         let state = AppState {
+            app: AppContext { db: db.clone(), clock },
             db,
             secrets,
             inbound,
@@ -69,7 +71,6 @@ impl Application {
             tokens: TokenKeys::from_secret(&secret),
             public_url: settings.public_url(),
             trust_forwarded_for: settings.trust_forwarded_for,
-            clock,
         };
         let config = ApiConfig {
             static_dir: settings.static_dir.clone(),

@@ -68,6 +68,15 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// The state the sending rule reads.
+    pub fn recipient(&self) -> crate::sending::Recipient {
+        crate::sending::Recipient {
+            opted_out: self.opted_out,
+            opted_out_at: self.opted_out_at,
+            consent: self.consent,
+        }
+    }
+
     /// The saved name, or the number when there is none.
     pub fn display_name(&self) -> String {
         let name = format!("{} {}", self.first_name, self.last_name).trim().to_owned();

@@ -18,6 +18,7 @@ pub mod numbers;
 pub mod organization;
 pub mod page;
 pub mod problem;
+pub mod sending;
 pub mod setup;
 pub mod sms;
 

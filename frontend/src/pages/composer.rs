@@ -6,7 +6,8 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use textdesk_types::contacts::{Consent, Contact};
 use textdesk_types::conversations::{Conversation, ConversationStatus};
-use textdesk_types::messages::Message;
+use textdesk_types::messages::{Message, MessagePurpose};
+use textdesk_types::sending::{self, SendRefusal};
 use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
 
 use super::conversation::Thread;
@@ -19,23 +20,24 @@ enum Post {
     Note,
 }
 
-/// Why nothing can be texted to this contact in this conversation, if so.
+/// Why nothing can be texted to this contact in this conversation, if so. Whether the contact
+/// may be texted is the server's own rule (`textdesk_types::sending`); only the wording is ours.
 fn lock_reason(contact: &Contact, conversation: &Conversation, double_opt_in: bool) -> Option<String> {
     let name = contact.display_name();
-    if contact.opted_out {
-        let since = contact
-            .opted_out_at
-            .map(|at| format!(" on {}", at.format("%b %-d")))
-            .unwrap_or_default();
-        return Some(format!("{name} opted out of texts{since} — messages cannot be sent."));
-    }
-    if contact.consent == Consent::No {
-        return Some(format!("{name} declined consent to texts — messages cannot be sent."));
-    }
-    if double_opt_in && contact.consent == Consent::Pending {
-        return Some(format!(
-            "{name} has not confirmed their consent yet — messages cannot be sent until they reply YES."
-        ));
+    let refusal = sending::refusal(contact.recipient(), double_opt_in, MessagePurpose::Normal);
+    if let Some(refusal) = refusal {
+        return Some(match refusal {
+            SendRefusal::OptedOut { since } => {
+                let since = since
+                    .map(|at| format!(" on {}", at.format("%b %-d")))
+                    .unwrap_or_default();
+                format!("{name} opted out of texts{since} — messages cannot be sent.")
+            }
+            SendRefusal::ConsentDeclined => format!("{name} declined consent to texts — messages cannot be sent."),
+            SendRefusal::ConsentPending => {
+                format!("{name} has not confirmed their consent yet — messages cannot be sent until they reply YES.")
+            }
+        });
     }
     (conversation.status == ConversationStatus::Closed)
         .then(|| "This conversation is closed — replies cannot be sent in it.".to_owned())

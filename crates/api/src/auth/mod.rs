@@ -1,4 +1,3 @@
-//! Credentials: password hashing and the access and refresh tokens.
+//! Credentials: the access and refresh tokens.
 
-pub mod passwords;
 pub mod tokens;

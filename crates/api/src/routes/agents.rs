@@ -13,13 +13,13 @@ use textdesk_types::page::PageQuery;
 use textdesk_types::{AgentId, Page, ProblemDetails};
 
 use super::Audit;
-use crate::auth::passwords;
 use crate::auth::tokens::{hash_token, new_secret_token, reset_expiry};
 use crate::extract::{CurrentAgent, JsonBody, client_address};
-use crate::pagination::PageRequest;
 use crate::state::run_blocking;
-use crate::validation::{Validator, checked};
 use crate::{ApiError, AppState};
+use textdesk_app::pagination::PageRequest;
+use textdesk_app::passwords;
+use textdesk_app::validation::{Validator, checked};
 
 fn email_taken(error: textdesk_db::DbError) -> ApiError {
     if error.is_conflict_on("email") {

@@ -8,8 +8,8 @@ use textdesk_types::page::PageQuery;
 use textdesk_types::{Page, ProblemDetails};
 
 use crate::extract::CurrentAgent;
-use crate::pagination::PageRequest;
 use crate::{ApiError, AppState};
+use textdesk_app::pagination::PageRequest;
 
 /// Security-relevant actions, newest first: sign-ins, role changes, disabled accounts, password
 /// resets, settings changes.

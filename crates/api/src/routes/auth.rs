@@ -10,11 +10,11 @@ use textdesk_types::auth::{ConfirmPasswordReset, LoginRequest, LogoutRequest, Re
 use textdesk_types::{AgentId, OrganizationId};
 
 use super::Audit;
-use crate::auth::passwords;
 use crate::auth::tokens::{hash_token, new_secret_token, refresh_expiry};
 use crate::extract::{JsonBody, client_address};
 use crate::state::run_blocking;
 use crate::{ApiError, AppState};
+use textdesk_app::passwords;
 
 const INVALID_CREDENTIALS: &str = "The email or password is wrong.";
 
@@ -64,7 +64,7 @@ pub async fn login(
     let password_matches = run_blocking({
         let stored = agent.as_ref().map(|agent| agent.password_hash.clone());
         move || {
-            Ok(match stored {
+            Ok::<_, ApiError>(match stored {
                 Some(hash) => passwords::verify(&password, &hash),
                 None => {
                     passwords::verify_against_nothing(&password);

@@ -14,10 +14,10 @@ use textdesk_types::messages::{MessagePurpose, SendLane};
 use textdesk_types::{ContactId, ProblemDetails};
 
 use super::Audit;
-use super::conversations::choose_number;
-use crate::compliance::{self, SystemText};
 use crate::extract::{CurrentAgent, JsonBody, client_address};
 use crate::{ApiError, AppState};
+use textdesk_app::compliance::{self, SystemText};
+use textdesk_app::conversations::choose_number;
 
 const REASON_MAX_CHARS: usize = 500;
 
@@ -164,7 +164,7 @@ pub async fn record_consent(
     let source = parse_note("source", Some(&source))?
         .ok_or_else(|| ApiError::field("source", "required", "say where the consent was collected"))?;
     let id = id.into_inner();
-    let clock = state.clock.clone();
+    let clock = state.app.clock.clone();
     let contact = state
         .write(move |conn| {
             let contact = find_contact(conn, &me, &id)?;
@@ -189,7 +189,7 @@ fn request_confirmation(
     organization: &OrganizationRow,
     contact: &ContactRow,
 ) -> Result<(), ApiError> {
-    let number = choose_number(conn, me, None, contact)?;
+    let number = choose_number(conn, &me.caller(), None, contact)?;
     let number_id = number.number_id();
     let held = compliance::hold_until(
         clock,

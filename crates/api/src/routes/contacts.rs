@@ -18,9 +18,9 @@ use textdesk_types::page::PageQuery;
 use textdesk_types::{ContactId, Page, ProblemDetails};
 
 use crate::extract::{CurrentAgent, JsonBody};
-use crate::pagination::PageRequest;
-use crate::validation::{Validator, checked};
 use crate::{ApiError, AppState};
+use textdesk_app::pagination::PageRequest;
+use textdesk_app::validation::{Validator, checked};
 
 const CUSTOM_FIELDS_MAX: usize = 50;
 const LABELS_MAX: usize = 50;

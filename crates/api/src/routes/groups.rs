@@ -11,8 +11,8 @@ use textdesk_types::{AgentId, GroupId, OrganizationId, Page, ProblemDetails};
 
 use super::Audit;
 use crate::extract::{CurrentAgent, JsonBody, client_address};
-use crate::pagination::PageRequest;
 use crate::{ApiError, AppState};
+use textdesk_app::pagination::PageRequest;
 
 fn group_error(error: DbError) -> ApiError {
     match error {

@@ -10,12 +10,12 @@ use textdesk_types::agents::{Agent, ChangePassword, UpdateProfile};
 use textdesk_types::auth::TokenResponse;
 
 use super::Audit;
-use crate::auth::passwords;
 use crate::auth::tokens::{hash_token, new_secret_token, refresh_expiry};
 use crate::extract::{CurrentAgent, JsonBody, client_address, read_limited};
 use crate::state::run_blocking;
-use crate::validation::Validator;
 use crate::{ApiError, AppState};
+use textdesk_app::passwords;
+use textdesk_app::validation::Validator;
 
 /// The signed-in agent.
 #[utoipa::path(
@@ -123,7 +123,7 @@ pub async fn change_password(
                 detail: "The current password is wrong.".to_owned(),
             });
         }
-        passwords::hash(&password)
+        Ok(passwords::hash(&password)?)
     })
     .await?;
     let refresh_token = new_secret_token();

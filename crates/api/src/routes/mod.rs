@@ -11,6 +11,7 @@ pub mod groups;
 pub mod health;
 pub mod me;
 pub mod media;
+pub mod messages;
 pub mod numbers;
 pub mod organization;
 pub mod segments;
@@ -70,9 +71,9 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(conversations::add_note)
         .service(conversations::mark_read)
         .service(conversations::mark_unread)
-        .service(conversations::send_to_phone)
+        .service(messages::send_to_phone)
         .service(conversations::close_conversation)
-        .service(conversations::retry_message)
+        .service(messages::retry_message)
         .service(segments::count_segments)
         .service(events::list_events)
         .service(simulator::send_as_customer)

@@ -13,8 +13,8 @@ use textdesk_types::numbers::{CreateNumber, Number, UpdateNumber};
 use textdesk_types::{NumberId, ProblemDetails};
 
 use crate::extract::{CurrentAgent, JsonBody};
-use crate::validation::{Validator, checked};
 use crate::{ApiError, AppState};
+use textdesk_app::validation::{Validator, checked};
 
 /// Providers Textdesk can send through.
 const PROVIDERS: [&str; 2] = ["twilio", "simulator"];

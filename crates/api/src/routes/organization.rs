@@ -13,8 +13,8 @@ use textdesk_types::organization::{Organization, UpdateOrganization};
 
 use super::Audit;
 use crate::extract::{CurrentAgent, JsonBody, client_address};
-use crate::validation::Validator;
 use crate::{ApiError, AppState};
+use textdesk_app::validation::Validator;
 
 /// Your organization and its settings.
 #[utoipa::path(

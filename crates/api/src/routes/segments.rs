@@ -7,9 +7,11 @@ use textdesk_types::ProblemDetails;
 use textdesk_types::messages::{CountSegments, SegmentReport};
 use textdesk_types::sms;
 
-use crate::compliance;
 use crate::extract::{CurrentAgent, JsonBody};
 use crate::{ApiError, AppState};
+use textdesk_app::AppError;
+use textdesk_app::compliance;
+use textdesk_app::messages::parse_body;
 
 /// The longest text counted; longer ones could never be sent.
 const COUNT_MAX_CHARACTERS: usize = 10_000;
@@ -44,13 +46,19 @@ pub async fn count_segments(
         .read(move |conn| Ok(organizations::find(conn, &me.organization_id)?))
         .await?;
     let count = sms::count(&body);
-    let refusal = if with_media && body.trim().is_empty() {
+    // The length policy's refusal reads best (it counts segments); then the rule every message
+    // body must meet to be sent, so the counter never allows what sending refuses.
+    let policy = if with_media && body.trim().is_empty() {
         None
     } else {
         sms::check_length(&body, compliance::length_policy(&organization, with_media))
             .err()
             .map(|error| error.to_string())
     };
+    let refusal = policy.or_else(|| match parse_body(&body, with_media) {
+        Err(AppError::Validation(errors)) => errors.first().map(|error| format!("The text {}.", error.message)),
+        _ => None,
+    });
     Ok(web::Json(SegmentReport {
         encoding: count.encoding,
         segments: count.segments,

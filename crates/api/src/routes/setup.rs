@@ -10,7 +10,9 @@ use super::Audit;
 use crate::auth::tokens::{hash_token, new_secret_token, refresh_expiry};
 use crate::extract::{JsonBody, client_address};
 use crate::state::run_blocking;
-use crate::{ApiError, AppState, workspace};
+use textdesk_app::workspace;
+
+use crate::{ApiError, AppState};
 
 /// Whether the first workspace still has to be created.
 #[utoipa::path(tag = "setup", responses((status = 200, description = "Setup state", body = SetupStatus)))]

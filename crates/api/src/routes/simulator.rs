@@ -12,8 +12,8 @@ use textdesk_types::messages::Message;
 use textdesk_types::{ContactId, NumberId, ProblemDetails};
 
 use crate::extract::{CurrentAgent, JsonBody};
-use crate::inbound::{self, InboundText};
 use crate::{ApiError, AppState};
+use textdesk_app::inbound::{self, InboundText};
 
 /// A text from a simulated handset to one of the organization's simulator numbers.
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]

@@ -1,13 +1,13 @@
-//! The last compliance check before a text leaves: the contact's state may have changed since
-//! the message was queued (a STOP while a bulk text waited for quiet hours to end), and the
+//! The last compliance check before a text leaves, by the one sending rule
+//! (`textdesk_types::sending`): the contact's state may have changed since the message was queued (a STOP while a bulk text waited for quiet hours to end), and the
 //! consent text must reach the contact before their first message, whatever the queue order.
 
 use chrono::{Duration, Utc};
-use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::contacts;
 use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::{DbError, jobs, organizations};
-use textdesk_types::contacts::Consent;
 use textdesk_types::messages::MessagePurpose;
+use textdesk_types::sending::{self, SendRefusal};
 use textdesk_types::{ContactId, OrganizationId};
 
 use crate::WorkerContext;
@@ -29,19 +29,16 @@ pub(crate) enum Gate {
 pub(crate) fn check(context: &WorkerContext, message: &MessageRow) -> anyhow::Result<Gate> {
     let purpose = MessagePurpose::parse(&message.purpose)
         .ok_or_else(|| DbError::Corrupt(format!("message {}: purpose", message.id)))?;
-    // Carriers expect opt-out, opt-in and help keywords answered whatever the contact's state.
-    if matches!(
-        purpose,
-        MessagePurpose::OptOutConfirmation | MessagePurpose::OptInConfirmation | MessagePurpose::HelpReply
-    ) {
-        return Ok(Gate::Send);
-    }
-    let contact = context.db.read(|conn| {
+    let (contact, double_opt_in) = context.db.read(|conn| -> Result<_, DbError> {
         let organization = OrganizationId::new(message.organization_id.clone());
-        contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))
+        let contact = contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))?;
+        Ok((contact, organizations::find(conn, &organization)?.double_opt_in))
     })?;
-    if let Some((code, reason)) = refusal(context, &contact, purpose)? {
-        return Ok(Gate::Refuse { code, reason });
+    if let Some(refusal) = sending::refusal(contact.recipient()?, double_opt_in, purpose) {
+        return Ok(Gate::Refuse {
+            code: refusal.code(),
+            reason: not_sent_because(refusal).to_owned(),
+        });
     }
     if purpose == MessagePurpose::Normal
         && contact.consent_message_sent_at.is_some()
@@ -52,33 +49,13 @@ pub(crate) fn check(context: &WorkerContext, message: &MessageRow) -> anyhow::Re
     Ok(Gate::Send)
 }
 
-/// Why the contact may not get this message now, if they may not.
-fn refusal(
-    context: &WorkerContext,
-    contact: &ContactRow,
-    purpose: MessagePurpose,
-) -> anyhow::Result<Option<(&'static str, String)>> {
-    if contact.opted_out {
-        let reason = "The contact opted out before this message was sent; it was not sent.";
-        return Ok(Some(("contact_opted_out", reason.to_owned())));
+/// What the agents read on a message the rule stopped after it was queued.
+fn not_sent_because(refusal: SendRefusal) -> &'static str {
+    match refusal {
+        SendRefusal::OptedOut { .. } => "The contact opted out before this message was sent; it was not sent.",
+        SendRefusal::ConsentDeclined => "The contact declined consent before this message was sent; it was not sent.",
+        SendRefusal::ConsentPending => "The contact has not confirmed their consent (double opt-in); it was not sent.",
     }
-    match Consent::parse(&contact.consent) {
-        Some(Consent::No) => {
-            let reason = "The contact declined consent before this message was sent; it was not sent.";
-            Ok(Some(("consent_declined", reason.to_owned())))
-        }
-        Some(Consent::Pending) if purpose != MessagePurpose::DoubleOptInRequest && double_opt_in(context, contact)? => {
-            let reason = "The contact has not confirmed their consent (double opt-in); it was not sent.";
-            Ok(Some(("consent_pending", reason.to_owned())))
-        }
-        _ => Ok(None),
-    }
-}
-
-fn double_opt_in(context: &WorkerContext, contact: &ContactRow) -> anyhow::Result<bool> {
-    let organization = OrganizationId::new(contact.organization_id.clone());
-    let row = context.db.read(|conn| organizations::find(conn, &organization))?;
-    Ok(row.double_opt_in)
 }
 
 /// Makes the consent text still waiting in the message's conversation due at once, in the

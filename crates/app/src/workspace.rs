@@ -10,8 +10,8 @@ use textdesk_domain::text::{Label, NAME_MAX, TITLE_MAX};
 use textdesk_types::agents::Role;
 use textdesk_types::setup::CreateWorkspace;
 
-use crate::ApiError;
-use crate::auth::passwords;
+use crate::AppError;
+use crate::passwords;
 use crate::validation::{Validator, checked};
 
 /// A workspace request whose every field is valid and whose password is already hashed.
@@ -24,7 +24,7 @@ pub struct ValidWorkspace {
 }
 
 /// Validates every field and hashes the password (CPU-heavy: call on a blocking thread).
-pub fn validate(request: &CreateWorkspace) -> Result<ValidWorkspace, ApiError> {
+pub fn validate(request: &CreateWorkspace) -> Result<ValidWorkspace, AppError> {
     let mut v = Validator::new();
     let name = v.check("organization_name", Label::parse(&request.organization_name, TITLE_MAX));
     let email = v.check("owner.email", EmailAddress::parse(&request.owner.email));
@@ -42,7 +42,7 @@ pub fn validate(request: &CreateWorkspace) -> Result<ValidWorkspace, ApiError> {
 }
 
 /// Stores the organization and its owner; the owner's email must be free.
-pub fn create(conn: &mut DbConnection, workspace: &ValidWorkspace) -> Result<(OrganizationRow, AgentRow), ApiError> {
+pub fn create(conn: &mut DbConnection, workspace: &ValidWorkspace) -> Result<(OrganizationRow, AgentRow), AppError> {
     let organization = organizations::insert(
         conn,
         &workspace.organization_name,
@@ -65,7 +65,7 @@ pub fn create(conn: &mut DbConnection, workspace: &ValidWorkspace) -> Result<(Or
     )
     .map_err(|e| {
         if e.is_conflict_on("email") {
-            ApiError::field(
+            AppError::field(
                 "owner.email",
                 "email_taken",
                 "an account with this email already exists",

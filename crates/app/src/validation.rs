@@ -4,7 +4,7 @@
 use textdesk_domain::Invalid;
 use textdesk_types::FieldError;
 
-use crate::ApiError;
+use crate::AppError;
 
 #[derive(Default)]
 pub struct Validator {
@@ -37,16 +37,16 @@ impl Validator {
         raw.and_then(|raw| self.check(field, parse(raw)))
     }
 
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub fn finish(self) -> Result<(), AppError> {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::Validation(self.errors))
+            Err(AppError::Validation(self.errors))
         }
     }
 }
 
 /// Unwraps the values a validator checked. Only call after `Validator::finish` succeeded.
-pub fn checked<T>(value: Option<T>) -> Result<T, ApiError> {
-    value.ok_or_else(|| ApiError::internal("a checked value was missing"))
+pub fn checked<T>(value: Option<T>) -> Result<T, AppError> {
+    value.ok_or_else(|| AppError::internal("a checked value was missing"))
 }

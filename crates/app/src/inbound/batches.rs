@@ -18,8 +18,8 @@ use textdesk_db::{Backend, Database};
 use textdesk_providers::{Credentials, InboundMessage, Provider, WebhookRequest};
 use tokio::sync::oneshot;
 
-use crate::ApiError;
-use crate::inbound::{self, InboundText, normalized_phone};
+use super::{InboundText, normalized_phone, store_all};
+use crate::AppError;
 
 /// The most webhooks one transaction stores.
 const MAX_BATCH: usize = 256;
@@ -66,7 +66,7 @@ impl ReceivedWebhook {
 
 struct Pending {
     webhook: ReceivedWebhook,
-    answer: oneshot::Sender<Result<(), ApiError>>,
+    answer: oneshot::Sender<Result<(), AppError>>,
 }
 
 /// The writers of this process; cheap to clone.
@@ -100,18 +100,18 @@ impl WebhookBatches {
     }
 
     /// Verifies and stores the delivery; returns once it is committed (or refused).
-    pub async fn store(&self, webhook: ReceivedWebhook) -> Result<(), ApiError> {
+    pub async fn store(&self, webhook: ReceivedWebhook) -> Result<(), AppError> {
         let writer = &self.writers[writer_for(&webhook.from, self.writers.len())];
         let (answer, answered) = oneshot::channel();
         match writer.try_send(Pending { webhook, answer }) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(ApiError::Busy("Too many webhooks are waiting to be stored.")),
-            Err(TrySendError::Disconnected(_)) => return Err(ApiError::internal("the inbound writer has stopped")),
+            Err(TrySendError::Full(_)) => return Err(AppError::Busy("Too many webhooks are waiting to be stored.")),
+            Err(TrySendError::Disconnected(_)) => return Err(AppError::internal("the inbound writer has stopped")),
         }
         match tokio::time::timeout(ANSWER_WITHIN, answered).await {
             Ok(Ok(outcome)) => outcome,
-            Ok(Err(_)) => Err(ApiError::internal("the inbound writer dropped a webhook")),
-            Err(_) => Err(ApiError::Busy("The webhook could not be stored in time.")),
+            Ok(Err(_)) => Err(AppError::internal("the inbound writer dropped a webhook")),
+            Err(_) => Err(AppError::Busy("The webhook could not be stored in time.")),
         }
     }
 }
@@ -145,7 +145,7 @@ fn write_batches(db: &Database, secrets: &SecretBox, receiver: &Receiver<Pending
 /// What a writer does with one batch: checks every delivery's signature with the credentials of
 /// the number it is addressed to (before any transaction, so forgeries cost no write), then
 /// stores those that check out together. One outcome per webhook, in order.
-pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebhook]) -> Vec<Result<(), ApiError>> {
+pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebhook]) -> Vec<Result<(), AppError>> {
     let mut phones: Vec<&str> = webhooks.iter().map(|webhook| webhook.to.as_str()).collect();
     phones.sort_unstable();
     phones.dedup();
@@ -155,17 +155,17 @@ pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebh
             let reason = error.to_string();
             return webhooks
                 .iter()
-                .map(|_| Err(ApiError::Unavailable(reason.clone())))
+                .map(|_| Err(AppError::Unavailable(reason.clone())))
                 .collect();
         }
     };
-    let verdicts: Vec<Result<&NumberRow, ApiError>> = webhooks
+    let verdicts: Vec<Result<&NumberRow, AppError>> = webhooks
         .iter()
         .map(|webhook| {
             let number = numbers
                 .iter()
                 .find(|number| number.phone_number == webhook.to)
-                .ok_or(ApiError::NotFound("number"))?;
+                .ok_or_else(refused_delivery)?;
             let request = WebhookRequest {
                 url: &webhook.url,
                 headers: &webhook.headers,
@@ -199,7 +199,7 @@ pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebh
         .map(|verdict| match verdict {
             Ok(_) => stored
                 .next()
-                .unwrap_or_else(|| Err(ApiError::internal("a webhook went unanswered"))),
+                .unwrap_or_else(|| Err(AppError::internal("a webhook went unanswered"))),
             Err(refused) => Err(refused),
         })
         .collect()
@@ -208,19 +208,19 @@ pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebh
 /// Stores verified texts in one transaction; one outcome per text. A conflict with another
 /// process's writes runs the transaction again; an unreachable database fails them all at
 /// once; any other failure stores them one at a time, so one bad text fails alone.
-fn write_texts(db: &Database, texts: &[InboundText<'_>]) -> Vec<Result<(), ApiError>> {
+fn write_texts(db: &Database, texts: &[InboundText<'_>]) -> Vec<Result<(), AppError>> {
     if texts.is_empty() {
         return Vec::new();
     }
     let mut attempt = 1;
     let error = loop {
-        match db.write(|conn| inbound::store_all(conn, texts)) {
+        match db.write(|conn| store_all(conn, texts)) {
             Ok(_) => return texts.iter().map(|_| Ok(())).collect(),
-            Err(ApiError::Conflict { .. }) if attempt < STORE_ATTEMPTS => attempt += 1,
-            Err(ApiError::Unavailable(reason)) => {
+            Err(AppError::Conflict { .. }) if attempt < STORE_ATTEMPTS => attempt += 1,
+            Err(AppError::Unavailable(reason)) => {
                 return texts
                     .iter()
-                    .map(|_| Err(ApiError::Unavailable(reason.clone())))
+                    .map(|_| Err(AppError::Unavailable(reason.clone())))
                     .collect();
             }
             Err(error) => break error,
@@ -229,7 +229,7 @@ fn write_texts(db: &Database, texts: &[InboundText<'_>]) -> Vec<Result<(), ApiEr
     if texts.len() == 1 {
         return vec![match error {
             // Not stored: a non-2xx answer makes the provider deliver it again later.
-            ApiError::Conflict { .. } => Err(ApiError::Busy("The webhook kept conflicting with concurrent writes.")),
+            AppError::Conflict { .. } => Err(AppError::Busy("The webhook kept conflicting with concurrent writes.")),
             other => Err(other),
         }];
     }
@@ -242,13 +242,13 @@ fn write_texts(db: &Database, texts: &[InboundText<'_>]) -> Vec<Result<(), ApiEr
 
 /// Checks a delivery's signature with the number's own credentials; the account it claims to
 /// come from must be the number's.
-pub(crate) fn verify_signature(
+pub fn verify_signature(
     secrets: &SecretBox,
     provider: &dyn Provider,
     request: &WebhookRequest<'_>,
     account_sid: &str,
     number: &NumberRow,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let token = number
         .auth_token_sealed
         .as_deref()
@@ -262,9 +262,16 @@ pub(crate) fn verify_signature(
     if account_matches && provider.verify_webhook(&credentials, request) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden {
-            code: "invalid_signature",
-            detail: "The webhook's signature does not match this number's credentials.".to_owned(),
-        })
+        Err(refused_delivery())
+    }
+}
+
+/// The one answer to a delivery that is forged, or addressed to a number (or about a message)
+/// Textdesk does not have: alike, so an unauthenticated caller cannot tell which numbers are
+/// connected.
+pub fn refused_delivery() -> AppError {
+    AppError::Forbidden {
+        code: "invalid_signature",
+        detail: "The webhook's signature does not match the credentials of the number it is for.".to_owned(),
     }
 }

@@ -1,7 +1,10 @@
 //! Customers' texts coming in, from a provider's webhooks or the phone simulator: each is
 //! stored once in its contact's thread (a redelivery stores nothing), and its media and
 //! keywords are acted on. Many texts are stored together with a fixed number of statements,
-//! so a burst of webhooks shares one transaction (see `webhook_batches`).
+//! so a burst of webhooks shares one transaction (see [`batches`]).
+
+pub mod batches;
+pub mod statuses;
 
 use std::collections::HashSet;
 
@@ -17,7 +20,7 @@ use textdesk_providers::{InboundMedia, InboundMessage};
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
-use crate::{ApiError, compliance};
+use crate::{AppError, compliance};
 
 /// A text whose sender is known to be allowed to deliver it to `number`.
 pub struct InboundText<'a> {
@@ -37,7 +40,7 @@ pub(crate) fn normalized_phone(raw: &str) -> String {
 /// Stores the texts in the caller's transaction, each organization's in the given order. For
 /// each, the stored message, or `None` when it was stored before (same provider account and
 /// message id, also earlier in `texts`).
-pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<Vec<Option<MessageRow>>, ApiError> {
+pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<Vec<Option<MessageRow>>, AppError> {
     let ids: Vec<(&str, &str)> = texts
         .iter()
         .map(|text| {
@@ -83,7 +86,7 @@ fn store_for_organization(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     texts: &[&InboundText<'_>],
-) -> Result<Vec<MessageRow>, ApiError> {
+) -> Result<Vec<MessageRow>, AppError> {
     let senders: Vec<&str> = texts.iter().map(|text| text.from).collect();
     let found = contacts::find_or_create_all(conn, organization, &senders)?;
     let contact_of = |phone: &str| {
@@ -91,7 +94,7 @@ fn store_for_organization(
             .iter()
             .map(|(contact, _)| contact)
             .find(|contact| contact.phone_number == phone)
-            .ok_or(ApiError::NotFound("contact"))
+            .ok_or(AppError::NotFound("contact"))
     };
     let number_ids: Vec<NumberId> = texts.iter().map(|text| text.number.number_id()).collect();
     let new: Vec<NewThreadMessage<'_>> = texts
@@ -112,7 +115,7 @@ fn store_for_organization(
                 scheduled_at: None,
             })
         })
-        .collect::<Result<_, ApiError>>()?;
+        .collect::<Result<_, AppError>>()?;
     let recorded = threads::record_all(conn, organization, &new)?;
     let messages: Vec<MessageRow> = recorded.into_iter().map(|recorded| recorded.message).collect();
     // Most texts are conversation: the organization's settings are read only when a text
@@ -151,7 +154,7 @@ fn store_media(
     settings: &OrganizationRow,
     message_id: &str,
     items: &[InboundMedia],
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let organization = &OrganizationId::new(settings.id.clone());
     for item in items {
         // Switched off, media are not fetched (MMS costs more), and the message says so.

@@ -18,60 +18,36 @@ use textdesk_domain::organization::send_window;
 use textdesk_domain::quiet_hours::{next_allowed, zone_for_phone};
 use textdesk_types::contacts::Consent;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, SendLane};
+use textdesk_types::sending;
 use textdesk_types::sms::{LengthPolicy, check_length};
 use textdesk_types::{NumberId, OrganizationId};
 
-use crate::ApiError;
+use crate::AppError;
 
 /// Above this, an MMS is likely to be slow or cut by some carriers (seed 000).
 pub const MMS_WARNING_BYTES: u64 = 1_500_000;
 
-/// Refuses a send to a contact who opted out, declined consent, or whose double opt-in is
-/// still pending.
-pub fn ensure_sendable(organization: &OrganizationRow, contact: &ContactRow) -> Result<(), ApiError> {
-    if contact.opted_out {
-        let since = contact
-            .opted_out_at
-            .map(|at| format!(" on {}", at.and_utc().format("%Y-%m-%d %H:%M UTC")))
-            .unwrap_or_default();
-        return Err(ApiError::Conflict {
-            code: "contact_opted_out",
-            detail: format!(
-                "{} opted out{since}; nothing can be sent until they text START or an agent opts them back in.",
-                contact.display_name()
-            ),
-        });
+/// Refuses an agent's or API client's text to a contact who may not be texted (the one rule
+/// in `textdesk_types::sending`).
+pub fn ensure_sendable(organization: &OrganizationRow, contact: &ContactRow) -> Result<(), AppError> {
+    match sending::refusal(contact.recipient()?, organization.double_opt_in, MessagePurpose::Normal) {
+        Some(refusal) => Err(AppError::conflict(
+            refusal.code(),
+            refusal.explain(&contact.display_name()),
+        )),
+        None => Ok(()),
     }
-    if contact.consent == Consent::No.as_str() {
-        return Err(ApiError::Conflict {
-            code: "consent_declined",
-            detail: format!(
-                "{} declined consent; nothing can be sent until consent is recorded again or they opt back in.",
-                contact.display_name()
-            ),
-        });
-    }
-    if organization.double_opt_in && contact.consent == Consent::Pending.as_str() {
-        return Err(ApiError::Conflict {
-            code: "consent_pending",
-            detail: format!(
-                "{} has not yet confirmed their consent (double opt-in); nothing else can be sent until they reply YES.",
-                contact.display_name()
-            ),
-        });
-    }
-    Ok(())
 }
 
 /// Checks the text against the organization's length policy: one segment, three, or the
 /// MMS text-only limit when media go with it.
-pub fn check_body(organization: &OrganizationRow, body: &str, has_media: bool) -> Result<(), ApiError> {
+pub fn check_body(organization: &OrganizationRow, body: &str, has_media: bool) -> Result<(), AppError> {
     if has_media && body.trim().is_empty() {
         return Ok(());
     }
     check_length(body, length_policy(organization, has_media))
         .map(|_| ())
-        .map_err(|error| ApiError::field("body", "too_long", error.to_string()))
+        .map_err(|error| AppError::field("body", "too_long", error.to_string()))
 }
 
 /// The organization's length rule for a text, with or without media.
@@ -91,11 +67,11 @@ pub fn hold_until(
     organization: &OrganizationRow,
     (contact, sender): (&ContactRow, &str),
     lane: SendLane,
-) -> Result<Option<NaiveDateTime>, ApiError> {
+) -> Result<Option<NaiveDateTime>, AppError> {
     if lane == SendLane::Conversational {
         return Ok(None);
     }
-    let window = send_window(&organization.settings()?).map_err(|e| ApiError::internal(&e.message))?;
+    let window = send_window(&organization.settings()?).map_err(|e| AppError::internal(&e.message))?;
     let now = clock.now();
     let allowed = next_allowed(now, contact_zone(contact, sender), &window);
     Ok((allowed > now).then(|| allowed.naive_utc()))
@@ -143,7 +119,7 @@ pub struct SystemText<'a> {
     pub scheduled_at: Option<NaiveDateTime>,
 }
 
-pub fn queue_system_text(conn: &mut DbConnection, text: SystemText<'_>) -> Result<MessageRow, ApiError> {
+pub fn queue_system_text(conn: &mut DbConnection, text: SystemText<'_>) -> Result<MessageRow, AppError> {
     let recorded = threads::record(
         conn,
         text.organization,
@@ -173,7 +149,7 @@ pub fn precede_with_consent_message(
     contact: &ContactRow,
     number: (&NumberId, &str),
     (lane, scheduled_at): (Lane, Option<NaiveDateTime>),
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     if !organization.consent_message_required || contact.consent_message_sent_at.is_some() {
         return Ok(());
     }
@@ -204,7 +180,7 @@ pub fn handle_keyword(
     contact: &ContactRow,
     number: (&NumberId, &str),
     body: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let settings = organization.settings()?;
     let matched = match_keyword(body, &KeywordLists::from_settings(&settings))
         .or_else(|| confirms_consent(contact, body).then_some((KeywordAction::OptIn, CONFIRMATION_KEYWORD)));
@@ -264,7 +240,7 @@ fn opt_in_by_keyword(
     contact: &ContactRow,
     by: &ChangedBy<'_>,
     at: NaiveDateTime,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AppError> {
     if !contact.opted_out {
         if contact.consent == Consent::Pending.as_str() {
             // False when a concurrent YES confirmed it first: one confirmation is enough.

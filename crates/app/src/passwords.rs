@@ -7,15 +7,15 @@ use std::sync::OnceLock;
 use argon2::Argon2;
 use textdesk_domain::accounts::NewPassword;
 
-use crate::ApiError;
+use crate::AppError;
 
 /// Hashes a new password. CPU-heavy: call it on a blocking thread.
-pub fn hash(password: &NewPassword) -> Result<String, ApiError> {
+pub fn hash(password: &NewPassword) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.expose().as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| ApiError::internal(&format!("password hashing failed: {e}")))
+        .map_err(|e| AppError::internal(&format!("password hashing failed: {e}")))
 }
 
 /// Whether `password` matches the stored hash. A malformed stored hash never matches.

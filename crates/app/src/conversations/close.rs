@@ -1,0 +1,27 @@
+use textdesk_db::{conversations, events, now};
+use textdesk_types::ConversationId;
+use textdesk_types::conversations::Conversation;
+
+use super::{find, wire_conversation};
+use crate::{AppContext, AppError, AppResult, Caller, Permission};
+
+/// Closes (ends) an open conversation. The thread's next message opens a new conversation with
+/// a new number; notes can still be added to this one.
+pub fn close(app: &AppContext, caller: &Caller, id: ConversationId) -> AppResult<Conversation> {
+    caller.permits(Permission::SendMessages)?;
+    let caller = caller.clone();
+    app.db.write(move |conn| {
+        let row = find(conn, &caller, &id)?;
+        if !row.is_open() {
+            return Err(AppError::conflict(
+                "conversation_closed",
+                "This conversation is already closed.",
+            ));
+        }
+        conversations::close(conn, &id, &caller.agent_id, now())?;
+        let change = serde_json::json!({"conversation_id": id, "number": row.number});
+        events::append(conn, &caller.organization_id, "conversation.changed", &change)?;
+        let row = find(conn, &caller, &id)?;
+        wire_conversation(conn, &caller, row)
+    })
+}

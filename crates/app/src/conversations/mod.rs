@@ -1,0 +1,168 @@
+//! Conversations: listing and reading them, starting one, replying, notes, each agent's read
+//! state, and closing. Each operation opens its own transaction.
+
+mod close;
+mod notes;
+mod read_state;
+mod replies;
+mod start;
+
+use chrono::NaiveDateTime;
+use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::conversations::{self, ConversationRow};
+use textdesk_db::messages::{self, Window};
+use textdesk_db::{DbConnection, events, read_states};
+use textdesk_types::conversations::{Conversation, ConversationDetail, ConversationStatus, MessageWindow};
+use textdesk_types::{AgentId, ContactId, ConversationId, Page};
+
+use crate::pagination::{cut_page, decode_cursor, decode_id_cursor, encode_cursor, parse_limit};
+use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
+
+pub use close::close;
+pub use notes::add_note;
+pub use read_state::{mark_all_read, set_read};
+pub use replies::{choose_number, reply, send_to_phone};
+pub use start::{Started, start};
+
+/// Which conversations a list shows. Views add their criteria as fields here.
+#[derive(Clone, Debug, Default)]
+pub struct ConversationFilter {
+    pub status: Option<ConversationStatus>,
+}
+
+/// A page of conversations, newest activity first, each with the caller's unread state. The
+/// first page also carries the change-feed position to follow it from.
+pub fn list(
+    app: &AppContext,
+    caller: &Caller,
+    filter: ConversationFilter,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> AppResult<Page<Conversation>> {
+    caller.permits(Permission::ReadInbox)?;
+    let limit = parse_limit(limit)?;
+    let before = cursor.map(decode_position).transpose()?;
+    let caller = caller.clone();
+    app.db.read(move |conn| {
+        // Taken before the list is read: a change after it is either in the list or comes
+        // through the feed.
+        let feed_cursor = match before {
+            None => Some(events::current_position(conn)?.to_string()),
+            Some(_) => None,
+        };
+        let rows = conversations::list(conn, &caller.organization_id, filter.status, before, limit + 1)?;
+        let (rows, next_cursor) = cut_page(rows, limit, |(conversation, _)| {
+            let micros = conversation.last_message_at.and_utc().timestamp_micros().to_string();
+            encode_cursor(&[&micros, &conversation.id])
+        });
+        Ok(Page {
+            items: wire_conversations(conn, &caller.agent_id, rows)?,
+            next_cursor,
+            feed_cursor,
+        })
+    })
+}
+
+/// The list's sort position: the last row's activity time and id, so equal times still page.
+fn decode_position(cursor: &str) -> AppResult<(NaiveDateTime, String)> {
+    let invalid = || AppError::field("cursor", "invalid_cursor", "is not a cursor this API returned");
+    let mut parts = decode_cursor("cursor", cursor, 2)?.into_iter();
+    let micros: i64 = parts
+        .next()
+        .and_then(|micros| micros.parse().ok())
+        .ok_or_else(invalid)?;
+    let at = chrono::DateTime::from_timestamp_micros(micros)
+        .ok_or_else(invalid)?
+        .naive_utc();
+    Ok((at, parts.next().ok_or_else(invalid)?))
+}
+
+/// One conversation with a window of its messages (the newest by default), oldest first.
+pub fn get(
+    app: &AppContext,
+    caller: &Caller,
+    id: ConversationId,
+    query: MessageWindow,
+) -> AppResult<ConversationDetail> {
+    caller.permits(Permission::ReadInbox)?;
+    let limit = parse_limit(query.limit)?;
+    let window = match (query.before, query.after) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::field(
+                "after",
+                "conflicting",
+                "give before or after, not both",
+            ));
+        }
+        (Some(before), None) => Window::Before(decode_id_cursor("before", &before)?),
+        (None, Some(after)) => Window::After(decode_id_cursor("after", &after)?),
+        (None, None) => Window::Newest,
+    };
+    let hidden = query.include_hidden;
+    let caller = caller.clone();
+    app.db.read(move |conn| {
+        let row = find(conn, &caller, &id)?;
+        let rows = messages::window(conn, &id, window, limit, hidden)?;
+        let older = match rows.first() {
+            Some(first) if messages::exists_beyond(conn, &id, &first.id, true, hidden)? => {
+                Some(encode_cursor(&[&first.id]))
+            }
+            _ => None,
+        };
+        let newer = match rows.last() {
+            Some(last) if messages::exists_beyond(conn, &id, &last.id, false, hidden)? => {
+                Some(encode_cursor(&[&last.id]))
+            }
+            _ => None,
+        };
+        Ok(ConversationDetail {
+            messages: messages::into_wire_list(conn, rows)?,
+            conversation: wire_conversation(conn, &caller, row)?,
+            older_cursor: older,
+            newer_cursor: newer,
+        })
+    })
+}
+
+/// The caller's organization's conversation, or 404.
+pub(crate) fn find(conn: &mut DbConnection, caller: &Caller, id: &ConversationId) -> AppResult<ConversationRow> {
+    conversations::find(conn, &caller.organization_id, id).or_missing("conversation")
+}
+
+pub(crate) fn contact_of(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    conversation: &ConversationRow,
+) -> AppResult<ContactRow> {
+    Ok(contacts::find(
+        conn,
+        &caller.organization_id,
+        &ContactId::new(conversation.contact_id.clone()),
+    )?)
+}
+
+/// Wire forms of conversations for this agent, with their unread flags in one query.
+fn wire_conversations(
+    conn: &mut DbConnection,
+    viewer: &AgentId,
+    rows: Vec<(ConversationRow, ContactRow)>,
+) -> AppResult<Vec<Conversation>> {
+    let unread = read_states::unread_among(conn, viewer, &rows.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
+    rows.into_iter()
+        .map(|(conversation, contact)| {
+            let is_unread = unread.get(&conversation.id).copied().unwrap_or(false);
+            Ok(conversation.into_wire(&contact, is_unread)?)
+        })
+        .collect()
+}
+
+pub(crate) fn wire_conversation(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    row: ConversationRow,
+) -> AppResult<Conversation> {
+    let contact = contact_of(conn, caller, &row)?;
+    wire_conversations(conn, &caller.agent_id, vec![(row, contact)])?
+        .pop()
+        .ok_or_else(|| AppError::internal("a conversation vanished"))
+}

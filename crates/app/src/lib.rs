@@ -1,0 +1,25 @@
+//! Textdesk's application operations: starting conversations, replying, sending to a phone
+//! number, retrying, closing, notes and read state, recording customers' texts (webhooks and
+//! the simulator), keywords and consent, quiet-hours holds, and workspace setup.
+//!
+//! The HTTP API, the worker and the `textdesk` commands all call these operations, so a rule
+//! lives here once. Each operation takes the [`Caller`] it acts for and returns an
+//! [`AppError`], which each front end renders its own way. This crate owns transactions
+//! (through `textdesk_db::Database`) and must not depend on the web framework, the worker or
+//! the binary.
+
+pub mod caller;
+pub mod compliance;
+pub mod context;
+pub mod conversations;
+pub mod error;
+pub mod inbound;
+pub mod messages;
+pub mod pagination;
+pub mod passwords;
+pub mod validation;
+pub mod workspace;
+
+pub use caller::{Caller, Permission};
+pub use context::AppContext;
+pub use error::{AppError, AppResult, OrMissing};

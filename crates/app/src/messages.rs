@@ -1,0 +1,98 @@
+//! Messages on their own: the one rule for a message's text, and sending a failed one again.
+
+use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
+use textdesk_db::organizations::{self, OrganizationRow};
+use textdesk_db::{DbConnection, DbError, events, jobs, now};
+use textdesk_domain::text::check_multiline;
+use textdesk_types::messages::{Direction, Message};
+use textdesk_types::{ContactId, MessageId, OrganizationId};
+
+use crate::{AppContext, AppError, AppResult, Caller, Permission, compliance};
+
+/// The longest text any length policy allows (the MMS text-only limit). Refused before a
+/// transaction opens, so a huge body never holds a writer; the organization's own policy is
+/// checked when the message is queued.
+pub const BODY_MAX_CHARS: usize = 2000;
+
+/// A message's or note's text: at most [`BODY_MAX_CHARS`], line breaks and tabs but no other
+/// control characters, and not blank unless media go with it. Sending, notes and the segment
+/// counter all read this one rule.
+pub fn parse_body(raw: &str, has_media: bool) -> AppResult<String> {
+    if raw.chars().nth(BODY_MAX_CHARS).is_some() {
+        return Err(AppError::field(
+            "body",
+            "too_long",
+            format!("must be at most {BODY_MAX_CHARS} characters long"),
+        ));
+    }
+    check_multiline(raw).map_err(|invalid| AppError::invalid("body", invalid))?;
+    match (raw.trim().is_empty(), has_media) {
+        (true, true) => Ok(String::new()),
+        (true, false) => Err(AppError::field("body", "required", "must not be empty")),
+        (false, _) => Ok(raw.to_owned()),
+    }
+}
+
+/// Sends a failed outbound message again, in its own lane.
+pub fn retry(app: &AppContext, caller: &Caller, id: MessageId) -> AppResult<Message> {
+    caller.permits(Permission::SendMessages)?;
+    let (app, caller) = (app.clone(), caller.clone());
+    app.db.clone().write(move |conn| {
+        let message = match messages::find(conn, id.as_str()) {
+            Ok(message) if message.organization_id == caller.organization_id.as_str() => message,
+            Ok(_) | Err(DbError::NotFound) => return Err(AppError::NotFound("message")),
+            Err(other) => return Err(other.into()),
+        };
+        if message.status != "failed" || message.direction != Direction::Outbound.as_str() {
+            return Err(AppError::conflict(
+                "not_failed",
+                "Only a failed outbound message can be sent again.",
+            ));
+        }
+        let organization = organizations::find(conn, &caller.organization_id)?;
+        let contact = contacts::find(
+            conn,
+            &caller.organization_id,
+            &ContactId::new(message.contact_id.clone()),
+        )?;
+        compliance::ensure_sendable(&organization, &contact)?;
+        let updated = requeue(conn, &app, &organization, &contact, &message)?;
+        let change = serde_json::json!({
+            "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,
+        });
+        events::append(conn, &caller.organization_id, "message.status_changed", &change)?;
+        Ok(messages::into_wire_one(conn, updated)?)
+    })
+}
+
+/// Queues a failed message again in its own lane; an automated or bulk message waits for quiet
+/// hours to end, as when it was first sent.
+fn requeue(
+    conn: &mut DbConnection,
+    app: &AppContext,
+    organization: &OrganizationRow,
+    contact: &ContactRow,
+    message: &MessageRow,
+) -> AppResult<MessageRow> {
+    let lane = compliance::stored_lane(message.lane);
+    let held = compliance::hold_until(&app.clock, organization, (contact, &message.from_number), lane)?;
+    let changes = DeliveryChanges {
+        status: Some("queued".to_owned()),
+        error_code: Some(None),
+        error_message: Some(None),
+        scheduled_at: Some(held),
+        ..Default::default()
+    };
+    let updated = messages::update_delivery(conn, &message.id, &changes)?;
+    let payload = serde_json::json!({ "message_id": message.id });
+    jobs::enqueue_at(
+        conn,
+        Some(&OrganizationId::new(message.organization_id.clone())),
+        "send_message",
+        &payload,
+        compliance::queue_lane(lane),
+        held.unwrap_or_else(now),
+    )?;
+    Ok(updated)
+}
