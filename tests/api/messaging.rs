@@ -193,7 +193,10 @@ async fn sending_to_a_phone_number_creates_the_thread(app: TestApp) {
     assert_eq!(conversation["last_direction"], "outbound");
     assert_eq!(conversation["unread"], false);
 
-    let queued = app.db.read(|conn| jobs::pending(conn, "send_message")).unwrap();
+    let queued = app
+        .db
+        .read(|conn| jobs::pending(conn, jobs::JobKind::SendMessage))
+        .unwrap();
     assert_eq!(queued.len(), 2, "each outbound message waits in the durable queue");
     assert!(queued.iter().all(|job| job.lane == 0));
     let contacts = app.get("/api/v1/contacts", token).await.expect(200).json();
@@ -390,7 +393,10 @@ async fn notes_are_never_sent(app: TestApp) {
         .json();
     assert_eq!(note["direction"], "note");
     assert_eq!(note["from"], "");
-    let queued = app.db.read(|conn| jobs::pending(conn, "send_message")).unwrap();
+    let queued = app
+        .db
+        .read(|conn| jobs::pending(conn, jobs::JobKind::SendMessage))
+        .unwrap();
     assert_eq!(queued.len(), 1, "only the message waits to be sent");
     app.post(&path, token, &json!({"body": ""}))
         .await

@@ -233,7 +233,10 @@ async fn transient_failures_stay_queued_for_a_retry(app: TestApp) {
     fake.respond_next(FakeResponse::error(503, 20500, "Service unavailable"));
     assert_eq!(app.run_jobs(Some(&fake)).await, 1, "the job waits for its backoff");
     assert_eq!(message(&app, &owner, &sent).await["status"], "queued");
-    let waiting = app.db.read(|conn| jobs::pending(conn, "send_message")).unwrap();
+    let waiting = app
+        .db
+        .read(|conn| jobs::pending(conn, jobs::JobKind::SendMessage))
+        .unwrap();
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].attempts, 1);
     assert!(waiting[0].last_error.as_deref().is_some_and(|e| !e.is_empty()));
@@ -626,7 +629,10 @@ async fn each_number_keeps_to_its_send_rate(app: TestApp) {
     }
     app.run_jobs(Some(&fake)).await;
     assert_eq!(fake.sent().len(), 1, "one message a second from this number");
-    let waiting = app.db.read(|conn| jobs::pending(conn, "send_message")).unwrap();
+    let waiting = app
+        .db
+        .read(|conn| jobs::pending(conn, jobs::JobKind::SendMessage))
+        .unwrap();
     assert_eq!(waiting.len(), 2);
     assert!(
         waiting.iter().all(|job| job.attempts == 0),

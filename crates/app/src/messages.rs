@@ -1,9 +1,10 @@
 //! Messages on their own: the one rule for a message's text, and sending a failed one again.
 
 use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::jobs::{self, Job};
 use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::organizations::{self, OrganizationRow};
-use textdesk_db::{DbConnection, DbError, events, jobs, now};
+use textdesk_db::{DbConnection, DbError, now};
 use textdesk_domain::text::check_multiline;
 use textdesk_types::messages::{Direction, Message};
 use textdesk_types::{ContactId, MessageId, OrganizationId};
@@ -58,10 +59,7 @@ pub fn retry(app: &AppContext, caller: &Caller, id: MessageId) -> AppResult<Mess
         )?;
         compliance::ensure_sendable(&organization, &contact)?;
         let updated = requeue(conn, &app, &organization, &contact, &message)?;
-        let change = serde_json::json!({
-            "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,
-        });
-        events::append(conn, &caller.organization_id, "message.status_changed", &change)?;
+        messages::announce_status(conn, &updated)?;
         Ok(messages::into_wire_one(conn, updated)?)
     })
 }
@@ -85,12 +83,10 @@ fn requeue(
         ..Default::default()
     };
     let updated = messages::update_delivery(conn, &message.id, &changes)?;
-    let payload = serde_json::json!({ "message_id": message.id });
     jobs::enqueue_at(
         conn,
         Some(&OrganizationId::new(message.organization_id.clone())),
-        "send_message",
-        &payload,
+        &Job::send_message(&message.id),
         compliance::queue_lane(lane),
         held.unwrap_or_else(now),
     )?;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use textdesk_types::contacts::{Consent, Contact};
+use textdesk_types::events::{Change, ContactChange};
 use textdesk_types::sending::Recipient;
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
@@ -223,9 +224,13 @@ pub fn find_or_create_all(
         }
     }
     if !created.is_empty() {
-        let changes: Vec<(&str, serde_json::Value)> = created
+        let changes: Vec<Change> = created
             .iter()
-            .map(|row| ("contact.changed", serde_json::json!({ "contact_id": row.id })))
+            .map(|row| {
+                Change::ContactChanged(ContactChange {
+                    contact_id: row.contact_id(),
+                })
+            })
             .collect();
         crate::events::append_all(conn, organization, &changes)?;
     }

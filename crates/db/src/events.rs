@@ -12,7 +12,8 @@ use std::fmt;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
-use textdesk_types::{AgentId, OrganizationId};
+use textdesk_types::events::{Change, ContactChange};
+use textdesk_types::{AgentId, ContactId, OrganizationId};
 
 use crate::schema::{events, feed_purges};
 use crate::{Database, DbConnection, DbError, now};
@@ -91,14 +92,47 @@ pub(crate) fn take_appended_mark() -> bool {
     APPENDED.with(|mark| mark.replace(false))
 }
 
+impl EventRow {
+    /// The change the row stores.
+    pub fn change(&self) -> Result<Change, DbError> {
+        let corrupt = |e: serde_json::Error| DbError::Corrupt(format!("event {}: {e}", self.seq));
+        let data: serde_json::Value = serde_json::from_str(&self.payload).map_err(corrupt)?;
+        serde_json::from_value(serde_json::json!({ "kind": self.kind, "data": data })).map_err(corrupt)
+    }
+}
+
+impl NewEvent {
+    /// A change as stored: its kind, and its data as JSON text.
+    pub fn new(
+        organization: &OrganizationId,
+        agent: Option<&AgentId>,
+        change: &Change,
+        at: NaiveDateTime,
+    ) -> Result<NewEvent, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("a change without {what}"));
+        let mut value = serde_json::to_value(change).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let kind = value
+            .get("kind")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| corrupt("kind"))?
+            .to_owned();
+        let data = value
+            .get_mut("data")
+            .map(serde_json::Value::take)
+            .ok_or_else(|| corrupt("data"))?;
+        Ok(NewEvent {
+            organization_id: organization.to_string(),
+            agent_id: agent.map(AgentId::to_string),
+            kind,
+            payload: data.to_string(),
+            created_at: at,
+        })
+    }
+}
+
 /// Appends one change for everyone in the organization, in the caller's transaction.
-pub fn append(
-    conn: &mut DbConnection,
-    organization: &OrganizationId,
-    kind: &str,
-    data: &serde_json::Value,
-) -> Result<(), DbError> {
-    append_all(conn, organization, &[(kind, data.clone())])
+pub fn append(conn: &mut DbConnection, organization: &OrganizationId, change: Change) -> Result<(), DbError> {
+    insert(conn, organization, None, &[change])
 }
 
 /// Appends a change only `agent` receives, such as their own read state.
@@ -106,18 +140,13 @@ pub fn append_for_agent(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     agent: &AgentId,
-    kind: &str,
-    data: &serde_json::Value,
+    change: Change,
 ) -> Result<(), DbError> {
-    insert(conn, organization, Some(agent), &[(kind, data.clone())])
+    insert(conn, organization, Some(agent), &[change])
 }
 
 /// Appends several changes of one transaction with one statement, in the given order.
-pub fn append_all(
-    conn: &mut DbConnection,
-    organization: &OrganizationId,
-    changes: &[(&str, serde_json::Value)],
-) -> Result<(), DbError> {
+pub fn append_all(conn: &mut DbConnection, organization: &OrganizationId, changes: &[Change]) -> Result<(), DbError> {
     insert(conn, organization, None, changes)
 }
 
@@ -125,7 +154,7 @@ fn insert(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     agent: Option<&AgentId>,
-    changes: &[(&str, serde_json::Value)],
+    changes: &[Change],
 ) -> Result<(), DbError> {
     if changes.is_empty() {
         return Ok(());
@@ -133,14 +162,8 @@ fn insert(
     let at = now();
     let rows: Vec<NewEvent> = changes
         .iter()
-        .map(|(kind, data)| NewEvent {
-            organization_id: organization.to_string(),
-            agent_id: agent.map(AgentId::to_string),
-            kind: (*kind).to_owned(),
-            payload: data.to_string(),
-            created_at: at,
-        })
-        .collect();
+        .map(|change| NewEvent::new(organization, agent, change, at))
+        .collect::<Result<_, _>>()?;
     crate::insert_all!(conn, events::table, &rows)?;
     APPENDED.with(|mark| mark.set(true));
     Ok(())
@@ -362,10 +385,8 @@ pub fn contact_changed(
     organization: &OrganizationId,
     contact_id: &str,
 ) -> Result<(), DbError> {
-    append(
-        conn,
-        organization,
-        "contact.changed",
-        &serde_json::json!({ "contact_id": contact_id }),
-    )
+    let change = Change::ContactChanged(ContactChange {
+        contact_id: ContactId::new(contact_id),
+    });
+    append(conn, organization, change)
 }

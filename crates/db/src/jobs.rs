@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
 use textdesk_types::OrganizationId;
 
 use crate::schema::jobs;
@@ -33,22 +34,118 @@ pub struct JobRow {
     pub message_id: Option<String>,
 }
 
+/// Every kind of job. A kind's stored name is written here and nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    SendMessage,
+    SimulateDelivery,
+    FetchMedia,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::SendMessage => "send_message",
+            JobKind::SimulateDelivery => "simulate_delivery",
+            JobKind::FetchMedia => "fetch_media",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<JobKind> {
+        [JobKind::SendMessage, JobKind::SimulateDelivery, JobKind::FetchMedia]
+            .into_iter()
+            .find(|kind| kind.as_str() == raw)
+    }
+}
+
+/// A job about one message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageJob {
+    pub message_id: String,
+}
+
+/// A job about one media item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaJob {
+    pub media_id: String,
+}
+
+/// A job with its typed payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// Sends an outbound message through its number's provider.
+    SendMessage(MessageJob),
+    /// The simulator's delivery report, a moment after it "sent" a message.
+    SimulateDelivery(MessageJob),
+    /// Fetches an inbound MMS's media from the provider into Textdesk's store.
+    FetchMedia(MediaJob),
+}
+
+impl Job {
+    pub fn send_message(message_id: &str) -> Job {
+        Job::SendMessage(MessageJob {
+            message_id: message_id.to_owned(),
+        })
+    }
+
+    pub fn kind(&self) -> JobKind {
+        match self {
+            Job::SendMessage(_) => JobKind::SendMessage,
+            Job::SimulateDelivery(_) => JobKind::SimulateDelivery,
+            Job::FetchMedia(_) => JobKind::FetchMedia,
+        }
+    }
+
+    /// The message the job is about, indexed so a message's send job is found by key.
+    pub fn message_id(&self) -> Option<&str> {
+        match self {
+            Job::SendMessage(job) | Job::SimulateDelivery(job) => Some(&job.message_id),
+            Job::FetchMedia(_) => None,
+        }
+    }
+
+    fn payload(&self) -> Result<String, DbError> {
+        let text = match self {
+            Job::SendMessage(job) | Job::SimulateDelivery(job) => serde_json::to_string(job),
+            Job::FetchMedia(job) => serde_json::to_string(job),
+        };
+        text.map_err(|e| DbError::Corrupt(format!("job payload: {e}")))
+    }
+
+    /// The job a stored row holds.
+    pub fn parse(kind: &str, payload: &str) -> Result<Job, DbError> {
+        let corrupt = |e: serde_json::Error| DbError::Corrupt(format!("{kind} job payload: {e}"));
+        match JobKind::parse(kind) {
+            Some(JobKind::SendMessage) => Ok(Job::SendMessage(serde_json::from_str(payload).map_err(corrupt)?)),
+            Some(JobKind::SimulateDelivery) => {
+                Ok(Job::SimulateDelivery(serde_json::from_str(payload).map_err(corrupt)?))
+            }
+            Some(JobKind::FetchMedia) => Ok(Job::FetchMedia(serde_json::from_str(payload).map_err(corrupt)?)),
+            None => Err(DbError::Corrupt(format!("unknown job kind {kind:?}"))),
+        }
+    }
+}
+
+impl JobRow {
+    pub fn job(&self) -> Result<Job, DbError> {
+        Job::parse(&self.kind, &self.payload)
+    }
+}
+
 pub fn enqueue(
     conn: &mut DbConnection,
     organization: Option<&OrganizationId>,
-    kind: &str,
-    payload: &serde_json::Value,
+    job: &Job,
     lane: Lane,
 ) -> Result<String, DbError> {
-    enqueue_at(conn, organization, kind, payload, lane, now())
+    enqueue_at(conn, organization, job, lane, now())
 }
 
 /// A job to run later, such as a simulated delivery report or a message held for quiet hours.
 pub fn enqueue_at(
     conn: &mut DbConnection,
     organization: Option<&OrganizationId>,
-    kind: &str,
-    payload: &serde_json::Value,
+    job: &Job,
     lane: Lane,
     run_at: NaiveDateTime,
 ) -> Result<String, DbError> {
@@ -56,27 +153,24 @@ pub fn enqueue_at(
     let row = JobRow {
         id: ids::new_id(),
         organization_id: organization.map(OrganizationId::to_string),
-        kind: kind.to_owned(),
-        payload: payload.to_string(),
+        kind: job.kind().as_str().to_owned(),
+        payload: job.payload()?,
         lane: lane as i32,
         run_at,
         attempts: 0,
         locked_until: None,
         last_error: None,
         created_at: now,
-        message_id: payload
-            .get("message_id")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned),
+        message_id: job.message_id().map(str::to_owned),
     };
     diesel::insert_into(jobs::table).values(&row).execute(conn)?;
     Ok(row.id)
 }
 
 /// Jobs waiting, for tests and operators.
-pub fn pending(conn: &mut DbConnection, kind: &str) -> Result<Vec<JobRow>, DbError> {
+pub fn pending(conn: &mut DbConnection, kind: JobKind) -> Result<Vec<JobRow>, DbError> {
     Ok(jobs::table
-        .filter(jobs::kind.eq(kind))
+        .filter(jobs::kind.eq(kind.as_str()))
         .order((jobs::lane.asc(), jobs::run_at.asc()))
         .select(JobRow::as_select())
         .load(conn)?)
@@ -157,7 +251,7 @@ pub fn hurry_send(
 ) -> Result<bool, DbError> {
     let waiting: Option<JobRow> = jobs::table
         .filter(jobs::message_id.eq(message_id))
-        .filter(jobs::kind.eq("send_message"))
+        .filter(jobs::kind.eq(JobKind::SendMessage.as_str()))
         .select(JobRow::as_select())
         .first(conn)
         .optional()?;

@@ -2,9 +2,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use textdesk_types::events::{Change, MessageStatusChange};
 use textdesk_types::messages::{Author, AuthorKind, Direction, Message, MessagePurpose, MessageStatus};
 use textdesk_types::sms::Encoding;
-use textdesk_types::{ConversationId, MessageId, NumberId};
+use textdesk_types::{ConversationId, MessageId, NumberId, OrganizationId};
 
 use crate::schema::messages;
 use crate::{DbConnection, DbError, utc};
@@ -227,4 +228,16 @@ pub fn unsent_consent_request(conn: &mut DbConnection, conversation: &str) -> Re
         .select(MessageRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Tells the change feed a message's status moved.
+pub fn announce_status(conn: &mut DbConnection, message: &MessageRow) -> Result<(), DbError> {
+    let status = MessageStatus::parse(&message.status)
+        .ok_or_else(|| DbError::Corrupt(format!("message {}: status {}", message.id, message.status)))?;
+    let change = Change::MessageStatusChanged(MessageStatusChange {
+        conversation_id: ConversationId::new(message.conversation_id.clone()),
+        message_id: MessageId::new(message.id.clone()),
+        status,
+    });
+    crate::events::append(conn, &OrganizationId::new(message.organization_id.clone()), change)
 }

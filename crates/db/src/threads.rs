@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use textdesk_types::events::{Change, ConversationChange, MessageAdded};
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus};
 use textdesk_types::sms;
-use textdesk_types::{NumberId, OrganizationId};
+use textdesk_types::{ConversationId, MessageId, NumberId, OrganizationId};
 
 use crate::contacts::{self, ContactRow};
 use crate::conversations::{self, ConversationRow, Latest};
-use crate::jobs::{self, Lane};
+use crate::jobs::{self, Job, Lane};
 use crate::messages::MessageRow;
 use crate::schema::messages;
 use crate::{DbConnection, DbError, events, ids, now};
@@ -82,19 +83,25 @@ pub fn record_all(
     let mut changes = Vec::with_capacity(2 * rows.len());
     for (message, row) in new.iter().zip(&rows) {
         if message.direction == Direction::Outbound {
-            let payload = serde_json::json!({ "message_id": row.id });
             let run_at = message.scheduled_at.unwrap_or(row.created_at);
-            jobs::enqueue_at(conn, Some(organization), "send_message", &payload, message.lane, run_at)?;
+            jobs::enqueue_at(
+                conn,
+                Some(organization),
+                &Job::send_message(&row.id),
+                message.lane,
+                run_at,
+            )?;
         }
         let conversation = conversations.get(&row.conversation_id).ok_or(DbError::NotFound)?;
-        changes.push((
-            "conversation.changed",
-            serde_json::json!({ "conversation_id": row.conversation_id, "number": conversation.number }),
-        ));
-        changes.push((
-            "message.added",
-            serde_json::json!({ "conversation_id": row.conversation_id, "message_id": row.id }),
-        ));
+        let conversation_id = ConversationId::new(row.conversation_id.clone());
+        changes.push(Change::ConversationChanged(ConversationChange {
+            conversation_id: conversation_id.clone(),
+            number: conversation.number,
+        }));
+        changes.push(Change::MessageAdded(MessageAdded {
+            conversation_id,
+            message_id: MessageId::new(row.id.clone()),
+        }));
     }
     events::append_all(conn, organization, &changes)?;
     rows.into_iter()

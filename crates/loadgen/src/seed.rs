@@ -16,7 +16,6 @@ use anyhow::{Context, anyhow, bail};
 use chrono::{Duration, NaiveDateTime};
 use clap::Args;
 use diesel::prelude::*;
-use serde_json::json;
 use textdesk_db::contacts::{ContactRow, to_json_text};
 use textdesk_db::conversations::ConversationRow;
 
@@ -26,11 +25,12 @@ use textdesk_db::messages::MessageRow;
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::schema::{agents, contacts, conversations, events, messages, numbers, organizations};
 use textdesk_db::{Backend, Database, DbConnection, DbError, insert_all};
-use textdesk_types::OrganizationId;
 use textdesk_types::contacts::Consent;
 use textdesk_types::conversations::ConversationStatus;
+use textdesk_types::events::{Change, ContactChange, ConversationChange, MessageAdded};
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus};
 use textdesk_types::sms;
+use textdesk_types::{MessageId, OrganizationId};
 
 use crate::phones;
 
@@ -283,14 +283,28 @@ fn message_row(
     }
 }
 
-fn event_row(target: &Target, kind: &str, data: serde_json::Value, at: NaiveDateTime) -> NewEvent {
-    NewEvent {
-        organization_id: target.organization.clone(),
-        agent_id: None,
-        kind: kind.to_owned(),
-        payload: data.to_string(),
-        created_at: at,
-    }
+fn event_row(target: &Target, change: Change, at: NaiveDateTime) -> Result<NewEvent, DbError> {
+    NewEvent::new(&OrganizationId::new(target.organization.clone()), None, &change, at)
+}
+
+fn contact_changed(contact: &ContactRow) -> Change {
+    Change::ContactChanged(ContactChange {
+        contact_id: contact.contact_id(),
+    })
+}
+
+/// What recording a message in a conversation announces.
+fn message_changes(conversation: &ConversationRow, message: &MessageRow) -> [Change; 2] {
+    [
+        Change::ConversationChanged(ConversationChange {
+            conversation_id: conversation.conversation_id(),
+            number: conversation.number,
+        }),
+        Change::MessageAdded(MessageAdded {
+            conversation_id: conversation.conversation_id(),
+            message_id: MessageId::new(message.id.clone()),
+        }),
+    ]
 }
 
 const FIRST_NAMES: [&str; 8] = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro"];
@@ -351,24 +365,10 @@ fn seed_conversations(
             last_direction: Some(Direction::Inbound.as_str().to_owned()),
         };
         let message = message_row(target, &conversation, &contact, Direction::Inbound, body, at, seq + 2);
-        event_rows.push(event_row(
-            target,
-            "contact.changed",
-            json!({"contact_id": contact.id}),
-            at,
-        ));
-        event_rows.push(event_row(
-            target,
-            "conversation.changed",
-            json!({"conversation_id": conversation.id, "number": conversation.number}),
-            at,
-        ));
-        event_rows.push(event_row(
-            target,
-            "message.added",
-            json!({"conversation_id": conversation.id, "message_id": message.id}),
-            at,
-        ));
+        event_rows.push(event_row(target, contact_changed(&contact), at)?);
+        for change in message_changes(&conversation, &message) {
+            event_rows.push(event_row(target, change, at)?);
+        }
         contact_rows.push(contact);
         conversation_rows.push(conversation);
         message_rows.push(message);
@@ -441,9 +441,8 @@ fn seed_long_thread(
         };
         insert_all!(conn, contacts::table, &contact)?;
         insert_all!(conn, conversations::table, &conversation)?;
-        let changed = json!({"contact_id": contact.id});
         diesel::insert_into(events::table)
-            .values(&event_row(target, "contact.changed", changed, opened))
+            .values(&event_row(target, contact_changed(&contact), opened)?)
             .execute(conn)?;
         Ok::<_, DbError>((contact, conversation))
     })?;
@@ -468,18 +467,9 @@ fn seed_long_thread(
                 };
                 let seq = u32::try_from(index + 2).unwrap_or(u32::MAX);
                 let message = message_row(target, &conversation, &contact, direction, body, at(index), seq);
-                event_rows.push(event_row(
-                    target,
-                    "conversation.changed",
-                    json!({"conversation_id": conversation.id, "number": conversation.number}),
-                    at(index),
-                ));
-                event_rows.push(event_row(
-                    target,
-                    "message.added",
-                    json!({"conversation_id": conversation.id, "message_id": message.id}),
-                    at(index),
-                ));
+                for change in message_changes(&conversation, &message) {
+                    event_rows.push(event_row(target, change, at(index))?);
+                }
                 message_rows.push(message);
             }
             insert_all!(conn, messages::table, &message_rows)?;

@@ -3,19 +3,109 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// One change. `data` names what changed (ids) and, for statuses, the new value: fetch the
-/// current state of what it names, or apply a message status only when it moves the message
-/// forward (queued, sending, sent, then delivered, undelivered or failed).
+use crate::messages::MessageStatus;
+use crate::{AgentId, ContactId, ConversationId, MediaId, MessageId};
+
+/// One change in the feed: where it is, what changed, and when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// This change's place in the feed; asking with `after` set to it returns what follows.
     pub position: String,
-    /// `conversation.changed`, `message.added`, `message.status_changed`, `contact.changed` or
-    /// `read_state.changed`.
-    pub kind: String,
-    pub data: serde_json::Value,
+    /// `kind` and `data`.
+    #[serde(flatten)]
+    pub change: Change,
     pub at: DateTime<Utc>,
+}
+
+/// What changed: `kind` names it, `data` names what changed (ids) and, for statuses, the new
+/// value. Fetch the current state of what it names, or apply a message status only when it
+/// moves the message forward (queued, sending, sent, then delivered, undelivered or failed).
+/// These kinds are also the public names of outbound webhook events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", content = "data")]
+pub enum Change {
+    /// A conversation opened, closed, or has new activity.
+    #[serde(rename = "conversation.changed")]
+    ConversationChanged(ConversationChange),
+    /// A message or note was added to a conversation.
+    #[serde(rename = "message.added")]
+    MessageAdded(MessageAdded),
+    /// An outbound message moved on (sent, delivered, failed), or was queued again.
+    #[serde(rename = "message.status_changed")]
+    MessageStatusChanged(MessageStatusChange),
+    /// A message's media was fetched, or could not be.
+    #[serde(rename = "message.media_changed")]
+    MessageMediaChanged(MediaChange),
+    /// A contact was created or changed (name, consent, opt-out).
+    #[serde(rename = "contact.changed")]
+    ContactChanged(ContactChange),
+    /// The receiving agent's own read state changed (only they receive it).
+    #[serde(rename = "read_state.changed")]
+    ReadStateChanged(ReadStateChange),
+}
+
+impl Change {
+    /// The conversation the change is about, if it is about one.
+    pub fn conversation_id(&self) -> Option<&ConversationId> {
+        match self {
+            Change::ConversationChanged(change) => Some(&change.conversation_id),
+            Change::MessageAdded(change) => Some(&change.conversation_id),
+            Change::MessageStatusChanged(change) => Some(&change.conversation_id),
+            Change::ReadStateChanged(change) => change.conversation_id.as_ref(),
+            Change::MessageMediaChanged(_) | Change::ContactChanged(_) => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationChange {
+    pub conversation_id: ConversationId,
+    /// The conversation's number, as agents see it (#1003).
+    pub number: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageAdded {
+    pub conversation_id: ConversationId,
+    pub message_id: MessageId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageStatusChange {
+    pub conversation_id: ConversationId,
+    pub message_id: MessageId,
+    pub status: MessageStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MediaChange {
+    pub message_id: MessageId,
+    pub media_id: MediaId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactChange {
+    pub contact_id: ContactId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadStateChange {
+    pub agent_id: AgentId,
+    /// The conversation marked read or unread; absent when everything was marked read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
+    pub unread: bool,
+    /// Everything was marked read at once.
+    #[serde(default)]
+    pub all: bool,
 }
 
 /// Changes after a cursor, and the cursor to ask with next.

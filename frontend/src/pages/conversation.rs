@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use textdesk_types::contacts::Contact;
 use textdesk_types::conversations::{Conversation, ConversationDetail, ConversationStatus};
-use textdesk_types::events::Event;
+use textdesk_types::events::{Change, Event};
 use textdesk_types::messages::{AuthorKind, Direction, MediaAttachment, MediaStatus, Message, MessageStatus};
 use textdesk_types::{AgentId, ConversationId};
 
@@ -67,13 +67,16 @@ impl Thread {
     async fn apply(self, events: &[Event]) {
         let id = self.id();
         let contact_id = self.contact.with_untracked(|c| c.id.clone());
-        let says =
-            |event: &Event, field: &str, value: &str| event.data.get(field).and_then(|v| v.as_str()) == Some(value);
-        let ours = |event: &Event| says(event, "conversation_id", id.as_str());
-        let added = events.iter().any(|e| e.kind == "message.added" && ours(e));
-        let changed = events
+        let ours = |event: &Event| event.change.conversation_id() == Some(&id);
+        let added = events
             .iter()
-            .any(|e| matches!(e.kind.as_str(), "message.status_changed" | "conversation.changed") && ours(e));
+            .any(|e| matches!(e.change, Change::MessageAdded(_)) && ours(e));
+        let changed = events.iter().any(|e| {
+            matches!(
+                e.change,
+                Change::MessageStatusChanged(_) | Change::ConversationChanged(_)
+            ) && ours(e)
+        });
         if added || changed {
             self.refresh_messages().await;
         }
@@ -83,7 +86,7 @@ impl Thread {
         }
         if events
             .iter()
-            .any(|e| e.kind == "contact.changed" && says(e, "contact_id", contact_id.as_str()))
+            .any(|e| matches!(&e.change, Change::ContactChanged(change) if change.contact_id == contact_id))
         {
             self.refresh_contact().await;
         }

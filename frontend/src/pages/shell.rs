@@ -8,6 +8,7 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_location;
 use textdesk_types::agents::Agent;
 use textdesk_types::conversations::{Conversation, ConversationStatus};
+use textdesk_types::events::Change;
 use textdesk_types::messages::Direction;
 use textdesk_types::organization::Organization;
 
@@ -157,7 +158,7 @@ pub fn Inbox() -> impl IntoView {
                 cursor,
                 inbox_shown,
                 move |events| async move {
-                    if events.iter().any(|event| changes_the_list(&event.kind)) {
+                    if events.iter().any(|event| changes_the_list(&event.change)) {
                         conversations.refetch();
                     }
                 },
@@ -182,11 +183,15 @@ pub fn Inbox() -> impl IntoView {
 }
 
 /// Whether a change can move, add or restyle a row of the list.
-fn changes_the_list(kind: &str) -> bool {
-    kind.starts_with("conversation.")
-        || kind.starts_with("message.")
-        || kind.starts_with("read_state.")
-        || kind == "contact.changed"
+fn changes_the_list(change: &Change) -> bool {
+    match change {
+        Change::ConversationChanged(_)
+        | Change::MessageAdded(_)
+        | Change::MessageStatusChanged(_)
+        | Change::ReadStateChanged(_)
+        | Change::ContactChanged(_) => true,
+        Change::MessageMediaChanged(_) => false,
+    }
 }
 
 #[component]

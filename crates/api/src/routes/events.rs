@@ -108,9 +108,7 @@ fn batch(rows: Vec<EventRow>, after: Position) -> Result<EventBatch, ApiError> {
         .map(|row| {
             Ok(Event {
                 position: row.position().to_string(),
-                kind: row.kind,
-                data: serde_json::from_str(&row.payload)
-                    .map_err(|e| ApiError::internal(&format!("stored event is not JSON: {e}")))?,
+                change: row.change()?,
                 at: row.created_at.and_utc(),
             })
         })

@@ -1,6 +1,7 @@
 use textdesk_db::{conversations, events, now};
 use textdesk_types::ConversationId;
 use textdesk_types::conversations::Conversation;
+use textdesk_types::events::{Change, ConversationChange};
 
 use super::{find, wire_conversation};
 use crate::{AppContext, AppError, AppResult, Caller, Permission};
@@ -19,8 +20,11 @@ pub fn close(app: &AppContext, caller: &Caller, id: ConversationId) -> AppResult
             ));
         }
         conversations::close(conn, &id, &caller.agent_id, now())?;
-        let change = serde_json::json!({"conversation_id": id, "number": row.number});
-        events::append(conn, &caller.organization_id, "conversation.changed", &change)?;
+        let change = Change::ConversationChanged(ConversationChange {
+            conversation_id: id.clone(),
+            number: row.number,
+        });
+        events::append(conn, &caller.organization_id, change)?;
         let row = find(conn, &caller, &id)?;
         wire_conversation(conn, &caller, row)
     })

@@ -1,5 +1,6 @@
 use textdesk_db::{events, now, read_states};
 use textdesk_types::ConversationId;
+use textdesk_types::events::{Change, ReadStateChange};
 
 use super::find;
 use crate::{AppContext, AppResult, Caller, Permission};
@@ -16,8 +17,13 @@ pub fn set_read(app: &AppContext, caller: &Caller, id: ConversationId, read: boo
         } else {
             read_states::mark_unread(conn, organization, agent, &id)?;
         }
-        let change = serde_json::json!({"conversation_id": id, "agent_id": agent, "unread": !read});
-        events::append_for_agent(conn, organization, agent, "read_state.changed", &change)?;
+        let change = Change::ReadStateChanged(ReadStateChange {
+            agent_id: agent.clone(),
+            conversation_id: Some(id),
+            unread: !read,
+            all: false,
+        });
+        events::append_for_agent(conn, organization, agent, change)?;
         Ok(())
     })
 }
@@ -29,8 +35,13 @@ pub fn mark_all_read(app: &AppContext, caller: &Caller) -> AppResult<()> {
     app.db.write(move |conn| {
         let (organization, agent) = (&caller.organization_id, &caller.agent_id);
         read_states::mark_all_read(conn, organization, agent, now())?;
-        let change = serde_json::json!({"agent_id": agent, "all": true, "unread": false});
-        events::append_for_agent(conn, organization, agent, "read_state.changed", &change)?;
+        let change = Change::ReadStateChanged(ReadStateChange {
+            agent_id: agent.clone(),
+            conversation_id: None,
+            unread: false,
+            all: true,
+        });
+        events::append_for_agent(conn, organization, agent, change)?;
         Ok(())
     })
 }

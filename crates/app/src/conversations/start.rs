@@ -3,6 +3,7 @@ use textdesk_db::conversations;
 use textdesk_db::{DbConnection, DbError, events, now};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_types::conversations::{Conversation, StartConversation};
+use textdesk_types::events::{Change, ConversationChange};
 use textdesk_types::messages::SendLane;
 
 use super::replies::{Outgoing, choose_number, queue};
@@ -49,8 +50,11 @@ pub fn start(app: &AppContext, caller: &Caller, request: StartConversation) -> A
         } else if created {
             let row = conversations::open(conn, &caller.organization_id, &contact.contact_id(), now())?;
             contacts::set_last_number(conn, &[contact.id.as_str()], &number.number_id())?;
-            let change = serde_json::json!({"conversation_id": row.id, "number": row.number});
-            events::append(conn, &caller.organization_id, "conversation.changed", &change)?;
+            let change = Change::ConversationChanged(ConversationChange {
+                conversation_id: row.conversation_id(),
+                number: row.number,
+            });
+            events::append(conn, &caller.organization_id, change)?;
         }
         let row = conversations::find_open(conn, &contact.contact_id())?.ok_or(DbError::NotFound)?;
         Ok(Started {

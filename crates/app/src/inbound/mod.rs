@@ -9,7 +9,7 @@ pub mod statuses;
 use std::collections::HashSet;
 
 use textdesk_db::contacts;
-use textdesk_db::jobs::{self, Lane};
+use textdesk_db::jobs::{self, Job, Lane, MediaJob};
 use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::organizations::{self, OrganizationRow};
@@ -164,8 +164,7 @@ fn store_media(
             jobs::enqueue(
                 conn,
                 Some(organization),
-                "fetch_media",
-                &serde_json::json!({ "media_id": id }),
+                &Job::FetchMedia(MediaJob { media_id: id }),
                 Lane::Conversational,
             )?;
         }

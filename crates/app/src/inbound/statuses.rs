@@ -5,7 +5,7 @@ use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::messages::{self, DeliveryChanges};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::secrets::SecretBox;
-use textdesk_db::{Database, DbConnection, DbError, contacts, events, now};
+use textdesk_db::{Database, DbConnection, DbError, contacts, now};
 use textdesk_providers::{DeliveryStatus, Provider, StatusUpdate, WebhookRequest};
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
@@ -80,9 +80,6 @@ fn store(conn: &mut DbConnection, update: &StatusUpdate) -> AppResult<()> {
         let by = ChangedBy::provider("The provider reported error 21610: the recipient replied STOP.");
         consent::opt_out(conn, &contact, &by, now)?;
     }
-    let change = serde_json::json!({
-        "conversation_id": updated.conversation_id, "message_id": updated.id, "status": updated.status,
-    });
-    events::append(conn, &organization, "message.status_changed", &change)?;
+    messages::announce_status(conn, &updated)?;
     Ok(())
 }

@@ -4,14 +4,14 @@
 use textdesk_db::{DbError, events, media};
 use textdesk_domain::media::{MAX_MMS_BYTES, inbound_allowed};
 use textdesk_providers::{ProviderError, ProviderKind, provider_for};
-use textdesk_types::OrganizationId;
+use textdesk_types::events::{Change, MediaChange};
+use textdesk_types::{MediaId, MessageId, OrganizationId};
 
 use super::send_message::{credentials, load};
-use super::{MAX_ATTEMPTS, Next, missing};
+use super::{MAX_ATTEMPTS, Next};
 use crate::WorkerContext;
 
-pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts: i32) -> anyhow::Result<Next> {
-    let media_id = payload["media_id"].as_str().ok_or_else(|| missing("media_id"))?;
+pub(crate) fn run(context: &WorkerContext, media_id: &str, attempts: i32) -> anyhow::Result<Next> {
     let item = match context.db.read(|conn| media::find_info(conn, media_id)) {
         Ok(item) => item,
         Err(DbError::NotFound) => return Ok(Next::Done),
@@ -42,8 +42,11 @@ pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts
             Err(reason) => media::set_failed(conn, &item.id, &format!("Could not fetch this media: {reason}"))?,
         }
         let organization = OrganizationId::new(item.organization_id.clone());
-        let change = serde_json::json!({ "message_id": message_id, "media_id": item.id });
-        events::append(conn, &organization, "message.media_changed", &change)?;
+        let change = Change::MessageMediaChanged(MediaChange {
+            message_id: MessageId::new(message_id.clone()),
+            media_id: MediaId::new(item.id.clone()),
+        });
+        events::append(conn, &organization, change)?;
         Ok(())
     })?;
     Ok(Next::Done)

@@ -7,7 +7,7 @@ mod simulate_delivery;
 
 use chrono::{Duration, Utc};
 use rand::Rng;
-use textdesk_db::{DbError, jobs};
+use textdesk_db::jobs::{self, Job};
 
 use crate::WorkerContext;
 
@@ -39,13 +39,12 @@ pub fn run_next_job(context: &WorkerContext) -> anyhow::Result<JobOutcome> {
     else {
         return Ok(JobOutcome::Idle);
     };
-    let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
-    let next = match job.kind.as_str() {
-        "send_message" => send_message::run(context, &payload, job.attempts)?,
-        "simulate_delivery" => simulate_delivery::run(context, &payload)?,
-        "fetch_media" => fetch_media::run(context, &payload, job.attempts)?,
-        other => {
-            tracing::error!(kind = other, id = %job.id, "unknown job kind; dropping it");
+    let next = match job.job() {
+        Ok(Job::SendMessage(send)) => send_message::run(context, &send.message_id, job.attempts)?,
+        Ok(Job::SimulateDelivery(report)) => simulate_delivery::run(context, &report.message_id)?,
+        Ok(Job::FetchMedia(fetch)) => fetch_media::run(context, &fetch.media_id, job.attempts)?,
+        Err(error) => {
+            tracing::error!(%error, kind = job.kind, id = %job.id, "a job that cannot be read; dropping it");
             Next::Done
         }
     };
@@ -68,10 +67,6 @@ fn backoff(attempts: i32) -> Duration {
     let ceiling_ms = 1000i64 << attempts.clamp(1, 10);
     let ceiling_ms = ceiling_ms.min(600_000);
     Duration::milliseconds(rand::thread_rng().gen_range(ceiling_ms / 2..=ceiling_ms))
-}
-
-pub(crate) fn missing(what: &str) -> anyhow::Error {
-    anyhow::Error::new(DbError::Corrupt(format!("job payload without {what}")))
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@
 
 use chrono::Utc;
 use textdesk_db::consent::{self, ChangedBy};
+use textdesk_db::jobs::{self, Job, MessageJob};
 use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::numbers::{self, NumberRow};
-use textdesk_db::{DbError, contacts, events, jobs, media};
+use textdesk_db::{DbError, contacts, media};
 use textdesk_providers::{
     Accepted, Credentials, DeliveryStatus, OutboundMessage, ProviderError, ProviderKind, provider_for,
 };
@@ -17,11 +18,10 @@ use textdesk_types::messages::MessagePurpose;
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
 use super::send_gate::{self, Gate};
-use super::{MAX_ATTEMPTS, Next, missing};
+use super::{MAX_ATTEMPTS, Next};
 use crate::WorkerContext;
 
-pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value, attempts: i32) -> anyhow::Result<Next> {
-    let message_id = payload["message_id"].as_str().ok_or_else(|| missing("message_id"))?;
+pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> anyhow::Result<Next> {
     let Some((message, number)) = load(context, message_id)? else {
         return Ok(Next::Done);
     };
@@ -160,18 +160,8 @@ pub(crate) fn credentials(context: &WorkerContext, number: &NumberRow) -> anyhow
 fn set_status(context: &WorkerContext, message: &MessageRow, changes: DeliveryChanges) -> anyhow::Result<()> {
     context.db.write(|conn| -> Result<(), DbError> {
         let updated = messages::update_delivery(conn, &message.id, &changes)?;
-        announce(conn, &updated)
+        messages::announce_status(conn, &updated)
     })?;
-    Ok(())
-}
-
-/// Tells the change feed a message's status moved.
-pub(crate) fn announce(conn: &mut textdesk_db::DbConnection, message: &MessageRow) -> Result<(), DbError> {
-    let organization = OrganizationId::new(message.organization_id.clone());
-    let change = serde_json::json!({
-        "conversation_id": message.conversation_id, "message_id": message.id, "status": message.status,
-    });
-    events::append(conn, &organization, "message.status_changed", &change)?;
     Ok(())
 }
 
@@ -198,20 +188,15 @@ fn accept(
     };
     context.db.write(|conn| -> Result<(), DbError> {
         let updated = messages::update_delivery(conn, &message.id, &changes)?;
-        announce(conn, &updated)?;
+        messages::announce_status(conn, &updated)?;
         if kind == ProviderKind::Simulator {
             let delay = chrono::Duration::from_std(textdesk_providers::simulator::simulated_delivery_delay())
                 .unwrap_or_else(|_| chrono::Duration::seconds(1));
             let organization = OrganizationId::new(message.organization_id.clone());
-            let payload = serde_json::json!({ "message_id": message.id });
-            jobs::enqueue_at(
-                conn,
-                Some(&organization),
-                "simulate_delivery",
-                &payload,
-                jobs::Lane::Automated,
-                now + delay,
-            )?;
+            let job = Job::SimulateDelivery(MessageJob {
+                message_id: message.id.clone(),
+            });
+            jobs::enqueue_at(conn, Some(&organization), &job, jobs::Lane::Automated, now + delay)?;
         }
         Ok(())
     })?;
@@ -234,7 +219,7 @@ fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) ->
             let by = ChangedBy::provider("The provider refused the message: the recipient replied STOP (21610).");
             consent::opt_out(conn, &contact, &by, textdesk_db::now())?;
         }
-        announce(conn, &updated)
+        messages::announce_status(conn, &updated)
     })?;
     Ok(())
 }
@@ -249,7 +234,7 @@ fn mark_failed(context: &WorkerContext, message: &MessageRow, code: &str, reason
     };
     context.db.write(|conn| -> Result<(), DbError> {
         let updated = store_failure(conn, message, &changes)?;
-        announce(conn, &updated)
+        messages::announce_status(conn, &updated)
     })?;
     Ok(())
 }

@@ -5,12 +5,10 @@ use textdesk_db::DbError;
 use textdesk_db::messages::{self, DeliveryChanges};
 use textdesk_providers::DeliveryStatus;
 
-use super::send_message::announce;
-use super::{Next, missing};
+use super::Next;
 use crate::WorkerContext;
 
-pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value) -> anyhow::Result<Next> {
-    let message_id = payload["message_id"].as_str().ok_or_else(|| missing("message_id"))?;
+pub(crate) fn run(context: &WorkerContext, message_id: &str) -> anyhow::Result<Next> {
     context.db.write(|conn| -> Result<(), DbError> {
         let message = match messages::find(conn, message_id) {
             Ok(message) => message,
@@ -26,7 +24,7 @@ pub(crate) fn run(context: &WorkerContext, payload: &serde_json::Value) -> anyho
                 ..Default::default()
             };
             let updated = messages::update_delivery(conn, &message.id, &changes)?;
-            announce(conn, &updated)?;
+            messages::announce_status(conn, &updated)?;
         }
         Ok(())
     })?;
