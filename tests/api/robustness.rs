@@ -214,3 +214,32 @@ async fn an_unreachable_database_is_503_not_a_sign_out() {
     assert!(problem.detail.is_some());
     app.get("/api/v1/me", Some(&owner.access_token)).await.expect(200);
 }
+
+/// A table that grew since its statistics were gathered gets them again from housekeeping, so
+/// ingest never depends on autovacuum having run (it is off on some installs). PostgreSQL
+/// only: SQLite's planner keeps no such statistics.
+#[actix_rt::test]
+async fn grown_tables_get_fresh_planner_statistics() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let organization = textdesk_types::OrganizationId::new(owner.organization_id.clone());
+    let phones: Vec<String> = (0..1_000).map(|n| format!("+1202555{n:04}")).collect();
+    app.db
+        .write(|conn| {
+            let phones: Vec<&str> = phones.iter().map(String::as_str).collect();
+            textdesk_db::contacts::find_or_create_all(conn, &organization, &phones)
+        })
+        .unwrap();
+    // Sessions report their row counts to the statistics within seconds, not at once.
+    let mut analysed = Vec::new();
+    for _ in 0..60 {
+        analysed = textdesk_db::housekeeping::refresh_statistics(&app.db).unwrap();
+        if analysed.iter().any(|table| table == "contacts") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(analysed.iter().any(|table| table == "contacts"), "{analysed:?}");
+    let again = textdesk_db::housekeeping::refresh_statistics(&app.db).unwrap();
+    assert!(!again.iter().any(|table| table == "contacts"), "fresh now: {again:?}");
+}

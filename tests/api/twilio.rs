@@ -29,6 +29,9 @@ on_both_backends!(
     a_burst_of_webhooks_is_stored_whole_and_refused_alone,
     texts_stored_together_keep_their_order_and_keywords,
     one_batch_answers_each_webhook_on_its_own,
+    an_interrupted_send_is_found_at_the_provider_not_sent_again,
+    an_interrupted_send_the_provider_never_got_goes_out_once,
+    slow_media_never_hold_up_a_reply,
 );
 
 async fn connect_twilio(app: &TestApp, owner: &Session, fake: &FakeTwilio, phone: &str) -> Value {
@@ -927,4 +930,165 @@ async fn one_batch_answers_each_webhook_on_its_own(app: TestApp) {
     assert_eq!(contact["opted_out"], false, "opted out, then back in");
     let all = bodies(&app, &owner, &conversation, true).await;
     assert_eq!(all.len(), 6, "an opt-out and an opt-in confirmation: {all:?}");
+}
+
+/// Claims the message's send job as a worker would and leaves it the way a worker killed in
+/// the middle of the provider call does: the message marked sending, the job leased.
+async fn interrupt_send(app: &TestApp, sent: &Value) {
+    let message_id = sent["id"].as_str().unwrap().to_owned();
+    let now = app.clock.now_naive();
+    app.db
+        .write(|conn| -> Result<(), textdesk_db::DbError> {
+            let job = jobs::claim(conn, None, now, chrono::Duration::seconds(15))?.unwrap();
+            assert_eq!(job.message_id.as_deref(), Some(message_id.as_str()));
+            let sending = textdesk_db::messages::DeliveryChanges {
+                status: Some("sending".to_owned()),
+                ..Default::default()
+            };
+            textdesk_db::messages::update_delivery(conn, &message_id, &sending)?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+async fn an_interrupted_send_is_found_at_the_provider_not_sent_again(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    // Twilio does not promise to honour the idempotency key: the fake does not either.
+    fake.ignore_idempotency();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let sent = send(&app, &owner, "Your crown is ready").await;
+    interrupt_send(&app, &sent).await;
+    // The provider had accepted the text when the worker died.
+    let provider = textdesk_providers::twilio::TwilioProvider::new(textdesk_providers::HttpClient::new());
+    let outbound = textdesk_providers::OutboundMessage {
+        from: "+12025550100".to_owned(),
+        to: "+12025550143".to_owned(),
+        body: "Your crown is ready".to_owned(),
+        media_urls: Vec::new(),
+        status_callback: None,
+        idempotency_key: sent["id"].as_str().unwrap().to_owned(),
+    };
+    let credentials = fake.credentials().with_base_url(fake.base_url());
+    let accepted = textdesk_providers::Provider::send(&provider, &credentials, &outbound).unwrap();
+
+    assert_eq!(app.run_jobs(Some(&fake)).await, 0, "the lease still holds");
+    app.clock.set(app.clock.now() + chrono::Duration::seconds(16));
+    assert_eq!(
+        app.run_jobs(Some(&fake)).await,
+        1,
+        "taken up again once the lease ran out"
+    );
+    assert_eq!(fake.sent().len(), 1, "not sent a second time");
+    let waiting = app
+        .db
+        .read(|conn| jobs::pending(conn, jobs::JobKind::SendMessage))
+        .unwrap();
+    assert!(waiting.is_empty(), "{waiting:?}");
+    let recorded = app
+        .db
+        .read(|conn| textdesk_db::messages::find(conn, sent["id"].as_str().unwrap()))
+        .unwrap();
+    assert_eq!(
+        recorded.provider_message_id.as_deref(),
+        Some(accepted.provider_message_id.as_str())
+    );
+}
+
+async fn an_interrupted_send_the_provider_never_got_goes_out_once(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    fake.ignore_idempotency();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    // An identical text sent before is not mistaken for this one.
+    let earlier = send(&app, &owner, "See you at 3").await;
+    app.run_jobs(Some(&fake)).await;
+    let sent = send(&app, &owner, "See you at 3").await;
+    interrupt_send(&app, &sent).await;
+    app.clock.set(app.clock.now() + chrono::Duration::seconds(16));
+    app.run_jobs(Some(&fake)).await;
+    assert_eq!(fake.sent().len(), 2, "each of the two texts went out once");
+    let provider_id = |message: &Value| {
+        let id = message["id"].as_str().unwrap().to_owned();
+        app.db
+            .read(move |conn| textdesk_db::messages::find(conn, &id))
+            .unwrap()
+            .provider_message_id
+    };
+    let (first, second) = (provider_id(&earlier), provider_id(&sent));
+    assert!(
+        first.is_some() && second.is_some() && first != second,
+        "{first:?} {second:?}"
+    );
+}
+
+/// A media server that accepts connections and never answers.
+fn silent_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    format!("http://{address}")
+}
+
+async fn slow_media_never_hold_up_a_reply(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let silent = silent_server();
+    let credentials = fake.credentials();
+    let urls: Vec<String> = (0..10).map(|n| format!("{silent}/media/{n}.jpg")).collect();
+    let count = urls.len().to_string();
+    let mut params = vec![
+        ("MessageSid", "MMdddddddddddddddddddddddddddddddd"),
+        ("AccountSid", credentials.account_sid.as_str()),
+        ("From", "+12025550143"),
+        ("To", "+12025550100"),
+        ("Body", "Photos of the damage"),
+        ("NumMedia", count.as_str()),
+    ];
+    let names: Vec<(String, String)> = (0..urls.len())
+        .map(|n| (format!("MediaUrl{n}"), format!("MediaContentType{n}")))
+        .collect();
+    for ((url_name, type_name), url) in names.iter().zip(&urls) {
+        params.push((url_name.as_str(), url.as_str()));
+        params.push((type_name.as_str(), "image/jpeg"));
+    }
+    webhook(&app, "messages", &params, Some(&credentials.auth_token))
+        .await
+        .expect(200);
+
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(textdesk_worker::run(app.worker_context(Some(&fake)), stopped));
+    // Let the media runners take their jobs and hang on the silent server.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let reply = send(&app, &owner, "Thanks, we will call you").await;
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = message(&app, &owner, &reply).await["status"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if status != "queued" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let path = format!("/api/v1/conversations/{}", reply["conversation_id"].as_str().unwrap());
+    let detail = app.get(&path, Some(&owner.access_token)).await.json();
+    let pending = detail["messages"][0]["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] == "pending")
+        .count();
+    stop.send(true).unwrap();
+    assert_eq!(status, "sending", "the reply went to the provider");
+    assert_eq!(fake.sent().len(), 1);
+    assert!(pending > 0, "while the media were still being fetched");
+    drop(worker);
 }

@@ -221,18 +221,27 @@ impl TestApp {
         }
     }
 
-    /// Runs every ready job of the queue, as a worker would; Twilio calls go to `twilio`.
-    pub async fn run_jobs(&self, twilio: Option<&textdesk_providers::twilio::fake::FakeTwilio>) -> usize {
+    /// What a worker of this server needs; Twilio calls go to `twilio`.
+    pub fn worker_context(
+        &self,
+        twilio: Option<&textdesk_providers::twilio::fake::FakeTwilio>,
+    ) -> textdesk_worker::WorkerContext {
         let secrets = textdesk_db::secrets::SecretBox::from_server_secret(TEST_JWT_SECRET.as_bytes())
             .unwrap_or_else(|e| panic!("{e}"));
-        let context = textdesk_worker::WorkerContext {
+        textdesk_worker::WorkerContext {
             db: self.db.clone(),
             secrets,
             http: textdesk_providers::HttpClient::new(),
             public_url: self.settings.public_url(),
             twilio_base_url: twilio.map(|fake| fake.base_url()),
             clock: self.clock.clone(),
-        };
+        }
+    }
+
+    /// Runs every ready job of the queue, one after another, as a worker would; Twilio calls go
+    /// to `twilio`.
+    pub async fn run_jobs(&self, twilio: Option<&textdesk_providers::twilio::fake::FakeTwilio>) -> usize {
+        let context = self.worker_context(twilio);
         actix_web::web::block(move || textdesk_worker::run_pending(&context))
             .await
             .unwrap_or_else(|e| panic!("{e}"))

@@ -2,6 +2,7 @@
 //! instead of checking roles by hand, so API keys with scopes (a later kind of caller) fit in
 //! without touching them.
 
+use textdesk_db::audit::AuditEvent;
 use textdesk_domain::permissions::Denied;
 use textdesk_types::agents::Role;
 use textdesk_types::messages::AuthorKind;
@@ -68,6 +69,26 @@ impl Caller {
     /// How messages and notes this caller writes are attributed.
     pub fn author(&self) -> (AuthorKind, Option<&str>) {
         (AuthorKind::Agent, Some(self.agent_id.as_str()))
+    }
+
+    /// The audit-log entry of something this caller did from `client_address` to a target
+    /// (its type and id).
+    pub fn audit_event<'a>(
+        &'a self,
+        client_address: &'a str,
+        action: &'a str,
+        (target_type, target_id): (&'a str, &'a str),
+        detail: serde_json::Value,
+    ) -> AuditEvent<'a> {
+        AuditEvent {
+            organization: &self.organization_id,
+            actor: Some(&self.agent_id),
+            action,
+            target_type,
+            target_id,
+            detail,
+            client_address: Some(client_address),
+        }
     }
 }
 

@@ -8,13 +8,20 @@
 //! (through `textdesk_db::Database`) and must not depend on the web framework, the worker or
 //! the binary.
 
+pub mod agents;
 pub mod caller;
 pub mod compliance;
+pub mod consent;
+pub mod contacts;
 pub mod context;
 pub mod conversations;
 pub mod error;
+pub mod groups;
 pub mod inbound;
+pub mod me;
 pub mod messages;
+pub mod numbers;
+pub mod organization;
 pub mod pagination;
 pub mod passwords;
 pub mod validation;

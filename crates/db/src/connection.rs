@@ -204,6 +204,11 @@ impl Database {
             .map(|applied| applied.len())
             .map_err(|e| DbError::Migration(e.to_string()));
         if self.backend == Backend::Postgres {
+            // A new or changed schema starts with statistics, so the first queries are not
+            // planned blind (see `housekeeping::refresh_statistics`).
+            if applied.as_ref().is_ok_and(|count| *count > 0) {
+                connection.batch_execute("ANALYZE")?;
+            }
             connection.batch_execute("SELECT pg_advisory_unlock(7243001)")?;
         }
         applied

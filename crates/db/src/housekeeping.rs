@@ -2,8 +2,11 @@
 //! than the change feed keeps.
 
 use chrono::{Duration, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Text};
 
-use crate::{Database, DbError, events, login_failures, organizations, password_resets, refresh_tokens};
+use crate::{Backend, Database, DbError, events, login_failures, organizations, password_resets, refresh_tokens};
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Purged {
@@ -34,4 +37,44 @@ pub fn purge(db: &Database) -> Result<Purged, DbError> {
         purged.events += events::purge_before(db, &organization, feed_cutoff)?;
     }
     Ok(purged)
+}
+
+/// Changes to a table, since its statistics were last gathered, after which it is analysed
+/// again: PostgreSQL autovacuum's own default rule (50 rows and 10 %), with a floor so that a
+/// young table's every few rows do not each cost an ANALYZE.
+const STALE_ROWS: i64 = 500;
+const STALE_FRACTION: f64 = 0.1;
+
+/// Gathers fresh planner statistics for every table of this database that changed much since
+/// they were last gathered (PostgreSQL only; SQLite's planner needs none). Autovacuum does the
+/// same when it runs, but it may be switched off, or not have reached a young table yet:
+/// a table grown from nothing to 100,000 rows while the planner still believes it empty makes
+/// the inbound path's batch lookups scan instead of seek. Returns the tables analysed.
+pub fn refresh_statistics(db: &Database) -> Result<Vec<String>, DbError> {
+    if db.backend() != Backend::Postgres {
+        return Ok(Vec::new());
+    }
+    #[derive(QueryableByName)]
+    struct Stale {
+        #[diesel(sql_type = Text)]
+        relname: String,
+    }
+    let stale: Vec<Stale> = db.read(|conn| {
+        diesel::sql_query(
+            "SELECT relname::text AS relname FROM pg_stat_user_tables \
+             WHERE schemaname = current_schema() AND n_mod_since_analyze >= GREATEST($1, $2 * n_live_tup)",
+        )
+        .bind::<BigInt, _>(STALE_ROWS)
+        .bind::<Double, _>(STALE_FRACTION)
+        .load(conn)
+        .map_err(DbError::from)
+    })?;
+    let mut analysed = Vec::with_capacity(stale.len());
+    for table in stale {
+        // Names come from the catalog; quoting keeps any of them a single identifier.
+        let statement = format!("ANALYZE \"{}\"", table.relname.replace('"', "\"\""));
+        db.read(|conn| conn.batch_execute(&statement).map_err(DbError::from))?;
+        analysed.push(table.relname);
+    }
+    Ok(analysed)
 }

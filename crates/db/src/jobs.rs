@@ -52,9 +52,42 @@ impl JobKind {
     }
 
     pub fn parse(raw: &str) -> Option<JobKind> {
-        [JobKind::SendMessage, JobKind::SimulateDelivery, JobKind::FetchMedia]
-            .into_iter()
-            .find(|kind| kind.as_str() == raw)
+        ALL_KINDS.into_iter().find(|kind| kind.as_str() == raw)
+    }
+}
+
+const ALL_KINDS: [JobKind; 3] = [JobKind::SendMessage, JobKind::SimulateDelivery, JobKind::FetchMedia];
+
+/// Jobs a worker runs side by side, each class with its own runners, so an agent's reply never
+/// waits behind a slower kind of work (a media server that does not answer, a broadcast).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobClass {
+    /// Agents' replies and keyword confirmations (lane 0 sends), and simulated delivery reports.
+    Conversational,
+    /// Automated and bulk sends (lanes 1 and 2).
+    Outreach,
+    /// Fetching customers' media from the provider.
+    Media,
+}
+
+impl JobClass {
+    pub const ALL: [JobClass; 3] = [JobClass::Conversational, JobClass::Outreach, JobClass::Media];
+
+    fn kinds(self) -> &'static [JobKind] {
+        match self {
+            JobClass::Conversational => &[JobKind::SendMessage, JobKind::SimulateDelivery],
+            JobClass::Outreach => &[JobKind::SendMessage],
+            JobClass::Media => &[JobKind::FetchMedia],
+        }
+    }
+
+    /// The lanes of the class's sends (other kinds run in whatever lane they were queued in).
+    fn lanes(self) -> std::ops::RangeInclusive<i32> {
+        match self {
+            JobClass::Conversational => Lane::Conversational as i32..=Lane::Conversational as i32,
+            JobClass::Outreach => Lane::Automated as i32..=Lane::Bulk as i32,
+            JobClass::Media => Lane::Conversational as i32..=Lane::Bulk as i32,
+        }
     }
 }
 
@@ -176,38 +209,55 @@ pub fn pending(conn: &mut DbConnection, kind: JobKind) -> Result<Vec<JobRow>, Db
         .load(conn)?)
 }
 
-/// Takes the next ready job, lane by lane, and leases it (ids break ties in time, so jobs
-/// queued in one transaction run in the order they were queued) for `lease_seconds` so no other
-/// worker takes it meanwhile; a worker that dies loses the lease and the job runs again.
+/// Takes the next ready job of `class` (any class when `None`), lane by lane, and leases it
+/// until `now + lease` (ids break ties in time, so jobs queued in one transaction run in the
+/// order they were queued) so no other worker takes it meanwhile; the worker renews the lease
+/// while the job runs, and a worker that dies loses it within `lease`, so the job runs again.
 /// PostgreSQL skips rows other workers hold; on SQLite the writer lock serialises claims.
 /// `now` is the worker's clock, which decides when held jobs are due.
-pub fn claim(conn: &mut DbConnection, now: NaiveDateTime, lease_seconds: i64) -> Result<Option<JobRow>, DbError> {
-    let ready = jobs::run_at
-        .le(now)
-        .and(jobs::locked_until.is_null().or(jobs::locked_until.lt(now)));
+pub fn claim(
+    conn: &mut DbConnection,
+    class: Option<JobClass>,
+    now: NaiveDateTime,
+    lease: chrono::Duration,
+) -> Result<Option<JobRow>, DbError> {
+    let (kinds, lanes) = match class {
+        Some(class) => (class.kinds(), class.lanes()),
+        None => (&ALL_KINDS[..], Lane::Conversational as i32..=Lane::Bulk as i32),
+    };
+    let kinds: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+    // A macro, not a closure: each backend's arm needs the query typed for that backend.
+    macro_rules! ready {
+        () => {
+            jobs::table
+                .filter(jobs::run_at.le(now))
+                .filter(jobs::locked_until.is_null().or(jobs::locked_until.lt(now)))
+                .filter(jobs::kind.eq_any(&kinds))
+                .filter(jobs::lane.between(*lanes.start(), *lanes.end()))
+                .order((jobs::lane.asc(), jobs::run_at.asc(), jobs::id.asc()))
+                .select(JobRow::as_select())
+        };
+    }
     let next: Option<JobRow> = match conn {
-        DbConnection::Postgresql(pg) => jobs::table
-            .filter(ready)
-            .order((jobs::lane.asc(), jobs::run_at.asc(), jobs::id.asc()))
-            .select(JobRow::as_select())
-            .for_update()
-            .skip_locked()
-            .first(pg)
-            .optional()?,
-        DbConnection::Sqlite(sqlite) => jobs::table
-            .filter(ready)
-            .order((jobs::lane.asc(), jobs::run_at.asc(), jobs::id.asc()))
-            .select(JobRow::as_select())
-            .first(sqlite)
-            .optional()?,
+        DbConnection::Postgresql(pg) => ready!().for_update().skip_locked().first(pg).optional()?,
+        DbConnection::Sqlite(sqlite) => ready!().first(sqlite).optional()?,
     };
     let Some(mut job) = next else { return Ok(None) };
     job.attempts += 1;
-    job.locked_until = Some(now + chrono::Duration::seconds(lease_seconds));
+    job.locked_until = Some(now + lease);
     diesel::update(jobs::table.find(&job.id))
         .set((jobs::attempts.eq(job.attempts), jobs::locked_until.eq(job.locked_until)))
         .execute(conn)?;
     Ok(Some(job))
+}
+
+/// Keeps a running job's lease until `until`; false when the job is gone (done by another
+/// worker after this one lost the lease).
+pub fn renew_lease(conn: &mut DbConnection, id: &str, until: NaiveDateTime) -> Result<bool, DbError> {
+    let renewed = diesel::update(jobs::table.find(id))
+        .set(jobs::locked_until.eq(Some(until)))
+        .execute(conn)?;
+    Ok(renewed == 1)
 }
 
 /// The job is done: it leaves the queue.

@@ -181,6 +181,18 @@ pub trait Provider: Send + Sync {
     fn send(&self, credentials: &Credentials, message: &OutboundMessage) -> Result<Accepted, ProviderError>;
 
     /// Downloads an inbound attachment, reading at most `max_bytes` of it.
+    /// The provider's messages from `message.from` to `message.to` with `message.body`, created
+    /// at or after `since`, newest first. Asked before sending again a message whose last
+    /// attempt ended without an answer (the worker was killed, the connection cut): the
+    /// provider may have accepted it, and Twilio does not promise to honour the idempotency
+    /// key, so it is recorded instead of sent twice.
+    fn find_sent(
+        &self,
+        credentials: &Credentials,
+        message: &OutboundMessage,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Accepted>, ProviderError>;
+
     fn fetch_media(
         &self,
         credentials: &Credentials,

@@ -38,6 +38,16 @@ impl Provider for SimulatorProvider {
         ProviderKind::Simulator
     }
 
+    /// The simulator keeps nothing outside Textdesk: a message sent again reaches nobody twice.
+    fn find_sent(
+        &self,
+        _credentials: &Credentials,
+        _message: &OutboundMessage,
+        _since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Accepted>, ProviderError> {
+        Ok(Vec::new())
+    }
+
     fn send(&self, _credentials: &Credentials, message: &OutboundMessage) -> Result<Accepted, ProviderError> {
         check_message(message)?;
         Ok(Accepted {

@@ -7,18 +7,23 @@
 
 mod jobs;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use textdesk_db::clock::Clock;
+use textdesk_db::jobs::JobClass;
 use textdesk_db::secrets::SecretBox;
 use textdesk_db::{Database, housekeeping};
 use textdesk_providers::HttpClient;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 
-pub use jobs::{JobOutcome, run_next_job};
+pub use jobs::{JobOutcome, claim_next, run_claimed, run_next_job};
 
 /// How often expired tokens and old sign-in failures are purged.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15 * 60);
+/// How often tables that changed much get fresh planner statistics (a cheap catalog read when
+/// none did).
+const STATISTICS_EVERY: Duration = Duration::from_secs(10);
 /// How long an idle worker waits before looking for jobs again.
 const IDLE_POLL: Duration = Duration::from_millis(200);
 
@@ -45,39 +50,93 @@ pub fn run_pending(context: &WorkerContext) -> anyhow::Result<usize> {
     Ok(ran)
 }
 
-/// Runs until `shutdown` turns true; a job in progress finishes first.
-pub async fn run(context: WorkerContext, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+/// How many jobs of each class run at once in one worker process.
+fn concurrency(class: JobClass) -> usize {
+    match class {
+        JobClass::Conversational => 4,
+        JobClass::Outreach => 2,
+        JobClass::Media => 4,
+    }
+}
+
+/// Runs until `shutdown` turns true; jobs in progress finish first. Each class of jobs has its
+/// own runners, so a slow class (media from a server that never answers) never delays another
+/// (an agent's reply).
+pub async fn run(context: WorkerContext, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
     tracing::info!("worker started");
-    let mut housekeeping = tokio::time::interval(HOUSEKEEPING_EVERY);
-    loop {
-        if *shutdown.borrow() {
+    let mut runners = tokio::task::JoinSet::new();
+    for class in JobClass::ALL {
+        runners.spawn(run_class(context.clone(), class, shutdown.clone()));
+    }
+    runners.spawn(housekeep(context.db.clone(), shutdown));
+    while runners.join_next().await.is_some() {}
+    tracing::info!("worker stopped");
+    Ok(())
+}
+
+/// Claims jobs of one class while it has a free runner, and runs each on a blocking thread.
+async fn run_class(context: WorkerContext, class: JobClass, mut shutdown: watch::Receiver<bool>) {
+    let runners = Arc::new(Semaphore::new(concurrency(class)));
+    let mut running = tokio::task::JoinSet::new();
+    while !*shutdown.borrow() {
+        let Ok(runner) = Arc::clone(&runners).acquire_owned().await else {
             break;
-        }
-        let job_context = context.clone();
-        let outcome = tokio::task::spawn_blocking(move || run_next_job(&job_context)).await;
-        let idle = match outcome {
-            Ok(Ok(JobOutcome::Ran)) => false,
-            Ok(Ok(JobOutcome::Idle)) => true,
-            Ok(Err(error)) => {
-                tracing::error!(error = %format!("{error:#}"), "a job could not be run");
-                true
-            }
-            Err(error) => {
-                tracing::error!(%error, "a job panicked");
-                true
-            }
         };
-        if !idle {
-            continue;
+        let claiming = context.clone();
+        let claimed = tokio::task::spawn_blocking(move || jobs::claim_next(&claiming, Some(class))).await;
+        match claimed {
+            Ok(Ok(Some(job))) => {
+                let job_context = context.clone();
+                running.spawn_blocking(move || {
+                    if let Err(error) = jobs::run_claimed(&job_context, &job) {
+                        tracing::error!(error = %format!("{error:#}"), job = %job.id, "a job could not be run");
+                    }
+                    drop(runner);
+                });
+                continue;
+            }
+            Ok(Ok(None)) => {}
+            Ok(Err(error)) => tracing::error!(error = %format!("{error:#}"), ?class, "could not claim a job"),
+            Err(error) => tracing::error!(%error, ?class, "claiming a job panicked"),
         }
+        drop(runner);
         tokio::select! {
-            _ = housekeeping.tick() => run_housekeeping(&context.db).await,
             _ = tokio::time::sleep(IDLE_POLL) => {}
             _ = shutdown.changed() => {}
         }
+        while let Some(finished) = running.try_join_next() {
+            if let Err(error) = finished {
+                tracing::error!(%error, ?class, "a job panicked");
+            }
+        }
     }
-    tracing::info!("worker stopped");
-    Ok(())
+    while let Some(finished) = running.join_next().await {
+        if let Err(error) = finished {
+            tracing::error!(%error, ?class, "a job panicked");
+        }
+    }
+}
+
+async fn housekeep(db: Database, mut shutdown: watch::Receiver<bool>) {
+    let mut purge = tokio::time::interval(HOUSEKEEPING_EVERY);
+    let mut statistics = tokio::time::interval(STATISTICS_EVERY);
+    while !*shutdown.borrow() {
+        tokio::select! {
+            _ = purge.tick() => run_housekeeping(&db).await,
+            _ = statistics.tick() => refresh_statistics(&db).await,
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+async fn refresh_statistics(db: &Database) {
+    let db = db.clone();
+    match tokio::task::spawn_blocking(move || housekeeping::refresh_statistics(&db)).await {
+        Ok(Ok(analysed)) if !analysed.is_empty() => tracing::debug!(?analysed, "planner statistics refreshed"),
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "refreshing planner statistics failed"),
+        Err(error) => tracing::error!(%error, "refreshing planner statistics panicked"),
+    }
 }
 
 async fn run_housekeeping(db: &Database) {

@@ -2,33 +2,13 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
-use textdesk_db::{DbConnection, DbError, groups};
-use textdesk_domain::permissions;
-use textdesk_domain::text::{Label, TITLE_MAX};
+use textdesk_app::groups;
 use textdesk_types::groups::{CreateGroup, Group, UpdateGroup};
 use textdesk_types::page::PageQuery;
-use textdesk_types::{AgentId, GroupId, OrganizationId, Page, ProblemDetails};
+use textdesk_types::{AgentId, GroupId, Page, ProblemDetails};
 
-use super::Audit;
 use crate::extract::{CurrentAgent, JsonBody, client_address};
 use crate::{ApiError, AppState};
-use textdesk_app::pagination::PageRequest;
-
-fn group_error(error: DbError) -> ApiError {
-    match error {
-        DbError::NotFound => ApiError::NotFound("group"),
-        conflict @ DbError::Conflict { .. } if conflict.is_conflict_on("name") => {
-            ApiError::field("name", "name_taken", "another group already has this name")
-        }
-        other => other.into(),
-    }
-}
-
-fn parse_name(raw: &str) -> Result<String, ApiError> {
-    Label::parse(raw, TITLE_MAX)
-        .map(Label::into_inner)
-        .map_err(|invalid| ApiError::field("name", invalid.code, invalid.message))
-}
 
 /// The organization's groups with their members.
 #[utoipa::path(
@@ -43,15 +23,9 @@ pub async fn list_groups(
     me: CurrentAgent,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<Group>>, ApiError> {
-    let page = PageRequest::parse(&query)?;
-    let (after, fetch) = (page.after.clone(), page.fetch());
-    let groups = state
-        .read(move |conn| {
-            let rows = groups::list(conn, &me.organization_id, after.as_deref(), fetch)?;
-            Ok(groups::into_wire_list(conn, rows)?)
-        })
-        .await?;
-    Ok(web::Json(page.page(groups, |group| group.id.as_str())))
+    let caller = me.caller();
+    let page = state.run(move |app| groups::list(app, &caller, &query)).await?;
+    Ok(web::Json(page))
 }
 
 /// Create a group, optionally with members (owners and admins).
@@ -71,26 +45,8 @@ pub async fn create_group(
     me: CurrentAgent,
     body: JsonBody<CreateGroup>,
 ) -> Result<HttpResponse, ApiError> {
-    permissions::require_admin(me.role)?;
-    let CreateGroup { name, member_ids } = body.0;
-    let name = parse_name(&name)?;
-    let group = state
-        .write(move |conn| {
-            let row = groups::insert(conn, &me.organization_id, &name).map_err(group_error)?;
-            let group_id = GroupId::new(row.id.clone());
-            for (index, agent) in member_ids.iter().enumerate() {
-                groups::add_member(conn, &me.organization_id, &group_id, agent).map_err(|e| match e {
-                    DbError::NotFound => ApiError::field(
-                        &format!("member_ids[{index}]"),
-                        "unknown_agent",
-                        "is not an agent of this organization",
-                    ),
-                    other => other.into(),
-                })?;
-            }
-            Ok(groups::into_wire_one(conn, row)?)
-        })
-        .await?;
+    let caller = me.caller();
+    let group = state.run(move |app| groups::create(app, &caller, body.0)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/groups/{}", group.id)))
         .json(group))
@@ -112,13 +68,8 @@ pub async fn get_group(
     me: CurrentAgent,
     id: web::Path<GroupId>,
 ) -> Result<web::Json<Group>, ApiError> {
-    let id = id.into_inner();
-    let group = state
-        .read(move |conn| {
-            let row = groups::find(conn, &me.organization_id, &id).map_err(group_error)?;
-            Ok(groups::into_wire_one(conn, row)?)
-        })
-        .await?;
+    let (caller, id) = (me.caller(), id.into_inner());
+    let group = state.run(move |app| groups::get(app, &caller, id)).await?;
     Ok(web::Json(group))
 }
 
@@ -141,14 +92,9 @@ pub async fn update_group(
     id: web::Path<GroupId>,
     body: JsonBody<UpdateGroup>,
 ) -> Result<web::Json<Group>, ApiError> {
-    permissions::require_admin(me.role)?;
-    let name = parse_name(&body.0.name)?;
-    let id = id.into_inner();
+    let (caller, id) = (me.caller(), id.into_inner());
     let group = state
-        .write(move |conn| {
-            let row = groups::rename(conn, &me.organization_id, &id, &name).map_err(group_error)?;
-            Ok(groups::into_wire_one(conn, row)?)
-        })
+        .run(move |app| groups::rename(app, &caller, id, &body.0.name))
         .await?;
     Ok(web::Json(group))
 }
@@ -170,23 +116,8 @@ pub async fn delete_group(
     me: CurrentAgent,
     id: web::Path<GroupId>,
 ) -> Result<HttpResponse, ApiError> {
-    permissions::require_admin(me.role)?;
-    let id = id.into_inner();
-    let address = client_address(&request, &state);
-    state
-        .write(move |conn| {
-            let group = groups::find(conn, &me.organization_id, &id).map_err(group_error)?;
-            groups::delete(conn, &me.organization_id, &id).map_err(group_error)?;
-            let audit = Audit::by(&me, &address);
-            audit.record(
-                conn,
-                "group.deleted",
-                "group",
-                id.as_str(),
-                serde_json::json!({"name": group.name}),
-            )
-        })
-        .await?;
+    let (caller, id, address) = (me.caller(), id.into_inner(), client_address(&request, &state));
+    state.run(move |app| groups::delete(app, &caller, id, &address)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -206,7 +137,11 @@ pub async fn add_member(
     me: CurrentAgent,
     path: web::Path<(GroupId, AgentId)>,
 ) -> Result<web::Json<Group>, ApiError> {
-    change_membership(state, me, path.into_inner(), groups::add_member).await
+    let (caller, (group, agent)) = (me.caller(), path.into_inner());
+    let group = state
+        .run(move |app| groups::add_member(app, &caller, group, agent))
+        .await?;
+    Ok(web::Json(group))
 }
 
 /// Remove an agent from a group (owners and admins).
@@ -225,24 +160,9 @@ pub async fn remove_member(
     me: CurrentAgent,
     path: web::Path<(GroupId, AgentId)>,
 ) -> Result<web::Json<Group>, ApiError> {
-    change_membership(state, me, path.into_inner(), groups::remove_member).await
-}
-
-type MembershipChange = fn(&mut DbConnection, &OrganizationId, &GroupId, &AgentId) -> Result<(), DbError>;
-
-async fn change_membership(
-    state: web::Data<AppState>,
-    me: CurrentAgent,
-    (group, agent): (GroupId, AgentId),
-    change: MembershipChange,
-) -> Result<web::Json<Group>, ApiError> {
-    permissions::require_admin(me.role)?;
+    let (caller, (group, agent)) = (me.caller(), path.into_inner());
     let group = state
-        .write(move |conn| {
-            change(conn, &me.organization_id, &group, &agent).map_err(group_error)?;
-            let row = groups::find(conn, &me.organization_id, &group)?;
-            Ok(groups::into_wire_one(conn, row)?)
-        })
+        .run(move |app| groups::remove_member(app, &caller, group, agent))
         .await?;
     Ok(web::Json(group))
 }

@@ -89,16 +89,7 @@ pub(crate) struct Audit<'a> {
     pub client_address: &'a str,
 }
 
-impl<'a> Audit<'a> {
-    /// Entries for what the signed-in agent does.
-    pub fn by(agent: &'a crate::extract::CurrentAgent, client_address: &'a str) -> Self {
-        Audit {
-            organization: &agent.organization_id,
-            actor: Some(&agent.id),
-            client_address,
-        }
-    }
-
+impl Audit<'_> {
     pub fn record(
         &self,
         conn: &mut textdesk_db::DbConnection,

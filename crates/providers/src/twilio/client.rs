@@ -55,6 +55,45 @@ impl Provider for TwilioProvider {
         }
     }
 
+    /// Lists the newest page of messages between the two numbers and keeps those with the same
+    /// body created since `since` (Twilio's own `DateSent` filter would miss a message still
+    /// queued, which has no send date yet).
+    fn find_sent(
+        &self,
+        credentials: &Credentials,
+        message: &OutboundMessage,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Accepted>, ProviderError> {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("From", &message.from)
+            .append_pair("To", &message.to)
+            .append_pair("PageSize", "50")
+            .finish();
+        let url = format!("{}?{query}", messages_url(credentials)?);
+        let auth = basic_auth(&credentials.account_sid, &credentials.auth_token);
+        let response = self
+            .http
+            .get(&url, &[("Authorization", auth.as_str())], MAX_API_ANSWER)
+            .map_err(oversized_answer)?;
+        if !response.is_success() {
+            return Err(classify(response.status, &response.body));
+        }
+        let page: MessagePage = serde_json::from_slice(&response.body)
+            .map_err(|error| ProviderError::transient(format!("unreadable answer from Twilio: {error}")))?;
+        let created_since = |resource: &ListedMessage| {
+            resource
+                .date_created
+                .as_deref()
+                .and_then(|date| chrono::DateTime::parse_from_rfc2822(date).ok())
+                .is_some_and(|created| created >= since)
+        };
+        page.messages
+            .into_iter()
+            .filter(|listed| listed.body.as_deref().unwrap_or_default() == message.body && created_since(listed))
+            .map(|listed| accepted_resource(listed.resource))
+            .collect()
+    }
+
     fn fetch_media(
         &self,
         credentials: &Credentials,
@@ -170,6 +209,22 @@ struct MessageResource {
     num_segments: Option<Value>,
 }
 
+/// One page of `GET …/Messages.json`.
+#[derive(Deserialize)]
+struct MessagePage {
+    #[serde(default)]
+    messages: Vec<ListedMessage>,
+}
+
+#[derive(Deserialize)]
+struct ListedMessage {
+    #[serde(flatten)]
+    resource: MessageResource,
+    body: Option<String>,
+    /// RFC 2822, as Twilio writes dates: `Wed, 18 Aug 2010 20:01:40 +0000`.
+    date_created: Option<String>,
+}
+
 /// Twilio's error body: `{"code": 21610, "message": "...", "status": 400, "more_info": "..."}`.
 #[derive(Deserialize)]
 struct ErrorBody {
@@ -182,6 +237,10 @@ struct ErrorBody {
 fn accepted(body: &[u8]) -> Result<Accepted, ProviderError> {
     let resource: MessageResource = serde_json::from_slice(body)
         .map_err(|error| ProviderError::transient(format!("unreadable answer from Twilio: {error}")))?;
+    accepted_resource(resource)
+}
+
+fn accepted_resource(resource: MessageResource) -> Result<Accepted, ProviderError> {
     let provider_message_id = resource
         .sid
         .filter(|sid| !sid.is_empty())

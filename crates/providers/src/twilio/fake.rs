@@ -62,7 +62,19 @@ struct State {
     media: HashMap<String, FakeResponse>,
     /// Idempotency token → the sid first answered for it.
     tokens: HashMap<String, String>,
+    /// Like Twilio, which does not promise to: every post creates a message, whatever its key.
+    ignore_idempotency: bool,
+    /// The messages created, oldest first, for `GET Messages.json`.
+    created: Vec<CreatedMessage>,
     next_id: u64,
+}
+
+struct CreatedMessage {
+    sid: String,
+    from: String,
+    to: String,
+    body: String,
+    at: chrono::DateTime<chrono::Utc>,
 }
 
 /// One request the fake received, as it arrived.
@@ -223,6 +235,12 @@ impl FakeTwilio {
         lock(&self.state).requests.clone()
     }
 
+    /// From now on, every post creates a message even with an idempotency key seen before, as
+    /// Twilio may.
+    pub fn ignore_idempotency(&self) {
+        lock(&self.state).ignore_idempotency = true;
+    }
+
     /// Answers the next `Messages.json` post with `response` instead of the usual handling.
     /// Calls queue up: each scripted answer is used once, in order.
     pub fn respond_next(&self, response: FakeResponse) {
@@ -368,6 +386,12 @@ fn answer(request: ReceivedRequest, state: &Mutex<State>, addr: SocketAddr) -> F
         }
         return create_message(&request, &mut state);
     }
+    if request.method == "GET" && path == messages_path {
+        if !request.authenticated() {
+            return FakeResponse::error(401, 20003, "Authenticate");
+        }
+        return list_messages(&request, &state);
+    }
     if request.method == "GET" {
         if let Some(id) = media_id(path) {
             if !request.authenticated() {
@@ -401,7 +425,10 @@ fn create_message(request: &ReceivedRequest, state: &mut State) -> FakeResponse 
     if !present("Body") && !present("MediaUrl") {
         return FakeResponse::error(400, 21602, "Message body is required.");
     }
-    let token = request.idempotency_token().map(str::to_string);
+    let token = request
+        .idempotency_token()
+        .filter(|_| !state.ignore_idempotency)
+        .map(str::to_string);
     if let Some(sid) = token.as_ref().and_then(|token| state.tokens.get(token)) {
         return FakeResponse::created(sid);
     }
@@ -409,7 +436,45 @@ fn create_message(request: &ReceivedRequest, state: &mut State) -> FakeResponse 
     if let Some(token) = token {
         state.tokens.insert(token, sid.clone());
     }
+    state.created.push(CreatedMessage {
+        sid: sid.clone(),
+        from: request.field("From").unwrap_or_default(),
+        to: request.field("To").unwrap_or_default(),
+        body: request.field("Body").unwrap_or_default(),
+        at: chrono::Utc::now(),
+    });
     FakeResponse::created(&sid)
+}
+
+/// `GET Messages.json?From=…&To=…`: the messages created between the two, newest first.
+fn list_messages(request: &ReceivedRequest, state: &State) -> FakeResponse {
+    let query = request.path.split_once('?').map(|(_, query)| query).unwrap_or_default();
+    let wanted = |name: &str| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    let (from, to) = (wanted("From"), wanted("To"));
+    let messages: Vec<serde_json::Value> = state
+        .created
+        .iter()
+        .rev()
+        .filter(|message| from.as_ref().is_none_or(|from| *from == message.from))
+        .filter(|message| to.as_ref().is_none_or(|to| *to == message.to))
+        .map(|message| {
+            serde_json::json!({
+                "sid": message.sid,
+                "account_sid": ACCOUNT_SID,
+                "from": message.from,
+                "to": message.to,
+                "body": message.body,
+                "status": "queued",
+                "num_segments": "1",
+                "date_created": message.at.to_rfc2822(),
+            })
+        })
+        .collect();
+    FakeResponse::json(200, &serde_json::json!({ "messages": messages }))
 }
 
 fn write_response(mut stream: TcpStream, response: &FakeResponse) -> io::Result<()> {

@@ -7,9 +7,14 @@ use textdesk_providers::{ProviderError, ProviderKind, provider_for};
 use textdesk_types::events::{Change, MediaChange};
 use textdesk_types::{MediaId, MessageId, OrganizationId};
 
+use super::Next;
 use super::send_message::{credentials, load};
-use super::{MAX_ATTEMPTS, Next};
 use crate::WorkerContext;
+
+/// Tries at fetching one media item before it is marked failed for good: with the client's
+/// 15-second limit per try and the backoff between tries, a server that never answers costs
+/// under a minute, and agents see why the picture is missing.
+const FETCH_ATTEMPTS: i32 = 3;
 
 pub(crate) fn run(context: &WorkerContext, media_id: &str, attempts: i32) -> anyhow::Result<Next> {
     let item = match context.db.read(|conn| media::find_info(conn, media_id)) {
@@ -32,7 +37,8 @@ pub(crate) fn run(context: &WorkerContext, media_id: &str, attempts: i32) -> any
     let outcome = match fetched {
         Ok(file) if inbound_allowed(&file.content_type) => Ok(file),
         Ok(file) => Err(format!("{} files are not kept", file.content_type)),
-        Err(ProviderError::Transient { message }) if attempts < MAX_ATTEMPTS => return Ok(Next::RetryLater(message)),
+        Err(ProviderError::Transient { message }) if attempts < FETCH_ATTEMPTS => return Ok(Next::RetryLater(message)),
+        Err(ProviderError::Transient { message }) => Err(format!("{message} (gave up after {attempts} tries)")),
         Err(ProviderError::TooLarge { .. }) => Err("larger than 5 MB".to_owned()),
         Err(error) => Err(error.to_string()),
     };

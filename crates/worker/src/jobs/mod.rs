@@ -5,15 +5,19 @@ mod send_gate;
 mod send_message;
 mod simulate_delivery;
 
+use std::sync::mpsc::{self, RecvTimeoutError};
+
 use chrono::{Duration, Utc};
 use rand::Rng;
-use textdesk_db::jobs::{self, Job};
+use textdesk_db::jobs::{self, Job, JobClass, JobRow};
 
 use crate::WorkerContext;
 
-/// A job is leased for this long; one that runs longer may run twice, so each job is written
-/// to be safe to repeat.
-const LEASE_SECONDS: i64 = 120;
+/// A job is leased for this long and the lease renewed while it runs, so a job whose worker
+/// died (killed, or cut off from the database) is taken up again within seconds.
+pub(crate) const LEASE: Duration = Duration::seconds(15);
+/// How often a running job's lease is renewed.
+const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 /// Attempts before a transiently failing job gives up.
 pub(crate) const MAX_ATTEMPTS: i32 = 8;
 
@@ -31,23 +35,34 @@ pub(crate) enum Next {
     Defer(Duration),
 }
 
-/// Claims and runs one ready job.
+/// Claims and runs one ready job of any class.
 pub fn run_next_job(context: &WorkerContext) -> anyhow::Result<JobOutcome> {
-    let Some(job) = context
-        .db
-        .write(|conn| jobs::claim(conn, context.clock.now_naive(), LEASE_SECONDS))?
-    else {
-        return Ok(JobOutcome::Idle);
-    };
-    let next = match job.job() {
-        Ok(Job::SendMessage(send)) => send_message::run(context, &send.message_id, job.attempts)?,
-        Ok(Job::SimulateDelivery(report)) => simulate_delivery::run(context, &report.message_id)?,
-        Ok(Job::FetchMedia(fetch)) => fetch_media::run(context, &fetch.media_id, job.attempts)?,
+    match claim_next(context, None)? {
+        Some(job) => {
+            run_claimed(context, &job)?;
+            Ok(JobOutcome::Ran)
+        }
+        None => Ok(JobOutcome::Idle),
+    }
+}
+
+/// Leases the next ready job of `class` (any class when `None`).
+pub fn claim_next(context: &WorkerContext, class: Option<JobClass>) -> anyhow::Result<Option<JobRow>> {
+    let now = context.clock.now_naive();
+    Ok(context.db.write(|conn| jobs::claim(conn, class, now, LEASE))?)
+}
+
+/// Runs a leased job, renewing its lease meanwhile, and tells the queue how it ended.
+pub fn run_claimed(context: &WorkerContext, job: &JobRow) -> anyhow::Result<()> {
+    let next = while_leased(context, job, || match job.job() {
+        Ok(Job::SendMessage(send)) => send_message::run(context, &send.message_id, job.attempts),
+        Ok(Job::SimulateDelivery(report)) => simulate_delivery::run(context, &report.message_id),
+        Ok(Job::FetchMedia(fetch)) => fetch_media::run(context, &fetch.media_id, job.attempts),
         Err(error) => {
             tracing::error!(%error, kind = job.kind, id = %job.id, "a job that cannot be read; dropping it");
-            Next::Done
+            Ok(Next::Done)
         }
-    };
+    })?;
     match next {
         Next::Done => context.db.write(|conn| jobs::complete(conn, &job.id))?,
         Next::RetryLater(error) => {
@@ -59,7 +74,28 @@ pub fn run_next_job(context: &WorkerContext) -> anyhow::Result<JobOutcome> {
             context.db.write(|conn| jobs::defer(conn, &job.id, run_at))?;
         }
     }
-    Ok(JobOutcome::Ran)
+    Ok(())
+}
+
+/// Runs `work` while a second thread renews the job's lease; the renewals stop when `work`
+/// returns or panics (the sender is dropped either way).
+fn while_leased<T>(context: &WorkerContext, job: &JobRow, work: impl FnOnce() -> T) -> T {
+    std::thread::scope(|scope| {
+        let (stop, stopped) = mpsc::channel::<()>();
+        scope.spawn(move || {
+            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(RENEW_EVERY) {
+                let until = context.clock.now_naive() + LEASE;
+                match context.db.write(|conn| jobs::renew_lease(conn, &job.id, until)) {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(error) => tracing::warn!(%error, job = %job.id, "could not renew a job's lease"),
+                }
+            }
+        });
+        let outcome = work();
+        drop(stop);
+        outcome
+    })
 }
 
 /// Exponential backoff with full jitter: up to 2, 4, 8 … seconds, at most ten minutes.

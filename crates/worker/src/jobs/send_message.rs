@@ -1,9 +1,11 @@
 //! Sending one outbound message through its number's provider.
 //!
-//! Safe to repeat: the provider call carries the message id as its idempotency key, so a run
-//! that crashed after the provider accepted, and runs again, gets the same provider message
-//! back instead of a second text; what the provider accepted is stored before the job leaves
-//! the queue.
+//! Safe to repeat: a message is marked sending before the provider is called and gets the
+//! provider's message id when it accepts, before the job leaves the queue. A run that finds a
+//! message sending without an id knows the last attempt's outcome is unknown (the worker was
+//! killed, the connection cut) and asks the provider for a matching message before sending
+//! again; the call also carries the message id as an idempotency key, for providers that
+//! honour it.
 
 use chrono::Utc;
 use textdesk_db::consent::{self, ChangedBy};
@@ -12,7 +14,7 @@ use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::{DbError, contacts, media};
 use textdesk_providers::{
-    Accepted, Credentials, DeliveryStatus, OutboundMessage, ProviderError, ProviderKind, provider_for,
+    Accepted, Credentials, DeliveryStatus, OutboundMessage, Provider, ProviderError, ProviderKind, provider_for,
 };
 use textdesk_types::messages::MessagePurpose;
 use textdesk_types::{ContactId, NumberId, OrganizationId};
@@ -25,7 +27,8 @@ pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> a
     let Some((message, number)) = load(context, message_id)? else {
         return Ok(Next::Done);
     };
-    if !matches!(message.status.as_str(), "queued" | "sending") {
+    // Already accepted by the provider (the worker stopped before the job left the queue).
+    if !matches!(message.status.as_str(), "queued" | "sending") || message.provider_message_id.is_some() {
         return Ok(Next::Done);
     }
     match send_gate::check(context, &message)? {
@@ -42,14 +45,6 @@ pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> a
     if at_send_rate(context, &number)? {
         return Ok(Next::Defer(chrono::Duration::milliseconds(RATE_WINDOW_MS)));
     }
-    set_status(
-        context,
-        &message,
-        DeliveryChanges {
-            status: Some("sending".to_owned()),
-            ..Default::default()
-        },
-    )?;
     let credentials = credentials(context, &number)?;
     let outbound = OutboundMessage {
         from: number.phone_number.clone(),
@@ -60,6 +55,35 @@ pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> a
         idempotency_key: message.id.clone(),
     };
     let provider = provider_for(kind, &context.http);
+    if message.status == "sending" {
+        // "sending" without the provider's message id: the last attempt ended without an
+        // answer, and the provider may have accepted it.
+        match sent_before(context, provider.as_ref(), &credentials, (&message, &outbound)) {
+            Ok(Some(accepted)) => {
+                tracing::info!(message = %message.id, "found at the provider after an interrupted attempt; not sending again");
+                accept(context, &message, &credentials, kind, accepted)?;
+                return Ok(Next::Done);
+            }
+            Ok(None) => {}
+            Err(ProviderError::Transient { message: reason }) if attempts < MAX_ATTEMPTS => {
+                return Ok(Next::RetryLater(format!(
+                    "could not ask the provider whether an interrupted attempt went out: {reason}"
+                )));
+            }
+            Err(error) => {
+                fail(context, &message, &error)?;
+                return Ok(Next::Done);
+            }
+        }
+    }
+    set_status(
+        context,
+        &message,
+        DeliveryChanges {
+            status: Some("sending".to_owned()),
+            ..Default::default()
+        },
+    )?;
     match provider.send(&credentials, &outbound) {
         Ok(accepted) => {
             accept(context, &message, &credentials, kind, accepted)?;
@@ -82,6 +106,33 @@ pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> a
             Ok(Next::Done)
         }
     }
+}
+
+/// How far before a message's creation the provider's clock may be, for the lookup.
+const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(1);
+
+/// What the provider accepted of this message in an attempt whose answer never came back: a
+/// message with its numbers and text, created since it was queued, that no other message of
+/// Textdesk's is recorded as.
+fn sent_before(
+    context: &WorkerContext,
+    provider: &dyn Provider,
+    credentials: &Credentials,
+    (message, outbound): (&MessageRow, &OutboundMessage),
+) -> Result<Option<Accepted>, ProviderError> {
+    let since = message.created_at.and_utc() - CLOCK_SKEW;
+    for candidate in provider.find_sent(credentials, outbound, since)? {
+        let recorded = context
+            .db
+            .read(|conn| messages::find_by_provider_id(conn, &credentials.account_sid, &candidate.provider_message_id))
+            .map_err(|error| ProviderError::Transient {
+                message: error.to_string(),
+            })?;
+        if recorded.is_none() {
+            return Ok(Some(candidate));
+        }
+    }
+    Ok(None)
 }
 
 pub(crate) fn load(context: &WorkerContext, message_id: &str) -> anyhow::Result<Option<(MessageRow, NumberRow)>> {

@@ -1,0 +1,196 @@
+//! Contacts: the organization's customers, one per phone number. Listing and searching them,
+//! adding and editing them, and a contact's whole thread.
+
+use std::collections::BTreeMap;
+
+use textdesk_db::contacts::{self, ContactChanges, ContactRow, NewContact, to_json_text};
+use textdesk_db::{DbConnection, DbError, conversations, events, read_states};
+use textdesk_domain::Invalid;
+use textdesk_domain::accounts::EmailAddress;
+use textdesk_domain::phone::PhoneNumber;
+use textdesk_domain::quiet_hours::parse_time_zone;
+use textdesk_domain::text::{Label, NAME_MAX, TITLE_MAX};
+use textdesk_types::contacts::{Contact, CreateContact, UpdateContact};
+use textdesk_types::conversations::Conversation;
+use textdesk_types::page::PageQuery;
+use textdesk_types::{ContactId, Page};
+
+use crate::pagination::PageRequest;
+use crate::validation::{Validator, checked};
+use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
+
+const CUSTOM_FIELDS_MAX: usize = 50;
+const LABELS_MAX: usize = 50;
+
+/// The organization's contacts in creation order; `search` matches part of a name, company or
+/// number.
+pub fn list(app: &AppContext, caller: &Caller, search: Option<String>, query: PageQuery) -> AppResult<Page<Contact>> {
+    caller.permits(Permission::ReadInbox)?;
+    let page = PageRequest::parse(&query)?;
+    app.db.read(move |conn| {
+        let rows = contacts::list(
+            conn,
+            &caller.organization_id,
+            search.as_deref(),
+            page.after.as_deref(),
+            page.fetch(),
+        )?;
+        let contacts = rows
+            .into_iter()
+            .map(ContactRow::into_wire)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.page(contacts, |contact| contact.id.as_str()))
+    })
+}
+
+/// Adds a contact; the number is checked and stored in E.164 form, once per organization.
+pub fn create(app: &AppContext, caller: &Caller, request: CreateContact) -> AppResult<Contact> {
+    caller.permits(Permission::WriteContacts)?;
+    let new = validate_new(request)?;
+    app.db.write(move |conn| {
+        let row = contacts::insert(conn, &caller.organization_id, new).map_err(number_taken)?;
+        events::contact_changed(conn, &caller.organization_id, &row.id)?;
+        Ok(row.into_wire()?)
+    })
+}
+
+/// One contact.
+pub fn get(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Contact> {
+    caller.permits(Permission::ReadInbox)?;
+    app.db.read(move |conn| Ok(find(conn, caller, &id)?.into_wire()?))
+}
+
+/// Edits a contact's name, company, email, custom fields, labels or time zone.
+pub fn update(app: &AppContext, caller: &Caller, id: ContactId, request: UpdateContact) -> AppResult<Contact> {
+    caller.permits(Permission::WriteContacts)?;
+    let changes = validate_changes(request)?;
+    app.db.write(move |conn| {
+        let row = contacts::update(conn, &caller.organization_id, &id, &changes).or_missing("contact")?;
+        events::contact_changed(conn, &caller.organization_id, &row.id)?;
+        Ok(row.into_wire()?)
+    })
+}
+
+/// A contact's whole thread: every conversation with them, oldest first, whichever number was
+/// used, each with the caller's unread state.
+pub fn thread(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Vec<Conversation>> {
+    caller.permits(Permission::ReadInbox)?;
+    app.db.read(move |conn| {
+        let contact = find(conn, caller, &id)?;
+        let rows = conversations::thread(conn, &caller.organization_id, &id)?;
+        let unread = read_states::unread_among(conn, &caller.agent_id, &rows.iter().collect::<Vec<_>>())?;
+        rows.into_iter()
+            .map(|row| {
+                let is_unread = unread.get(&row.id).copied().unwrap_or(false);
+                Ok(row.into_wire(&contact, is_unread)?)
+            })
+            .collect()
+    })
+}
+
+/// The caller's organization's contact, or 404.
+pub(crate) fn find(conn: &mut DbConnection, caller: &Caller, id: &ContactId) -> AppResult<ContactRow> {
+    contacts::find(conn, &caller.organization_id, id).or_missing("contact")
+}
+
+/// A number that already has a contact is the client's mistake about that field, not a
+/// conflict with the server's state.
+fn number_taken(error: DbError) -> AppError {
+    if error.is_conflict_on("phone_number") {
+        AppError::field(
+            "phone_number",
+            "contact_exists",
+            "a contact with this number already exists",
+        )
+    } else {
+        error.into()
+    }
+}
+
+fn validate_new(request: CreateContact) -> AppResult<NewContact> {
+    let mut v = Validator::new();
+    let phone = v.check("phone_number", PhoneNumber::parse(&request.phone_number));
+    let first = v.check_optional("first_name", request.first_name, |raw| optional_text(&raw, NAME_MAX));
+    let last = v.check_optional("last_name", request.last_name, |raw| optional_text(&raw, NAME_MAX));
+    let company = v.check_optional("company", request.company, |raw| optional_text(&raw, TITLE_MAX));
+    let email = v.check_optional("email", request.email, |raw| parse_email(&raw));
+    let custom_fields = v.check_optional("custom_fields", request.custom_fields, parse_custom_fields);
+    let labels = v.check_optional("labels", request.labels, parse_labels);
+    v.finish()?;
+    Ok(NewContact {
+        phone_number: checked(phone)?.into_inner(),
+        first_name: first.unwrap_or_default(),
+        last_name: last.unwrap_or_default(),
+        company: company.unwrap_or_default(),
+        email: email.flatten(),
+        custom_fields: custom_fields.unwrap_or_default(),
+        labels: labels.unwrap_or_default(),
+    })
+}
+
+fn validate_changes(request: UpdateContact) -> AppResult<ContactChanges> {
+    let mut v = Validator::new();
+    let first = v.check_optional("first_name", request.first_name, |raw| optional_text(&raw, NAME_MAX));
+    let last = v.check_optional("last_name", request.last_name, |raw| optional_text(&raw, NAME_MAX));
+    let company = v.check_optional("company", request.company, |raw| optional_text(&raw, TITLE_MAX));
+    let email = v.check_optional("email", request.email, |raw| parse_email(&raw));
+    let custom_fields = v.check_optional("custom_fields", request.custom_fields, parse_custom_fields);
+    let labels = v.check_optional("labels", request.labels, parse_labels);
+    let time_zone = v.check_optional("time_zone", request.time_zone, |raw| parse_time_zone(&raw));
+    v.finish()?;
+    Ok(ContactChanges {
+        first_name: first,
+        last_name: last,
+        company,
+        email,
+        custom_fields: custom_fields.map(|fields| to_json_text(&fields)),
+        labels: labels.map(|labels| to_json_text(&labels)),
+        last_number_id: None,
+        time_zone,
+    })
+}
+
+/// Names may be empty (a number nobody has named yet), but not overlong or multi-line.
+fn optional_text(raw: &str, max: usize) -> Result<String, Invalid> {
+    if raw.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        Label::parse(raw, max).map(Label::into_inner)
+    }
+}
+
+fn parse_email(raw: &str) -> Result<Option<String>, Invalid> {
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        EmailAddress::parse(raw).map(|email| Some(email.into_inner()))
+    }
+}
+
+fn parse_custom_fields(raw: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, Invalid> {
+    if raw.len() > CUSTOM_FIELDS_MAX {
+        return Err(Invalid::new("too_many", format!("at most {CUSTOM_FIELDS_MAX} fields")));
+    }
+    raw.into_iter()
+        .map(|(name, value)| {
+            let name =
+                Label::parse(&name, 50).map_err(|e| Invalid::new(e.code, format!("field name: {}", e.message)))?;
+            let value = optional_text(&value, 500)?;
+            Ok((name.into_inner(), value))
+        })
+        .collect()
+}
+
+fn parse_labels(raw: Vec<String>) -> Result<Vec<String>, Invalid> {
+    if raw.len() > LABELS_MAX {
+        return Err(Invalid::new("too_many", format!("at most {LABELS_MAX} labels")));
+    }
+    let mut labels: Vec<String> = Vec::new();
+    for label in raw {
+        let label = Label::parse(&label, 50)?.into_inner();
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    Ok(labels)
+}
