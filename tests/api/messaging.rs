@@ -16,6 +16,7 @@ on_both_backends!(
     notes_are_never_sent,
     read_state_is_per_agent,
     mark_all_read_is_per_agent,
+    lists_filter_by_what_is_unread_for_the_caller,
     the_change_feed_answers_at_once_or_waits,
     a_fresh_load_gives_the_feed_cursor,
     an_expired_cursor_is_told_to_reload,
@@ -431,6 +432,58 @@ async fn read_state_is_per_agent(app: TestApp) {
     .await
     .expect(204);
     assert_eq!(unread_for(&owner).await, false);
+}
+
+async fn lists_filter_by_what_is_unread_for_the_caller(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
+    let number = add_number(&app, &owner, "+12025550100").await["id"].clone();
+    for from in ["+12025550143", "+12025550177", "+12025550188"] {
+        let text = json!({"from": from, "number_id": number, "body": "Hello?"});
+        app.post("/api/v1/simulator/messages", Some(&owner.access_token), &text)
+            .await
+            .expect(201);
+    }
+    let phones = |session: &Session, query: &'static str| {
+        let (app, token) = (&app, session.access_token.clone());
+        async move {
+            let list = app
+                .get(&format!("/api/v1/conversations{query}"), Some(&token))
+                .await
+                .expect(200)
+                .json();
+            let mut phones: Vec<String> = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["contact_phone_number"].as_str().unwrap().to_owned())
+                .collect();
+            phones.sort();
+            phones
+        }
+    };
+    let all = phones(&owner, "").await;
+    let first = app.get("/api/v1/conversations", Some(&owner.access_token)).await.json()["items"][0].clone();
+    app.post(
+        &format!("/api/v1/conversations/{}/read", first["id"].as_str().unwrap()),
+        Some(&owner.access_token),
+        &json!({}),
+    )
+    .await
+    .expect(204);
+    let read = first["contact_phone_number"].as_str().unwrap().to_owned();
+    let unread: Vec<String> = all.iter().filter(|phone| **phone != read).cloned().collect();
+    assert_eq!(phones(&owner, "?unread=true").await, unread);
+    assert_eq!(phones(&owner, "?unread=false").await, [read]);
+    assert_eq!(
+        phones(&sam, "?unread=true").await,
+        all,
+        "read state is the caller's own"
+    );
+    assert_eq!(phones(&owner, "?unread=true&status=closed").await, Vec::<String>::new());
+    app.get("/api/v1/conversations?unread=maybe", Some(&owner.access_token))
+        .await
+        .expect_problem(422, "validation_failed");
 }
 
 async fn mark_all_read_is_per_agent(app: TestApp) {

@@ -16,7 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ensure_problem_json;
 use crate::extract::{path_error, query_error};
-use crate::openapi::ApiDoc;
+use crate::openapi::{ApiDoc, document_common_problems};
 use crate::routes::{self, health};
 use crate::{ApiError, AppState};
 
@@ -26,24 +26,54 @@ pub struct ApiConfig {
     pub static_dir: PathBuf,
 }
 
-/// Path templates of the API, to tell a wrong method (405) from an unknown route (404).
+/// Path templates of the API with their methods, to tell a wrong method (405, with the methods
+/// that would do in `Allow`) from an unknown route (404).
 #[derive(Clone)]
-struct KnownPaths(Vec<Vec<String>>);
+struct KnownPaths(Vec<(Vec<String>, Vec<&'static str>)>);
 
 impl KnownPaths {
     fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
-        Self(document.paths.paths.keys().map(|path| segments(path)).collect())
+        Self(
+            document
+                .paths
+                .paths
+                .iter()
+                .map(|(path, item)| {
+                    let methods = [
+                        ("GET", item.get.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                    ];
+                    let allowed = methods
+                        .into_iter()
+                        .filter(|(_, has)| *has)
+                        .map(|(method, _)| method)
+                        .collect();
+                    (segments(path), allowed)
+                })
+                .collect(),
+        )
     }
 
-    fn matches(&self, path: &str) -> bool {
+    /// The methods the path takes, when it is one of the API's.
+    fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
         let wanted = segments(path);
-        self.0.iter().any(|template| {
-            template.len() == wanted.len()
-                && template
-                    .iter()
-                    .zip(&wanted)
-                    .all(|(pattern, segment)| (pattern.starts_with('{') && !segment.is_empty()) || pattern == segment)
-        })
+        let mut allowed: Vec<&'static str> = self
+            .0
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == wanted.len()
+                    && template.iter().zip(&wanted).all(|(pattern, segment)| {
+                        (pattern.starts_with('{') && !segment.is_empty()) || pattern == segment
+                    })
+            })
+            .flat_map(|(_, methods)| methods.iter().copied())
+            .collect();
+        allowed.sort_unstable();
+        allowed.dedup();
+        (!allowed.is_empty()).then_some(allowed)
     }
 }
 
@@ -63,7 +93,7 @@ fn routed_app() -> (
     >,
     utoipa::openapi::OpenApi,
 ) {
-    App::new()
+    let (app, mut document) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
@@ -71,7 +101,9 @@ fn routed_app() -> (
         .service(routes::webhooks::receive_webhook)
         .service(routes::media::public_media)
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::v1))
-        .split_for_parts()
+        .split_for_parts();
+    document_common_problems(&mut document);
+    (app, document)
 }
 
 /// The OpenAPI document, exactly as the server serves it at `/api/openapi.json`.
@@ -152,10 +184,14 @@ async fn refuse_nul_in_url(
 async fn fallback(request: HttpRequest, config: web::Data<ApiConfig>, known: web::Data<KnownPaths>) -> HttpResponse {
     let path = request.path();
     if path.starts_with("/api/") || path == "/api" || path.starts_with("/webhooks/") || path.starts_with("/media/") {
-        if known.matches(path) {
+        if let Some(allowed) = known.allowed(path) {
             let problem = textdesk_types::ProblemDetails::new(405, "method_not_allowed", "Method not allowed")
                 .with_detail(format!("{} is not allowed on {path}.", request.method()));
-            return crate::error::problem_response(&problem);
+            let mut response = crate::error::problem_response(&problem);
+            if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            return response;
         }
         return actix_web::ResponseError::error_response(&ApiError::NotFound("route"));
     }

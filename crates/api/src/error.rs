@@ -10,7 +10,6 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use textdesk_app::AppError;
 use textdesk_db::DbError;
-use textdesk_domain::permissions::Denied;
 use textdesk_types::FieldError;
 use textdesk_types::problem::{PROBLEM_JSON, ProblemDetails};
 
@@ -60,13 +59,6 @@ impl ApiError {
 
     pub fn unauthorized(code: &'static str, detail: &str) -> Self {
         ApiError::Unauthorized {
-            code,
-            detail: detail.to_owned(),
-        }
-    }
-
-    pub fn conflict(code: &'static str, detail: &str) -> Self {
-        ApiError::Conflict {
             code,
             detail: detail.to_owned(),
         }
@@ -131,25 +123,23 @@ impl From<DbError> for ApiError {
     }
 }
 
-impl From<textdesk_db::QueryError> for ApiError {
-    fn from(error: textdesk_db::QueryError) -> Self {
-        ApiError::from(DbError::from(error))
-    }
-}
-
-impl From<Denied> for ApiError {
-    fn from(denied: Denied) -> Self {
-        ApiError::from(AppError::from(denied))
-    }
-}
-
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
             AppError::Validation(errors) => ApiError::Validation(errors),
+            AppError::BadRequest { code, detail } => ApiError::BadRequest { code, detail },
+            AppError::Unauthorized { code, detail } => ApiError::Unauthorized { code, detail },
             AppError::NotFound(what) => ApiError::NotFound(what),
             AppError::Conflict { code, detail } => ApiError::Conflict { code, detail },
             AppError::Forbidden { code, detail } => ApiError::Forbidden { code, detail },
+            AppError::Gone { code, detail } => ApiError::Gone { code, detail },
+            AppError::TooManyAttempts {
+                retry_after_seconds,
+                detail,
+            } => ApiError::TooManyRequests {
+                retry_after_seconds,
+                detail,
+            },
             AppError::Unavailable(reason) => ApiError::Unavailable(reason),
             AppError::Busy(reason) => ApiError::Busy(reason),
             AppError::Internal(error) => ApiError::Internal(error),

@@ -81,46 +81,50 @@ pub fn read_limited(
 /// Parses a JSON object into `T`, turning serde's errors into problems that name the field.
 /// Every request body is an object: serde would otherwise read `["a","b"]` into a struct's
 /// fields by position. A NUL character is refused here, where input enters, since PostgreSQL
-/// cannot store it in text.
+/// cannot store it in text. A number with no fraction (`75.0`) is an integer, as JSON Schema
+/// says, so a client's serializer writing floats does not matter.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
-    if first.is_some_and(|byte| *byte != b'{') {
-        let value: Result<serde_json::Value, _> = serde_json::from_slice(body);
-        return Err(match value {
-            Ok(_) => ApiError::field("body", "invalid_type", "must be a JSON object"),
-            Err(error) => ApiError::BadRequest {
-                code: "malformed_json",
-                detail: format!("The body is not valid JSON: {}", without_position(&error)),
-            },
-        });
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| ApiError::BadRequest {
+        code: "malformed_json",
+        detail: format!("The body is not valid JSON: {}", without_position(&e)),
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::field("body", "invalid_type", "must be a JSON object"));
     }
-    if might_hold_nul(body)
-        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(body)
-        && let Some(field) = path_to_nul(&value, String::new())
-    {
+    if let Some(field) = path_to_nul(&value, String::new()) {
         return Err(ApiError::field(
             &field,
             "control_characters",
             "must not contain NUL characters",
         ));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    let value = match parsed {
-        Ok(value) => value,
-        Err(error) => return Err(json_error(error)),
-    };
-    deserializer.end().map_err(|e| ApiError::BadRequest {
-        code: "malformed_json",
-        detail: format!("The body is not valid JSON: {}", without_position(&e)),
-    })?;
-    Ok(value)
+    serde_path_to_error::deserialize(whole_numbers_as_integers(value)).map_err(json_error)
 }
 
-/// Whether the raw text has a `\u0000` escape: only then is the body searched for the field.
-fn might_hold_nul(body: &[u8]) -> bool {
-    body.windows(6)
-        .any(|window| window[..5].eq_ignore_ascii_case(b"\\u000") && window[5] == b'0')
+fn whole_numbers_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            let whole = float.fract() == 0.0 && float.abs() < 9.0e15;
+            // Within 2^53 a whole float converts to the same integer exactly.
+            #[allow(clippy::cast_possible_truncation)]
+            let integer = float as i64;
+            if whole {
+                Value::from(integer)
+            } else {
+                Value::Number(number)
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers_as_integers).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, item)| (key, whole_numbers_as_integers(item)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// The path (`owner.email`, `media_ids[0]`) of the first string or key holding a NUL.

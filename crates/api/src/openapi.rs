@@ -50,3 +50,91 @@ impl Modify for BearerScheme {
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
     }
 }
+
+/// The problems any request may meet besides those its handler documents, each described once
+/// under `components.responses`: (status, name, description).
+const COMMON_PROBLEMS: [(&str, &str, &str); 7] = [
+    (
+        "400",
+        "MalformedJson",
+        "The body is not valid JSON (malformed_json), or cannot be read",
+    ),
+    (
+        "401",
+        "Unauthorized",
+        "No valid access token (missing_token, invalid_token, token_expired, account_disabled)",
+    ),
+    ("404", "NotFound", "No such resource in your organization"),
+    (
+        "413",
+        "PayloadTooLarge",
+        "The request body is larger than this endpoint accepts",
+    ),
+    (
+        "415",
+        "UnsupportedMediaType",
+        "The body is not sent as JSON (Content-Type: application/json)",
+    ),
+    (
+        "422",
+        "ValidationFailed",
+        "Invalid fields or query parameters; `errors` names each one",
+    ),
+    (
+        "503",
+        "Unavailable",
+        "The database cannot be reached or the server is busy; retry after `Retry-After` seconds",
+    ),
+];
+
+/// Adds to every operation the statuses it can answer that its handler does not list: 503 to
+/// all, 401 to those that need a token, 404 to those with a path id, 422 to those with query
+/// parameters or a body, and 400, 413 and 415 to those with a body. One shared set, so a
+/// client generated from the document knows every status it can get.
+pub fn document_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+
+    let components = openapi.components.get_or_insert_with(Default::default);
+    for (_, name, description) in COMMON_PROBLEMS {
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content(
+                textdesk_types::problem::PROBLEM_JSON,
+                Content::new(Some(Ref::from_schema_name("ProblemDetails"))),
+            )
+            .build();
+        components.responses.insert(name.to_owned(), RefOr::T(response));
+    }
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let secured = operation.security.as_ref().is_some_and(|security| !security.is_empty());
+            let has_body = operation.request_body.is_some();
+            let has_query = operation
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| p.parameter_in == ParameterIn::Query);
+            let wanted = |status: &str| match status {
+                "401" => secured,
+                "404" => path.contains('{'),
+                "422" => has_body || has_query,
+                "400" | "413" | "415" => has_body,
+                _ => true,
+            };
+            for (status, name, _) in COMMON_PROBLEMS {
+                if wanted(status) && !operation.responses.responses.contains_key(status) {
+                    let reference = RefOr::Ref(Ref::new(format!("#/components/responses/{name}")));
+                    operation.responses.responses.insert(status.to_owned(), reference);
+                }
+            }
+        }
+    }
+}

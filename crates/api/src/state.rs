@@ -36,16 +36,6 @@ impl AppState {
         let db = self.db.clone();
         run_blocking(move || db.read(work)).await
     }
-
-    /// Runs storage work in one transaction on a blocking thread; an error rolls it back.
-    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-    {
-        let db = self.db.clone();
-        run_blocking(move || db.write(work)).await
-    }
 }
 
 impl AppState {

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use textdesk_db::contacts::{self, ContactChanges, ContactRow, NewContact, to_json_text};
-use textdesk_db::{DbConnection, DbError, conversations, events, read_states};
+use textdesk_db::conversations::{self, ConversationFilter};
+use textdesk_db::{DbConnection, DbError, events};
 use textdesk_domain::Invalid;
 use textdesk_domain::accounts::EmailAddress;
 use textdesk_domain::phone::PhoneNumber;
@@ -76,14 +77,17 @@ pub fn update(app: &AppContext, caller: &Caller, id: ContactId, request: UpdateC
 pub fn thread(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Vec<Conversation>> {
     caller.permits(Permission::ReadInbox)?;
     app.db.read(move |conn| {
-        let contact = find(conn, caller, &id)?;
-        let rows = conversations::thread(conn, &caller.organization_id, &id)?;
-        let unread = read_states::unread_among(conn, &caller.agent_id, &rows.iter().collect::<Vec<_>>())?;
+        find(conn, caller, &id)?;
+        let filter = ConversationFilter {
+            contact: Some(id),
+            ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
+        };
+        let mut rows = conversations::list(conn, &filter, None, i64::MAX)?;
+        rows.sort_by(|a, b| {
+            (a.conversation.opened_at, &a.conversation.id).cmp(&(b.conversation.opened_at, &b.conversation.id))
+        });
         rows.into_iter()
-            .map(|row| {
-                let is_unread = unread.get(&row.id).copied().unwrap_or(false);
-                Ok(row.into_wire(&contact, is_unread)?)
-            })
+            .map(|listed| Ok(listed.conversation.into_wire(&listed.contact, listed.unread)?))
             .collect()
     })
 }

@@ -11,6 +11,12 @@ pub enum AppError {
     /// Every invalid field of the request, each with a stable code.
     #[error("{} invalid field(s)", .0.len())]
     Validation(Vec<FieldError>),
+    /// The request cannot be acted on as made (an unknown, used or expired one-time token).
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    /// Credentials or a session were refused.
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The request is valid but the current state refuses it (a closed conversation, an
@@ -19,6 +25,12 @@ pub enum AppError {
     Conflict { code: &'static str, detail: String },
     #[error("{detail}")]
     Forbidden { code: &'static str, detail: String },
+    /// What the request reads on from is no longer kept (an expired change-feed cursor).
+    #[error("{detail}")]
+    Gone { code: &'static str, detail: String },
+    /// Too many failed attempts; the next may be made after the given wait.
+    #[error("{detail}")]
+    TooManyAttempts { retry_after_seconds: i64, detail: String },
     /// The database cannot be reached; the same request may succeed shortly.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
@@ -47,6 +59,13 @@ impl AppError {
 
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
         AppError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Unauthorized {
             code,
             detail: detail.into(),
         }

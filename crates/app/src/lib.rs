@@ -1,6 +1,7 @@
-//! Textdesk's application operations: starting conversations, replying, sending to a phone
-//! number, retrying, closing, notes and read state, recording customers' texts (webhooks and
-//! the simulator), keywords and consent, quiet-hours holds, and workspace setup.
+//! Textdesk's application operations: signing in and sessions, starting conversations,
+//! replying, sending to a phone number, retrying, closing, notes and read state, media, the
+//! change feed, recording customers' texts (webhooks and the simulator), keywords and consent,
+//! quiet-hours holds, the audit log, and workspace setup.
 //!
 //! The HTTP API, the worker and the `textdesk` commands all call these operations, so a rule
 //! lives here once. Each operation takes the [`Caller`] it acts for and returns an
@@ -9,6 +10,7 @@
 //! the binary.
 
 pub mod agents;
+pub mod audit_log;
 pub mod caller;
 pub mod compliance;
 pub mod consent;
@@ -16,14 +18,18 @@ pub mod contacts;
 pub mod context;
 pub mod conversations;
 pub mod error;
+pub mod events;
 pub mod groups;
 pub mod inbound;
 pub mod me;
+pub mod media;
 pub mod messages;
 pub mod numbers;
 pub mod organization;
 pub mod pagination;
 pub mod passwords;
+pub mod sessions;
+pub mod simulator;
 pub mod validation;
 pub mod workspace;
 

@@ -1,4 +1,5 @@
-//! Messages on their own: the one rule for a message's text, and sending a failed one again.
+//! Messages on their own: the one rule for a message's text, counting a text's segments, and
+//! sending a failed one again.
 
 use textdesk_db::contacts::{self, ContactRow};
 use textdesk_db::jobs::{self, Job};
@@ -6,7 +7,8 @@ use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::organizations::{self, OrganizationRow};
 use textdesk_db::{DbConnection, DbError, now};
 use textdesk_domain::text::check_multiline;
-use textdesk_types::messages::{Direction, Message};
+use textdesk_types::messages::{CountSegments, Direction, Message, SegmentReport};
+use textdesk_types::sms;
 use textdesk_types::{ContactId, MessageId, OrganizationId};
 
 use crate::{AppContext, AppError, AppResult, Caller, Permission, compliance};
@@ -33,6 +35,51 @@ pub fn parse_body(raw: &str, has_media: bool) -> AppResult<String> {
         (true, false) => Err(AppError::field("body", "required", "must not be empty")),
         (false, _) => Ok(raw.to_owned()),
     }
+}
+
+/// The longest text counted; longer ones could never be sent.
+const COUNT_MAX_CHARACTERS: usize = 10_000;
+
+/// Counts a text's SMS segments as the carrier will, and says whether the organization's length
+/// rules and the rule every body meets would let it go.
+pub fn count_segments(app: &AppContext, caller: &Caller, request: CountSegments) -> AppResult<SegmentReport> {
+    caller.permits(Permission::SendMessages)?;
+    let CountSegments { body, with_media } = request;
+    if body.chars().count() > COUNT_MAX_CHARACTERS {
+        return Err(AppError::field(
+            "body",
+            "too_long",
+            format!("must be at most {COUNT_MAX_CHARACTERS} characters"),
+        ));
+    }
+    let organization = app.db.read(|conn| organizations::find(conn, &caller.organization_id))?;
+    let count = sms::count(&body);
+    let refusal = refusal(&organization, &body, with_media);
+    Ok(SegmentReport {
+        encoding: count.encoding,
+        segments: count.segments,
+        units: count.units,
+        remaining: count.remaining,
+        allowed: refusal.is_none(),
+        refusal,
+    })
+}
+
+/// Why sending the text would be refused. The length policy's refusal reads best (it counts
+/// segments); then the rule every message body must meet, so the counter never allows what
+/// sending refuses.
+fn refusal(organization: &OrganizationRow, body: &str, with_media: bool) -> Option<String> {
+    let policy = if with_media && body.trim().is_empty() {
+        None
+    } else {
+        sms::check_length(body, compliance::length_policy(organization, with_media))
+            .err()
+            .map(|error| error.to_string())
+    };
+    policy.or_else(|| match parse_body(body, with_media) {
+        Err(AppError::Validation(errors)) => errors.first().map(|error| format!("The text {}.", error.message)),
+        _ => None,
+    })
 }
 
 /// Sends a failed outbound message again, in its own lane.

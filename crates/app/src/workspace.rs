@@ -1,18 +1,77 @@
 //! Creating a workspace: an organization with its default settings and its first owner. Used
-//! by first-run setup, `textdesk org create` and the demo.
+//! by first-run setup (which also signs the owner in), `textdesk org create` and the demo.
 
 use textdesk_db::agents::{self, AgentRow, NewAgent};
 use textdesk_db::organizations::{self, OrganizationRow};
-use textdesk_db::{DbConnection, audit};
+use textdesk_db::{DbConnection, DbError, audit, refresh_tokens, setup};
 use textdesk_domain::accounts::{EmailAddress, IdleAlertSeconds, NewPassword, TimeZoneName};
 use textdesk_domain::organization::default_settings;
 use textdesk_domain::text::{Label, NAME_MAX, TITLE_MAX};
+use textdesk_types::OrganizationId;
 use textdesk_types::agents::Role;
-use textdesk_types::setup::CreateWorkspace;
+use textdesk_types::setup::{CreateWorkspace, SetupStatus};
 
-use crate::AppError;
 use crate::passwords;
+use crate::sessions::{NewRefreshToken, SignedIn};
 use crate::validation::{Validator, checked};
+use crate::{AppContext, AppError, AppResult, Caller};
+
+/// Whether the first workspace still has to be created.
+pub fn setup_status(app: &AppContext) -> AppResult<SetupStatus> {
+    let complete = app.db.read(setup::is_complete)?;
+    Ok(SetupStatus { needs_setup: !complete })
+}
+
+/// First-run setup: creates the first workspace and signs its owner in with the refresh token
+/// given (by its hash). Works once, on a server with no workspace yet. Hashes the password, so
+/// call it on a blocking thread.
+pub fn set_up(
+    app: &AppContext,
+    request: &CreateWorkspace,
+    (token_hash, expires_at): NewRefreshToken<'_>,
+    client_address: &str,
+) -> AppResult<SignedIn> {
+    // Checked before validating, so a second setup is not told to fix its fields first.
+    if app.db.read(setup::is_complete)? {
+        return Err(already_set_up());
+    }
+    let valid = validate(request)?;
+    app.db.write(|conn| {
+        let (organization, owner) = create(conn, &valid)?;
+        let owner = Caller::agent(OrganizationId::new(organization.id), owner.agent_id(), Role::Owner);
+        setup::mark_complete(conn, &owner.organization_id).map_err(|error| match error {
+            // Another setup finished first.
+            DbError::Conflict { .. } => already_set_up(),
+            other => other.into(),
+        })?;
+        refresh_tokens::insert(
+            conn,
+            &owner.organization_id,
+            &owner.agent_id,
+            None,
+            token_hash,
+            expires_at,
+        )?;
+        let target = ("agent", owner.agent_id.as_str());
+        let detail = serde_json::json!({"via": "setup"});
+        audit::append(
+            conn,
+            owner.audit_event(client_address, "login.succeeded", target, detail),
+        )?;
+        Ok(SignedIn {
+            agent_id: owner.agent_id,
+            organization_id: owner.organization_id,
+            role: owner.role,
+        })
+    })
+}
+
+fn already_set_up() -> AppError {
+    AppError::conflict(
+        "already_set_up",
+        "This server already has a workspace; sign in instead.",
+    )
+}
 
 /// A workspace request whose every field is valid and whose password is already hashed.
 pub struct ValidWorkspace {
@@ -48,7 +107,7 @@ pub fn create(conn: &mut DbConnection, workspace: &ValidWorkspace) -> Result<(Or
         &workspace.organization_name,
         &default_settings(&workspace.organization_name),
     )?;
-    let organization_id = textdesk_types::OrganizationId::new(organization.id.clone());
+    let organization_id = OrganizationId::new(organization.id.clone());
     let owner = agents::insert(
         conn,
         NewAgent {

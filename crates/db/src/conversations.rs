@@ -7,7 +7,7 @@ use textdesk_types::messages::Direction;
 use textdesk_types::{AgentId, ContactId, ConversationId, OrganizationId};
 
 use crate::contacts::ContactRow;
-use crate::schema::{contacts, conversations, organizations};
+use crate::schema::{contacts, conversations, organizations, read_all_marks, read_states};
 use crate::{DbConnection, DbError, ids, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -184,23 +184,100 @@ pub fn find(
         .first(conn)?)
 }
 
-/// Newest activity first, strictly after the `(last_message_at, id)` position `before`.
+/// Which conversations a list shows, for which agent. Views (owner, group, business number,
+/// flags, text) add their criteria here as fields, not as new functions.
+#[derive(Clone, Debug)]
+pub struct ConversationFilter {
+    pub organization: OrganizationId,
+    /// Whose read state the rows carry, and whom `unread` means.
+    pub viewer: AgentId,
+    pub status: Option<ConversationStatus>,
+    /// One contact's conversations only.
+    pub contact: Option<ContactId>,
+    /// Only conversations unread (`true`) or read (`false`) for the viewer.
+    pub unread: Option<bool>,
+    /// One conversation, as a list would show it.
+    pub id: Option<ConversationId>,
+}
+
+impl ConversationFilter {
+    pub fn new(organization: OrganizationId, viewer: AgentId) -> Self {
+        ConversationFilter {
+            organization,
+            viewer,
+            status: None,
+            contact: None,
+            unread: None,
+            id: None,
+        }
+    }
+}
+
+/// A conversation of a list with its contact and whether it is unread for the viewer.
+pub struct ListedConversation {
+    pub conversation: ConversationRow,
+    pub contact: ContactRow,
+    pub unread: bool,
+}
+
+/// Newest activity first, strictly after the `(last_message_at, id)` position `before`, with
+/// the viewer's unread state computed in the same query: a conversation is unread when the
+/// viewer marked it so, or the contact wrote last after the viewer last read it (or last
+/// marked everything read).
 pub fn list(
     conn: &mut DbConnection,
-    organization: &OrganizationId,
-    status: Option<ConversationStatus>,
+    filter: &ConversationFilter,
     before: Option<(NaiveDateTime, String)>,
     limit: i64,
-) -> Result<Vec<(ConversationRow, ContactRow)>, DbError> {
+) -> Result<Vec<ListedConversation>, DbError> {
+    let viewer = filter.viewer.as_str();
+    let own_state = read_states::table.on(read_states::conversation_id
+        .eq(conversations::id)
+        .and(read_states::agent_id.eq(viewer)));
+    let own_mark = read_all_marks::table.on(read_all_marks::agent_id.eq(viewer));
+    let contact_wrote_last = conversations::last_direction.eq(Direction::Inbound.as_str());
+    // Columns of a left-joined table are only selectable wrapped in `nullable()`.
+    let after_own_read = read_states::read_at
+        .nullable()
+        .is_null()
+        .or(conversations::last_message_at
+            .nullable()
+            .gt(read_states::read_at.nullable()));
+    let after_mark = read_all_marks::read_at
+        .nullable()
+        .is_null()
+        .or(conversations::last_message_at
+            .nullable()
+            .gt(read_all_marks::read_at.nullable()));
+    let unread = unknown_is_false(
+        read_states::marked_unread
+            .nullable()
+            .eq(true)
+            .or(contact_wrote_last.and(after_own_read).and(after_mark)),
+        false,
+    );
     let mut query = conversations::table
         .inner_join(contacts::table)
-        .filter(conversations::organization_id.eq(organization.as_str()))
-        .select((ConversationRow::as_select(), ContactRow::as_select()))
+        .left_join(own_state)
+        .left_join(own_mark)
+        .filter(conversations::organization_id.eq(filter.organization.as_str()))
+        .select((ConversationRow::as_select(), ContactRow::as_select(), unread))
         .order((conversations::last_message_at.desc(), conversations::id.desc()))
         .limit(limit)
         .into_boxed();
-    if let Some(status) = status {
+    if let Some(status) = filter.status {
         query = query.filter(conversations::status.eq(status.as_str()));
+    }
+    if let Some(id) = &filter.id {
+        query = query.filter(conversations::id.eq(id.as_str().to_owned()));
+    }
+    if let Some(contact) = &filter.contact {
+        query = query.filter(conversations::contact_id.eq(contact.as_str().to_owned()));
+    }
+    match filter.unread {
+        Some(true) => query = query.filter(unread),
+        Some(false) => query = query.filter(diesel::dsl::not(unread)),
+        None => {}
     }
     if let Some((at, id)) = before {
         query = query.filter(
@@ -209,7 +286,22 @@ pub fn list(
                 .or(conversations::last_message_at.eq(at).and(conversations::id.lt(id))),
         );
     }
-    Ok(query.load(conn)?)
+    let rows: Vec<(ConversationRow, ContactRow, bool)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(conversation, contact, unread)| ListedConversation {
+            conversation,
+            contact,
+            unread,
+        })
+        .collect())
+}
+
+// SQL's COALESCE for a condition: where there is no read state to compare with, the
+// comparison is unknown, and the conversation is not unread for that.
+diesel::define_sql_function! {
+    #[sql_name = "COALESCE"]
+    fn unknown_is_false(condition: diesel::sql_types::Nullable<diesel::sql_types::Bool>, otherwise: diesel::sql_types::Bool) -> diesel::sql_types::Bool;
 }
 
 /// Every conversation of a contact's thread, oldest first.

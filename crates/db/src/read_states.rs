@@ -1,13 +1,9 @@
 //! Each agent's own read state of each conversation: bold rows and unread counts are per agent.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use textdesk_types::messages::Direction;
 use textdesk_types::{AgentId, ConversationId, OrganizationId};
 
-use crate::conversations::ConversationRow;
 use crate::schema::{read_all_marks, read_states};
 use crate::{DbConnection, DbError};
 
@@ -86,42 +82,4 @@ pub fn mark_all_read(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// Which of these conversations are unread for the agent: marked unread, or the contact wrote
-/// after the agent last read it (or last marked everything read).
-pub fn unread_among(
-    conn: &mut DbConnection,
-    agent: &AgentId,
-    conversations: &[&ConversationRow],
-) -> Result<HashMap<String, bool>, DbError> {
-    let ids: Vec<&str> = conversations.iter().map(|c| c.id.as_str()).collect();
-    let states: HashMap<String, (Option<NaiveDateTime>, bool)> = read_states::table
-        .filter(read_states::agent_id.eq(agent.as_str()))
-        .filter(read_states::conversation_id.eq_any(&ids))
-        .select((
-            read_states::conversation_id,
-            read_states::read_at,
-            read_states::marked_unread,
-        ))
-        .load::<(String, Option<NaiveDateTime>, bool)>(conn)?
-        .into_iter()
-        .map(|(id, read_at, marked)| (id, (read_at, marked)))
-        .collect();
-    let all_read_at: Option<NaiveDateTime> = read_all_marks::table
-        .find(agent.as_str())
-        .select(read_all_marks::read_at)
-        .first(conn)
-        .optional()?;
-    Ok(conversations
-        .iter()
-        .map(|conversation| {
-            let contact_wrote_last = conversation.last_direction.as_deref() == Some(Direction::Inbound.as_str());
-            let (read_at, marked_unread) = states.get(&conversation.id).copied().unwrap_or((None, false));
-            let read_at = read_at.max(all_read_at);
-            let unread = marked_unread
-                || (contact_wrote_last && read_at.is_none_or(|read_at| conversation.last_message_at > read_at));
-            (conversation.id.clone(), unread)
-        })
-        .collect())
 }

@@ -240,3 +240,16 @@ pub struct SegmentReport {
     /// Why not, in words an agent can act on.
     pub refusal: Option<String>,
 }
+
+/// A text from a simulated handset to one of the organization's simulator numbers.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"from": "+12025550143", "number_id": "01936f0e-4c1a-7b3e-9a55-2f1d3c4b5a69", "body": "Do you have anything on Friday?"})))]
+#[serde(deny_unknown_fields)]
+pub struct SimulatedText {
+    /// The customer's phone number.
+    pub from: String,
+    /// The simulator number to text.
+    pub number_id: NumberId,
+    pub body: String,
+}

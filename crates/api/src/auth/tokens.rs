@@ -8,6 +8,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use textdesk_app::sessions::SignedIn;
 use textdesk_types::agents::Role;
 use textdesk_types::auth::TokenResponse;
 use textdesk_types::{AgentId, OrganizationId};
@@ -86,6 +87,11 @@ impl TokenKeys {
             expires_in: ACCESS_TOKEN_SECONDS.unsigned_abs(),
             refresh_token,
         })
+    }
+
+    /// The answer to a sign-in or refresh that `session` came from.
+    pub fn session_response(&self, session: &SignedIn, refresh_token: String) -> Result<TokenResponse, ApiError> {
+        self.response(&session.agent_id, &session.organization_id, session.role, refresh_token)
     }
 }
 

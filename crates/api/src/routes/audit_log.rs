@@ -1,15 +1,13 @@
 //! Reading the audit log (owners and admins).
 
 use actix_web::{get, web};
-use textdesk_db::audit;
-use textdesk_domain::permissions;
+use textdesk_app::audit_log;
 use textdesk_types::audit::AuditEntry;
 use textdesk_types::page::PageQuery;
 use textdesk_types::{Page, ProblemDetails};
 
 use crate::extract::CurrentAgent;
 use crate::{ApiError, AppState};
-use textdesk_app::pagination::PageRequest;
 
 /// Security-relevant actions, newest first: sign-ins, role changes, disabled accounts, password
 /// resets, settings changes.
@@ -28,11 +26,7 @@ pub async fn list_audit_log(
     me: CurrentAgent,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<AuditEntry>>, ApiError> {
-    permissions::require_admin(me.role)?;
-    let page = PageRequest::parse(&query)?;
-    let (before, fetch) = (page.after.clone(), page.fetch());
-    let entries = state
-        .read(move |conn| Ok(audit::list(conn, &me.organization_id, before.as_deref(), fetch)?))
-        .await?;
-    Ok(web::Json(page.page(entries, |entry| entry.id.as_str())))
+    let caller = me.caller();
+    let page = state.run(move |app| audit_log::list(app, &caller, &query)).await?;
+    Ok(web::Json(page))
 }

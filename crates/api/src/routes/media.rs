@@ -3,22 +3,16 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use textdesk_db::{DbError, media};
-use textdesk_domain::media::{MAX_MMS_BYTES, sniff_outbound};
+use textdesk_app::media;
+use textdesk_db::media::StoredMedia;
+use textdesk_domain::media::MAX_MMS_BYTES;
 use textdesk_types::messages::MediaAttachment;
 use textdesk_types::{MediaId, ProblemDetails};
 
 use crate::extract::{CurrentAgent, read_limited};
 use crate::{ApiError, AppState};
 
-fn media_error(error: DbError) -> ApiError {
-    match error {
-        DbError::NotFound => ApiError::NotFound("media"),
-        other => other.into(),
-    }
-}
-
-fn file_response(stored: media::StoredMedia) -> HttpResponse {
+fn file_response(stored: StoredMedia) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, stored.content_type))
         .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
@@ -47,11 +41,8 @@ pub async fn upload_media(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = read_limited(&request, payload.into_inner(), MAX_MMS_BYTES).await?;
-    let content_type =
-        sniff_outbound(&bytes).map_err(|invalid| ApiError::field("body", invalid.code, invalid.message))?;
-    let stored = state
-        .write(move |conn| Ok(media::insert_upload(conn, &me.organization_id, content_type, &bytes)?.into_wire()?))
-        .await?;
+    let caller = me.caller();
+    let stored = state.run(move |app| media::upload(app, &caller, &bytes)).await?;
     Ok(HttpResponse::Created().json(stored))
 }
 
@@ -71,10 +62,8 @@ pub async fn get_media(
     me: CurrentAgent,
     id: web::Path<MediaId>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let stored = state
-        .read(move |conn| media::bytes(conn, &me.organization_id, &id).map_err(media_error))
-        .await?;
+    let (caller, id) = (me.caller(), id.into_inner());
+    let stored = state.run(move |app| media::get(app, &caller, id)).await?;
     Ok(file_response(stored))
 }
 
@@ -90,8 +79,6 @@ pub async fn get_media(
 #[get("/media/{token}")]
 pub async fn public_media(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let token = token.into_inner();
-    let stored = state
-        .read(move |conn| media::by_access_token(conn, &token).map_err(media_error))
-        .await?;
+    let stored = state.run(move |app| media::by_access_token(app, &token)).await?;
     Ok(file_response(stored))
 }

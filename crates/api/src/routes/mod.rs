@@ -81,35 +81,3 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(media::upload_media)
         .service(media::get_media);
 }
-
-/// Shorthand for one audit entry written in the caller's transaction.
-pub(crate) struct Audit<'a> {
-    pub organization: &'a textdesk_types::OrganizationId,
-    pub actor: Option<&'a textdesk_types::AgentId>,
-    pub client_address: &'a str,
-}
-
-impl Audit<'_> {
-    pub fn record(
-        &self,
-        conn: &mut textdesk_db::DbConnection,
-        action: &str,
-        target_type: &str,
-        target_id: &str,
-        detail: serde_json::Value,
-    ) -> Result<(), crate::ApiError> {
-        textdesk_db::audit::append(
-            conn,
-            textdesk_db::audit::AuditEvent {
-                organization: self.organization,
-                actor: self.actor,
-                action,
-                target_type,
-                target_id,
-                detail,
-                client_address: Some(self.client_address),
-            },
-        )?;
-        Ok(())
-    }
-}

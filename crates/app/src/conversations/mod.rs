@@ -9,11 +9,11 @@ mod start;
 
 use chrono::NaiveDateTime;
 use textdesk_db::contacts::{self, ContactRow};
-use textdesk_db::conversations::{self, ConversationRow};
+use textdesk_db::conversations::{self, ConversationFilter, ConversationRow, ListedConversation};
 use textdesk_db::messages::{self, Window};
-use textdesk_db::{DbConnection, events, read_states};
+use textdesk_db::{DbConnection, events};
 use textdesk_types::conversations::{Conversation, ConversationDetail, ConversationStatus, MessageWindow};
-use textdesk_types::{AgentId, ContactId, ConversationId, Page};
+use textdesk_types::{ContactId, ConversationId, Page};
 
 use crate::pagination::{cut_page, decode_cursor, decode_id_cursor, encode_cursor, parse_limit};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
@@ -24,10 +24,13 @@ pub use read_state::{mark_all_read, set_read};
 pub use replies::{choose_number, reply, send_to_phone};
 pub use start::{Started, start};
 
-/// Which conversations a list shows. Views add their criteria as fields here.
+/// What a list asks for; views add their criteria as fields here and in
+/// `textdesk_db::conversations::ConversationFilter`.
 #[derive(Clone, Debug, Default)]
-pub struct ConversationFilter {
+pub struct ListRequest {
     pub status: Option<ConversationStatus>,
+    /// Only those unread (`true`) or read (`false`) for the caller.
+    pub unread: Option<bool>,
 }
 
 /// A page of conversations, newest activity first, each with the caller's unread state. The
@@ -35,7 +38,7 @@ pub struct ConversationFilter {
 pub fn list(
     app: &AppContext,
     caller: &Caller,
-    filter: ConversationFilter,
+    request: ListRequest,
     limit: Option<u32>,
     cursor: Option<&str>,
 ) -> AppResult<Page<Conversation>> {
@@ -50,13 +53,19 @@ pub fn list(
             None => Some(events::current_position(conn)?.to_string()),
             Some(_) => None,
         };
-        let rows = conversations::list(conn, &caller.organization_id, filter.status, before, limit + 1)?;
-        let (rows, next_cursor) = cut_page(rows, limit, |(conversation, _)| {
+        let filter = ConversationFilter {
+            status: request.status,
+            unread: request.unread,
+            ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
+        };
+        let rows = conversations::list(conn, &filter, before, limit + 1)?;
+        let (rows, next_cursor) = cut_page(rows, limit, |listed| {
+            let conversation = &listed.conversation;
             let micros = conversation.last_message_at.and_utc().timestamp_micros().to_string();
             encode_cursor(&[&micros, &conversation.id])
         });
         Ok(Page {
-            items: wire_conversations(conn, &caller.agent_id, rows)?,
+            items: rows.into_iter().map(into_wire).collect::<AppResult<_>>()?,
             next_cursor,
             feed_cursor,
         })
@@ -141,28 +150,22 @@ pub(crate) fn contact_of(
     )?)
 }
 
-/// Wire forms of conversations for this agent, with their unread flags in one query.
-fn wire_conversations(
-    conn: &mut DbConnection,
-    viewer: &AgentId,
-    rows: Vec<(ConversationRow, ContactRow)>,
-) -> AppResult<Vec<Conversation>> {
-    let unread = read_states::unread_among(conn, viewer, &rows.iter().map(|(c, _)| c).collect::<Vec<_>>())?;
-    rows.into_iter()
-        .map(|(conversation, contact)| {
-            let is_unread = unread.get(&conversation.id).copied().unwrap_or(false);
-            Ok(conversation.into_wire(&contact, is_unread)?)
-        })
-        .collect()
+fn into_wire(listed: ListedConversation) -> AppResult<Conversation> {
+    Ok(listed.conversation.into_wire(&listed.contact, listed.unread)?)
 }
 
+/// One conversation as the caller's list shows it.
 pub(crate) fn wire_conversation(
     conn: &mut DbConnection,
     caller: &Caller,
     row: ConversationRow,
 ) -> AppResult<Conversation> {
-    let contact = contact_of(conn, caller, &row)?;
-    wire_conversations(conn, &caller.agent_id, vec![(row, contact)])?
+    let filter = ConversationFilter {
+        id: Some(row.conversation_id()),
+        ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
+    };
+    let listed = conversations::list(conn, &filter, None, 1)?
         .pop()
-        .ok_or_else(|| AppError::internal("a conversation vanished"))
+        .ok_or_else(|| AppError::internal("a conversation vanished"))?;
+    into_wire(listed)
 }

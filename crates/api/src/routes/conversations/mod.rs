@@ -9,7 +9,7 @@ mod start;
 
 use actix_web::{get, web};
 use serde::Deserialize;
-use textdesk_app::conversations::{self, ConversationFilter};
+use textdesk_app::conversations::{self, ListRequest};
 use textdesk_types::conversations::{Conversation, ConversationDetail, ConversationStatus, MessageWindow};
 use textdesk_types::{ConversationId, Page, ProblemDetails};
 
@@ -27,12 +27,14 @@ pub use start::start_conversation;
 pub struct ConversationQuery {
     /// `open` or `closed`; both when absent.
     pub status: Option<String>,
+    /// `true` for only the conversations unread for you, `false` for only those you have read.
+    pub unread: Option<bool>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
 
 impl ConversationQuery {
-    fn filter(&self) -> Result<ConversationFilter, ApiError> {
+    fn request(&self) -> Result<ListRequest, ApiError> {
         let status = self
             .status
             .as_deref()
@@ -41,7 +43,10 @@ impl ConversationQuery {
                     .ok_or_else(|| ApiError::field("status", "invalid_status", "must be open or closed"))
             })
             .transpose()?;
-        Ok(ConversationFilter { status })
+        Ok(ListRequest {
+            status,
+            unread: self.unread,
+        })
     }
 }
 
@@ -62,10 +67,10 @@ pub async fn list_conversations(
     query: web::Query<ConversationQuery>,
 ) -> Result<web::Json<Page<Conversation>>, ApiError> {
     let query = query.into_inner();
-    let filter = query.filter()?;
+    let request = query.request()?;
     let caller = me.caller();
     let page = state
-        .run(move |app| conversations::list(app, &caller, filter, query.limit, query.cursor.as_deref()))
+        .run(move |app| conversations::list(app, &caller, request, query.limit, query.cursor.as_deref()))
         .await?;
     Ok(web::Json(page))
 }
