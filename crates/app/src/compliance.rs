@@ -8,7 +8,6 @@ use chrono_tz::Tz;
 use textdesk_db::clock::Clock;
 use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::contacts::ContactRow;
-use textdesk_db::jobs::Lane;
 use textdesk_db::messages::MessageRow;
 use textdesk_db::organizations::OrganizationRow;
 use textdesk_db::threads::{self, NewThreadMessage};
@@ -90,23 +89,6 @@ fn contact_zone(contact: &ContactRow, sender: &str) -> Tz {
         .unwrap_or(Tz::UTC)
 }
 
-/// The lane a stored message was queued in.
-pub fn stored_lane(lane: i32) -> SendLane {
-    match lane {
-        0 => SendLane::Conversational,
-        1 => SendLane::Automated,
-        _ => SendLane::Bulk,
-    }
-}
-
-pub fn queue_lane(lane: SendLane) -> Lane {
-    match lane {
-        SendLane::Conversational => Lane::Conversational,
-        SendLane::Automated => Lane::Automated,
-        SendLane::Bulk => Lane::Bulk,
-    }
-}
-
 /// A text Textdesk sends by itself (a confirmation, a help reply, a consent request): kept
 /// in the thread with its purpose, out of the normal thread view.
 pub struct SystemText<'a> {
@@ -115,7 +97,7 @@ pub struct SystemText<'a> {
     pub number: (&'a NumberId, &'a str),
     pub body: &'a str,
     pub purpose: MessagePurpose,
-    pub lane: Lane,
+    pub lane: SendLane,
     pub scheduled_at: Option<NaiveDateTime>,
 }
 
@@ -148,7 +130,7 @@ pub fn precede_with_consent_message(
     organization: &OrganizationRow,
     contact: &ContactRow,
     number: (&NumberId, &str),
-    (lane, scheduled_at): (Lane, Option<NaiveDateTime>),
+    (lane, scheduled_at): (SendLane, Option<NaiveDateTime>),
 ) -> Result<(), AppError> {
     if !organization.consent_message_required || contact.consent_message_sent_at.is_some() {
         return Ok(());
@@ -213,7 +195,7 @@ pub fn handle_keyword(
             number,
             body: text,
             purpose,
-            lane: Lane::Conversational,
+            lane: SendLane::Conversational,
             scheduled_at: None,
         },
     )?;

@@ -4,7 +4,6 @@
 use textdesk_db::clock::Clock;
 use textdesk_db::consent::{self, ChangedBy};
 use textdesk_db::contacts::ContactRow;
-use textdesk_db::jobs::Lane;
 use textdesk_db::organizations::{self, OrganizationRow};
 use textdesk_db::{DbConnection, audit, now};
 use textdesk_domain::text::check_multiline;
@@ -149,7 +148,7 @@ fn request_confirmation(
             number: (&number_id, &number.phone_number),
             body: &organization.double_opt_in_text,
             purpose: MessagePurpose::DoubleOptInRequest,
-            lane: Lane::Automated,
+            lane: SendLane::Automated,
             scheduled_at: held,
         },
     )?;

@@ -120,7 +120,7 @@ fn requeue(
     contact: &ContactRow,
     message: &MessageRow,
 ) -> AppResult<MessageRow> {
-    let lane = compliance::stored_lane(message.lane);
+    let lane = jobs::stored_lane(message.lane);
     let held = compliance::hold_until(&app.clock, organization, (contact, &message.from_number), lane)?;
     let changes = DeliveryChanges {
         status: Some("queued".to_owned()),
@@ -134,7 +134,7 @@ fn requeue(
         conn,
         Some(&OrganizationId::new(message.organization_id.clone())),
         &Job::send_message(&message.id),
-        compliance::queue_lane(lane),
+        lane,
         held.unwrap_or_else(now),
     )?;
     Ok(updated)

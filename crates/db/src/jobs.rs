@@ -5,16 +5,19 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use textdesk_types::OrganizationId;
+use textdesk_types::messages::SendLane;
 
 use crate::schema::jobs;
 use crate::{DbConnection, DbError, ids, now};
 
-/// Lanes: agents' own replies go before automated messages, which go before bulk sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lane {
-    Conversational = 0,
-    Automated = 1,
-    Bulk = 2,
+/// The lane a job or message was queued in, from its stored number: agents' own replies (0) go
+/// before automated messages (1), which go before bulk sends (2).
+pub fn stored_lane(number: i32) -> SendLane {
+    match number {
+        0 => SendLane::Conversational,
+        1 => SendLane::Automated,
+        _ => SendLane::Bulk,
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -84,9 +87,9 @@ impl JobClass {
     /// The lanes of the class's sends (other kinds run in whatever lane they were queued in).
     fn lanes(self) -> std::ops::RangeInclusive<i32> {
         match self {
-            JobClass::Conversational => Lane::Conversational as i32..=Lane::Conversational as i32,
-            JobClass::Outreach => Lane::Automated as i32..=Lane::Bulk as i32,
-            JobClass::Media => Lane::Conversational as i32..=Lane::Bulk as i32,
+            JobClass::Conversational => SendLane::Conversational as i32..=SendLane::Conversational as i32,
+            JobClass::Outreach => SendLane::Automated as i32..=SendLane::Bulk as i32,
+            JobClass::Media => SendLane::Conversational as i32..=SendLane::Bulk as i32,
         }
     }
 }
@@ -169,7 +172,7 @@ pub fn enqueue(
     conn: &mut DbConnection,
     organization: Option<&OrganizationId>,
     job: &Job,
-    lane: Lane,
+    lane: SendLane,
 ) -> Result<String, DbError> {
     enqueue_at(conn, organization, job, lane, now())
 }
@@ -179,7 +182,7 @@ pub fn enqueue_at(
     conn: &mut DbConnection,
     organization: Option<&OrganizationId>,
     job: &Job,
-    lane: Lane,
+    lane: SendLane,
     run_at: NaiveDateTime,
 ) -> Result<String, DbError> {
     let now = now();
@@ -223,7 +226,7 @@ pub fn claim(
 ) -> Result<Option<JobRow>, DbError> {
     let (kinds, lanes) = match class {
         Some(class) => (class.kinds(), class.lanes()),
-        None => (&ALL_KINDS[..], Lane::Conversational as i32..=Lane::Bulk as i32),
+        None => (&ALL_KINDS[..], SendLane::Conversational as i32..=SendLane::Bulk as i32),
     };
     let kinds: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
     // A macro, not a closure: each backend's arm needs the query typed for that backend.

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use textdesk_types::events::{Change, ConversationChange, MessageAdded};
-use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus};
+use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus, SendLane};
 use textdesk_types::sms;
 use textdesk_types::{ConversationId, MessageId, NumberId, OrganizationId};
 
 use crate::contacts::{self, ContactRow};
 use crate::conversations::{self, ConversationRow, Latest};
-use crate::jobs::{self, Job, Lane};
+use crate::jobs::{self, Job};
 use crate::messages::MessageRow;
 use crate::schema::messages;
 use crate::{DbConnection, DbError, events, ids, now};
@@ -27,7 +27,7 @@ pub struct NewThreadMessage<'a> {
     pub body: &'a str,
     pub author_kind: AuthorKind,
     pub author_id: Option<&'a str>,
-    pub lane: Lane,
+    pub lane: SendLane,
     /// The provider's account and message id, for inbound messages.
     pub provider_ids: Option<(&'a str, &'a str)>,
     pub purpose: MessagePurpose,

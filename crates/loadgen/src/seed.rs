@@ -20,7 +20,6 @@ use textdesk_db::contacts::{ContactRow, to_json_text};
 use textdesk_db::conversations::ConversationRow;
 
 use textdesk_db::events::NewEvent;
-use textdesk_db::jobs::Lane;
 use textdesk_db::messages::MessageRow;
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::schema::{agents, contacts, conversations, events, messages, numbers, organizations};
@@ -28,6 +27,7 @@ use textdesk_db::{Backend, Database, DbConnection, DbError, insert_all};
 use textdesk_types::contacts::Consent;
 use textdesk_types::conversations::ConversationStatus;
 use textdesk_types::events::{Change, ContactChange, ConversationChange, MessageAdded};
+use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus};
 use textdesk_types::sms;
 use textdesk_types::{MessageId, OrganizationId};
@@ -273,7 +273,7 @@ fn message_row(
         error_message: None,
         segments: i32::try_from(counted.segments).unwrap_or(i32::MAX),
         encoding: counted.encoding.as_str().to_owned(),
-        lane: Lane::Conversational as i32,
+        lane: SendLane::Conversational as i32,
         purpose: MessagePurpose::Normal.as_str().to_owned(),
         scheduled_at: None,
         created_at: at,

@@ -4,12 +4,12 @@ use textdesk_app::workspace::{self, ValidWorkspace};
 use textdesk_app::{AppError, passwords};
 use textdesk_db::agents::{self, NewAgent};
 use textdesk_db::contacts::{self, ContactChanges};
-use textdesk_db::jobs::Lane;
 use textdesk_db::numbers::{self, NewNumber};
 use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{Database, DbConnection, groups, setup};
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_types::agents::Role;
+use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
 use textdesk_types::{GroupId, OrganizationId};
 
@@ -76,7 +76,7 @@ fn add_sample_conversations(conn: &mut DbConnection, organization: &Organization
                 body,
                 author_kind: AuthorKind::Contact,
                 author_id: None,
-                lane: Lane::Conversational,
+                lane: SendLane::Conversational,
                 provider_ids: Some(("simulator", &simulated_id)),
                 purpose: MessagePurpose::Normal,
                 scheduled_at: None,

@@ -71,15 +71,16 @@ pub enum MessagePurpose {
 }
 
 /// How urgent an outbound message is: agents' replies go first and are never held; automated
-/// and bulk messages wait for the contact's daytime (quiet hours).
+/// and bulk messages wait for the contact's daytime (quiet hours). The job queue serves lanes in
+/// the order of their numbers, which are stored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SendLane {
     #[default]
-    Conversational,
-    Automated,
-    Bulk,
+    Conversational = 0,
+    Automated = 1,
+    Bulk = 2,
 }
 
 wire_names!(MessagePurpose {

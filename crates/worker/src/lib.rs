@@ -23,7 +23,7 @@ pub use jobs::{JobOutcome, claim_next, run_claimed, run_next_job};
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15 * 60);
 /// How often tables that changed much get fresh planner statistics (a cheap catalog read when
 /// none did).
-const STATISTICS_EVERY: Duration = Duration::from_secs(10);
+const STATISTICS_EVERY: Duration = Duration::from_secs(2);
 /// How long an idle worker waits before looking for jobs again.
 const IDLE_POLL: Duration = Duration::from_millis(200);
 

@@ -1,6 +1,6 @@
-use textdesk_db::jobs::Lane;
 use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_types::ConversationId;
+use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AddNote, Direction, Message, MessagePurpose};
 
 use super::{contact_of, find};
@@ -27,7 +27,7 @@ pub fn add_note(app: &AppContext, caller: &Caller, id: ConversationId, note: Add
                 body: &body,
                 author_kind,
                 author_id,
-                lane: Lane::Conversational,
+                lane: SendLane::Conversational,
                 provider_ids: None,
                 purpose: MessagePurpose::Normal,
                 scheduled_at: None,

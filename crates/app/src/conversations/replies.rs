@@ -125,7 +125,7 @@ pub(super) fn queue(
         (contact, &number.phone_number),
         outgoing.lane,
     )?;
-    let lane = compliance::queue_lane(outgoing.lane);
+    let lane = outgoing.lane;
     let number_id = number.number_id();
     let through = (&number_id, number.phone_number.as_str());
     compliance::precede_with_consent_message(conn, &organization, contact, through, (lane, held))?;

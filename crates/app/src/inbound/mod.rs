@@ -9,7 +9,7 @@ pub mod statuses;
 use std::collections::HashSet;
 
 use textdesk_db::contacts;
-use textdesk_db::jobs::{self, Job, Lane, MediaJob};
+use textdesk_db::jobs::{self, Job, MediaJob};
 use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::organizations::{self, OrganizationRow};
@@ -17,6 +17,7 @@ use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{DbConnection, media};
 use textdesk_domain::compliance::could_be_keyword;
 use textdesk_providers::{InboundMedia, InboundMessage};
+use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
@@ -109,7 +110,7 @@ fn store_for_organization(
                 body: &text.message.body,
                 author_kind: AuthorKind::Contact,
                 author_id: None,
-                lane: Lane::Conversational,
+                lane: SendLane::Conversational,
                 provider_ids: Some((&text.message.account_sid, &text.message.provider_message_id)),
                 purpose: MessagePurpose::Normal,
                 scheduled_at: None,
@@ -165,7 +166,7 @@ fn store_media(
                 conn,
                 Some(organization),
                 &Job::FetchMedia(MediaJob { media_id: id }),
-                Lane::Conversational,
+                SendLane::Conversational,
             )?;
         }
     }

@@ -16,7 +16,7 @@ use textdesk_db::{DbError, contacts, media};
 use textdesk_providers::{
     Accepted, Credentials, DeliveryStatus, OutboundMessage, Provider, ProviderError, ProviderKind, provider_for,
 };
-use textdesk_types::messages::MessagePurpose;
+use textdesk_types::messages::{MessagePurpose, SendLane};
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
 use super::send_gate::{self, Gate};
@@ -247,7 +247,7 @@ fn accept(
             let job = Job::SimulateDelivery(MessageJob {
                 message_id: message.id.clone(),
             });
-            jobs::enqueue_at(conn, Some(&organization), &job, jobs::Lane::Automated, now + delay)?;
+            jobs::enqueue_at(conn, Some(&organization), &job, SendLane::Automated, now + delay)?;
         }
         Ok(())
     })?;
