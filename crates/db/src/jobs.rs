@@ -65,32 +65,40 @@ const ALL_KINDS: [JobKind; 3] = [JobKind::SendMessage, JobKind::SimulateDelivery
 /// waits behind a slower kind of work (a media server that does not answer, a broadcast).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobClass {
-    /// Agents' replies and keyword confirmations (lane 0 sends), and simulated delivery reports.
+    /// Agents' replies and keyword confirmations (lane 0 sends).
     Conversational,
     /// Automated and bulk sends (lanes 1 and 2).
     Outreach,
     /// Fetching customers' media from the provider.
     Media,
+    /// The delivery reports the simulator makes up.
+    Reports,
 }
 
 impl JobClass {
-    pub const ALL: [JobClass; 3] = [JobClass::Conversational, JobClass::Outreach, JobClass::Media];
+    pub const ALL: [JobClass; 4] = [
+        JobClass::Conversational,
+        JobClass::Outreach,
+        JobClass::Media,
+        JobClass::Reports,
+    ];
 
     fn kinds(self) -> &'static [JobKind] {
         match self {
-            JobClass::Conversational => &[JobKind::SendMessage, JobKind::SimulateDelivery],
-            JobClass::Outreach => &[JobKind::SendMessage],
+            JobClass::Conversational | JobClass::Outreach => &[JobKind::SendMessage],
             JobClass::Media => &[JobKind::FetchMedia],
+            JobClass::Reports => &[JobKind::SimulateDelivery],
         }
     }
 
-    /// The lanes of the class's sends (other kinds run in whatever lane they were queued in).
+    /// The lanes the class takes its kinds from: sends split by lane, other kinds in any lane.
     fn lanes(self) -> std::ops::RangeInclusive<i32> {
-        match self {
-            JobClass::Conversational => SendLane::Conversational as i32..=SendLane::Conversational as i32,
-            JobClass::Outreach => SendLane::Automated as i32..=SendLane::Bulk as i32,
-            JobClass::Media => SendLane::Conversational as i32..=SendLane::Bulk as i32,
-        }
+        let (first, last) = match self {
+            JobClass::Conversational => (SendLane::Conversational, SendLane::Conversational),
+            JobClass::Outreach => (SendLane::Automated, SendLane::Bulk),
+            JobClass::Media | JobClass::Reports => (SendLane::Conversational, SendLane::Bulk),
+        };
+        first as i32..=last as i32
     }
 }
 
@@ -316,4 +324,23 @@ pub fn hurry_send(
         ))
         .execute(conn)?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_job_in_every_lane_has_a_class_to_run_it() {
+        let lanes = [SendLane::Conversational, SendLane::Automated, SendLane::Bulk];
+        for kind in ALL_KINDS {
+            for lane in lanes {
+                let classes: Vec<JobClass> = JobClass::ALL
+                    .into_iter()
+                    .filter(|class| class.kinds().contains(&kind) && class.lanes().contains(&(lane as i32)))
+                    .collect();
+                assert_eq!(classes.len(), 1, "{kind:?} in {lane:?}: {classes:?}");
+            }
+        }
+    }
 }

@@ -56,6 +56,7 @@ fn concurrency(class: JobClass) -> usize {
         JobClass::Conversational => 4,
         JobClass::Outreach => 2,
         JobClass::Media => 4,
+        JobClass::Reports => 1,
     }
 }
 

@@ -70,9 +70,10 @@ pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> a
                     "could not ask the provider whether an interrupted attempt went out: {reason}"
                 )));
             }
+            // The provider will not say (an API key without read access, say): sending again
+            // with the idempotency key is the better risk than never sending.
             Err(error) => {
-                fail(context, &message, &error)?;
-                return Ok(Next::Done);
+                tracing::warn!(message = %message.id, %error, "could not look up an interrupted attempt; sending");
             }
         }
     }
@@ -113,7 +114,8 @@ const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(1);
 
 /// What the provider accepted of this message in an attempt whose answer never came back: a
 /// message with its numbers and text, created since it was queued, that no other message of
-/// Textdesk's is recorded as.
+/// Textdesk's is recorded as. Of several (identical texts interrupted together), the oldest:
+/// the provider lists newest first, and twins adopt one each, in turn.
 fn sent_before(
     context: &WorkerContext,
     provider: &dyn Provider,
@@ -121,7 +123,7 @@ fn sent_before(
     (message, outbound): (&MessageRow, &OutboundMessage),
 ) -> Result<Option<Accepted>, ProviderError> {
     let since = message.created_at.and_utc() - CLOCK_SKEW;
-    for candidate in provider.find_sent(credentials, outbound, since)? {
+    for candidate in provider.find_sent(credentials, outbound, since)?.into_iter().rev() {
         let recorded = context
             .db
             .read(|conn| messages::find_by_provider_id(conn, &credentials.account_sid, &candidate.provider_message_id))
