@@ -31,6 +31,7 @@ on_both_backends!(
     one_batch_answers_each_webhook_on_its_own,
     an_interrupted_send_is_found_at_the_provider_not_sent_again,
     an_interrupted_send_the_provider_never_got_goes_out_once,
+    a_worker_that_lost_its_lease_cannot_end_the_job,
     slow_media_never_hold_up_a_reply,
 );
 
@@ -1020,6 +1021,43 @@ async fn an_interrupted_send_the_provider_never_got_goes_out_once(app: TestApp) 
         first.is_some() && second.is_some() && first != second,
         "{first:?} {second:?}"
     );
+}
+
+/// A worker whose lease ran out (stalled, or cut off) while another worker took the job can no
+/// longer renew, end or reschedule it: its claim is not the job's any more.
+async fn a_worker_that_lost_its_lease_cannot_end_the_job(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    send(&app, &owner, "Your crown is ready").await;
+    let lease = chrono::Duration::seconds(15);
+    let now = app.clock.now_naive();
+    let first = app
+        .db
+        .write(|conn| jobs::claim(conn, None, now, lease))
+        .unwrap()
+        .unwrap();
+    let later = now + chrono::Duration::seconds(16);
+    let second = app
+        .db
+        .write(|conn| jobs::claim(conn, None, later, lease))
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.id, second.id, "the same job, taken again once the lease ran out");
+    let stale = app.db.write(|conn| jobs::renew_lease(conn, &first, later)).unwrap();
+    assert!(!stale, "the first claim cannot renew the second's lease");
+    app.db.write(|conn| jobs::complete(conn, &first)).unwrap();
+    let waiting = app
+        .db
+        .read(|conn| jobs::pending(conn, jobs::JobKind::SendMessage))
+        .unwrap();
+    assert_eq!(waiting.len(), 1, "the first claim did not end the second's run");
+    app.db.write(|conn| jobs::complete(conn, &second)).unwrap();
+    let waiting = app
+        .db
+        .read(|conn| jobs::pending(conn, jobs::JobKind::SendMessage))
+        .unwrap();
+    assert!(waiting.is_empty());
 }
 
 /// A media server that accepts connections and never answers.

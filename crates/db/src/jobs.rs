@@ -262,24 +262,35 @@ pub fn claim(
     Ok(Some(job))
 }
 
-/// Keeps a running job's lease until `until`; false when the job is gone (done by another
-/// worker after this one lost the lease).
-pub fn renew_lease(conn: &mut DbConnection, id: &str, until: NaiveDateTime) -> Result<bool, DbError> {
-    let renewed = diesel::update(jobs::table.find(id))
+/// This claim of the job: its id, and its attempt count, which the claim raised. A worker that
+/// lost its lease (and another worker claimed the job since) no longer matches, so it cannot
+/// renew, end or reschedule the other worker's run.
+fn claimed(
+    job: &JobRow,
+) -> diesel::dsl::Filter<diesel::dsl::Find<jobs::table, &str>, diesel::dsl::Eq<jobs::attempts, i32>> {
+    jobs::table
+        .find(job.id.as_str())
+        .filter(jobs::attempts.eq(job.attempts))
+}
+
+/// Keeps a running job's lease until `until`; false when this claim is no longer the job's
+/// (done, or taken by another worker after the lease ran out).
+pub fn renew_lease(conn: &mut DbConnection, job: &JobRow, until: NaiveDateTime) -> Result<bool, DbError> {
+    let renewed = diesel::update(claimed(job))
         .set(jobs::locked_until.eq(Some(until)))
         .execute(conn)?;
     Ok(renewed == 1)
 }
 
 /// The job is done: it leaves the queue.
-pub fn complete(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
-    diesel::delete(jobs::table.find(id)).execute(conn)?;
+pub fn complete(conn: &mut DbConnection, job: &JobRow) -> Result<(), DbError> {
+    diesel::delete(claimed(job)).execute(conn)?;
     Ok(())
 }
 
 /// Runs the job again at `run_at`, keeping why it failed.
-pub fn retry_at(conn: &mut DbConnection, id: &str, run_at: NaiveDateTime, error: &str) -> Result<(), DbError> {
-    diesel::update(jobs::table.find(id))
+pub fn retry_at(conn: &mut DbConnection, job: &JobRow, run_at: NaiveDateTime, error: &str) -> Result<(), DbError> {
+    diesel::update(claimed(job))
         .set((
             jobs::run_at.eq(run_at),
             jobs::locked_until.eq(None::<NaiveDateTime>),
@@ -290,8 +301,8 @@ pub fn retry_at(conn: &mut DbConnection, id: &str, run_at: NaiveDateTime, error:
 }
 
 /// Runs the job later without counting this run as an attempt (it was not tried).
-pub fn defer(conn: &mut DbConnection, id: &str, run_at: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(jobs::table.find(id))
+pub fn defer(conn: &mut DbConnection, job: &JobRow, run_at: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(claimed(job))
         .set((
             jobs::run_at.eq(run_at),
             jobs::locked_until.eq(None::<NaiveDateTime>),

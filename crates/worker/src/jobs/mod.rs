@@ -64,14 +64,14 @@ pub fn run_claimed(context: &WorkerContext, job: &JobRow) -> anyhow::Result<()> 
         }
     })?;
     match next {
-        Next::Done => context.db.write(|conn| jobs::complete(conn, &job.id))?,
+        Next::Done => context.db.write(|conn| jobs::complete(conn, job))?,
         Next::RetryLater(error) => {
             let run_at = (Utc::now() + backoff(job.attempts)).naive_utc();
-            context.db.write(|conn| jobs::retry_at(conn, &job.id, run_at, &error))?;
+            context.db.write(|conn| jobs::retry_at(conn, job, run_at, &error))?;
         }
         Next::Defer(wait) => {
             let run_at = (Utc::now() + wait).naive_utc();
-            context.db.write(|conn| jobs::defer(conn, &job.id, run_at))?;
+            context.db.write(|conn| jobs::defer(conn, job, run_at))?;
         }
     }
     Ok(())
@@ -85,7 +85,7 @@ fn while_leased<T>(context: &WorkerContext, job: &JobRow, work: impl FnOnce() ->
         scope.spawn(move || {
             while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(RENEW_EVERY) {
                 let until = context.clock.now_naive() + LEASE;
-                match context.db.write(|conn| jobs::renew_lease(conn, &job.id, until)) {
+                match context.db.write(|conn| jobs::renew_lease(conn, job, until)) {
                     Ok(true) => {}
                     Ok(false) => return,
                     Err(error) => tracing::warn!(%error, job = %job.id, "could not renew a job's lease"),
