@@ -161,7 +161,13 @@ async fn refuse_nul_in_url(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    let has_nul = |text: &str| text.contains('\0') || text.to_ascii_lowercase().contains("%00");
+    let has_nul = |text: &str| {
+        text.contains('\0')
+            || text
+                .as_bytes()
+                .windows(3)
+                .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+    };
     if has_nul(request.path()) {
         let response = actix_web::ResponseError::error_response(&ApiError::NotFound("resource"));
         return Ok(request.into_response(response));

@@ -25,7 +25,6 @@ pub fn close(app: &AppContext, caller: &Caller, id: ConversationId) -> AppResult
             number: row.number,
         });
         events::append(conn, &caller.organization_id, change)?;
-        let row = find(conn, &caller, &id)?;
-        wire_conversation(conn, &caller, row)
+        wire_conversation(conn, &caller, &id)
     })
 }

@@ -110,7 +110,7 @@ pub fn get(
     let hidden = query.include_hidden;
     let caller = caller.clone();
     app.db.read(move |conn| {
-        let row = find(conn, &caller, &id)?;
+        find(conn, &caller, &id)?;
         let rows = messages::window(conn, &id, window, limit, hidden)?;
         let older = match rows.first() {
             Some(first) if messages::exists_beyond(conn, &id, &first.id, true, hidden)? => {
@@ -126,7 +126,7 @@ pub fn get(
         };
         Ok(ConversationDetail {
             messages: messages::into_wire_list(conn, rows)?,
-            conversation: wire_conversation(conn, &caller, row)?,
+            conversation: wire_conversation(conn, &caller, &id)?,
             older_cursor: older,
             newer_cursor: newer,
         })
@@ -154,14 +154,14 @@ fn into_wire(listed: ListedConversation) -> AppResult<Conversation> {
     Ok(listed.conversation.into_wire(&listed.contact, listed.unread)?)
 }
 
-/// One conversation as the caller's list shows it.
+/// One conversation as the caller's list shows it, read afresh.
 pub(crate) fn wire_conversation(
     conn: &mut DbConnection,
     caller: &Caller,
-    row: ConversationRow,
+    id: &ConversationId,
 ) -> AppResult<Conversation> {
     let filter = ConversationFilter {
-        id: Some(row.conversation_id()),
+        id: Some(id.clone()),
         ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
     };
     let listed = conversations::list(conn, &filter, None, 1)?

@@ -58,7 +58,7 @@ pub fn start(app: &AppContext, caller: &Caller, request: StartConversation) -> A
         }
         let row = conversations::find_open(conn, &contact.contact_id())?.ok_or(DbError::NotFound)?;
         Ok(Started {
-            conversation: wire_conversation(conn, &caller, row)?,
+            conversation: wire_conversation(conn, &caller, &row.conversation_id())?,
             created,
         })
     })

@@ -15,6 +15,7 @@ const UNKNOWN_MEDIA_TYPE: &str = "application/octet-stream";
 
 /// An inbound SMS or MMS.
 pub fn parse_inbound(params: &[(String, String)]) -> Result<InboundMessage, WebhookError> {
+    refuse_nul(params)?;
     Ok(InboundMessage {
         provider_message_id: sid(params, "MessageSid")?,
         account_sid: sid(params, "AccountSid")?,
@@ -28,6 +29,7 @@ pub fn parse_inbound(params: &[(String, String)]) -> Result<InboundMessage, Webh
 
 /// A delivery status callback.
 pub fn parse_status(params: &[(String, String)]) -> Result<StatusUpdate, WebhookError> {
+    refuse_nul(params)?;
     // `SmsStatus` is the deprecated twin older accounts still send alone.
     let raw = required(params, "MessageStatus")
         .or_else(|_| required(params, "SmsStatus"))
@@ -72,6 +74,18 @@ fn one_media(params: &[(String, String)], index: usize) -> Result<InboundMedia, 
 
 /// The first value of `name`. Twilio sends each field once; if a forger repeats one, the
 /// signature still covers both, so taking the first is safe.
+/// PostgreSQL text cannot hold NUL and no real delivery carries one; a message's text merely
+/// loses it (no person typed it), any other field is refused.
+fn refuse_nul(params: &[(String, String)]) -> Result<(), WebhookError> {
+    match params
+        .iter()
+        .find(|(name, value)| name != "Body" && value.contains('\0'))
+    {
+        Some((name, _)) => Err(WebhookError::invalid(name.as_str(), "contains a NUL character")),
+        None => Ok(()),
+    }
+}
+
 fn field<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params
         .iter()
