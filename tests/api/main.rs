@@ -12,4 +12,5 @@ mod project;
 mod robustness;
 mod setup;
 mod simulator;
+mod static_files;
 mod twilio;

@@ -20,21 +20,34 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { frameChecks } from './frame.mjs';
+import {
+  DEMO_OWNER,
+  DEMO_PASSWORD,
+  TIMEOUT_MS,
+  api,
+  check,
+  editSession,
+  escapeRegExp,
+  eventually,
+  expectPath,
+  expectText,
+  results,
+  signIn,
+  storedSession,
+  textAsCustomer,
+} from './lib.mjs';
+import { staticChecks } from './static.mjs';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 const bin = resolve(process.env.TEXTDESK_BIN ?? join(repo, 'target', 'debug', 'textdesk'));
 const staticDir = join(repo, 'frontend', 'dist');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const artifacts = join(here, 'artifacts');
 
-const DEMO_OWNER = 'owner@demo.textdesk.local';
-const DEMO_PASSWORD = 'textdesk-demo';
-const TIMEOUT_MS = 15_000;
 
 const scratch = mkdtempSync(join(tmpdir(), 'textdesk-e2e-'));
 const servers = [];
-let passed = 0;
-let failed = 0;
 
 // ---- servers -------------------------------------------------------------------------------
 
@@ -119,76 +132,6 @@ async function stopServers() {
         }),
     ),
   );
-}
-
-// ---- checks --------------------------------------------------------------------------------
-
-async function check(name, page, body) {
-  try {
-    await body();
-    passed++;
-    console.log(`ok    ${name}`);
-  } catch (error) {
-    failed++;
-    console.log(`FAIL  ${name}\n      ${String(error.message ?? error).split('\n').join('\n      ')}`);
-    mkdirSync(artifacts, { recursive: true });
-    const file = join(artifacts, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page.screenshot({ path: file }).catch(() => {});
-    console.log(`      screenshot: ${file}`);
-  }
-}
-
-/** Waits until the locator's text matches `pattern`. */
-async function expectText(locator, pattern, timeout = TIMEOUT_MS) {
-  const deadline = Date.now() + timeout;
-  let last = null;
-  while (Date.now() < deadline) {
-    last = await locator.first().textContent({ timeout: 1_000 }).catch(() => null);
-    if (last !== null && pattern.test(last)) return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`expected ${locator} to match ${pattern}, last text: ${JSON.stringify(last)}`);
-}
-
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function expectPath(page, path) {
-  await page.waitForURL((url) => url.pathname === path, { timeout: TIMEOUT_MS });
-}
-
-/** Waits until `condition` returns true. */
-async function eventually(description, condition, timeout = TIMEOUT_MS) {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`timed out waiting until ${description}`);
-}
-
-const SESSION_KEY = 'textdesk.session';
-
-async function storedSession(page) {
-  return page.evaluate((key) => JSON.parse(localStorage.getItem(key)), SESSION_KEY);
-}
-
-/** Overwrites fields of the stored session, as if time had passed or a token had gone bad. */
-async function editSession(page, changes) {
-  await page.evaluate(
-    ({ key, changes }) => {
-      const session = JSON.parse(localStorage.getItem(key));
-      localStorage.setItem(key, JSON.stringify({ ...session, ...changes }));
-    },
-    { key: SESSION_KEY, changes },
-  );
-}
-
-async function signIn(page, email, password) {
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
 }
 
 async function demoChecks(context, server) {
@@ -352,29 +295,6 @@ async function demoChecks(context, server) {
   await page.close();
 }
 
-/** Calls the API as the agent signed in to `page`. */
-async function api(page, method, path, body) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const { access_token: token } = JSON.parse(localStorage.getItem('textdesk.session'));
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.status === 204 ? null : response.json();
-    },
-    { method, path, body },
-  );
-}
-
-/** Texts the demo's simulator number as the customer with phone number `from`. */
-async function textAsCustomer(page, from, body) {
-  const numbers = await api(page, 'GET', '/numbers');
-  const simulator = numbers.find((number) => number.provider === 'simulator');
-  await api(page, 'POST', '/simulator/messages', { from, number_id: simulator.id, body });
-}
-
 const MARIA = '+12025550177';
 
 async function conversationChecks(context, server) {
@@ -395,10 +315,8 @@ async function conversationChecks(context, server) {
     await expectText(page.locator('.conversation-header'), /\+12025550177/);
     await expectText(page.locator('.message-inbound .message-body'), /Tuesday works best/);
     await expectText(page.locator('.message-inbound .message-author'), /Maria/);
-    await page.click('.back-link');
-    await expectPath(page, '/');
-    await page.locator('.conversation-row:not(.unread) >> text=Maria').waitFor({ timeout: TIMEOUT_MS });
-    await page.click('.conversation-row >> text=Maria');
+    // The list stays beside the conversation and shows it read, and selected.
+    await page.locator('.conversation-row.selected:not(.unread) >> text=Maria').waitFor({ timeout: TIMEOUT_MS });
     await composer.waitFor({ timeout: TIMEOUT_MS });
   });
 
@@ -426,10 +344,25 @@ async function conversationChecks(context, server) {
     if (!(await page.locator('#send').isDisabled())) throw new Error('Send is enabled for a blank text');
   });
 
+  await check('Shift+Enter starts a new line and Enter sends', page, async () => {
+    await composer.fill('Tuesday at 10 works,');
+    await composer.press('End');
+    await composer.press('Shift+Enter');
+    await composer.type('see you then!');
+    if ((await composer.inputValue()) !== 'Tuesday at 10 works,\nsee you then!') {
+      throw new Error(`Shift+Enter did not add a line: ${JSON.stringify(await composer.inputValue())}`);
+    }
+    await expectText(page.locator('#composer-keys'), /Enter sends · Shift\+Enter for a new line/);
+    await composer.press('Enter');
+    const sent = page.locator('.message-outbound', { hasText: 'see you then!' });
+    await sent.waitFor({ timeout: TIMEOUT_MS });
+    await expectText(sent.locator('.message-body'), /^Tuesday at 10 works,\nsee you then!$/);
+  });
+
   await check('a reply sent with Ctrl+Enter appears and is delivered', page, async () => {
     await composer.fill('Tuesday at 10 works, see you then!');
     await composer.press('Control+Enter');
-    const sent = page.locator('.message-outbound', { hasText: 'Tuesday at 10 works, see you then!' });
+    const sent = page.locator('.message-outbound', { hasText: 'Tuesday at 10 works, see you then!' }).last();
     await sent.waitFor({ timeout: TIMEOUT_MS });
     await expectText(sent.locator('.message-author'), /^You$/);
     await expectText(sent.locator('.message-status'), /^Delivered$/);
@@ -482,8 +415,17 @@ async function conversationChecks(context, server) {
   await check('STOP from the customer locks the composer with the reason', page, async () => {
     await textAsCustomer(page, MARIA, 'STOP');
     await expectText(page.locator('#composer-lock'), /^Maria opted out of texts on \w+ \d+ — messages cannot be sent\.$/);
-    if (!(await page.locator('#send').isDisabled())) throw new Error('Send is enabled for an opted-out contact');
     if ((await composer.inputValue()) !== 'Are you still there?') throw new Error('the typed text was lost');
+  });
+
+  await check('a locked composer is a box for notes: no Send, no segments, Enter adds the note', page, async () => {
+    await expectText(page.locator('#composer-label'), /^Internal note$/);
+    await page.locator('#send').waitFor({ state: 'detached', timeout: TIMEOUT_MS });
+    if ((await page.locator('#composer-counter').count()) !== 0) throw new Error('a note still counts segments');
+    await expectText(page.locator('#composer-keys'), /Enter adds the note/);
+    await composer.fill('Opted out by text; call instead.');
+    await composer.press('Enter');
+    await expectText(page.locator('.message-note .message-body').last(), /Opted out by text; call instead\./);
   });
 
   await check('a failed reply shows the provider error and can be retried', page, async () => {
@@ -638,6 +580,8 @@ async function main() {
   try {
     await demoChecks(context, demo);
     await conversationChecks(context, demo);
+    await frameChecks(context, demo);
+    await staticChecks(check, demo);
     await setupChecks(context, fresh);
   } finally {
     await context.close();
@@ -653,11 +597,11 @@ process.once('SIGTERM', interrupt);
 try {
   await main();
 } catch (error) {
-  failed++;
+  results.failed++;
   console.log(`FAIL  ${error.stack ?? error}`);
 } finally {
   await stopServers();
-  if (failed > 0) {
+  if (results.failed > 0) {
     for (const server of servers) {
       console.log(`---- ${server.name} server log ----\n${server.log.join('').slice(-4000)}`);
     }
@@ -665,5 +609,5 @@ try {
   }
   rmSync(scratch, { recursive: true, force: true });
 }
-console.log(`e2e: ${passed} passed, ${failed} failed`);
+console.log(`e2e: ${results.passed} passed, ${results.failed} failed`);
 process.exit(exitCode);

@@ -248,6 +248,15 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("a job failed: {e:#}"))
     }
 
+    /// Writes a file of the browser app (`relative` to the static folder), making its folders.
+    pub fn put_static_file(&self, relative: &str, contents: &[u8]) {
+        let file = self.settings.static_dir.join(relative);
+        if let Some(folder) = file.parent() {
+            std::fs::create_dir_all(folder).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(&file, contents).unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
+    }
+
     pub fn database_url(&self) -> &str {
         &self.settings.database_url
     }
@@ -268,6 +277,20 @@ impl TestApp {
         if let Some(content_type) = content_type {
             request = request.insert_header(("Content-Type", content_type));
         }
+        Self::send(request, path, body).await
+    }
+
+    /// A GET with these headers whose answer is kept as the server sent it: no body decoding,
+    /// and no `Accept-Encoding` but the one given.
+    pub async fn get_undecoded(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = self.client.get(format!("{}{path}", self.address)).no_decompress();
+        for &header in headers {
+            request = request.insert_header(header);
+        }
+        Self::send(request, path, Vec::new()).await
+    }
+
+    async fn send(request: awc::ClientRequest, path: &str, body: Vec<u8>) -> TestResponse {
         let mut response = request
             .send_body(body)
             .await

@@ -1,19 +1,19 @@
 //! Assembles the actix application: routes, OpenAPI and docs, middleware, and the fallback
 //! that serves the browser app.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
-use actix_files::NamedFile;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{ErrorHandlers, Next, from_fn};
-use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, Responder, web};
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, web};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::browser_app;
 use crate::error::ensure_problem_json;
 use crate::extract::{path_error, query_error};
 use crate::openapi::{ApiDoc, document_common_problems};
@@ -204,41 +204,5 @@ async fn fallback(request: HttpRequest, config: web::Data<ApiConfig>, known: web
     if request.method() != actix_web::http::Method::GET && request.method() != actix_web::http::Method::HEAD {
         return actix_web::ResponseError::error_response(&ApiError::NotFound("route"));
     }
-    serve_browser_app(&request, &config.static_dir)
-}
-
-fn serve_browser_app(request: &HttpRequest, root: &Path) -> HttpResponse {
-    let file = safe_join(root, request.path()).filter(|file| file.is_file());
-    if let Some(named) = file.and_then(|file| NamedFile::open(file).ok()) {
-        return named.respond_to(request).map_into_boxed_body();
-    }
-    match NamedFile::open(root.join("index.html")) {
-        Ok(index) => {
-            let mut response = index.respond_to(request).map_into_boxed_body();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            response
-        }
-        Err(_) => HttpResponse::ServiceUnavailable()
-            .content_type("text/html; charset=utf-8")
-            .body(format!(
-                "<!doctype html><title>Textdesk</title><h1>The browser app is not built</h1>\
-                 <p>No <code>index.html</code> in <code>{}</code>. Run <code>scripts/build-frontend.sh</code>, \
-                 or set <code>STATIC_DIR</code>. The API is at <a href=\"/api/docs/\">/api/docs/</a>.</p>",
-                root.display()
-            )),
-    }
-}
-
-/// `root` + the URL path, or `None` if the path tries to leave `root`.
-fn safe_join(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let relative = Path::new(url_path.trim_start_matches('/'));
-    if relative.as_os_str().is_empty() {
-        return None;
-    }
-    relative
-        .components()
-        .all(|component| matches!(component, Component::Normal(_)))
-        .then(|| root.join(relative))
+    browser_app::serve_browser_app(&request, &config.static_dir)
 }

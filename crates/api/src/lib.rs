@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod auth;
+mod browser_app;
 pub mod error;
 pub mod extract;
 pub mod openapi;

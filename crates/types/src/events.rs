@@ -46,7 +46,30 @@ pub enum Change {
     ReadStateChanged(ReadStateChange),
 }
 
+/// The kind of a [`Change`] without its data: what a page of the browser app follows, and
+/// later what an outbound webhook subscribes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    ConversationChanged,
+    MessageAdded,
+    MessageStatusChanged,
+    MessageMediaChanged,
+    ContactChanged,
+    ReadStateChanged,
+}
+
 impl Change {
+    pub fn kind(&self) -> ChangeKind {
+        match self {
+            Change::ConversationChanged(_) => ChangeKind::ConversationChanged,
+            Change::MessageAdded(_) => ChangeKind::MessageAdded,
+            Change::MessageStatusChanged(_) => ChangeKind::MessageStatusChanged,
+            Change::MessageMediaChanged(_) => ChangeKind::MessageMediaChanged,
+            Change::ContactChanged(_) => ChangeKind::ContactChanged,
+            Change::ReadStateChanged(_) => ChangeKind::ReadStateChanged,
+        }
+    }
+
     /// The conversation the change is about, if it is about one.
     pub fn conversation_id(&self) -> Option<&ConversationId> {
         match self {

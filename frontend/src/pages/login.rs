@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 use textdesk_types::auth::LoginRequest;
 
-use crate::ui::{AuthCard, Field, FormAlert, GoTo, failure};
+use crate::components::{AuthCard, Field, FormAlert, GoTo, failure};
 use crate::{api, session};
 
 #[component]
 pub fn Login() -> impl IntoView {
     // A server without a workspace has nobody to sign in yet. A memo, so the form is not
     // rebuilt (losing what was typed) when the answer arrives and changes nothing.
-    let setup = LocalResource::new(api::setup_status);
+    let setup = LocalResource::new(api::auth::setup_status);
     let needs_setup = Memo::new(move |_| matches!(setup.get(), Some(Ok(status)) if status.needs_setup));
     move || {
         if needs_setup.get() {
@@ -28,7 +28,7 @@ fn LoginForm() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     // On success the session is stored and `Login` moves on to the app.
-    let sign_in = Action::new_local(|request: &LoginRequest| api::login(request.clone()));
+    let sign_in = Action::new_local(|request: &LoginRequest| api::auth::login(request.clone()));
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         sign_in.dispatch(LoginRequest {

@@ -1,11 +1,11 @@
-//! One module per screen.
+//! One module per screen; the Message Center's pieces under it.
 
-pub mod composer;
 pub mod conversation;
+pub mod frame;
 pub mod login;
+pub mod message_center;
 pub mod profile;
 pub mod reset_password;
 pub mod setup;
-pub mod shell;
 pub mod simulator;
 pub mod team;

@@ -5,15 +5,16 @@ use textdesk_types::agents::{Agent, ChangePassword, NotificationChoices, UpdateP
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::{self, Intl};
 
-use super::shell::CurrentAgent;
+use super::frame::CurrentAgent;
 use crate::api;
-use crate::ui::{Field, FormAlert, failure, field_error, succeeded};
+use crate::components::{Field, FormAlert, PageTitle, failure, field_error, succeeded};
 
 #[component]
 pub fn Profile() -> impl IntoView {
     // The frame provides the agent; this page is only routed inside it.
     use_context::<CurrentAgent>().map(|CurrentAgent(me)| {
         view! {
+            <PageTitle text="Profile" />
             <header class="page-header">
                 <h1>"Profile"</h1>
                 <p class="lead">"How your teammates see you, and when Textdesk emails you."</p>
@@ -41,7 +42,7 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
     let save = Action::new_local(move |changes: &UpdateProfile| {
         let changes = changes.clone();
         async move {
-            me.set(api::update_me(changes).await?);
+            me.set(api::agents::update_me(changes).await?);
             Ok(())
         }
     });
@@ -178,7 +179,7 @@ fn browser_time_zone() -> Option<String> {
 fn PasswordForm(email: String) -> impl IntoView {
     let current_password = RwSignal::new(String::new());
     let new_password = RwSignal::new(String::new());
-    let change = Action::new_local(|request: &ChangePassword| api::change_password(request.clone()));
+    let change = Action::new_local(|request: &ChangePassword| api::auth::change_password(request.clone()));
     let problem = failure(change);
     let changed = succeeded(change);
     // Clear the form once the change went through, so the passwords do not linger on screen.

@@ -7,14 +7,15 @@ use leptos_router::hooks::use_query_map;
 use textdesk_types::auth::ConfirmPasswordReset;
 
 use crate::api;
-use crate::ui::{AuthCard, Field, FormAlert, failure, field_error, succeeded};
+use crate::components::{AuthCard, Field, FormAlert, failure, field_error, succeeded};
 
 #[component]
 pub fn ResetPassword() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.with(|query| query.get("token").unwrap_or_default());
     let new_password = RwSignal::new(String::new());
-    let confirm = Action::new_local(|request: &ConfirmPasswordReset| api::confirm_password_reset(request.clone()));
+    let confirm =
+        Action::new_local(|request: &ConfirmPasswordReset| api::auth::confirm_password_reset(request.clone()));
     let problem = failure(confirm);
     let done = succeeded(confirm);
     let on_submit = move |event: leptos::ev::SubmitEvent| {

@@ -6,11 +6,11 @@ use leptos_router::hooks::use_navigate;
 use textdesk_types::setup::{CreateWorkspace, NewOwner};
 
 use crate::api;
-use crate::ui::{AuthCard, Field, FormAlert, GoTo, LoadError, Loading, failure, field_error, succeeded};
+use crate::components::{AuthCard, Field, FormAlert, GoTo, LoadError, Loading, failure, field_error, succeeded};
 
 #[component]
 pub fn Setup() -> impl IntoView {
-    let status = LocalResource::new(api::setup_status);
+    let status = LocalResource::new(api::auth::setup_status);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -32,7 +32,7 @@ fn SetupForm() -> impl IntoView {
     let last_name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let create = Action::new_local(|request: &CreateWorkspace| api::create_workspace(request.clone()));
+    let create = Action::new_local(|request: &CreateWorkspace| api::auth::create_workspace(request.clone()));
     let problem = failure(create);
     let created = succeeded(create);
     let navigate = use_navigate();

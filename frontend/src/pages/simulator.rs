@@ -8,15 +8,17 @@ use textdesk_types::messages::{Direction, Message};
 use textdesk_types::numbers::Number;
 
 use crate::api;
-use crate::ui::{Field, FormAlert, LoadError, Loading, failure};
+use crate::components::{Field, FormAlert, LoadError, Loading, PageTitle, failure};
+use crate::time::Moment;
 
 /// How often the handset looks for replies.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
 
 #[component]
 pub fn PhoneSimulator() -> impl IntoView {
-    let numbers = LocalResource::new(api::numbers);
+    let numbers = LocalResource::new(api::numbers::list);
     view! {
+        <PageTitle text="Phone simulator" />
         <header class="page-header">
             <h1>"Phone simulator"</h1>
             <p class="lead">"Text a simulator number as a customer and see the team's replies, as a handset would."</p>
@@ -60,7 +62,7 @@ fn Handset(numbers: Vec<Number>) -> impl IntoView {
     });
     let texts = LocalResource::new(move || {
         tick.track();
-        api::handset(phone.get())
+        api::simulator::handset(phone.get())
     });
     let send = Action::new_local(move |body: &String| {
         let body = body.clone();
@@ -68,7 +70,7 @@ fn Handset(numbers: Vec<Number>) -> impl IntoView {
         async move {
             let number = number
                 .ok_or_else(|| Box::new(textdesk_types::ProblemDetails::new(422, "no_number", "Choose a number")))?;
-            let sent = api::simulate_text(phone.get_untracked(), number, body).await;
+            let sent = api::simulator::text(phone.get_untracked(), number, body).await;
             tick.update(|n| *n = n.wrapping_add(1));
             sent
         }
@@ -105,6 +107,7 @@ fn Handset(numbers: Vec<Number>) -> impl IntoView {
                 </Field>
             </div>
             <div class="handset-texts" aria-live="polite">
+                <div class="handset-stack">
                 <Transition fallback=Loading>
                     {move || Suspend::new(async move {
                         match texts.await {
@@ -114,9 +117,11 @@ fn Handset(numbers: Vec<Number>) -> impl IntoView {
                         }
                     })}
                 </Transition>
+                </div>
             </div>
             <form class="handset-composer" on:submit=on_submit>
                 <FormAlert problem=failure(send) />
+                <label for="handset-text" class="visually-hidden">"Text message"</label>
                 <input id="handset-text" placeholder="Text message" required bind:value=draft />
                 <button type="submit" class="button button-primary" disabled=send.pending()>"Send"</button>
             </form>
@@ -130,7 +135,7 @@ fn bubble(text: Message) -> impl IntoView {
     view! {
         <div class="bubble" class:mine=mine>
             <p>{text.body}</p>
-            <span class="bubble-meta">{text.created_at.format("%H:%M").to_string()} " · " {text.status.as_str()}</span>
+            <span class="bubble-meta"><Moment at=text.created_at /> " · " {text.status.as_str()}</span>
         </div>
     }
 }

@@ -8,13 +8,14 @@ use textdesk_types::agents::{Agent, Role};
 use textdesk_types::groups::Group;
 
 use crate::api;
-use crate::ui::{LoadError, Loading, initials};
+use crate::components::{LoadError, Loading, PageTitle, initials};
 
 #[component]
 pub fn Team() -> impl IntoView {
-    let agents = LocalResource::new(api::agents);
-    let groups = LocalResource::new(api::groups);
+    let agents = LocalResource::new(api::agents::list);
+    let groups = LocalResource::new(api::agents::groups);
     view! {
+        <PageTitle text="Team" />
         <header class="page-header">
             <h1>"Team"</h1>
             <p class="lead">"Everyone who can sign in to this workspace, and the groups that share conversations."</p>
@@ -84,6 +85,7 @@ fn AgentRow(agent: Agent) -> impl IntoView {
                     <div>
                         <div class="person-name">{full_name(&agent)}</div>
                         <div class="muted">{agent.screenname.clone()}</div>
+                        <div class="muted person-email">{agent.email.clone()}</div>
                     </div>
                 </div>
             </td>

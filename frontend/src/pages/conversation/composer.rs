@@ -1,5 +1,6 @@
 //! The reply box of a conversation: counts SMS segments as the agent types, with the same
-//! rules the server applies, and refuses what the server would refuse before it is sent.
+//! rules the server applies, and refuses what the server would refuse before it is sent. When
+//! nothing can be texted to the contact, it is a box for internal notes, and says so.
 
 use leptos::ev::KeyboardEvent;
 use leptos::html::Textarea;
@@ -10,9 +11,10 @@ use textdesk_types::messages::{Message, MessagePurpose};
 use textdesk_types::sending::{self, SendRefusal};
 use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
 
-use super::conversation::Thread;
-use super::shell::CurrentOrganization;
+use super::Thread;
 use crate::api::{self, ApiResult, Problem};
+use crate::pages::frame::CurrentOrganization;
+use crate::time;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Post {
@@ -22,14 +24,14 @@ enum Post {
 
 /// Why nothing can be texted to this contact in this conversation, if so. Whether the contact
 /// may be texted is the server's own rule (`textdesk_types::sending`); only the wording is ours.
-fn lock_reason(contact: &Contact, conversation: &Conversation, double_opt_in: bool) -> Option<String> {
+fn lock_reason(contact: &Contact, conversation: &Conversation, double_opt_in: bool, zone: &str) -> Option<String> {
     let name = contact.display_name();
     let refusal = sending::refusal(contact.recipient(), double_opt_in, MessagePurpose::Normal);
     if let Some(refusal) = refusal {
         return Some(match refusal {
             SendRefusal::OptedOut { since } => {
                 let since = since
-                    .map(|at| format!(" on {}", at.format("%b %-d")))
+                    .map(|at| format!(" on {}", time::day(zone, at)))
                     .unwrap_or_default();
                 format!("{name} opted out of texts{since} — messages cannot be sent.")
             }
@@ -59,11 +61,12 @@ pub fn Composer(thread: Thread) -> impl IntoView {
     let double_opt_in = settings.as_ref().is_some_and(|s| s.double_opt_in);
     let draft = RwSignal::new(String::new());
     let textarea = NodeRef::<Textarea>::new();
+    let zone = time::agent_zone();
     let lock = Memo::new(move |_| {
         thread.conversation.with(|conversation| {
             thread
                 .contact
-                .with(|contact| lock_reason(contact, conversation, double_opt_in))
+                .with(|contact| zone.with(|zone| lock_reason(contact, conversation, double_opt_in, zone)))
         })
     });
     let length = Memo::new(move |_| draft.with(|text| sms::check_length(text, policy)));
@@ -72,8 +75,8 @@ pub fn Composer(thread: Thread) -> impl IntoView {
         let id = thread.id();
         async move {
             let posted: ApiResult<Message> = match kind {
-                Post::Reply => api::send_message(id, body.clone()).await,
-                Post::Note => api::add_note(id, body.clone()).await,
+                Post::Reply => api::conversations::send_message(id, body.clone()).await,
+                Post::Note => api::conversations::add_note(id, body.clone()).await,
             };
             let message = posted?;
             thread.upsert(vec![message], false);
@@ -101,10 +104,13 @@ pub fn Composer(thread: Thread) -> impl IntoView {
             let _ = textarea.focus();
         }
     };
+    let locked = move || lock.with(Option::is_some);
+    // Enter posts, Shift+Enter starts a new line; Enter while an input method composes a
+    // character belongs to it. When the contact cannot be texted, Enter adds a note.
     let on_keydown = move |event: KeyboardEvent| {
-        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
             event.prevent_default();
-            submit(Post::Reply);
+            submit(if locked() { Post::Note } else { Post::Reply });
         }
     };
     let problem = move || {
@@ -116,37 +122,57 @@ pub fn Composer(thread: Thread) -> impl IntoView {
     view! {
         <form
             class="composer"
+            class:composer-locked=locked
             on:submit=move |event| {
                 event.prevent_default();
-                submit(Post::Reply);
+                submit(if locked() { Post::Note } else { Post::Reply });
             }
         >
             {move || lock.get().map(|reason| view! { <div class="composer-lock" id="composer-lock" role="status">{reason}</div> })}
             <ConsentHint thread double_opt_in />
-            <label for="composer-text">"Reply"</label>
+            <label for="composer-text" id="composer-label">
+                {move || if locked() { "Internal note" } else { "Reply" }}
+            </label>
             <textarea
                 id="composer-text"
                 node_ref=textarea
                 rows="3"
-                placeholder=move || if lock.with(Option::is_some) { "Write an internal note…" } else { "Write a reply…" }
-                aria-describedby="composer-counter composer-problem"
+                placeholder=move || if locked() { "Write an internal note…" } else { "Write a reply…" }
+                aria-describedby="composer-keys composer-counter composer-problem"
                 bind:value=draft
                 on:keydown=on_keydown
             ></textarea>
             <div class="composer-footer">
-                <Counter draft />
+                <p class="composer-keys" id="composer-keys">
+                    {move || if locked() { "Enter adds the note" } else { "Enter sends" }}
+                    " · Shift+Enter for a new line"
+                </p>
+                // A note is not a text: it has no segments to count.
+                <Show when=move || !locked()>
+                    <Counter draft />
+                </Show>
                 <div class="composer-actions">
-                    <button type="button" class="button button-quiet" id="add-note" disabled=move || !can_note.get() on:click=move |_| submit(Post::Note)>
+                    <button
+                        type="button"
+                        class="button"
+                        class:button-quiet=move || !locked()
+                        class:button-primary=locked
+                        id="add-note"
+                        disabled=move || !can_note.get()
+                        on:click=move |_| submit(Post::Note)
+                    >
                         "Add note"
                     </button>
-                    <button type="submit" class="button button-primary" id="send" disabled=move || !can_send.get() title="Send (Ctrl+Enter)">
-                        "Send"
-                    </button>
+                    <Show when=move || !locked()>
+                        <button type="submit" class="button button-primary" id="send" disabled=move || !can_send.get()>
+                            "Send"
+                        </button>
+                    </Show>
                 </div>
             </div>
             <p class="composer-problem" id="composer-problem" role="alert">
                 {move || {
-                    let too_long = length.get().err().filter(|_| !draft.with(String::is_empty));
+                    let too_long = length.get().err().filter(|_| !draft.with(String::is_empty) && !locked());
                     problem().or_else(|| too_long.map(|error| error.to_string()))
                 }}
             </p>

@@ -1,4 +1,5 @@
-//! The typed client of the Textdesk API under `/api/v1`.
+//! The typed client of the Textdesk API under `/api/v1`: this module holds what every call
+//! shares, and one submodule per resource holds that resource's calls.
 //!
 //! Calls made as the signed-in agent carry the stored access token. When the server answers 401
 //! because that token expired or is not valid, the client refreshes the session once and repeats
@@ -7,24 +8,25 @@
 //! [`ProblemDetails`], or as one made here when no readable answer came back; boxed, because
 //! it is large and every `Result` here carries it.
 
+pub mod agents;
+pub mod auth;
+pub mod contacts;
+pub mod conversations;
+pub mod events;
+pub mod messages;
+pub mod numbers;
+pub mod organization;
+pub mod simulator;
+
 use std::cell::RefCell;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use textdesk_types::agents::{Agent, ChangePassword, UpdateProfile};
-use textdesk_types::auth::{ConfirmPasswordReset, LoginRequest, LogoutRequest, RefreshRequest, TokenResponse};
-use textdesk_types::contacts::Contact;
-use textdesk_types::conversations::{Conversation, ConversationDetail};
-use textdesk_types::events::EventBatch;
-use textdesk_types::groups::Group;
-use textdesk_types::messages::{AddNote, Message, SendMessage};
-use textdesk_types::numbers::Number;
-use textdesk_types::organization::Organization;
+use textdesk_types::auth::{RefreshRequest, TokenResponse};
 use textdesk_types::page::MAX_PAGE_SIZE;
-use textdesk_types::setup::{CreateWorkspace, SetupStatus};
-use textdesk_types::{ContactId, ConversationId, MessageId, NumberId, Page, ProblemDetails};
+use textdesk_types::{Page, ProblemDetails};
 
 use crate::session::{self, Session};
 
@@ -237,184 +239,4 @@ async fn all_pages<T: DeserializeOwned>(path: &str) -> ApiResult<Vec<T>> {
             None => return Ok(items),
         }
     }
-}
-
-pub async fn setup_status() -> ApiResult<SetupStatus> {
-    fetch_public(Call::get("/setup")).await
-}
-
-/// Creates the first workspace and signs its owner in.
-pub async fn create_workspace(request: CreateWorkspace) -> ApiResult<()> {
-    let tokens: TokenResponse = fetch_public(Call::new(Method::POST, "/setup").with_json(&request)?).await?;
-    session::save(&tokens);
-    Ok(())
-}
-
-/// Sets a new password with the token of an admin's reset link. Every session of that agent
-/// ends, this browser's included.
-pub async fn confirm_password_reset(request: ConfirmPasswordReset) -> ApiResult<()> {
-    let response = Call::new(Method::POST, "/auth/password-reset")
-        .with_json(&request)?
-        .send(None)
-        .await?;
-    if !response.ok() {
-        return Err(problem_of(response).await);
-    }
-    session::clear();
-    Ok(())
-}
-
-pub async fn login(request: LoginRequest) -> ApiResult<()> {
-    let tokens: TokenResponse = fetch_public(Call::new(Method::POST, "/auth/login").with_json(&request)?).await?;
-    session::save(&tokens);
-    Ok(())
-}
-
-/// Ends the session on the server and here. Signing out must work even when the server cannot
-/// be reached, so a failure there is only logged.
-pub async fn logout() {
-    if let Err(problem) = revoke_stored_session().await {
-        leptos::logging::warn!("sign-out did not reach the server: {}", problem.message());
-    }
-    session::clear();
-}
-
-async fn revoke_stored_session() -> ApiResult<()> {
-    let Some(session) = session::current() else {
-        return Ok(());
-    };
-    let request = LogoutRequest {
-        refresh_token: session.refresh_token,
-    };
-    let response = Call::new(Method::POST, "/auth/logout")
-        .with_json(&request)?
-        .send(None)
-        .await?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(problem_of(response).await)
-    }
-}
-
-pub async fn me() -> ApiResult<Agent> {
-    fetch(Call::get("/me")).await
-}
-
-pub async fn numbers() -> ApiResult<Vec<Number>> {
-    fetch(Call::get("/numbers")).await
-}
-
-/// Texts a simulator number as the customer with this phone number.
-pub async fn simulate_text(from: String, number_id: NumberId, body: String) -> ApiResult<Message> {
-    let text = serde_json::json!({ "from": from, "number_id": number_id, "body": body });
-    fetch(Call::new(Method::POST, "/simulator/messages").with_json(&text)?).await
-}
-
-/// The texts between a simulated handset and the business.
-pub async fn handset(phone: String) -> ApiResult<Vec<Message>> {
-    fetch(Call::get("/simulator/messages").with_query("phone", phone)).await
-}
-
-pub async fn update_me(changes: UpdateProfile) -> ApiResult<Agent> {
-    fetch(Call::new(Method::PATCH, "/me").with_json(&changes)?).await
-}
-
-/// Changes the password; the server ends every other session and hands this one new tokens.
-pub async fn change_password(request: ChangePassword) -> ApiResult<()> {
-    let tokens: TokenResponse = fetch(Call::new(Method::PUT, "/me/password").with_json(&request)?).await?;
-    session::save(&tokens);
-    Ok(())
-}
-
-pub async fn organization() -> ApiResult<Organization> {
-    fetch(Call::get("/organization")).await
-}
-
-/// The newest page of conversations.
-pub async fn conversations() -> ApiResult<Page<Conversation>> {
-    fetch(Call::get("/conversations").with_query("limit", "50".to_owned())).await
-}
-
-pub async fn agents() -> ApiResult<Vec<Agent>> {
-    all_pages("/agents").await
-}
-
-pub async fn groups() -> ApiResult<Vec<Group>> {
-    all_pages("/groups").await
-}
-
-/// Where to start reading the change feed so that nothing loaded afterwards is missed.
-pub async fn feed_cursor() -> ApiResult<String> {
-    let page: Page<Conversation> = fetch(Call::get("/conversations").with_query("limit", "1".to_owned())).await?;
-    Ok(page.feed_cursor.unwrap_or_else(|| "0".to_owned()))
-}
-
-/// A conversation with its newest messages, or the page before the `before` cursor.
-pub async fn conversation(id: ConversationId, before: Option<String>) -> ApiResult<ConversationDetail> {
-    let mut call = Call::get(&format!("/conversations/{id}"));
-    if let Some(before) = before {
-        call = call.with_query("before", before);
-    }
-    fetch(call).await
-}
-
-pub async fn contact(id: ContactId) -> ApiResult<Contact> {
-    fetch(Call::get(&format!("/contacts/{id}"))).await
-}
-
-pub async fn send_message(id: ConversationId, body: String) -> ApiResult<Message> {
-    let message = SendMessage {
-        body,
-        from_number_id: None,
-        media_ids: Vec::new(),
-        lane: Default::default(),
-    };
-    fetch(Call::new(Method::POST, &format!("/conversations/{id}/messages")).with_json(&message)?).await
-}
-
-pub async fn add_note(id: ConversationId, body: String) -> ApiResult<Message> {
-    let note = AddNote { body };
-    fetch(Call::new(Method::POST, &format!("/conversations/{id}/notes")).with_json(&note)?).await
-}
-
-pub async fn retry_message(id: MessageId) -> ApiResult<Message> {
-    fetch(Call::new(Method::POST, &format!("/messages/{id}/retry"))).await
-}
-
-pub async fn mark_read(id: ConversationId) -> ApiResult<()> {
-    fetch_empty(Call::new(Method::POST, &format!("/conversations/{id}/read"))).await
-}
-
-/// Changes after `after`; the server holds the call up to 25 seconds while there are none.
-pub async fn events(after: String) -> ApiResult<EventBatch> {
-    fetch(
-        Call::get("/events")
-            .with_query("after", after)
-            .with_query("wait", "25".to_owned()),
-    )
-    .await
-}
-
-/// A media file as an object URL the page can show: the file needs the bearer token, which
-/// an `<img src>` cannot send. Revoke it with `Url::revoke_object_url` when done.
-pub async fn media_object_url(url: &str, content_type: &str) -> ApiResult<String> {
-    let path = url.strip_prefix(API).unwrap_or(url);
-    let response = authorized(Call::get(path)).await?;
-    if !response.ok() {
-        return Err(problem_of(response).await);
-    }
-    let bytes = response.binary().await.map_err(unreachable_server)?;
-    let parts = web_sys::js_sys::Array::of1(&web_sys::js_sys::Uint8Array::from(bytes.as_slice()));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(content_type);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob))
-        .map_err(|_| {
-            Box::new(ProblemDetails::new(
-                0,
-                "media_unreadable",
-                "The file could not be shown",
-            ))
-        })
 }

@@ -1,0 +1,218 @@
+//! The messages of an open conversation, oldest first, with their authors, times, statuses,
+//! failures (and retry) and media.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use textdesk_types::messages::{Direction, MediaAttachment, MediaStatus, Message, MessageStatus};
+
+use super::Thread;
+use crate::api::{self, ApiResult};
+use crate::components::{LoadError, failure};
+use crate::pages::frame::CurrentAgent;
+use crate::time::Moment;
+
+#[component]
+pub fn MessageList(thread: Thread) -> impl IntoView {
+    let older = thread.older;
+    let load_older = Action::new_local(move |_: &()| async move {
+        let Some(before) = older.get_untracked() else {
+            return Ok(());
+        };
+        let detail = api::conversations::get(thread.id(), Some(before)).await?;
+        older.try_set(detail.older_cursor);
+        thread.upsert(detail.messages, false);
+        Ok(())
+    });
+    let me = use_context::<CurrentAgent>().map(|CurrentAgent(me)| me.with_untracked(|agent| agent.id.clone()));
+    view! {
+        // Reversed flex with one child: the view starts at the newest message and stays there
+        // as messages arrive, while the document order stays oldest first.
+        <section class="thread" aria-label="Messages">
+            <div class="thread-inner">
+                {move || {
+                    older
+                        .with(Option::is_some)
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button button-quiet load-older"
+                                    id="load-older"
+                                    disabled=load_older.pending()
+                                    on:click=move |_| {
+                                        load_older.dispatch(());
+                                    }
+                                >
+                                    "Load older messages"
+                                </button>
+                            }
+                        })
+                }}
+                {move || failure(load_older).get().map(|problem| view! { <LoadError problem=*problem /> })}
+                <ol class="messages" aria-live="polite">
+                    <For
+                        each=move || thread.messages.get()
+                        // The status is part of the key so a message redraws when it moves on.
+                        key=|message| (message.id.clone(), message.status.as_str())
+                        let:message
+                    >
+                        <MessageItem author=thread.author(&message, me.as_ref()) message />
+                    </For>
+                </ol>
+            </div>
+        </section>
+    }
+}
+
+fn status_label(status: MessageStatus) -> &'static str {
+    match status {
+        MessageStatus::Queued => "Queued",
+        MessageStatus::Sending => "Sending",
+        MessageStatus::Sent => "Sent",
+        MessageStatus::Delivered => "Delivered",
+        MessageStatus::Undelivered => "Undelivered",
+        MessageStatus::Failed => "Failed",
+        MessageStatus::Received => "Received",
+    }
+}
+
+#[component]
+fn MessageItem(message: Message, author: String) -> impl IntoView {
+    let direction = message.direction.as_str();
+    let outbound = message.direction == Direction::Outbound;
+    let failed = matches!(message.status, MessageStatus::Failed | MessageStatus::Undelivered);
+    let error = failed.then(|| {
+        let reason = [message.error_code.as_deref(), message.error_message.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        view! { <MessageError id=message.id.clone() reason retry=message.status == MessageStatus::Failed /> }
+    });
+    view! {
+        <li class=format!("message message-{direction}") data-id=message.id.to_string()>
+            <div class="message-bubble">
+                {(message.direction == Direction::Note).then(|| view! { <span class="message-tag">"Note"</span> })}
+                {(!message.body.is_empty()).then(|| view! { <p class="message-body">{message.body.clone()}</p> })}
+                {message.media.into_iter().map(|attachment| view! { <Media attachment /> }).collect_view()}
+            </div>
+            <div class="message-meta">
+                <span class="message-author">{author}</span>
+                " · "
+                <Moment at=message.created_at />
+                {outbound
+                    .then(|| {
+                        view! {
+                            " · "
+                            <span class="message-status" data-status=message.status.as_str()>
+                                {status_label(message.status)}
+                            </span>
+                        }
+                    })}
+            </div>
+            {error}
+        </li>
+    }
+}
+
+/// Why a message did not arrive; a failed one can be sent again.
+#[component]
+fn MessageError(id: textdesk_types::MessageId, reason: String, retry: bool) -> impl IntoView {
+    let thread = use_context::<Thread>();
+    let retrying = Action::new_local(move |_: &()| {
+        let id = id.clone();
+        async move {
+            let message = api::messages::retry(id).await?;
+            if let Some(thread) = thread {
+                thread.upsert(vec![message], true);
+            }
+            ApiResult::Ok(())
+        }
+    });
+    let reason = if reason.is_empty() {
+        "The provider gave no reason.".to_owned()
+    } else {
+        reason
+    };
+    view! {
+        <div class="message-error" role="alert">
+            <span>{reason}</span>
+            {retry
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button button-quiet retry"
+                            disabled=retrying.pending()
+                            on:click=move |_| {
+                                retrying.dispatch(());
+                            }
+                        >
+                            "Retry"
+                        </button>
+                    }
+                })}
+            {move || failure(retrying).get().map(|problem| view! { <span>{problem.message()}</span> })}
+        </div>
+    }
+}
+
+#[component]
+fn Media(attachment: MediaAttachment) -> impl IntoView {
+    match attachment.status {
+        MediaStatus::Stored => view! { <StoredMedia attachment /> }.into_any(),
+        MediaStatus::Pending => view! { <p class="media-note">"Fetching the media…"</p> }.into_any(),
+        MediaStatus::Failed => {
+            let why = attachment.error.unwrap_or_else(|| "no reason given".to_owned());
+            view! { <p class="media-note">{format!("The media could not be fetched: {why}")}</p> }.into_any()
+        }
+    }
+}
+
+/// A media file fetched with the session's token, shown from an object URL that is released
+/// when the message leaves the page.
+#[component]
+fn StoredMedia(attachment: MediaAttachment) -> impl IntoView {
+    let shown = RwSignal::new(None::<Result<String, String>>);
+    let held = Arc::new(std::sync::Mutex::new(None::<String>));
+    let release = Arc::clone(&held);
+    on_cleanup(move || {
+        if let Some(url) = release.lock().ok().and_then(|mut slot| slot.take()) {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+    let (url, content_type) = (attachment.url.clone(), attachment.content_type.clone());
+    spawn_local(async move {
+        let loaded = api::messages::media_object_url(&url, &content_type).await;
+        if let (Ok(object), Ok(mut slot)) = (&loaded, held.lock()) {
+            *slot = Some(object.clone());
+        }
+        shown.try_set(Some(loaded.map_err(|problem| problem.message())));
+    });
+    let kind = attachment.content_type.clone();
+    let size = format!("{} KB", attachment.size_bytes.div_ceil(1024));
+    move || match shown.get() {
+        None => view! { <p class="media-note">"Loading the media…"</p> }.into_any(),
+        Some(Err(why)) => view! { <p class="media-note">{why}</p> }.into_any(),
+        Some(Ok(src)) if kind.starts_with("image/") => {
+            let full = src.clone();
+            view! {
+                <a class="media" href=full target="_blank" rel="noopener">
+                    <img src=src alt=format!("Image ({size})") />
+                </a>
+            }
+            .into_any()
+        }
+        Some(Ok(src)) if kind.starts_with("video/") => {
+            view! { <video class="media" src=src controls=true preload="metadata"></video> }.into_any()
+        }
+        Some(Ok(src)) => view! {
+            <a class="media-note" href=src download="">
+                {format!("Download the file ({kind}, {size})")}
+            </a>
+        }
+        .into_any(),
+    }
+}

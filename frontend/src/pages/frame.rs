@@ -1,0 +1,259 @@
+//! The signed-in app's gate and frame: setup or sign-in for those who need them, then the top
+//! bar with the main navigation around the page.
+//!
+//! Everything the first screen needs is asked for at once (the workspace's state, the agent,
+//! the organization, the team's names, the unread count and, on the Message Center, its first
+//! list), so the app is usable after one round trip instead of three in a row.
+
+use std::collections::HashMap;
+
+use futures_util::future::join;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
+use textdesk_types::agents::Agent;
+use textdesk_types::conversations::Conversation;
+use textdesk_types::organization::Organization;
+use textdesk_types::{AgentId, Page, ProblemDetails};
+
+use super::message_center::views::View;
+use crate::api::{self, ApiResult};
+use crate::components::{GoTo, LoadError, Loading, Logo, initials};
+use crate::live::LiveFeed;
+use crate::session;
+use crate::unread::UnreadConversations;
+
+/// The signed-in agent, for the pages inside the frame. Saving the profile updates it, and the
+/// top bar and every time shown follow.
+#[derive(Clone, Copy)]
+pub struct CurrentAgent(pub RwSignal<Agent>);
+
+/// The organization as it was when the app loaded, for the rules its settings set.
+#[derive(Clone)]
+pub struct CurrentOrganization(pub Organization);
+
+/// The team's names by id, as they were when the app loaded, for the authors of messages.
+#[derive(Clone, Copy)]
+pub struct AgentNames(pub StoredValue<HashMap<AgentId, String>>);
+
+/// The Message Center's first list, loaded with the rest of the first screen: its view and page.
+#[derive(Clone, Copy)]
+pub struct FirstList(pub StoredValue<Option<(View, Page<Conversation>)>>);
+
+impl FirstList {
+    /// The page, once, if it is the one `view` asks for.
+    pub fn take(self, view: View) -> Option<Page<Conversation>> {
+        let taken = self.0.try_update_value(Option::take).flatten()?;
+        (taken.0 == view).then_some(taken.1)
+    }
+}
+
+/// What the first screen needs, read in parallel.
+#[derive(Clone)]
+struct Workspace {
+    agent: Agent,
+    organization: Organization,
+    agent_names: HashMap<AgentId, String>,
+    unread: Page<Conversation>,
+    first_list: Option<(View, Page<Conversation>)>,
+}
+
+#[derive(Clone)]
+enum Boot {
+    NeedsSetup,
+    SignedOut,
+    Ready(Box<Workspace>),
+}
+
+/// The Message Center's view when the app opens on it.
+fn message_center_view() -> Option<View> {
+    let location = window().location();
+    let path = location.pathname().ok()?;
+    let on_message_center = path == "/" || path.starts_with("/conversations/");
+    on_message_center.then(|| View::from_search(&location.search().unwrap_or_default()))
+}
+
+async fn boot() -> ApiResult<Boot> {
+    if session::current().is_none() {
+        return Ok(match api::auth::setup_status().await?.needs_setup {
+            true => Boot::NeedsSetup,
+            false => Boot::SignedOut,
+        });
+    }
+    let first_view = message_center_view();
+    let first_list = async move {
+        match first_view {
+            Some(view) => Some(
+                api::conversations::list(view.filter(), View::PAGE, None)
+                    .await
+                    .map(|page| (view, page)),
+            ),
+            None => None,
+        }
+    };
+    let (((setup, agent), (organization, agents)), (unread, first_list)) = join(
+        join(
+            join(api::auth::setup_status(), api::agents::me()),
+            join(api::organization::get(), api::agents::list()),
+        ),
+        join(UnreadConversations::first_count(), first_list),
+    )
+    .await;
+    if setup?.needs_setup {
+        // Tokens kept from before the database was emptied are worthless.
+        session::clear();
+        return Ok(Boot::NeedsSetup);
+    }
+    let (agent, organization, unread) = match (agent, organization, unread) {
+        (Ok(agent), Ok(organization), Ok(unread)) => (agent, organization, unread),
+        // A refused session was cleared by the client, and the gate shows the sign-in page.
+        (Err(problem), _, _) | (_, Err(problem), _) | (_, _, Err(problem)) if problem.status == 401 => {
+            return Ok(Boot::SignedOut);
+        }
+        (Err(problem), _, _) | (_, Err(problem), _) | (_, _, Err(problem)) => return Err(problem),
+    };
+    // Names only make authors friendlier; without them the app still works.
+    let agent_names = agents
+        .unwrap_or_default()
+        .into_iter()
+        .map(|agent| (agent.id.clone(), agent.display_name().to_owned()))
+        .collect();
+    Ok(Boot::Ready(Box::new(Workspace {
+        agent,
+        organization,
+        agent_names,
+        unread,
+        first_list: first_list.and_then(Result::ok),
+    })))
+}
+
+/// A server without a workspace goes to setup; a visitor without a session goes to sign-in;
+/// everyone else gets the app, which follows the session: signing out here or in another tab,
+/// and the server refusing the tokens, all lead to the sign-in page.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let booted = LocalResource::new(boot);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match booted.await {
+                    Ok(Boot::NeedsSetup) => view! { <GoTo path="/setup" /> }.into_any(),
+                    Ok(Boot::SignedOut) => view! { <GoTo path="/login" /> }.into_any(),
+                    Ok(Boot::Ready(workspace)) => view! { <SignedIn workspace=*workspace /> }.into_any(),
+                    Err(problem) => failed(*problem).into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn failed(problem: ProblemDetails) -> impl IntoView {
+    view! {
+        <div class="page-center">
+            <LoadError problem />
+        </div>
+    }
+}
+
+#[component]
+fn SignedIn(workspace: Workspace) -> impl IntoView {
+    let signed_in = Memo::new(|_| session::is_signed_in());
+    let workspace = StoredValue::new(workspace);
+    move || {
+        if signed_in.get() {
+            view! { <Frame workspace=workspace.get_value() /> }.into_any()
+        } else {
+            view! { <GoTo path="/login" /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn Frame(workspace: Workspace) -> impl IntoView {
+    let Workspace {
+        agent,
+        organization,
+        agent_names,
+        unread,
+        first_list,
+    } = workspace;
+    let feed = LiveFeed::start(unread.feed_cursor.clone().unwrap_or_else(|| "0".to_owned()));
+    provide_context(feed);
+    provide_context(UnreadConversations::follow(feed, &unread));
+    let me = RwSignal::new(agent);
+    provide_context(CurrentAgent(me));
+    provide_context(AgentNames(StoredValue::new(agent_names)));
+    provide_context(FirstList(StoredValue::new(first_list)));
+    let name = organization.name.clone();
+    provide_context(CurrentOrganization(organization));
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <a class="skip-link" href="#main">"Skip to content"</a>
+                <div class="topbar-brand">
+                    <Logo />
+                    <span class="topbar-product">"Textdesk"</span>
+                    <span class="topbar-org" id="org-name">{name}</span>
+                </div>
+                <MainNavigation />
+                <Account me />
+            </header>
+            // Its own boundary: a page that loads suspends itself, never the frame around it.
+            <main class="content" id="main" tabindex="-1">
+                <Suspense fallback=Loading>
+                    <Outlet />
+                </Suspense>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn MainNavigation() -> impl IntoView {
+    let unread = expect_context::<UnreadConversations>();
+    let location = use_location();
+    // The Message Center is the inbox whichever conversation it shows.
+    let in_inbox = move || {
+        let path = location.pathname.get();
+        (path == "/" || path.starts_with("/conversations/")).then_some("page")
+    };
+    view! {
+        <nav class="main-nav" aria-label="Main">
+            <a href="/" aria-current=in_inbox>
+                "Inbox"
+                {move || unread.label().map(|count| view! { <span class="nav-count" title="Conversations with unread messages">{count}</span> })}
+            </a>
+            <A href="/team">"Team"</A>
+            <A href="/profile">"Profile"</A>
+            // "Simulator" on a phone, where the four links share 375 pixels.
+            <A href="/simulator">
+                <span>
+                    <span class="nav-long">"Phone "</span>
+                    <span class="nav-word">"simulator"</span>
+                </span>
+            </A>
+        </nav>
+    }
+}
+
+#[component]
+fn Account(me: RwSignal<Agent>) -> impl IntoView {
+    let sign_out = Action::new_local(|_: &()| api::auth::logout());
+    view! {
+        <div class="topbar-account">
+            <span class="avatar" aria-hidden="true">{move || me.with(initials)}</span>
+            <span class="topbar-name" id="current-agent">{move || me.with(|agent| agent.display_name().to_owned())}</span>
+            <button
+                type="button"
+                class="button button-quiet"
+                id="sign-out"
+                disabled=sign_out.pending()
+                on:click=move |_| {
+                    sign_out.dispatch(());
+                }
+            >
+                "Sign out"
+            </button>
+        </div>
+    }
+}
