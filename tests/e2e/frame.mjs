@@ -7,6 +7,7 @@ import {
   check,
   eventually,
   expectPath,
+  expectNoSidewaysScroll,
   expectText,
   textAsCustomer,
 } from './lib.mjs';
@@ -91,16 +92,6 @@ async function expectAllTabbable(page) {
   return reached;
 }
 
-async function expectNoSidewaysScroll(page, what) {
-  const widths = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  if (widths.scroll > widths.client) {
-    throw new Error(`${what} is ${widths.scroll} px wide in a ${widths.client} px window`);
-  }
-}
-
 /** The text the app should show for `iso` in `zone`: the time today, else day and time. */
 async function expectedMoment(page, iso, zone) {
   return page.evaluate(
@@ -166,6 +157,83 @@ export async function frameChecks(context, server) {
     await expectText(page.locator('#conversation-contact'), new RegExp(`^\\${nextName}$`));
     const still = await list.evaluate((element) => element.scrollTop);
     if (Math.abs(still - before) > 1) throw new Error(`the list moved from ${before} to ${still}`);
+  });
+
+  await check('the times of all rows line up, whatever tags a row carries', page, async () => {
+    const edges = await page.evaluate(() =>
+      [...document.querySelectorAll('.conversation-row .conversation-time')].map((time) => Math.round(time.getBoundingClientRect().right)),
+    );
+    if (new Set(edges).size !== 1) throw new Error(`the times end at ${[...new Set(edges)].join(', ')} px`);
+  });
+
+  await check('the first screen asks for everything at once', page, async () => {
+    const calls = new Map();
+    const started = (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/api/v1/') && !path.endsWith('/events')) calls.set(request, { path, start: Date.now() });
+    };
+    const finished = (request) => {
+      const call = calls.get(request);
+      if (call) call.end = Date.now();
+    };
+    page.on('request', started);
+    page.on('requestfinished', finished);
+    try {
+      await page.goto(`${server.url}/`);
+      await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+    } finally {
+      page.off('request', started);
+      page.off('requestfinished', finished);
+    }
+    // The first call to each, and the first two lists (the unread count and the Open view).
+    const all = [...calls.values()];
+    const first = [];
+    for (const [wanted, count] of [['/api/v1/setup', 1], ['/api/v1/me', 1], ['/api/v1/organization', 1], ['/api/v1/agents', 1], ['/api/v1/conversations', 2]]) {
+      const made = all.filter((call) => call.path === wanted).slice(0, count);
+      if (made.length < count) throw new Error(`the first screen did not ask for ${wanted}: ${all.map((call) => call.path).join(', ')}`);
+      first.push(...made);
+    }
+    // Every call of the first screen went out before any answer came back: one round trip.
+    const lastStart = Math.max(...first.map((call) => call.start));
+    const firstEnd = Math.min(...first.map((call) => call.end ?? Infinity));
+    if (lastStart > firstEnd) {
+      throw new Error(`a call waited for another: ${first.map((call) => `${call.path} ${call.start}-${call.end}`).join(', ')}`);
+    }
+  });
+
+  await check('index.html paints a light frame before the app arrives', page, async () => {
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const hold = async (route) => {
+      await held;
+      await route.continue();
+    };
+    await page.route('**/assets/*.wasm', hold);
+    try {
+      await page.goto(`${server.url}/`, { waitUntil: 'domcontentloaded' });
+      await expectText(page.locator('.boot .loading'), /Loading/);
+      await page.locator('.boot .topbar-brand').waitFor({ timeout: TIMEOUT_MS });
+    } finally {
+      release();
+    }
+    await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+    await page.unroute('**/assets/*.wasm', hold);
+    if ((await page.locator('.boot').count()) !== 0) throw new Error('the boot frame stayed after the app started');
+  });
+
+  await check('when the app cannot load, the frame says so', page, async () => {
+    const refuse = (route) => route.abort();
+    await page.route('**/assets/*.wasm', refuse);
+    try {
+      await page.goto(`${server.url}/`);
+      await expectText(page.locator('.boot [role=alert]'), /could not load/);
+    } finally {
+      await page.unroute('**/assets/*.wasm', refuse);
+    }
+    await page.goto(`${server.url}/`);
+    await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
   });
 
   await check('the views filter the list and keep the conversation open', page, async () => {

@@ -107,3 +107,13 @@ export async function textAsCustomer(page, from, body) {
   await api(page, 'POST', '/simulator/messages', { from, number_id: simulator.id, body });
 }
 
+/** The page is no wider than the window: nothing to scroll sideways. */
+export async function expectNoSidewaysScroll(page, what) {
+  const widths = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  if (widths.scroll > widths.client) {
+    throw new Error(`${what} is ${widths.scroll} px wide in a ${widths.client} px window`);
+  }
+}

@@ -30,6 +30,7 @@ import {
   editSession,
   escapeRegExp,
   eventually,
+  expectNoSidewaysScroll,
   expectPath,
   expectText,
   results,
@@ -477,6 +478,16 @@ async function setupChecks(context, server) {
     await page.goto(`${server.url}/`);
     await expectPath(page, '/setup');
     await expectText(page.locator('h1'), /Create your workspace/);
+  });
+
+  await check('at 375 px the setup page does not scroll sideways', page, async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      await page.locator('h1').first().waitFor({ timeout: TIMEOUT_MS });
+      await expectNoSidewaysScroll(page, '/setup');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   await check('setup shows field errors next to the fields', page, async () => {
