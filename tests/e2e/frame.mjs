@@ -248,6 +248,20 @@ export async function frameChecks(context, server) {
     await page.locator('#view-open[aria-current=page]').waitFor({ timeout: TIMEOUT_MS });
   });
 
+  await check('"Skip to content" takes the focus past the top bar, staying on the page', page, async () => {
+    await page.goto(`${server.url}/team`);
+    await page.locator('#agents tbody tr').first().waitFor({ timeout: TIMEOUT_MS });
+    await page.locator('body').focus();
+    await page.keyboard.press('Tab');
+    await expectText(page.locator('.skip-link:focus'), /Skip to content/);
+    await page.keyboard.press('Enter');
+    await expectPath(page, '/team');
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    if (focused !== 'main') throw new Error(`the focus went to ${focused}`);
+    await page.goto(`${server.url}/`);
+    await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+  });
+
   await check('Up and Down move between rows', page, async () => {
     const first = page.locator('.conversation-row').first();
     await first.focus();

@@ -380,6 +380,8 @@ async function conversationChecks(context, server) {
     if (process.env.E2E_SCREENSHOT === '1') {
       await composer.fill('Thanks Maria! We will text you a reminder the day before 😊');
       await page.locator('#send:not([disabled])').waitFor({ timeout: TIMEOUT_MS });
+      // Past the buttons' 150 ms fade from their disabled look.
+      await page.waitForTimeout(400);
       mkdirSync(join(repo, 'docs'), { recursive: true });
       await page.screenshot({ path: join(repo, 'docs', 'screenshot.png') });
       console.log('      saved docs/screenshot.png');

@@ -15,6 +15,7 @@ use textdesk_types::agents::Agent;
 use textdesk_types::conversations::Conversation;
 use textdesk_types::organization::Organization;
 use textdesk_types::{AgentId, Page, ProblemDetails};
+use wasm_bindgen::JsCast;
 
 use super::message_center::views::View;
 use crate::api::{self, ApiResult};
@@ -189,7 +190,7 @@ fn Frame(workspace: Workspace) -> impl IntoView {
     view! {
         <div class="app">
             <header class="topbar">
-                <a class="skip-link" href="#main">"Skip to content"</a>
+                <SkipToContent />
                 <div class="topbar-brand">
                     <Logo />
                     <span class="topbar-product">"Textdesk"</span>
@@ -205,6 +206,25 @@ fn Frame(workspace: Workspace) -> impl IntoView {
                 </Suspense>
             </main>
         </div>
+    }
+}
+
+/// The first stop of Tab: past the top bar to the page. A button, because the document's
+/// `<base href="/">` would make `#main` a link to the inbox.
+#[component]
+fn SkipToContent() -> impl IntoView {
+    let skip = |_| {
+        let main = document()
+            .get_element_by_id("main")
+            .and_then(|main| main.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(main) = main {
+            let _ = main.focus();
+        }
+    };
+    view! {
+        <button type="button" class="skip-link" on:click=skip>
+            "Skip to content"
+        </button>
     }
 }
 
