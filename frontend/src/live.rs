@@ -154,7 +154,8 @@ impl LiveFeed {
 }
 
 /// Wraps a reload so that calls made while it runs lead to exactly one more run after it: a
-/// burst of changes costs two reads, not one per change.
+/// burst of changes costs two reads, not one per change. Nothing runs once the calling
+/// component is gone: its signals would be disposed.
 pub fn coalesced<Reload, Reloaded>(reload: Reload) -> impl Fn() + Clone + 'static
 where
     Reload: Fn() -> Reloaded + 'static,
@@ -167,21 +168,24 @@ where
         RunAgain,
     }
     let state = Rc::new(Cell::new(State::Idle));
+    let alive = Arc::new(AtomicBool::new(true));
+    let on_leave = Arc::clone(&alive);
+    on_cleanup(move || on_leave.store(false, Ordering::Relaxed));
     let reload = Rc::new(reload);
     move || match state.get() {
         State::Idle => {
             state.set(State::Running);
-            let (state, reload) = (Rc::clone(&state), Rc::clone(&reload));
+            let (state, alive, reload) = (Rc::clone(&state), Arc::clone(&alive), Rc::clone(&reload));
             spawn_local(async move {
-                loop {
+                while alive.load(Ordering::Relaxed) {
                     reload().await;
                     if state.get() == State::RunAgain {
                         state.set(State::Running);
                     } else {
-                        state.set(State::Idle);
                         break;
                     }
                 }
+                state.set(State::Idle);
             });
         }
         State::Running => state.set(State::RunAgain),

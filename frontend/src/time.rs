@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -24,7 +25,7 @@ enum Style {
     DayYearTime,
     /// The full moment with the zone's name, for tooltips.
     Long,
-    /// `2026-11-26`: compared, never shown.
+    /// The day's numbers: compared, never shown.
     DayKey,
 }
 
@@ -55,40 +56,56 @@ impl Style {
 }
 
 thread_local! {
-    static FORMATTERS: RefCell<HashMap<(String, Style), Function>> = RefCell::new(HashMap::new());
+    /// `None` for a zone this browser refused: asked once, not on every time shown.
+    static FORMATTERS: RefCell<HashMap<(String, Style), Option<JsValue>>> = RefCell::new(HashMap::new());
 }
 
-/// The `format` function of an `Intl.DateTimeFormat`, or `None` when the browser does not know
-/// the zone (it throws, which must not take the app down).
-fn build_formatter(zone: &str, style: Style) -> Option<Function> {
+/// An `Intl.DateTimeFormat`, or `None` when the browser does not know the zone (it throws,
+/// which must not take the app down).
+fn build_formatter(zone: &str, style: Style) -> Option<JsValue> {
     let options = Object::new();
     Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
     for (name, value) in style.options() {
         Reflect::set(&options, &(*name).into(), &(*value).into()).ok()?;
     }
-    // A fixed, sortable form for comparing days; the agent's own language for the rest.
-    let locales = match style {
-        Style::DayKey => Array::of1(&"en-CA".into()),
-        _ => Array::new(),
-    };
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
     let constructor: Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
-    let formatter = Reflect::construct(&constructor, &Array::of2(&locales, &options)).ok()?;
-    Reflect::get(&formatter, &"format".into()).ok()?.dyn_into().ok()
+    // The agent's own language: the browser's.
+    Reflect::construct(&constructor, &Array::of2(&Array::new(), &options)).ok()
+}
+
+fn formatter(zone: &str, style: Style) -> Option<JsValue> {
+    FORMATTERS.with_borrow_mut(|cache| {
+        cache
+            .entry((zone.to_owned(), style))
+            .or_insert_with(|| build_formatter(zone, style))
+            .clone()
+    })
+}
+
+/// Calls the formatter's `method` (`format` or `formatToParts`) on `at`.
+fn call(zone: &str, style: Style, method: &str, at: DateTime<Utc>) -> Option<JsValue> {
+    let formatter = formatter(zone, style)?;
+    let function: Function = Reflect::get(&formatter, &method.into()).ok()?.dyn_into().ok()?;
+    let date = Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    function.call1(&formatter, &date).ok()
 }
 
 fn format_in(zone: &str, style: Style, at: DateTime<Utc>) -> Option<String> {
-    let key = (zone.to_owned(), style);
-    let format = FORMATTERS.with_borrow_mut(|cache| {
-        if let Some(found) = cache.get(&key) {
-            return Some(found.clone());
-        }
-        let built = build_formatter(zone, style)?;
-        cache.insert(key, built.clone());
-        Some(built)
-    })?;
-    let date = Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
-    format.call1(&JsValue::NULL, &date).ok()?.as_string()
+    call(zone, style, "format", at)?.as_string()
+}
+
+/// The calendar day of `at` in `zone`, as (year, month, day), from the formatter's parts: the
+/// formatted string's order differs between languages (and has changed between versions).
+fn day_in(zone: &str, at: DateTime<Utc>) -> Option<(String, String, String)> {
+    let parts: Array = call(zone, Style::DayKey, "formatToParts", at)?.dyn_into().ok()?;
+    let part = |kind: &str| {
+        parts.iter().find_map(|part| {
+            let is_kind = Reflect::get(&part, &"type".into()).ok()?.as_string()? == kind;
+            is_kind.then(|| Reflect::get(&part, &"value".into()).ok()?.as_string())?
+        })
+    };
+    Some((part("year")?, part("month")?, part("day")?))
 }
 
 /// Formats in `zone`, falling back to UTC for a zone this browser does not know.
@@ -100,9 +117,12 @@ fn format(zone: &str, style: Style, at: DateTime<Utc>) -> String {
 
 /// `(same day, same year)` as now, both in `zone`.
 fn closeness(zone: &str, at: DateTime<Utc>) -> (bool, bool) {
-    let day = format(zone, Style::DayKey, at);
-    let today = format(zone, Style::DayKey, Utc::now());
-    (day == today, day.get(..4) == today.get(..4))
+    let day = day_in(zone, at).or_else(|| day_in("UTC", at));
+    let today = day_in(zone, Utc::now()).or_else(|| day_in("UTC", Utc::now()));
+    match (day, today) {
+        (Some(day), Some(today)) => (day == today, day.0 == today.0),
+        _ => (false, false),
+    }
 }
 
 /// For lists: the time today, else the day (with the year when not this one).
@@ -147,20 +167,36 @@ pub fn agent_zone() -> Signal<String> {
     }
 }
 
+thread_local! {
+    /// Ticks every minute, so what "today" means moves on while the app stays open overnight.
+    static MINUTE: ArcRwSignal<u32> = {
+        let minute = ArcRwSignal::new(0_u32);
+        let tick = minute.clone();
+        // The interval lasts as long as the page; its handle is never needed.
+        let _ = set_interval_with_handle(move || tick.update(|n| *n = n.wrapping_add(1)), Duration::from_secs(60));
+        minute
+    };
+}
+
 /// A `<time>` element for `at`, in the agent's zone, with the full moment as its tooltip.
 #[component]
 pub fn Moment(
-    at: DateTime<Utc>,
+    #[prop(into)] at: Signal<DateTime<Utc>>,
     /// Lists use the shorter form.
     #[prop(optional)]
     short: bool,
     #[prop(optional)] class: &'static str,
 ) -> impl IntoView {
     let zone = agent_zone();
-    let text = move || zone.with(|zone| if short { self::short(zone, at) } else { moment(zone, at) });
-    let title = move || zone.with(|zone| long(zone, at));
+    let minute = MINUTE.with(Clone::clone);
+    let text = move || {
+        minute.track();
+        let at = at.get();
+        zone.with(|zone| if short { self::short(zone, at) } else { moment(zone, at) })
+    };
+    let title = move || zone.with(|zone| long(zone, at.get()));
     view! {
-        <time class=class datetime=at.to_rfc3339() title=title>
+        <time class=class datetime=move || at.get().to_rfc3339() title=title>
             {text}
         </time>
     }

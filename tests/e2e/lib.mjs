@@ -107,13 +107,18 @@ export async function textAsCustomer(page, from, body) {
   await api(page, 'POST', '/simulator/messages', { from, number_id: simulator.id, body });
 }
 
-/** The page is no wider than the window: nothing to scroll sideways. */
+/**
+ * The page is no wider than the window: nothing sticks out to the right, whether the document
+ * or an inner scrolling box would have to scroll sideways to show it.
+ */
 export async function expectNoSidewaysScroll(page, what) {
-  const widths = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  if (widths.scroll > widths.client) {
-    throw new Error(`${what} is ${widths.scroll} px wide in a ${widths.client} px window`);
-  }
+  const { width, wide } = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((element) => !element.closest('.visually-hidden, .skip-link'))
+      .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className} (${Math.round(element.getBoundingClientRect().right)} px)`);
+    return { width, wide };
+  });
+  if (wide.length > 0) throw new Error(`${what} sticks out of a ${width} px window: ${wide.slice(0, 5).join(', ')}`);
 }

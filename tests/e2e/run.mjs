@@ -361,9 +361,9 @@ async function conversationChecks(context, server) {
   });
 
   await check('a reply sent with Ctrl+Enter appears and is delivered', page, async () => {
-    await composer.fill('Tuesday at 10 works, see you then!');
+    await composer.fill('Ctrl+Enter sends this one.');
     await composer.press('Control+Enter');
-    const sent = page.locator('.message-outbound', { hasText: 'Tuesday at 10 works, see you then!' }).last();
+    const sent = page.locator('.message-outbound', { hasText: 'Ctrl+Enter sends this one.' });
     await sent.waitFor({ timeout: TIMEOUT_MS });
     await expectText(sent.locator('.message-author'), /^You$/);
     await expectText(sent.locator('.message-status'), /^Delivered$/);

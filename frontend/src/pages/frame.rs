@@ -17,7 +17,7 @@ use textdesk_types::organization::Organization;
 use textdesk_types::{AgentId, Page, ProblemDetails};
 use wasm_bindgen::JsCast;
 
-use super::message_center::views::View;
+use super::message_center::{self, views::View};
 use crate::api::{self, ApiResult};
 use crate::components::{GoTo, LoadError, Loading, Logo, initials};
 use crate::live::LiveFeed;
@@ -70,8 +70,7 @@ enum Boot {
 fn message_center_view() -> Option<View> {
     let location = window().location();
     let path = location.pathname().ok()?;
-    let on_message_center = path == "/" || path.starts_with("/conversations/");
-    on_message_center.then(|| View::from_search(&location.search().unwrap_or_default()))
+    message_center::shows_at(&path).then(|| View::from_search(&location.search().unwrap_or_default()))
 }
 
 async fn boot() -> ApiResult<Boot> {
@@ -234,8 +233,10 @@ fn MainNavigation() -> impl IntoView {
     let location = use_location();
     // The Message Center is the inbox whichever conversation it shows.
     let in_inbox = move || {
-        let path = location.pathname.get();
-        (path == "/" || path.starts_with("/conversations/")).then_some("page")
+        location
+            .pathname
+            .with(|path| message_center::shows_at(path))
+            .then_some("page")
     };
     view! {
         <nav class="main-nav" aria-label="Main">

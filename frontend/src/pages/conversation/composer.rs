@@ -70,9 +70,11 @@ pub fn Composer(thread: Thread) -> impl IntoView {
         })
     });
     let length = Memo::new(move |_| draft.with(|text| sms::check_length(text, policy)));
+    // A thread shows one conversation for its whole life.
+    let conversation_id = thread.conversation.with_untracked(|c| c.id.clone());
     let post = Action::new_local(move |(kind, body): &(Post, String)| {
         let (kind, body) = (*kind, body.clone());
-        let id = thread.id();
+        let id = conversation_id.clone();
         async move {
             let posted: ApiResult<Message> = match kind {
                 Post::Reply => api::conversations::send_message(id, body.clone()).await,
@@ -108,7 +110,9 @@ pub fn Composer(thread: Thread) -> impl IntoView {
     // Enter posts, Shift+Enter starts a new line; Enter while an input method composes a
     // character belongs to it. When the contact cannot be texted, Enter adds a note.
     let on_keydown = move |event: KeyboardEvent| {
-        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+        // Safari ends a composition with an Enter whose isComposing is false but keyCode 229.
+        let composing = event.is_composing() || event.key_code() == 229;
+        if event.key() == "Enter" && !event.shift_key() && !composing {
             event.prevent_default();
             submit(if locked() { Post::Note } else { Post::Reply });
         }
@@ -138,7 +142,9 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                 node_ref=textarea
                 rows="3"
                 placeholder=move || if locked() { "Write an internal note…" } else { "Write a reply…" }
-                aria-describedby="composer-keys composer-counter composer-problem"
+                aria-describedby=move || {
+                    if locked() { "composer-lock composer-keys composer-problem" } else { "composer-keys composer-counter composer-problem" }
+                }
                 bind:value=draft
                 on:keydown=on_keydown
             ></textarea>

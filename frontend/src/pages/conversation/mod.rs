@@ -5,6 +5,9 @@ mod composer;
 mod header;
 mod thread;
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -12,14 +15,14 @@ use textdesk_types::contacts::Contact;
 use textdesk_types::conversations::{Conversation, ConversationDetail};
 use textdesk_types::events::{Change, ChangeKind, Event};
 use textdesk_types::messages::{AuthorKind, Direction, Message};
-use textdesk_types::{AgentId, ConversationId};
+use textdesk_types::{AgentId, ConversationId, MessageId};
 
 use self::composer::Composer;
 use self::header::ConversationHeader;
 use self::thread::MessageList;
 use crate::api::{self, ApiResult};
 use crate::components::{LoadError, Loading, PageTitle};
-use crate::live::LiveFeed;
+use crate::live::{LiveFeed, coalesced};
 use crate::pages::frame::AgentNames;
 
 /// Changes an open conversation shows.
@@ -38,11 +41,16 @@ pub struct Thread {
     pub contact: RwSignal<Contact>,
     pub messages: RwSignal<Vec<Message>>,
     older: RwSignal<Option<String>>,
+    /// The team's names by id, for the authors of messages.
+    names: StoredValue<HashMap<AgentId, String>>,
+    /// What a screen reader hears when a customer's text arrives.
+    announcement: RwSignal<String>,
 }
 
 impl Thread {
-    pub fn id(&self) -> ConversationId {
-        self.conversation.with_untracked(|c| c.id.clone())
+    /// The conversation's id; `None` once the thread is gone.
+    pub fn id(&self) -> Option<ConversationId> {
+        self.conversation.try_with_untracked(|c| c.id.clone())
     }
 
     /// Adds messages and, when `replace`, overwrites the ones already shown. Answers to this
@@ -60,60 +68,42 @@ impl Thread {
         });
     }
 
-    /// Reads the newest messages again, with their current statuses, errors and media.
+    /// Reads the newest messages again, with their current statuses, errors and media, and
+    /// announces a customer's text that was not shown before.
     async fn refresh_messages(self) {
-        if let Ok(detail) = api::conversations::get(self.id(), None).await {
-            self.conversation.try_set(detail.conversation);
-            self.upsert(detail.messages, true);
+        let Some(id) = self.id() else {
+            return;
+        };
+        let Ok(detail) = api::conversations::get(id, None).await else {
+            return;
+        };
+        let known: Vec<MessageId> = self
+            .messages
+            .try_with_untracked(|list| list.iter().map(|message| message.id.clone()).collect())
+            .unwrap_or_default();
+        let arrived = detail
+            .messages
+            .iter()
+            .rfind(|message| message.direction == Direction::Inbound && !known.contains(&message.id))
+            .map(|message| {
+                format!(
+                    "New message from {}: {}",
+                    detail.conversation.contact_name, message.body
+                )
+            });
+        self.conversation.try_set(detail.conversation);
+        self.upsert(detail.messages, true);
+        if let Some(arrived) = arrived {
+            self.announcement.try_set(arrived);
         }
     }
 
     async fn refresh_contact(self) {
-        let id = self.contact.with_untracked(|c| c.id.clone());
+        let Some(id) = self.contact.try_with_untracked(|c| c.id.clone()) else {
+            return;
+        };
         if let Ok(contact) = api::contacts::get(id).await {
             self.contact.try_set(contact);
-        }
-    }
-
-    async fn refresh(self) {
-        self.refresh_messages().await;
-        self.refresh_contact().await;
-    }
-
-    /// Applies one batch of the feed: only what concerns this conversation and its contact.
-    async fn apply(self, events: Vec<Event>) {
-        let id = self.id();
-        let contact_id = self.contact.with_untracked(|c| c.id.clone());
-        let ours = |event: &Event| event.change.conversation_id() == Some(&id);
-        let shown = |change: &Change| match change {
-            Change::MessageMediaChanged(media) => self
-                .messages
-                .with_untracked(|list| list.iter().any(|message| message.id == media.message_id)),
-            _ => false,
-        };
-        let added = events
-            .iter()
-            .any(|e| matches!(e.change, Change::MessageAdded(_)) && ours(e));
-        let changed = events.iter().any(|e| {
-            matches!(
-                e.change,
-                Change::MessageStatusChanged(_) | Change::ConversationChanged(_)
-            ) && ours(e)
-                || shown(&e.change)
-        });
-        if added || changed {
-            self.refresh_messages().await;
-        }
-        if added {
-            // The agent has the conversation in front of them; a failure leaves it unread,
-            // which the list shows.
-            let _ = api::conversations::mark_read(id).await;
-        }
-        if events
-            .iter()
-            .any(|e| matches!(&e.change, Change::ContactChanged(change) if change.contact_id == contact_id))
-        {
-            self.refresh_contact().await;
         }
     }
 
@@ -127,12 +117,77 @@ impl Thread {
                 if id.is_some() && id.as_ref() == me {
                     return "You".to_owned();
                 }
-                let names = use_context::<AgentNames>();
-                id.and_then(|id| names.and_then(|AgentNames(names)| names.with_value(|names| names.get(&id).cloned())))
+                id.and_then(|id| self.names.with_value(|names| names.get(&id).cloned()))
                     .unwrap_or_else(|| "An agent".to_owned())
             }
             (_, AuthorKind::ApiClient) => "API".to_owned(),
             (_, AuthorKind::System) => "Textdesk".to_owned(),
+        }
+    }
+}
+
+/// An open thread with its refreshes, each run at most once at a time: answers of two reads
+/// racing each other could put an older status back.
+#[derive(Clone)]
+struct Following {
+    thread: Thread,
+    refresh_messages: Rc<dyn Fn()>,
+    refresh_contact: Rc<dyn Fn()>,
+}
+
+impl Following {
+    fn new(thread: Thread) -> Self {
+        Self {
+            thread,
+            refresh_messages: Rc::new(coalesced(move || thread.refresh_messages())),
+            refresh_contact: Rc::new(coalesced(move || thread.refresh_contact())),
+        }
+    }
+
+    fn refresh(&self) {
+        (self.refresh_messages)();
+        (self.refresh_contact)();
+    }
+
+    /// Applies one batch of the feed: only what concerns this conversation and its contact.
+    fn apply(&self, events: &[Event]) {
+        let thread = self.thread;
+        let (Some(id), Some(contact_id)) = (thread.id(), thread.contact.try_with_untracked(|c| c.id.clone())) else {
+            return;
+        };
+        let ours = |event: &Event| event.change.conversation_id() == Some(&id);
+        let shows_media = |change: &Change| match change {
+            Change::MessageMediaChanged(media) => thread
+                .messages
+                .try_with_untracked(|list| list.iter().any(|message| message.id == media.message_id))
+                .unwrap_or(false),
+            _ => false,
+        };
+        let added = events
+            .iter()
+            .any(|e| matches!(e.change, Change::MessageAdded(_)) && ours(e));
+        let changed = events.iter().any(|e| {
+            matches!(
+                e.change,
+                Change::MessageStatusChanged(_) | Change::ConversationChanged(_)
+            ) && ours(e)
+                || shows_media(&e.change)
+        });
+        if added || changed {
+            (self.refresh_messages)();
+        }
+        if added {
+            // The agent has the conversation in front of them; a failure leaves it unread,
+            // which the list shows.
+            spawn_local(async move {
+                let _ = api::conversations::mark_read(id).await;
+            });
+        }
+        if events
+            .iter()
+            .any(|e| matches!(&e.change, Change::ContactChanged(change) if change.contact_id == contact_id))
+        {
+            (self.refresh_contact)();
         }
     }
 }
@@ -153,34 +208,38 @@ async fn open(id: ConversationId) -> ApiResult<Opened> {
     })
 }
 
-/// The reading pane's route: the conversation the address names.
+/// The reading pane's route: the conversation the address names. While the next one loads,
+/// the one shown stays.
 #[component]
 pub fn ConversationPane() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| ConversationId::new(params.with(|p| p.get("id").unwrap_or_default())));
-    move || view! { <ConversationLoader id=id.get() /> }
-}
-
-#[component]
-fn ConversationLoader(id: ConversationId) -> impl IntoView {
-    // Subscribed before loading, so a change made while the conversation loads is not missed:
-    // until the thread is shown, any change only marks it to be read again.
-    let shown = StoredValue::new(None::<Thread>);
+    // Subscribed before loading, so a change made while a conversation loads is not missed:
+    // until its thread is shown, any change only marks it to be read again.
+    let shown = StoredValue::new_local(None::<Following>);
     let missed = StoredValue::new(false);
+    let current = move || {
+        shown
+            .with_value(|shown| shown.clone())
+            .filter(|following| following.thread.id().as_ref() == id.try_get_untracked().as_ref())
+    };
     LiveFeed::expect().subscribe(
         KINDS,
-        move |events| match shown.get_value() {
-            Some(thread) => spawn_local(thread.apply(events)),
+        move |events| match current() {
+            Some(following) => following.apply(&events),
             None => missed.set_value(true),
         },
-        move || match shown.get_value() {
-            Some(thread) => spawn_local(thread.refresh()),
+        move || match current() {
+            Some(following) => following.refresh(),
             None => missed.set_value(true),
         },
     );
-    let opened = LocalResource::new(move || open(id.clone()));
+    let opened = LocalResource::new(move || {
+        missed.set_value(false);
+        open(id.get())
+    });
     view! {
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match opened.await {
                     Ok(opened) => view! { <OpenConversation opened shown missed /> }.into_any(),
@@ -195,30 +254,43 @@ fn ConversationLoader(id: ConversationId) -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn OpenConversation(opened: Opened, shown: StoredValue<Option<Thread>>, missed: StoredValue<bool>) -> impl IntoView {
+fn OpenConversation(
+    opened: Opened,
+    shown: StoredValue<Option<Following>, LocalStorage>,
+    missed: StoredValue<bool>,
+) -> impl IntoView {
     let Opened { detail, contact } = opened;
+    let names = use_context::<AgentNames>()
+        .map(|AgentNames(names)| names.get_value())
+        .unwrap_or_default();
     let thread = Thread {
         conversation: RwSignal::new(detail.conversation),
         contact: RwSignal::new(contact),
         messages: RwSignal::new(detail.messages),
         older: RwSignal::new(detail.older_cursor),
+        names: StoredValue::new(names),
+        announcement: RwSignal::new(String::new()),
     };
     provide_context(thread);
-    shown.set_value(Some(thread));
+    let following = Following::new(thread);
     if missed.get_value() {
-        spawn_local(thread.refresh());
+        following.refresh();
     }
+    shown.set_value(Some(following));
     let title = Signal::derive(move || thread.contact.with(|contact| contact.display_name().to_owned()));
     view! {
         <PageTitle text=title />
         <article class="conversation-page" aria-labelledby="conversation-contact">
             <ConversationHeader thread />
             <MessageList thread />
+            <p class="visually-hidden" role="status" aria-live="polite">
+                {move || thread.announcement.get()}
+            </p>
             <Composer thread />
         </article>
     }

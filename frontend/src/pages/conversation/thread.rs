@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use textdesk_types::MessageId;
 use textdesk_types::messages::{Direction, MediaAttachment, MediaStatus, Message, MessageStatus};
 
 use super::Thread;
@@ -20,7 +21,10 @@ pub fn MessageList(thread: Thread) -> impl IntoView {
         let Some(before) = older.get_untracked() else {
             return Ok(());
         };
-        let detail = api::conversations::get(thread.id(), Some(before)).await?;
+        let Some(id) = thread.id() else {
+            return Ok(());
+        };
+        let detail = api::conversations::get(id, Some(before)).await?;
         older.try_set(detail.older_cursor);
         thread.upsert(detail.messages, false);
         Ok(())
@@ -51,19 +55,26 @@ pub fn MessageList(thread: Thread) -> impl IntoView {
                         })
                 }}
                 {move || failure(load_older).get().map(|problem| view! { <LoadError problem=*problem /> })}
-                <ol class="messages" aria-live="polite">
-                    <For
-                        each=move || thread.messages.get()
-                        // The status is part of the key so a message redraws when it moves on.
-                        key=|message| (message.id.clone(), message.status.as_str())
-                        let:message
-                    >
+                // Not a live region: each redraw would be read out again. The thread announces
+                // customers' new texts on its own.
+                <ol class="messages">
+                    <For each=move || thread.messages.get() key=drawn_as let:message>
                         <MessageItem author=thread.author(&message, me.as_ref()) message />
                     </For>
                 </ol>
             </div>
         </section>
     }
+}
+
+/// What a message looks like: a change to any of it (its status, its media arriving) redraws it.
+fn drawn_as(message: &Message) -> (MessageId, &'static str, Vec<(bool, bool)>) {
+    let media = message
+        .media
+        .iter()
+        .map(|attachment| (attachment.status == MediaStatus::Pending, attachment.error.is_some()))
+        .collect();
+    (message.id.clone(), message.status.as_str(), media)
 }
 
 fn status_label(status: MessageStatus) -> &'static str {

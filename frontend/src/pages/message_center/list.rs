@@ -1,13 +1,17 @@
 //! The Message Center's list: one view's conversations, newest activity first, kept current
 //! by the change feed. Rows are links, reachable with Tab and walked with the arrow keys.
+//!
+//! Each row keeps its element while its conversation changes (a read, a new message), so the
+//! focus and the list's place survive the updates the feed brings.
 
 use leptos::ev::KeyboardEvent;
+use leptos::html::Div;
 use leptos::prelude::*;
-use textdesk_types::ConversationId;
 use textdesk_types::conversations::{Conversation, ConversationStatus};
 use textdesk_types::events::ChangeKind;
 use textdesk_types::messages::Direction;
 use textdesk_types::page::MAX_PAGE_SIZE;
+use textdesk_types::{ConversationId, Page};
 use wasm_bindgen::JsCast;
 
 use super::views::View;
@@ -33,93 +37,151 @@ enum State {
     Ready,
 }
 
+/// A row: its conversation as a signal of its own, so a change restyles the row in place.
+#[derive(Clone)]
+struct Row {
+    id: ConversationId,
+    conversation: ArcRwSignal<Conversation>,
+}
+
+/// The rows shown, with what is needed to page on and to tell stale answers apart.
+#[derive(Clone, Copy)]
+struct ListState {
+    rows: RwSignal<Vec<Row>>,
+    next: RwSignal<Option<String>>,
+    state: RwSignal<State>,
+    /// Counts view changes: an answer asked for under an older view is dropped.
+    generation: StoredValue<u32>,
+    /// The view the rows shown belong to (the last view's stay until the new one's arrive).
+    rows_view: StoredValue<Option<View>>,
+}
+
+impl ListState {
+    /// Shows a fresh first page. Rows the agent paged to beyond it stay, and in the Unread view
+    /// the open conversation stays although reading it took it out of the view.
+    fn show_first_page(self, page: Page<Conversation>, view: View, selected: Option<ConversationId>) {
+        let Page { items, next_cursor, .. } = page;
+        let fresh_count = items.len();
+        let same_view = self.rows_view.try_get_value().flatten() == Some(view);
+        self.rows_view.try_set_value(Some(view));
+        self.rows.try_update(|rows| {
+            if !same_view {
+                rows.clear();
+            }
+            let mut kept: Vec<Row> = items.into_iter().map(|item| reuse(rows, item)).collect();
+            let has = |kept: &[Row], id: &ConversationId| kept.iter().any(|row| &row.id == id);
+            if next_cursor.is_some() {
+                let beyond: Vec<Row> = rows
+                    .iter()
+                    .skip(fresh_count)
+                    .filter(|row| !has(&kept, &row.id))
+                    .cloned()
+                    .collect();
+                kept.extend(beyond);
+            }
+            if let Some(open) = selected.filter(|id| view == View::Unread && !has(&kept, id))
+                && let Some(position) = rows.iter().position(|row| row.id == open)
+            {
+                let row = rows[position].clone();
+                row.conversation.update(|conversation| conversation.unread = false);
+                kept.insert(position.min(kept.len()), row);
+            }
+            *rows = kept;
+        });
+        if self.rows.with_untracked(|rows| rows.len()) <= fresh_count {
+            self.next.try_set(next_cursor);
+        }
+        self.state.try_set(State::Ready);
+    }
+
+    fn append(self, page: Page<Conversation>) {
+        self.rows.try_update(|rows| {
+            for item in page.items {
+                if !rows.iter().any(|row| row.id == item.id) {
+                    rows.push(Row {
+                        id: item.id.clone(),
+                        conversation: ArcRwSignal::new(item),
+                    });
+                }
+            }
+        });
+        self.next.try_set(page.next_cursor);
+    }
+}
+
+/// The row already shown for `item`'s conversation, brought up to date, or a new one.
+fn reuse(rows: &[Row], item: Conversation) -> Row {
+    match rows.iter().find(|row| row.id == item.id) {
+        Some(row) => {
+            if row.conversation.with_untracked(|shown| *shown != item) {
+                row.conversation.set(item);
+            }
+            row.clone()
+        }
+        None => Row {
+            id: item.id.clone(),
+            conversation: ArcRwSignal::new(item),
+        },
+    }
+}
+
 #[component]
 pub fn ConversationList(view: Memo<View>, selected: Memo<Option<ConversationId>>) -> impl IntoView {
-    let rows = RwSignal::new(Vec::<Conversation>::new());
-    let next = RwSignal::new(None::<String>);
-    let state = RwSignal::new(State::Loading);
+    let list = ListState {
+        rows: RwSignal::new(Vec::new()),
+        next: RwSignal::new(None),
+        state: RwSignal::new(State::Loading),
+        generation: StoredValue::new(0),
+        rows_view: StoredValue::new(None),
+    };
     let feed = LiveFeed::expect();
-    // As many rows as are shown, so a change does not undo "Show more".
-    let reload = coalesced(move || async move {
-        let wanted = view.get_untracked();
-        let limit = u32::try_from(rows.with_untracked(Vec::len))
-            .unwrap_or(MAX_PAGE_SIZE)
-            .clamp(View::PAGE, MAX_PAGE_SIZE);
-        let loaded = api::conversations::list(wanted.filter(), limit, None).await;
-        // Another view was chosen meanwhile; its own load follows this one.
-        if view.get_untracked() != wanted {
-            return;
-        }
-        match loaded {
-            Ok(page) => {
-                rows.try_set(page.items);
-                next.try_set(page.next_cursor);
-                state.try_set(State::Ready);
-            }
-            // Rows already shown stay; the next change or view tries again.
-            Err(problem) if rows.with_untracked(Vec::is_empty) => {
-                state.try_set(State::Failed(problem));
-            }
-            Err(_) => {}
-        }
-    });
+    let reload = coalesced(move || reload_first_page(list, view, selected));
     let on_change = reload.clone();
     let on_resync = reload.clone();
     feed.subscribe(KINDS, move |_| on_change(), on_resync);
     let first = use_context::<FirstList>();
     Effect::new(move |_| {
         let current = view.get();
+        list.generation.update_value(|generation| *generation += 1);
         match first.and_then(|first| first.take(current)) {
             Some(page) => {
                 // Read before the feed's starting point, a change may have slipped between.
                 let read_again = !feed.started_from(page.feed_cursor.as_deref());
-                rows.set(page.items);
-                next.set(page.next_cursor);
-                state.set(State::Ready);
+                list.show_first_page(page, current, None);
                 if read_again {
                     reload();
                 }
             }
-            None => {
-                rows.set(Vec::new());
-                next.set(None);
-                state.set(State::Loading);
-                reload();
-            }
+            // The rows of the last view stay until the new ones arrive.
+            None => reload(),
         }
     });
-    let more = Action::new_local(move |cursor: &String| {
-        let cursor = cursor.clone();
-        async move {
-            let page = api::conversations::list(view.get_untracked().filter(), View::PAGE, Some(cursor)).await?;
-            rows.update(|shown| {
-                for conversation in page.items {
-                    if !shown.iter().any(|row| row.id == conversation.id) {
-                        shown.push(conversation);
-                    }
-                }
-            });
-            next.set(page.next_cursor);
-            ApiResult::Ok(())
-        }
-    });
+    let more = Action::new_local(move |cursor: &String| show_more(list, view, cursor.clone()));
+    let element = NodeRef::<Div>::new();
+    let remember_place = keep_place_on_phones(element, selected);
     view! {
-        <div class="conversation-list">
-            {move || match state.get() {
-                State::Loading => view! { <Loading /> }.into_any(),
+        <div
+            class="conversation-list"
+            node_ref=element
+            on:scroll=remember_place
+            aria-busy=move || matches!(list.state.get(), State::Loading)
+        >
+            {move || match list.state.get() {
+                State::Loading if list.rows.with(Vec::is_empty) => view! { <Loading /> }.into_any(),
                 State::Failed(problem) => view! { <LoadError problem=*problem /> }.into_any(),
-                State::Ready if rows.with(Vec::is_empty) => {
+                State::Ready if list.rows.with(Vec::is_empty) => {
                     view! { <p class="list-empty">{view.get().empty_text()}</p> }.into_any()
                 }
-                State::Ready => ().into_any(),
+                _ => ().into_any(),
             }}
             <ul aria-label=move || format!("{} conversations", view.get().label()) on:keydown=walk_rows>
-                <For each=move || rows.get() key=row_key let:conversation>
-                    <ConversationRow conversation selected view />
+                <For each=move || list.rows.get() key=|row| row.id.clone() let:row>
+                    <ConversationRow conversation=row.conversation selected view />
                 </For>
             </ul>
             {move || {
-                next.get()
+                list.next
+                    .get()
                     .map(|cursor| {
                         view! {
                             <button
@@ -140,16 +202,60 @@ pub fn ConversationList(view: Memo<View>, selected: Memo<Option<ConversationId>>
     }
 }
 
-/// What a row shows: a change to any of it redraws the row.
-fn row_key(conversation: &Conversation) -> (ConversationId, i64, bool, &'static str, String, String) {
-    (
-        conversation.id.clone(),
-        conversation.last_message_at.timestamp_millis(),
-        conversation.unread,
-        conversation.status.as_str(),
-        conversation.contact_name.clone(),
-        conversation.last_message_preview.clone(),
-    )
+/// Reads the view's first rows again: as many as are shown (up to a page's limit), so a change
+/// does not undo "Show more".
+async fn reload_first_page(list: ListState, view: Memo<View>, selected: Memo<Option<ConversationId>>) {
+    let (Some(wanted), Some(shown)) = (view.try_get_untracked(), list.rows.try_with_untracked(Vec::len)) else {
+        return;
+    };
+    let generation = list.generation.try_get_value();
+    let limit = u32::try_from(shown)
+        .unwrap_or(MAX_PAGE_SIZE)
+        .clamp(View::PAGE, MAX_PAGE_SIZE);
+    let loaded = api::conversations::list(wanted.filter(), limit, None).await;
+    // The view changed meanwhile: its own load follows this one.
+    if list.generation.try_get_value() != generation || view.try_get_untracked() != Some(wanted) {
+        return;
+    }
+    match loaded {
+        Ok(page) => list.show_first_page(page, wanted, selected.try_get_untracked().flatten()),
+        // Rows already shown stay; the next change tries again.
+        Err(problem) if list.rows.try_with_untracked(Vec::is_empty).unwrap_or(false) => {
+            list.state.try_set(State::Failed(problem));
+        }
+        Err(_) => {}
+    }
+}
+
+async fn show_more(list: ListState, view: Memo<View>, cursor: String) -> ApiResult<()> {
+    let Some(wanted) = view.try_get_untracked() else {
+        return Ok(());
+    };
+    let generation = list.generation.try_get_value();
+    let page = api::conversations::list(wanted.filter(), View::PAGE, Some(cursor)).await?;
+    if list.generation.try_get_value() == generation {
+        list.append(page);
+    }
+    Ok(())
+}
+
+/// On a phone the list is hidden while a conversation is open, which drops its scroll offset
+/// without a scroll event: the last offset scrolled to is put back when the list shows again.
+fn keep_place_on_phones(element: NodeRef<Div>, selected: Memo<Option<ConversationId>>) -> impl Fn(leptos::ev::Event) {
+    let offset = StoredValue::new(0);
+    Effect::new(move |_| {
+        if selected.with(Option::is_none)
+            && let Some(list) = element.get_untracked()
+            && list.scroll_top() == 0
+        {
+            list.set_scroll_top(offset.get_value());
+        }
+    });
+    move |_| {
+        if let Some(list) = element.get_untracked() {
+            offset.set_value(list.scroll_top());
+        }
+    }
 }
 
 /// Up and Down move the focus between rows, as in a mail client's list.
@@ -181,35 +287,46 @@ fn walk_rows(event: KeyboardEvent) {
 
 #[component]
 fn ConversationRow(
-    conversation: Conversation,
+    conversation: ArcRwSignal<Conversation>,
     selected: Memo<Option<ConversationId>>,
     view: Memo<View>,
 ) -> impl IntoView {
-    let id = conversation.id.clone();
+    let conversation = RwSignal::from(conversation);
+    let id = conversation.with_untracked(|c| c.id.clone());
     let href_id = id.clone();
     let is_selected = Memo::new(move |_| selected.with(|selected| selected.as_ref() == Some(&id)));
     let href = move || format!("/conversations/{href_id}{}", view.get().query());
-    let closed = conversation.status == ConversationStatus::Closed;
-    let replied = conversation.last_direction == Some(Direction::Outbound);
+    let field = move |read: fn(&Conversation) -> String| move || conversation.with(read);
+    let unread = move || conversation.with(|c| c.unread);
+    let closed = move || conversation.with(|c| c.status == ConversationStatus::Closed);
+    let at = Signal::derive(move || conversation.with(|c| c.last_message_at));
     view! {
         <li>
             <a
                 class="conversation-row"
-                class:unread=conversation.unread
+                class:unread=unread
                 class:selected=is_selected
                 href=href
-                aria-current=move || is_selected.get().then_some("page")
+                aria-current=move || is_selected.get().then_some("true")
             >
-                <span class="conversation-who">{conversation.contact_name.clone()}</span>
-                <Moment at=conversation.last_message_at short=true class="conversation-time" />
+                <span class="conversation-who">{field(|c| c.contact_name.clone())}</span>
+                <Moment at short=true class="conversation-time" />
                 <span class="conversation-preview">
-                    {replied.then_some("You: ")}
-                    {conversation.last_message_preview.clone()}
+                    {field(|c| {
+                        let replied = c.last_direction == Some(Direction::Outbound);
+                        format!("{}{}", if replied { "You: " } else { "" }, c.last_message_preview)
+                    })}
                 </span>
                 <span class="conversation-tags">
-                    {conversation.unread.then(|| view! { <span class="unread-dot" title="Unread"><span class="visually-hidden">"Unread"</span></span> })}
-                    {closed.then(|| view! { <span class="badge">"Closed"</span> })}
-                    <span class="conversation-number">{format!("#{}", conversation.number)}</span>
+                    <Show when=unread>
+                        <span class="unread-dot" title="Unread">
+                            <span class="visually-hidden">"Unread"</span>
+                        </span>
+                    </Show>
+                    <Show when=closed>
+                        <span class="badge">"Closed"</span>
+                    </Show>
+                    <span class="conversation-number">{field(|c| format!("#{}", c.number))}</span>
                 </span>
             </a>
         </li>

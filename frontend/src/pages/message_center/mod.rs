@@ -14,17 +14,23 @@ use self::list::ConversationList;
 use self::views::{View, ViewNav};
 use crate::components::{Loading, Logo, PageTitle};
 
+/// Whether the Message Center shows at `path`: its own address, or a conversation's.
+pub fn shows_at(path: &str) -> bool {
+    path == "/" || selected_at(path).is_some()
+}
+
+/// The conversation open at `path`, if any.
+fn selected_at(path: &str) -> Option<ConversationId> {
+    path.strip_prefix("/conversations/")
+        .filter(|id| !id.is_empty())
+        .map(|id| ConversationId::new(id.to_owned()))
+}
+
 #[component]
 pub fn MessageCenter() -> impl IntoView {
     let location = use_location();
     let view = View::current();
-    let selected = Memo::new(move |_| {
-        location.pathname.with(|path| {
-            path.strip_prefix("/conversations/")
-                .filter(|id| !id.is_empty())
-                .map(|id| ConversationId::new(id.to_owned()))
-        })
-    });
+    let selected = Memo::new(move |_| location.pathname.with(|path| selected_at(path)));
     view! {
         <div class="message-center" class:has-selection=move || selected.with(Option::is_some)>
             <section class="mc-column" aria-labelledby="mc-heading">

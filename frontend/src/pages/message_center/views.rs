@@ -103,7 +103,7 @@ pub fn ViewNav(current: Memo<View>) -> impl IntoView {
                 .into_iter()
                 .map(|view| {
                     let href = move || format!("{}{}", location.pathname.get(), view.query());
-                    let selected = move || (current.get() == view).then_some("page");
+                    let selected = move || (current.get() == view).then_some("true");
                     view! {
                         <a class="view-link" href=href aria-current=selected id=format!("view-{}", view.key())>
                             {view.label()}
