@@ -9,6 +9,8 @@ use textdesk_providers::twilio::fake::{FakeResponse, FakeTwilio};
 use textdesk_providers::twilio::signature;
 use textdesk_providers::{HttpClient, ProviderKind, WebhookEndpoint, WebhookEvent, WebhookRequest, provider_for};
 use textdesk_tests::{Session, TestApp, TestResponse, on_both_backends};
+use textdesk_types::MessageId;
+use textdesk_types::messages::MessageStatus;
 
 on_both_backends!(
     messages_go_out_through_twilio,
@@ -141,11 +143,11 @@ async fn status_reports_only_move_forward(app: TestApp) {
     assert_eq!(bodies, ["one", "two"]);
     let stored_first = app
         .db
-        .read(|conn| textdesk_db::messages::find(conn, first["id"].as_str().unwrap()))
+        .read(|conn| textdesk_db::messages::find(conn, &MessageId::new(first["id"].as_str().unwrap())))
         .unwrap();
     let stored_second = app
         .db
-        .read(|conn| textdesk_db::messages::find(conn, second["id"].as_str().unwrap()))
+        .read(|conn| textdesk_db::messages::find(conn, &MessageId::new(second["id"].as_str().unwrap())))
         .unwrap();
     let first_sid = stored_first.provider_message_id.unwrap();
     let second_sid = stored_second.provider_message_id.unwrap();
@@ -936,14 +938,14 @@ async fn one_batch_answers_each_webhook_on_its_own(app: TestApp) {
 /// Claims the message's send job as a worker would and leaves it the way a worker killed in
 /// the middle of the provider call does: the message marked sending, the job leased.
 async fn interrupt_send(app: &TestApp, sent: &Value) {
-    let message_id = sent["id"].as_str().unwrap().to_owned();
+    let message_id = MessageId::new(sent["id"].as_str().unwrap());
     let now = app.clock.now_naive();
     app.db
         .write(|conn| -> Result<(), textdesk_db::DbError> {
             let job = jobs::claim(conn, None, now, chrono::Duration::seconds(15))?.unwrap();
-            assert_eq!(job.message_id.as_deref(), Some(message_id.as_str()));
+            assert_eq!(job.message_id.as_ref(), Some(&message_id));
             let sending = textdesk_db::messages::DeliveryChanges {
-                status: Some("sending".to_owned()),
+                status: Some(MessageStatus::Sending),
                 ..Default::default()
             };
             textdesk_db::messages::update_delivery(conn, &message_id, &sending)?;
@@ -988,7 +990,7 @@ async fn an_interrupted_send_is_found_at_the_provider_not_sent_again(app: TestAp
     assert!(waiting.is_empty(), "{waiting:?}");
     let recorded = app
         .db
-        .read(|conn| textdesk_db::messages::find(conn, sent["id"].as_str().unwrap()))
+        .read(|conn| textdesk_db::messages::find(conn, &MessageId::new(sent["id"].as_str().unwrap())))
         .unwrap();
     assert_eq!(
         recorded.provider_message_id.as_deref(),
@@ -1010,7 +1012,7 @@ async fn an_interrupted_send_the_provider_never_got_goes_out_once(app: TestApp) 
     app.run_jobs(Some(&fake)).await;
     assert_eq!(fake.sent().len(), 2, "each of the two texts went out once");
     let provider_id = |message: &Value| {
-        let id = message["id"].as_str().unwrap().to_owned();
+        let id = MessageId::new(message["id"].as_str().unwrap());
         app.db
             .read(move |conn| textdesk_db::messages::find(conn, &id))
             .unwrap()

@@ -265,11 +265,10 @@ impl FromRequest for CurrentAgent {
                     "This account has been disabled.",
                 ));
             }
-            let role = row.role()?;
             Ok(CurrentAgent {
-                id: row.agent_id(),
+                id: row.id.clone(),
                 organization_id: organization,
-                role,
+                role: row.role,
                 row,
             })
         })

@@ -70,7 +70,7 @@ pub fn create(app: &AppContext, caller: &Caller, new: CreateAgent, client_addres
         let detail = serde_json::json!({"email": row.email, "role": row.role});
         audit::append(
             conn,
-            caller.audit_event(client_address, "agent.created", ("agent", &row.id), detail),
+            caller.audit_event(client_address, "agent.created", ("agent", row.id.as_str()), detail),
         )?;
         Ok(agents::into_wire_one(conn, row)?)
     })
@@ -132,7 +132,7 @@ pub fn update(
     let organization = &caller.organization_id;
     app.db.write(|conn| {
         let before = agents::find(conn, organization, &target).or_missing("agent")?;
-        let before_role = before.role()?;
+        let before_role = before.role;
         let edit = AgentEdit {
             new_role,
             disable: disabled == Some(true) && !before.disabled,
@@ -163,7 +163,7 @@ fn agent_changes(update: UpdateAgent) -> AppResult<AgentChanges> {
         first_name: first.map(Label::into_inner),
         last_name: last.map(Label::into_inner),
         screenname: screenname.map(Label::into_inner),
-        role: update.role.map(|role| role.as_str().to_owned()),
+        role: update.role,
         disabled: update.disabled,
         ..Default::default()
     })
@@ -217,7 +217,7 @@ pub fn issue_password_reset(
     let organization = &caller.organization_id;
     app.db.write(|conn| {
         let agent = agents::find(conn, organization, &target).or_missing("agent")?;
-        if agent.role()? == Role::Owner && caller.role != Role::Owner {
+        if agent.role == Role::Owner && caller.role != Role::Owner {
             return Err(Denied::OwnersOnly.into());
         }
         password_resets::insert(

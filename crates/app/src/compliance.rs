@@ -29,7 +29,11 @@ pub const MMS_WARNING_BYTES: u64 = 1_500_000;
 /// Refuses an agent's or API client's text to a contact who may not be texted (the one rule
 /// in `textdesk_types::sending`).
 pub fn ensure_sendable(organization: &OrganizationRow, contact: &ContactRow) -> Result<(), AppError> {
-    match sending::refusal(contact.recipient()?, organization.double_opt_in, MessagePurpose::Normal) {
+    match sending::refusal(
+        contact.recipient(),
+        organization.settings.double_opt_in,
+        MessagePurpose::Normal,
+    ) {
         Some(refusal) => Err(AppError::conflict(
             refusal.code(),
             refusal.explain(&contact.display_name()),
@@ -51,10 +55,10 @@ pub fn check_body(organization: &OrganizationRow, body: &str, has_media: bool) -
 
 /// The organization's length rule for a text, with or without media.
 pub fn length_policy(organization: &OrganizationRow, has_media: bool) -> LengthPolicy {
-    if has_media && organization.mms_text_only {
+    if has_media && organization.settings.mms_text_only {
         LengthPolicy::MmsTextOnly
     } else {
-        LengthPolicy::for_sms(organization.concatenation_allowed)
+        LengthPolicy::for_sms(organization.settings.concatenation_allowed)
     }
 }
 
@@ -70,7 +74,7 @@ pub fn hold_until(
     if lane == SendLane::Conversational {
         return Ok(None);
     }
-    let window = send_window(&organization.settings()?).map_err(|e| AppError::internal(&e.message))?;
+    let window = send_window(&organization.settings).map_err(|e| AppError::internal(&e.message))?;
     let now = clock.now();
     let allowed = next_allowed(now, contact_zone(contact, sender), &window);
     Ok((allowed > now).then(|| allowed.naive_utc()))
@@ -132,20 +136,19 @@ pub fn precede_with_consent_message(
     number: (&NumberId, &str),
     (lane, scheduled_at): (SendLane, Option<NaiveDateTime>),
 ) -> Result<(), AppError> {
-    if !organization.consent_message_required || contact.consent_message_sent_at.is_some() {
+    if !organization.settings.consent_message_required || contact.consent_message_sent_at.is_some() {
         return Ok(());
     }
-    if !consent::claim_consent_message(conn, &contact.contact_id(), now())? {
+    if !consent::claim_consent_message(conn, &contact.id, now())? {
         return Ok(());
     }
-    let organization_id = OrganizationId::new(organization.id.clone());
     queue_system_text(
         conn,
         SystemText {
-            organization: &organization_id,
+            organization: &organization.id,
             contact,
             number,
-            body: &organization.consent_message_text,
+            body: &organization.settings.consent_message_text,
             purpose: MessagePurpose::ConsentRequest,
             lane,
             scheduled_at,
@@ -163,8 +166,7 @@ pub fn handle_keyword(
     number: (&NumberId, &str),
     body: &str,
 ) -> Result<(), AppError> {
-    let settings = organization.settings()?;
-    let matched = match_keyword(body, &KeywordLists::from_settings(&settings))
+    let matched = match_keyword(body, &KeywordLists::from_settings(&organization.settings))
         .or_else(|| confirms_consent(contact, body).then_some((KeywordAction::OptIn, CONFIRMATION_KEYWORD)));
     let Some((action, keyword)) = matched else {
         return Ok(());
@@ -173,24 +175,23 @@ pub fn handle_keyword(
     let at = now();
     let reply = match action {
         KeywordAction::OptOut => consent::opt_out(conn, contact, &by, at)?.then_some((
-            &organization.opt_out_confirmation_text,
+            &organization.settings.opt_out_confirmation_text,
             MessagePurpose::OptOutConfirmation,
         )),
         KeywordAction::OptIn => opt_in_by_keyword(conn, organization, contact, &by, at)?.then_some((
-            &organization.opt_in_confirmation_text,
+            &organization.settings.opt_in_confirmation_text,
             MessagePurpose::OptInConfirmation,
         )),
         // Carriers expect HELP answered even from an opted-out contact (CTIA).
-        KeywordAction::Help => Some((&organization.help_text, MessagePurpose::HelpReply)),
+        KeywordAction::Help => Some((&organization.settings.help_text, MessagePurpose::HelpReply)),
     };
     let Some((text, purpose)) = reply else {
         return Ok(());
     };
-    let organization_id = OrganizationId::new(organization.id.clone());
     queue_system_text(
         conn,
         SystemText {
-            organization: &organization_id,
+            organization: &organization.id,
             contact,
             number,
             body: text,
@@ -208,9 +209,7 @@ const CONFIRMATION_KEYWORD: &str = "YES";
 /// YES from a contact whose consent is pending confirms it, whatever the organization's opt-in
 /// list says: it is the answer the double opt-in request asks for.
 fn confirms_consent(contact: &ContactRow, body: &str) -> bool {
-    !contact.opted_out
-        && contact.consent == Consent::Pending.as_str()
-        && body.trim().eq_ignore_ascii_case(CONFIRMATION_KEYWORD)
+    !contact.opted_out && contact.consent == Consent::Pending && body.trim().eq_ignore_ascii_case(CONFIRMATION_KEYWORD)
 }
 
 /// An opt-in keyword: confirms a pending double opt-in, and opts an opted-out contact back in
@@ -224,13 +223,13 @@ fn opt_in_by_keyword(
     at: NaiveDateTime,
 ) -> Result<bool, AppError> {
     if !contact.opted_out {
-        if contact.consent == Consent::Pending.as_str() {
+        if contact.consent == Consent::Pending {
             // False when a concurrent YES confirmed it first: one confirmation is enough.
             return Ok(consent::set_consent(conn, contact, Consent::Yes, by, at)?);
         }
         return Ok(false);
     }
-    if organization.opt_in_by_keyword {
+    if organization.settings.opt_in_by_keyword {
         Ok(consent::opt_in(conn, contact, by, at)?)
     } else {
         consent::request_opt_in(conn, contact, by, at)?;

@@ -61,7 +61,7 @@ fn change_opt_out(
     let reason = parse_note("reason", action.reason.as_deref())?;
     app.db.write(move |conn| {
         let contact = find(conn, caller, &id)?;
-        let by = ChangedBy::agent(ConsentSource::Agent, caller.agent_id.as_str(), reason.as_deref());
+        let by = ChangedBy::agent(ConsentSource::Agent, &caller.agent_id, reason.as_deref());
         let (changed, audit_action) = match change {
             OptChange::Out => (consent::opt_out(conn, &contact, &by, now())?, "contact.opted_out"),
             OptChange::In => (consent::opt_in(conn, &contact, &by, now())?, "contact.opted_in"),
@@ -73,7 +73,7 @@ fn change_opt_out(
                 actor: Some(&caller.agent_id),
                 action: audit_action,
                 target_type: "contact",
-                target_id: &contact.id,
+                target_id: contact.id.as_str(),
                 detail: serde_json::json!({ "reason": reason }),
                 client_address: Some(&client_address),
             };
@@ -100,10 +100,10 @@ pub fn record(app: &AppContext, caller: &Caller, id: ContactId, request: RecordC
         .ok_or_else(|| AppError::field("source", "required", "say where the consent was collected"))?;
     app.db.write(move |conn| {
         let contact = find(conn, caller, &id)?;
-        let by = ChangedBy::agent(ConsentSource::Api, caller.agent_id.as_str(), Some(&source));
+        let by = ChangedBy::agent(ConsentSource::Api, &caller.agent_id, Some(&source));
         let changed = consent::set_consent(conn, &contact, given, &by, now())?;
         let organization = organizations::find(conn, &caller.organization_id)?;
-        if changed && given == Consent::Pending && organization.double_opt_in && !contact.opted_out {
+        if changed && given == Consent::Pending && organization.settings.double_opt_in && !contact.opted_out {
             request_confirmation(conn, &app.clock, caller, &organization, &contact)?;
         }
         Ok(find(conn, caller, &id)?.into_wire()?)
@@ -116,10 +116,10 @@ pub fn history(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Ve
     caller.permits(Permission::ReadInbox)?;
     app.db.read(move |conn| {
         find(conn, caller, &id)?;
-        consent::history(conn, &caller.organization_id, &id)?
+        Ok(consent::history(conn, &caller.organization_id, &id)?
             .into_iter()
-            .map(|row| Ok(row.into_wire()?))
-            .collect()
+            .map(|row| row.into_wire())
+            .collect())
     })
 }
 
@@ -133,7 +133,7 @@ fn request_confirmation(
     contact: &ContactRow,
 ) -> AppResult<()> {
     let number = choose_number(conn, caller, None, contact)?;
-    let number_id = number.number_id();
+    let number_id = number.id.clone();
     let held = compliance::hold_until(
         clock,
         organization,
@@ -146,7 +146,7 @@ fn request_confirmation(
             organization: &caller.organization_id,
             contact,
             number: (&number_id, &number.phone_number),
-            body: &organization.double_opt_in_text,
+            body: &organization.settings.double_opt_in_text,
             purpose: MessagePurpose::DoubleOptInRequest,
             lane: SendLane::Automated,
             scheduled_at: held,

@@ -87,7 +87,7 @@ pub fn thread(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Vec
             (a.conversation.opened_at, &a.conversation.id).cmp(&(b.conversation.opened_at, &b.conversation.id))
         });
         rows.into_iter()
-            .map(|listed| Ok(listed.conversation.into_wire(&listed.contact, listed.unread)?))
+            .map(|listed| Ok(listed.conversation.into_wire(&listed.contact, listed.unread)))
             .collect()
     })
 }

@@ -36,7 +36,7 @@ pub fn create(app: &AppContext, caller: &Caller, request: CreateGroup) -> AppRes
     let name = parse_name(&name)?;
     app.db.write(|conn| {
         let row = groups::insert(conn, &caller.organization_id, &name).map_err(group_error)?;
-        let group_id = GroupId::new(row.id.clone());
+        let group_id = row.id.clone();
         for (index, agent) in member_ids.iter().enumerate() {
             groups::add_member(conn, &caller.organization_id, &group_id, agent).or_unknown(
                 &format!("member_ids[{index}]"),

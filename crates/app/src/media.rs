@@ -15,7 +15,7 @@ pub fn upload(app: &AppContext, caller: &Caller, bytes: &[u8]) -> AppResult<Medi
     let content_type = sniff_outbound(bytes).map_err(|invalid| AppError::invalid("body", invalid))?;
     app.db.write(|conn| {
         let stored = media::insert_upload(conn, &caller.organization_id, content_type, bytes)?;
-        Ok(stored.into_wire()?)
+        Ok(stored.into_wire())
     })
 }
 

@@ -7,9 +7,9 @@ use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::organizations::{self, OrganizationRow};
 use textdesk_db::{DbConnection, DbError, now};
 use textdesk_domain::text::check_multiline;
-use textdesk_types::messages::{CountSegments, Direction, Message, SegmentReport};
+use textdesk_types::MessageId;
+use textdesk_types::messages::{CountSegments, Direction, Message, MessageStatus, SegmentReport};
 use textdesk_types::sms;
-use textdesk_types::{ContactId, MessageId, OrganizationId};
 
 use crate::{AppContext, AppError, AppResult, Caller, Permission, compliance};
 
@@ -87,23 +87,19 @@ pub fn retry(app: &AppContext, caller: &Caller, id: MessageId) -> AppResult<Mess
     caller.permits(Permission::SendMessages)?;
     let (app, caller) = (app.clone(), caller.clone());
     app.db.clone().write(move |conn| {
-        let message = match messages::find(conn, id.as_str()) {
-            Ok(message) if message.organization_id == caller.organization_id.as_str() => message,
+        let message = match messages::find(conn, &id) {
+            Ok(message) if message.organization_id == caller.organization_id => message,
             Ok(_) | Err(DbError::NotFound) => return Err(AppError::NotFound("message")),
             Err(other) => return Err(other.into()),
         };
-        if message.status != "failed" || message.direction != Direction::Outbound.as_str() {
+        if message.status != MessageStatus::Failed || message.direction != Direction::Outbound {
             return Err(AppError::conflict(
                 "not_failed",
                 "Only a failed outbound message can be sent again.",
             ));
         }
         let organization = organizations::find(conn, &caller.organization_id)?;
-        let contact = contacts::find(
-            conn,
-            &caller.organization_id,
-            &ContactId::new(message.contact_id.clone()),
-        )?;
+        let contact = contacts::find(conn, &caller.organization_id, &message.contact_id)?;
         compliance::ensure_sendable(&organization, &contact)?;
         let updated = requeue(conn, &app, &organization, &contact, &message)?;
         messages::announce_status(conn, &updated)?;
@@ -123,7 +119,7 @@ fn requeue(
     let lane = jobs::stored_lane(message.lane);
     let held = compliance::hold_until(&app.clock, organization, (contact, &message.from_number), lane)?;
     let changes = DeliveryChanges {
-        status: Some("queued".to_owned()),
+        status: Some(MessageStatus::Queued),
         error_code: Some(None),
         error_message: Some(None),
         scheduled_at: Some(held),
@@ -132,7 +128,7 @@ fn requeue(
     let updated = messages::update_delivery(conn, &message.id, &changes)?;
     jobs::enqueue_at(
         conn,
-        Some(&OrganizationId::new(message.organization_id.clone())),
+        Some(&message.organization_id),
         &Job::send_message(&message.id),
         lane,
         held.unwrap_or_else(now),

@@ -15,7 +15,7 @@ use crate::{AppContext, AppResult, Caller, Permission};
 pub fn get(app: &AppContext, caller: &Caller) -> AppResult<Organization> {
     caller.permits(Permission::ReadInbox)?;
     app.db
-        .read(|conn| Ok(organizations::find(conn, &caller.organization_id)?.into_wire()?))
+        .read(|conn| Ok(organizations::find(conn, &caller.organization_id)?.into_wire()))
 }
 
 /// Changes the organization's name and settings; absent fields stay as they are. The audit log
@@ -30,7 +30,7 @@ pub fn update(
     let update = normalized(update)?;
     app.db.write(|conn| {
         let current = organizations::find(conn, &caller.organization_id)?;
-        let mut settings = current.settings()?;
+        let mut settings = current.settings.clone();
         let before = serde_json::to_value(&settings).unwrap_or_default();
         let name = update.name.clone().unwrap_or_else(|| current.name.clone());
         apply(&mut settings, update);
@@ -43,7 +43,7 @@ pub fn update(
             conn,
             caller.audit_event(client_address, "organization.settings_changed", target, detail),
         )?;
-        Ok(updated.into_wire()?)
+        Ok(updated.into_wire())
     })
 }
 

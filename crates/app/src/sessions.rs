@@ -81,9 +81,9 @@ fn start_session(
     client_address: &str,
 ) -> AppResult<SignedIn> {
     let signed_in = SignedIn {
-        agent_id: agent.agent_id(),
-        organization_id: agent.organization_id(),
-        role: agent.role()?,
+        agent_id: agent.id.clone(),
+        organization_id: agent.organization_id.clone(),
+        role: agent.role,
     };
     app.db.write(|conn| {
         let (organization, agent_id) = (&signed_in.organization_id, &signed_in.agent_id);
@@ -110,11 +110,11 @@ fn refuse_sign_in(
         let Some(agent) = agent else { return Ok(()) };
         let reason = if disabled { "account_disabled" } else { "wrong_password" };
         let event = AuditEvent {
-            organization: &agent.organization_id(),
+            organization: &agent.organization_id,
             actor: None,
             action: "login.failed",
             target_type: "agent",
-            target_id: &agent.id,
+            target_id: agent.id.as_str(),
             detail: serde_json::json!({ "reason": reason }),
             client_address: Some(client_address),
         };
@@ -153,8 +153,8 @@ fn rotate(
     if token.revoked_at.is_some() {
         return refused("session_revoked", "This session has ended; sign in again.");
     }
-    let organization = OrganizationId::new(token.organization_id.clone());
-    let agent_id = AgentId::new(token.agent_id.clone());
+    let organization = token.organization_id.clone();
+    let agent_id = token.agent_id.clone();
     if is_reused(conn, &token)? {
         refresh_tokens::revoke_family(conn, &token.family_id)?;
         let event = own_account_event((&organization, &agent_id), "session.token_reused", client_address);
@@ -181,7 +181,7 @@ fn rotate(
         expires_at,
     )?;
     Ok(Ok(SignedIn {
-        role: agent.role()?,
+        role: agent.role,
         agent_id,
         organization_id: organization,
     }))
@@ -222,8 +222,7 @@ pub fn confirm_password_reset(
                 detail: "This reset link is unknown, used or expired; ask an admin for a new one.".to_owned(),
             });
         };
-        let organization = OrganizationId::new(reset.organization_id);
-        let agent = AgentId::new(reset.agent_id);
+        let (organization, agent) = (reset.organization_id, reset.agent_id);
         agents::update(conn, &organization, &agent, &changes)?;
         refresh_tokens::revoke_all_for_agent(conn, &organization, &agent)?;
         let event = own_account_event((&organization, &agent), "password.reset", client_address);

@@ -6,7 +6,6 @@ use textdesk_db::{DbError, contacts, conversations, ids, numbers};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_domain::text::check_multiline;
 use textdesk_providers::{InboundMessage, ProviderKind};
-use textdesk_types::ContactId;
 use textdesk_types::messages::{Direction, Message, SimulatedText};
 
 use crate::inbound::{self, InboundText};
@@ -44,7 +43,7 @@ pub fn text_as_customer(app: &AppContext, caller: &Caller, text: SimulatedText) 
             ));
         }
         let message = InboundMessage {
-            provider_message_id: format!("SIM{}", ids::new_id().replace('-', "")),
+            provider_message_id: format!("SIM{}", ids::new_id::<String>().replace('-', "")),
             account_sid: "simulator".to_owned(),
             from: from.as_str().to_owned(),
             to: number.phone_number.clone(),
@@ -58,7 +57,7 @@ pub fn text_as_customer(app: &AppContext, caller: &Caller, text: SimulatedText) 
         };
         let stored = inbound::store_all(conn, &[text])?;
         let row = stored.into_iter().flatten().next().ok_or(DbError::NotFound)?;
-        Ok(row.into_wire()?)
+        Ok(row.into_wire())
     })
 }
 
@@ -73,14 +72,8 @@ pub fn handset_texts(app: &AppContext, caller: &Caller, phone: &str) -> AppResul
             return Ok(Vec::new());
         };
         let mut texts = Vec::new();
-        for conversation in conversations::thread(conn, organization, &ContactId::new(contact.id))? {
-            let window = messages::window(
-                conn,
-                &conversation.conversation_id(),
-                Window::Newest,
-                HANDSET_WINDOW,
-                true,
-            )?;
+        for conversation in conversations::thread(conn, organization, &contact.id)? {
+            let window = messages::window(conn, &conversation.id, Window::Newest, HANDSET_WINDOW, true)?;
             texts.extend(window.into_iter().filter(is_text));
         }
         Ok(messages::into_wire_list(conn, texts)?)
@@ -88,5 +81,5 @@ pub fn handset_texts(app: &AppContext, caller: &Caller, phone: &str) -> AppResul
 }
 
 fn is_text(message: &messages::MessageRow) -> bool {
-    message.direction == Direction::Inbound.as_str() || message.direction == Direction::Outbound.as_str()
+    matches!(message.direction, Direction::Inbound | Direction::Outbound)
 }

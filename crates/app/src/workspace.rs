@@ -7,7 +7,6 @@ use textdesk_db::{DbConnection, DbError, audit, refresh_tokens, setup};
 use textdesk_domain::accounts::{EmailAddress, IdleAlertSeconds, NewPassword, TimeZoneName};
 use textdesk_domain::organization::default_settings;
 use textdesk_domain::text::{Label, NAME_MAX, TITLE_MAX};
-use textdesk_types::OrganizationId;
 use textdesk_types::agents::Role;
 use textdesk_types::setup::{CreateWorkspace, SetupStatus};
 
@@ -38,7 +37,7 @@ pub fn set_up(
     let valid = validate(request)?;
     app.db.write(|conn| {
         let (organization, owner) = create(conn, &valid)?;
-        let owner = Caller::agent(OrganizationId::new(organization.id), owner.agent_id(), Role::Owner);
+        let owner = Caller::agent(organization.id, owner.id, Role::Owner);
         setup::mark_complete(conn, &owner.organization_id).map_err(|error| match error {
             // Another setup finished first.
             DbError::Conflict { .. } => already_set_up(),
@@ -107,11 +106,10 @@ pub fn create(conn: &mut DbConnection, workspace: &ValidWorkspace) -> Result<(Or
         &workspace.organization_name,
         &default_settings(&workspace.organization_name),
     )?;
-    let organization_id = OrganizationId::new(organization.id.clone());
     let owner = agents::insert(
         conn,
         NewAgent {
-            organization_id: &organization_id,
+            organization_id: &organization.id,
             email: &workspace.email,
             password_hash: &workspace.password_hash,
             first_name: &workspace.first_name,
@@ -136,11 +134,11 @@ pub fn create(conn: &mut DbConnection, workspace: &ValidWorkspace) -> Result<(Or
     audit::append(
         conn,
         audit::AuditEvent {
-            organization: &organization_id,
+            organization: &organization.id,
             actor: None,
             action: "organization.created",
             target_type: "organization",
-            target_id: &organization.id,
+            target_id: organization.id.as_str(),
             detail: serde_json::json!({"name": organization.name, "owner_email": owner.email}),
             client_address: None,
         },

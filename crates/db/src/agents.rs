@@ -13,14 +13,14 @@ use crate::{DbConnection, DbError, ids, now, utc};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = agents)]
 pub struct AgentRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: AgentId,
+    pub organization_id: OrganizationId,
     pub email: String,
     pub password_hash: String,
     pub first_name: String,
     pub last_name: String,
     pub screenname: String,
-    pub role: String,
+    pub role: Role,
     pub time_zone: String,
     pub idle_alert_seconds: i32,
     pub notify_transfer_mine: bool,
@@ -34,21 +34,8 @@ pub struct AgentRow {
 }
 
 impl AgentRow {
-    pub fn role(&self) -> Result<Role, DbError> {
-        Role::parse(&self.role).ok_or_else(|| DbError::Corrupt(format!("agent role {:?}", self.role)))
-    }
-
-    pub fn agent_id(&self) -> AgentId {
-        AgentId::new(self.id.clone())
-    }
-
-    pub fn organization_id(&self) -> OrganizationId {
-        OrganizationId::new(self.organization_id.clone())
-    }
-
     /// The wire form; `avatar_version` is the avatar's last change, when there is one.
-    pub fn into_wire(self, avatar_version: Option<NaiveDateTime>) -> Result<Agent, DbError> {
-        let role = self.role()?;
+    pub fn into_wire(self, avatar_version: Option<NaiveDateTime>) -> Agent {
         let avatar_url = avatar_version.map(|version| {
             format!(
                 "/api/v1/agents/{}/avatar?v={}",
@@ -56,14 +43,14 @@ impl AgentRow {
                 version.and_utc().timestamp_millis()
             )
         });
-        Ok(Agent {
-            id: AgentId::new(self.id),
-            organization_id: OrganizationId::new(self.organization_id),
+        Agent {
+            id: self.id,
+            organization_id: self.organization_id,
             email: self.email,
             first_name: self.first_name,
             last_name: self.last_name,
             screenname: self.screenname,
-            role,
+            role: self.role,
             time_zone: self.time_zone,
             idle_alert_seconds: u32::try_from(self.idle_alert_seconds).unwrap_or(0),
             notifications: NotificationChoices {
@@ -77,7 +64,7 @@ impl AgentRow {
             disabled: self.disabled,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
-        })
+        }
     }
 }
 
@@ -100,13 +87,13 @@ pub fn insert(conn: &mut DbConnection, new: NewAgent<'_>) -> Result<AgentRow, Db
     let now = now();
     let row = AgentRow {
         id: ids::new_id(),
-        organization_id: new.organization_id.to_string(),
+        organization_id: new.organization_id.clone(),
         email: new.email.to_owned(),
         password_hash: new.password_hash.to_owned(),
         first_name: new.first_name.to_owned(),
         last_name: new.last_name.to_owned(),
         screenname: new.screenname.to_owned(),
-        role: new.role.as_str().to_owned(),
+        role: new.role,
         time_zone: new.time_zone.to_owned(),
         idle_alert_seconds: i32::try_from(new.idle_alert_seconds).unwrap_or(i32::MAX),
         notify_transfer_mine: true,
@@ -124,8 +111,8 @@ pub fn insert(conn: &mut DbConnection, new: NewAgent<'_>) -> Result<AgentRow, Db
 
 pub fn find(conn: &mut DbConnection, organization: &OrganizationId, id: &AgentId) -> Result<AgentRow, DbError> {
     Ok(agents::table
-        .filter(agents::organization_id.eq(organization.as_str()))
-        .find(id.as_str())
+        .filter(agents::organization_id.eq(organization))
+        .find(id)
         .select(AgentRow::as_select())
         .first(conn)?)
 }
@@ -147,7 +134,7 @@ pub fn list(
     limit: i64,
 ) -> Result<Vec<AgentRow>, DbError> {
     let mut query = agents::table
-        .filter(agents::organization_id.eq(organization.as_str()))
+        .filter(agents::organization_id.eq(organization))
         .select(AgentRow::as_select())
         .order(agents::id.asc())
         .limit(limit)
@@ -166,7 +153,7 @@ pub struct AgentChanges {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub screenname: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub time_zone: Option<String>,
     pub idle_alert_seconds: Option<i32>,
     pub notify_transfer_mine: Option<bool>,
@@ -186,7 +173,7 @@ pub fn update(
 ) -> Result<AgentRow, DbError> {
     let updated = diesel::update(
         agents::table
-            .filter(agents::organization_id.eq(organization.as_str()))
+            .filter(agents::organization_id.eq(organization))
             .filter(agents::id.eq(id.as_str())),
     )
     .set((changes, agents::updated_at.eq(now())))
@@ -204,18 +191,21 @@ pub fn count_other_active_owners(
     except: &AgentId,
 ) -> Result<usize, DbError> {
     let count: i64 = agents::table
-        .filter(agents::organization_id.eq(organization.as_str()))
-        .filter(agents::role.eq(Role::Owner.as_str()))
+        .filter(agents::organization_id.eq(organization))
+        .filter(agents::role.eq(Role::Owner))
         .filter(agents::disabled.eq(false))
-        .filter(agents::id.ne(except.as_str()))
+        .filter(agents::id.ne(except))
         .count()
         .get_result(conn)?;
     Ok(usize::try_from(count).unwrap_or(0))
 }
 
 /// The last change of each listed agent's avatar, for those who have one.
-pub fn avatar_versions(conn: &mut DbConnection, agent_ids: &[&str]) -> Result<HashMap<String, NaiveDateTime>, DbError> {
-    let rows: Vec<(String, NaiveDateTime)> = agent_avatars::table
+pub fn avatar_versions(
+    conn: &mut DbConnection,
+    agent_ids: &[&AgentId],
+) -> Result<HashMap<AgentId, NaiveDateTime>, DbError> {
+    let rows: Vec<(AgentId, NaiveDateTime)> = agent_avatars::table
         .filter(agent_avatars::agent_id.eq_any(agent_ids))
         .select((agent_avatars::agent_id, agent_avatars::updated_at))
         .load(conn)?;
@@ -224,14 +214,15 @@ pub fn avatar_versions(conn: &mut DbConnection, agent_ids: &[&str]) -> Result<Ha
 
 /// Loads agents' wire forms with their avatar links, in one extra query for the whole list.
 pub fn into_wire_list(conn: &mut DbConnection, rows: Vec<AgentRow>) -> Result<Vec<Agent>, DbError> {
-    let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+    let ids: Vec<&AgentId> = rows.iter().map(|row| &row.id).collect();
     let versions = avatar_versions(conn, &ids)?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|row| {
             let version = versions.get(&row.id).copied();
             row.into_wire(version)
         })
-        .collect()
+        .collect())
 }
 
 pub fn into_wire_one(conn: &mut DbConnection, row: AgentRow) -> Result<Agent, DbError> {
@@ -254,8 +245,8 @@ pub fn set_avatar(
     delete_avatar(conn, organization, agent)?;
     diesel::insert_into(agent_avatars::table)
         .values((
-            agent_avatars::agent_id.eq(agent.as_str()),
-            agent_avatars::organization_id.eq(organization.as_str()),
+            agent_avatars::agent_id.eq(agent),
+            agent_avatars::organization_id.eq(organization),
             agent_avatars::content_type.eq(content_type),
             agent_avatars::bytes.eq(bytes),
             agent_avatars::updated_at.eq(now()),
@@ -267,8 +258,8 @@ pub fn set_avatar(
 pub fn delete_avatar(conn: &mut DbConnection, organization: &OrganizationId, agent: &AgentId) -> Result<(), DbError> {
     diesel::delete(
         agent_avatars::table
-            .filter(agent_avatars::organization_id.eq(organization.as_str()))
-            .filter(agent_avatars::agent_id.eq(agent.as_str())),
+            .filter(agent_avatars::organization_id.eq(organization))
+            .filter(agent_avatars::agent_id.eq(agent)),
     )
     .execute(conn)?;
     Ok(())
@@ -276,8 +267,8 @@ pub fn delete_avatar(conn: &mut DbConnection, organization: &OrganizationId, age
 
 pub fn find_avatar(conn: &mut DbConnection, organization: &OrganizationId, agent: &AgentId) -> Result<Avatar, DbError> {
     let (content_type, bytes) = agent_avatars::table
-        .filter(agent_avatars::organization_id.eq(organization.as_str()))
-        .filter(agent_avatars::agent_id.eq(agent.as_str()))
+        .filter(agent_avatars::organization_id.eq(organization))
+        .filter(agent_avatars::agent_id.eq(agent))
         .select((agent_avatars::content_type, agent_avatars::bytes))
         .first::<(String, Vec<u8>)>(conn)?;
     Ok(Avatar { content_type, bytes })

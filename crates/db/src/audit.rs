@@ -12,9 +12,9 @@ use crate::{DbConnection, DbError, ids, now, utc};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
-    pub id: String,
-    pub organization_id: String,
-    pub actor_id: Option<String>,
+    pub id: AuditEntryId,
+    pub organization_id: OrganizationId,
+    pub actor_id: Option<AgentId>,
     pub action: String,
     pub target_type: String,
     pub target_id: String,
@@ -37,8 +37,8 @@ pub struct AuditEvent<'a> {
 pub fn append(conn: &mut DbConnection, event: AuditEvent<'_>) -> Result<(), DbError> {
     let row = AuditRow {
         id: ids::new_id(),
-        organization_id: event.organization.to_string(),
-        actor_id: event.actor.map(AgentId::to_string),
+        organization_id: event.organization.clone(),
+        actor_id: event.actor.cloned(),
         action: event.action.to_owned(),
         target_type: event.target_type.to_owned(),
         target_id: event.target_id.to_owned(),
@@ -58,7 +58,7 @@ pub fn list(
     limit: i64,
 ) -> Result<Vec<AuditEntry>, DbError> {
     let mut query = audit_log::table
-        .filter(audit_log::organization_id.eq(organization.as_str()))
+        .filter(audit_log::organization_id.eq(organization))
         .select(AuditRow::as_select())
         .order(audit_log::id.desc())
         .limit(limit)
@@ -72,8 +72,8 @@ pub fn list(
             Ok(AuditEntry {
                 detail: serde_json::from_str(&row.detail)
                     .map_err(|e| DbError::Corrupt(format!("audit detail: {e}")))?,
-                id: AuditEntryId::new(row.id),
-                actor_id: row.actor_id.map(AgentId::new),
+                id: row.id,
+                actor_id: row.actor_id,
                 action: row.action,
                 target_type: row.target_type,
                 target_id: row.target_id,

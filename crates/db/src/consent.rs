@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use textdesk_types::contacts::{Consent, ConsentChange, ConsentSource};
-use textdesk_types::{ContactId, OrganizationId};
+use textdesk_types::{AgentId, ContactId, OrganizationId};
 
 use crate::contacts::ContactRow;
 use crate::schema::{consent_changes, contacts};
@@ -22,7 +22,7 @@ pub const FIELD_OPT_IN_REQUEST: &str = "opt_in_request";
 pub struct ChangedBy<'a> {
     pub source: ConsentSource,
     pub keyword: Option<&'a str>,
-    pub agent_id: Option<&'a str>,
+    pub agent_id: Option<&'a AgentId>,
     pub reason: Option<&'a str>,
 }
 
@@ -47,7 +47,7 @@ impl<'a> ChangedBy<'a> {
 
     /// An agent in the app (`Agent`) or a client of the API recording consent collected
     /// elsewhere (`Api`), acting as `agent_id`.
-    pub fn agent(source: ConsentSource, agent_id: &'a str, reason: Option<&'a str>) -> Self {
+    pub fn agent(source: ConsentSource, agent_id: &'a AgentId, reason: Option<&'a str>) -> Self {
         ChangedBy {
             source,
             keyword: None,
@@ -61,34 +61,32 @@ impl<'a> ChangedBy<'a> {
 #[diesel(table_name = consent_changes)]
 pub struct ConsentChangeRow {
     pub id: String,
-    pub organization_id: String,
-    pub contact_id: String,
+    pub organization_id: OrganizationId,
+    pub contact_id: ContactId,
     pub field: String,
     pub old_value: String,
     pub new_value: String,
-    pub source: String,
+    pub source: ConsentSource,
     pub keyword: Option<String>,
-    pub agent_id: Option<String>,
+    pub agent_id: Option<AgentId>,
     pub reason: Option<String>,
     pub created_at: NaiveDateTime,
 }
 
 impl ConsentChangeRow {
-    pub fn into_wire(self) -> Result<ConsentChange, DbError> {
-        let source = ConsentSource::parse(&self.source)
-            .ok_or_else(|| DbError::Corrupt(format!("consent change {}: source", self.id)))?;
-        Ok(ConsentChange {
+    pub fn into_wire(self) -> ConsentChange {
+        ConsentChange {
             id: self.id,
-            contact_id: ContactId::new(self.contact_id),
+            contact_id: self.contact_id,
             field: self.field,
             old_value: self.old_value,
             new_value: self.new_value,
-            source,
+            source: self.source,
             keyword: self.keyword,
-            agent_id: self.agent_id,
+            agent_id: self.agent_id.map(AgentId::into_inner),
             reason: self.reason,
             created_at: utc(self.created_at),
-        })
+        }
     }
 }
 
@@ -106,9 +104,9 @@ fn record(
         field: field.to_owned(),
         old_value: old_value.to_owned(),
         new_value: new_value.to_owned(),
-        source: by.source.as_str().to_owned(),
+        source: by.source,
         keyword: by.keyword.map(str::to_owned),
-        agent_id: by.agent_id.map(str::to_owned),
+        agent_id: by.agent_id.cloned(),
         reason: by.reason.map(str::to_owned),
         created_at: at,
     };
@@ -117,8 +115,7 @@ fn record(
 }
 
 fn announce(conn: &mut DbConnection, contact: &ContactRow) -> Result<(), DbError> {
-    let organization = OrganizationId::new(contact.organization_id.clone());
-    events::contact_changed(conn, &organization, &contact.id)
+    events::contact_changed(conn, &contact.organization_id, &contact.id)
 }
 
 /// Opts the contact out on every number of the organization; consent that was pending or
@@ -142,7 +139,7 @@ pub fn opt_out(
         return Ok(false);
     }
     record(conn, contact, (FIELD_OPTED_OUT, "false", "true"), by, at)?;
-    if matches!(Consent::parse(&contact.consent), Some(Consent::Pending | Consent::Yes)) {
+    if matches!(contact.consent, Consent::Pending | Consent::Yes) {
         set_consent(conn, contact, Consent::No, by, at)?;
     }
     announce(conn, contact)?;
@@ -169,7 +166,7 @@ pub fn opt_in(
     }
     record(conn, contact, (FIELD_OPTED_OUT, "true", "false"), by, at)?;
     // Opting back in is consent again; the opt-out had turned it to `no`.
-    if contact.consent == Consent::No.as_str() {
+    if contact.consent == Consent::No {
         set_consent(conn, contact, Consent::Yes, by, at)?;
     }
     announce(conn, contact)?;
@@ -209,14 +206,14 @@ pub fn set_consent(
     by: &ChangedBy<'_>,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
-    if contact.consent == consent.as_str() {
+    if contact.consent == consent {
         return Ok(false);
     }
     let unchanged = contacts::table
         .find(&contact.id)
         .filter(contacts::consent.eq(&contact.consent));
     let changed = diesel::update(unchanged)
-        .set((contacts::consent.eq(consent.as_str()), contacts::updated_at.eq(at)))
+        .set((contacts::consent.eq(consent), contacts::updated_at.eq(at)))
         .execute(conn)?;
     if changed == 0 {
         return Ok(false);
@@ -224,7 +221,7 @@ pub fn set_consent(
     record(
         conn,
         contact,
-        (FIELD_CONSENT, &contact.consent, consent.as_str()),
+        (FIELD_CONSENT, contact.consent.as_str(), consent.as_str()),
         by,
         at,
     )?;
@@ -237,7 +234,7 @@ pub fn set_consent(
 pub fn claim_consent_message(conn: &mut DbConnection, contact: &ContactId, at: NaiveDateTime) -> Result<bool, DbError> {
     let claimed = diesel::update(
         contacts::table
-            .find(contact.as_str())
+            .find(contact)
             .filter(contacts::consent_message_sent_at.is_null()),
     )
     .set(contacts::consent_message_sent_at.eq(at))
@@ -247,7 +244,7 @@ pub fn claim_consent_message(conn: &mut DbConnection, contact: &ContactId, at: N
 
 /// Forgets that the consent message went to the contact, after it failed for good, so the
 /// next send queues it again.
-pub fn release_consent_message(conn: &mut DbConnection, contact: &str) -> Result<(), DbError> {
+pub fn release_consent_message(conn: &mut DbConnection, contact: &ContactId) -> Result<(), DbError> {
     diesel::update(contacts::table.find(contact))
         .set(contacts::consent_message_sent_at.eq(None::<NaiveDateTime>))
         .execute(conn)?;
@@ -261,8 +258,8 @@ pub fn history(
     contact: &ContactId,
 ) -> Result<Vec<ConsentChangeRow>, DbError> {
     Ok(consent_changes::table
-        .filter(consent_changes::organization_id.eq(organization.as_str()))
-        .filter(consent_changes::contact_id.eq(contact.as_str()))
+        .filter(consent_changes::organization_id.eq(organization))
+        .filter(consent_changes::contact_id.eq(contact))
         .order((consent_changes::created_at.asc(), consent_changes::id.asc()))
         .select(ConsentChangeRow::as_select())
         .load(conn)?)

@@ -15,8 +15,8 @@ use crate::{DbConnection, DbError, ids, now, utc};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = contacts)]
 pub struct ContactRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: ContactId,
+    pub organization_id: OrganizationId,
     pub phone_number: String,
     pub first_name: String,
     pub last_name: String,
@@ -26,8 +26,8 @@ pub struct ContactRow {
     pub labels: String,
     pub opted_out: bool,
     pub opted_out_at: Option<NaiveDateTime>,
-    pub consent: String,
-    pub last_number_id: Option<String>,
+    pub consent: Consent,
+    pub last_number_id: Option<NumberId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub time_zone: Option<String>,
@@ -36,18 +36,13 @@ pub struct ContactRow {
 }
 
 impl ContactRow {
-    pub fn contact_id(&self) -> ContactId {
-        ContactId::new(self.id.clone())
-    }
-
     /// The state the sending rule reads.
-    pub fn recipient(&self) -> Result<Recipient, DbError> {
-        Ok(Recipient {
+    pub fn recipient(&self) -> Recipient {
+        Recipient {
             opted_out: self.opted_out,
             opted_out_at: self.opted_out_at.map(utc),
-            consent: Consent::parse(&self.consent)
-                .ok_or_else(|| DbError::Corrupt(format!("contact {}: consent {}", self.id, self.consent)))?,
-        })
+            consent: self.consent,
+        }
     }
 
     pub fn display_name(&self) -> String {
@@ -64,9 +59,8 @@ impl ContactRow {
         let custom_fields: BTreeMap<String, String> =
             serde_json::from_str(&self.custom_fields).map_err(|_| corrupt("custom fields"))?;
         let labels: Vec<String> = serde_json::from_str(&self.labels).map_err(|_| corrupt("labels"))?;
-        let consent = Consent::parse(&self.consent).ok_or_else(|| corrupt("consent"))?;
         Ok(Contact {
-            id: ContactId::new(self.id),
+            id: self.id,
             phone_number: self.phone_number,
             first_name: self.first_name,
             last_name: self.last_name,
@@ -76,7 +70,7 @@ impl ContactRow {
             labels,
             opted_out: self.opted_out,
             opted_out_at: self.opted_out_at.map(utc),
-            consent,
+            consent: self.consent,
             time_zone: self.time_zone,
             consent_message_sent_at: self.consent_message_sent_at.map(utc),
             opt_in_requested_at: self.opt_in_requested_at.map(utc),
@@ -112,7 +106,7 @@ pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, new: NewCo
 fn new_row(organization: &OrganizationId, new: NewContact, now: NaiveDateTime) -> ContactRow {
     ContactRow {
         id: ids::new_id(),
-        organization_id: organization.to_string(),
+        organization_id: organization.clone(),
         custom_fields: to_json_text(&new.custom_fields),
         labels: to_json_text(&new.labels),
         phone_number: new.phone_number,
@@ -122,7 +116,7 @@ fn new_row(organization: &OrganizationId, new: NewContact, now: NaiveDateTime) -
         email: new.email,
         opted_out: false,
         opted_out_at: None,
-        consent: Consent::None.as_str().to_owned(),
+        consent: Consent::None,
         last_number_id: None,
         created_at: now,
         updated_at: now,
@@ -134,8 +128,8 @@ fn new_row(organization: &OrganizationId, new: NewContact, now: NaiveDateTime) -
 
 pub fn find(conn: &mut DbConnection, organization: &OrganizationId, id: &ContactId) -> Result<ContactRow, DbError> {
     Ok(contacts::table
-        .filter(contacts::organization_id.eq(organization.as_str()))
-        .find(id.as_str())
+        .filter(contacts::organization_id.eq(organization))
+        .find(id)
         .select(ContactRow::as_select())
         .first(conn)?)
 }
@@ -146,7 +140,7 @@ pub fn find_by_phone(
     phone_number: &str,
 ) -> Result<Option<ContactRow>, DbError> {
     Ok(contacts::table
-        .filter(contacts::organization_id.eq(organization.as_str()))
+        .filter(contacts::organization_id.eq(organization))
         .filter(contacts::phone_number.eq(phone_number))
         .select(ContactRow::as_select())
         .first(conn)
@@ -179,7 +173,7 @@ pub fn find_or_create_all(
         }
     }
     let mut existing: BTreeMap<String, ContactRow> = contacts::table
-        .filter(contacts::organization_id.eq(organization.as_str()))
+        .filter(contacts::organization_id.eq(organization))
         .filter(contacts::phone_number.eq_any(&wanted))
         .select(ContactRow::as_select())
         .load(conn)?
@@ -208,11 +202,11 @@ pub fn find_or_create_all(
             // contacts, found rather than created.
             let phones: Vec<&str> = created.iter().map(|row| row.phone_number.as_str()).collect();
             let stored: Vec<ContactRow> = contacts::table
-                .filter(contacts::organization_id.eq(organization.as_str()))
+                .filter(contacts::organization_id.eq(organization))
                 .filter(contacts::phone_number.eq_any(&phones))
                 .select(ContactRow::as_select())
                 .load(conn)?;
-            let ours: Vec<String> = created.iter().map(|row| row.id.clone()).collect();
+            let ours: Vec<ContactId> = created.iter().map(|row| row.id.clone()).collect();
             created.clear();
             for row in stored {
                 if ours.contains(&row.id) {
@@ -228,7 +222,7 @@ pub fn find_or_create_all(
             .iter()
             .map(|row| {
                 Change::ContactChanged(ContactChange {
-                    contact_id: row.contact_id(),
+                    contact_id: row.id.clone(),
                 })
             })
             .collect();
@@ -269,7 +263,7 @@ pub fn list(
     limit: i64,
 ) -> Result<Vec<ContactRow>, DbError> {
     let mut query = contacts::table
-        .filter(contacts::organization_id.eq(organization.as_str()))
+        .filter(contacts::organization_id.eq(organization))
         .select(ContactRow::as_select())
         .order(contacts::id.asc())
         .limit(limit)
@@ -316,7 +310,7 @@ pub struct ContactChanges {
     pub email: Option<Option<String>>,
     pub custom_fields: Option<String>,
     pub labels: Option<String>,
-    pub last_number_id: Option<Option<String>>,
+    pub last_number_id: Option<Option<NumberId>>,
     pub time_zone: Option<Option<String>>,
 }
 
@@ -328,8 +322,8 @@ pub fn update(
 ) -> Result<ContactRow, DbError> {
     let updated = diesel::update(
         contacts::table
-            .filter(contacts::organization_id.eq(organization.as_str()))
-            .filter(contacts::id.eq(id.as_str())),
+            .filter(contacts::organization_id.eq(organization))
+            .filter(contacts::id.eq(id)),
     )
     .set((changes, contacts::updated_at.eq(now())))
     .execute(conn)?;
@@ -340,9 +334,9 @@ pub fn update(
 }
 
 /// Remembers the number last used with these contacts, the default for their next message.
-pub fn set_last_number(conn: &mut DbConnection, ids: &[&str], number: &NumberId) -> Result<(), DbError> {
+pub fn set_last_number(conn: &mut DbConnection, ids: &[&ContactId], number: &NumberId) -> Result<(), DbError> {
     diesel::update(contacts::table.filter(contacts::id.eq_any(ids)))
-        .set(contacts::last_number_id.eq(number.as_str()))
+        .set(contacts::last_number_id.eq(number))
         .execute(conn)?;
     Ok(())
 }

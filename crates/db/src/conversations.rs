@@ -13,48 +13,42 @@ use crate::{DbConnection, DbError, ids, utc};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = conversations)]
 pub struct ConversationRow {
-    pub id: String,
-    pub organization_id: String,
-    pub contact_id: String,
+    pub id: ConversationId,
+    pub organization_id: OrganizationId,
+    pub contact_id: ContactId,
     pub number: i64,
-    pub status: String,
+    pub status: ConversationStatus,
     pub opened_at: NaiveDateTime,
     pub closed_at: Option<NaiveDateTime>,
-    pub closed_by: Option<String>,
+    pub closed_by: Option<AgentId>,
     pub last_message_at: NaiveDateTime,
     pub last_message_preview: String,
-    pub last_direction: Option<String>,
+    pub last_direction: Option<Direction>,
 }
 
 impl ConversationRow {
-    pub fn conversation_id(&self) -> ConversationId {
-        ConversationId::new(self.id.clone())
-    }
-
     pub fn is_open(&self) -> bool {
-        self.status == ConversationStatus::Open.as_str()
+        self.status == ConversationStatus::Open
     }
 
     /// The wire form for one agent, given the contact and whether it is unread for them.
-    pub fn into_wire(self, contact: &ContactRow, unread: bool) -> Result<Conversation, DbError> {
-        let status = ConversationStatus::parse(&self.status)
-            .ok_or_else(|| DbError::Corrupt(format!("conversation status {:?}", self.status)))?;
-        Ok(Conversation {
-            id: ConversationId::new(self.id),
+    pub fn into_wire(self, contact: &ContactRow, unread: bool) -> Conversation {
+        Conversation {
+            id: self.id,
             number: self.number,
-            status,
-            contact_id: ContactId::new(self.contact_id),
+            status: self.status,
+            contact_id: self.contact_id,
             contact_name: contact.display_name(),
             contact_phone_number: contact.phone_number.clone(),
             last_message_at: utc(self.last_message_at),
             last_message_preview: self.last_message_preview,
-            last_direction: self.last_direction.as_deref().and_then(Direction::parse),
+            last_direction: self.last_direction,
             unread,
             opened_at: utc(self.opened_at),
             closed_at: self.closed_at.map(utc),
-            closed_by: self.closed_by.map(AgentId::new),
+            closed_by: self.closed_by,
             consent_message_sent_at: contact.consent_message_sent_at.map(utc),
-        })
+        }
     }
 }
 
@@ -122,7 +116,7 @@ pub fn open(
     contact: &ContactId,
     at: NaiveDateTime,
 ) -> Result<ConversationRow, DbError> {
-    open_all(conn, organization, &[contact.as_str()], at)?
+    open_all(conn, organization, &[contact], at)?
         .pop()
         .ok_or(DbError::NotFound)
 }
@@ -132,7 +126,7 @@ pub fn open(
 pub fn open_all(
     conn: &mut DbConnection,
     organization: &OrganizationId,
-    contacts: &[&str],
+    contacts: &[&ContactId],
     at: NaiveDateTime,
 ) -> Result<Vec<ConversationRow>, DbError> {
     let numbers = take_numbers(conn, organization, contacts.len())?;
@@ -141,10 +135,10 @@ pub fn open_all(
         .zip(numbers)
         .map(|(contact, number)| ConversationRow {
             id: ids::new_id(),
-            organization_id: organization.to_string(),
-            contact_id: (*contact).to_owned(),
+            organization_id: organization.clone(),
+            contact_id: (*contact).clone(),
             number,
-            status: ConversationStatus::Open.as_str().to_owned(),
+            status: ConversationStatus::Open,
             opened_at: at,
             closed_at: None,
             closed_by: None,
@@ -160,14 +154,14 @@ pub fn open_all(
 }
 
 pub fn find_open(conn: &mut DbConnection, contact: &ContactId) -> Result<Option<ConversationRow>, DbError> {
-    Ok(find_open_all(conn, &[contact.as_str()])?.pop())
+    Ok(find_open_all(conn, &[contact])?.pop())
 }
 
 /// The open conversations of these contacts' threads (at most one each), in no set order.
-pub fn find_open_all(conn: &mut DbConnection, contacts: &[&str]) -> Result<Vec<ConversationRow>, DbError> {
+pub fn find_open_all(conn: &mut DbConnection, contacts: &[&ContactId]) -> Result<Vec<ConversationRow>, DbError> {
     Ok(conversations::table
         .filter(conversations::contact_id.eq_any(contacts))
-        .filter(conversations::status.eq(ConversationStatus::Open.as_str()))
+        .filter(conversations::status.eq(ConversationStatus::Open))
         .select(ConversationRow::as_select())
         .load(conn)?)
 }
@@ -235,7 +229,7 @@ pub fn list(
         .eq(conversations::id)
         .and(read_states::agent_id.eq(viewer)));
     let own_mark = read_all_marks::table.on(read_all_marks::agent_id.eq(viewer));
-    let contact_wrote_last = conversations::last_direction.eq(Direction::Inbound.as_str());
+    let contact_wrote_last = conversations::last_direction.eq(Direction::Inbound);
     // Columns of a left-joined table are only selectable wrapped in `nullable()`.
     let after_own_read = read_states::read_at
         .nullable()
@@ -266,13 +260,13 @@ pub fn list(
         .limit(limit)
         .into_boxed();
     if let Some(status) = filter.status {
-        query = query.filter(conversations::status.eq(status.as_str()));
+        query = query.filter(conversations::status.eq(status));
     }
     if let Some(id) = &filter.id {
-        query = query.filter(conversations::id.eq(id.as_str().to_owned()));
+        query = query.filter(conversations::id.eq(id.clone()));
     }
     if let Some(contact) = &filter.contact {
-        query = query.filter(conversations::contact_id.eq(contact.as_str().to_owned()));
+        query = query.filter(conversations::contact_id.eq(contact.clone()));
     }
     match filter.unread {
         Some(true) => query = query.filter(unread),
@@ -367,7 +361,7 @@ pub fn touch_all(conn: &mut DbConnection, latest: &[Latest<'_>]) -> Result<(), D
                     .set((
                         conversations::last_message_at.eq(latest.at),
                         conversations::last_message_preview.eq(preview_of(latest.body)),
-                        conversations::last_direction.eq(latest.direction.as_str()),
+                        conversations::last_direction.eq(latest.direction),
                     ))
                     .execute(sqlite)?;
             }
@@ -381,12 +375,12 @@ pub fn close(conn: &mut DbConnection, id: &ConversationId, by: &AgentId, at: Nai
     diesel::update(
         conversations::table
             .find(id.as_str())
-            .filter(conversations::status.eq(ConversationStatus::Open.as_str())),
+            .filter(conversations::status.eq(ConversationStatus::Open)),
     )
     .set((
-        conversations::status.eq(ConversationStatus::Closed.as_str()),
+        conversations::status.eq(ConversationStatus::Closed),
         conversations::closed_at.eq(at),
-        conversations::closed_by.eq(by.as_str()),
+        conversations::closed_by.eq(by),
     ))
     .execute(conn)?;
     Ok(())

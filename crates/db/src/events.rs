@@ -54,8 +54,8 @@ impl fmt::Display for Position {
 pub struct EventRow {
     pub seq: i64,
     pub tx: i64,
-    pub organization_id: String,
-    pub agent_id: Option<String>,
+    pub organization_id: OrganizationId,
+    pub agent_id: Option<AgentId>,
     pub kind: String,
     pub payload: String,
     pub created_at: NaiveDateTime,
@@ -73,9 +73,9 @@ impl EventRow {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = events)]
 pub struct NewEvent {
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     /// Only this agent receives it; everyone in the organization when `None`.
-    pub agent_id: Option<String>,
+    pub agent_id: Option<AgentId>,
     pub kind: String,
     pub payload: String,
     pub created_at: NaiveDateTime,
@@ -121,8 +121,8 @@ impl NewEvent {
             .map(serde_json::Value::take)
             .ok_or_else(|| corrupt("data"))?;
         Ok(NewEvent {
-            organization_id: organization.to_string(),
-            agent_id: agent.map(AgentId::to_string),
+            organization_id: organization.clone(),
+            agent_id: agent.cloned(),
             kind,
             payload: data.to_string(),
             created_at: at,
@@ -383,10 +383,10 @@ pub fn is_expired(conn: &mut DbConnection, organization: &OrganizationId, after:
 pub fn contact_changed(
     conn: &mut DbConnection,
     organization: &OrganizationId,
-    contact_id: &str,
+    contact_id: &ContactId,
 ) -> Result<(), DbError> {
     let change = Change::ContactChanged(ContactChange {
-        contact_id: ContactId::new(contact_id),
+        contact_id: contact_id.clone(),
     });
     append(conn, organization, change)
 }

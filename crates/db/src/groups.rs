@@ -13,8 +13,8 @@ use crate::{DbConnection, DbError, ids, now, utc};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = agent_groups)]
 pub struct GroupRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: GroupId,
+    pub organization_id: OrganizationId,
     pub name: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -25,7 +25,7 @@ pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, name: &str
     let now = now();
     let row = GroupRow {
         id: ids::new_id(),
-        organization_id: organization.to_string(),
+        organization_id: organization.clone(),
         name: name.to_owned(),
         created_at: now,
         updated_at: now,
@@ -142,21 +142,21 @@ pub fn remove_member(
 
 /// Wire forms of groups with their member ids, in one query for the members of all of them.
 pub fn into_wire_list(conn: &mut DbConnection, rows: Vec<GroupRow>) -> Result<Vec<Group>, DbError> {
-    let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
-    let memberships: Vec<(String, String)> = agent_group_members::table
+    let ids: Vec<&GroupId> = rows.iter().map(|row| &row.id).collect();
+    let memberships: Vec<(GroupId, AgentId)> = agent_group_members::table
         .filter(agent_group_members::group_id.eq_any(&ids))
         .select((agent_group_members::group_id, agent_group_members::agent_id))
         .order((agent_group_members::group_id, agent_group_members::agent_id))
         .load(conn)?;
-    let mut members: HashMap<String, Vec<AgentId>> = HashMap::new();
+    let mut members: HashMap<GroupId, Vec<AgentId>> = HashMap::new();
     for (group, agent) in memberships {
-        members.entry(group).or_default().push(AgentId::new(agent));
+        members.entry(group).or_default().push(agent);
     }
     Ok(rows
         .into_iter()
         .map(|row| Group {
             member_ids: members.remove(&row.id).unwrap_or_default(),
-            id: GroupId::new(row.id),
+            id: row.id,
             name: row.name,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),

@@ -4,8 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use textdesk_types::OrganizationId;
 use textdesk_types::messages::SendLane;
+use textdesk_types::{MediaId, MessageId, OrganizationId};
 
 use crate::schema::jobs;
 use crate::{DbConnection, DbError, ids, now};
@@ -24,7 +24,7 @@ pub fn stored_lane(number: i32) -> SendLane {
 #[diesel(table_name = jobs)]
 pub struct JobRow {
     pub id: String,
-    pub organization_id: Option<String>,
+    pub organization_id: Option<OrganizationId>,
     pub kind: String,
     pub payload: String,
     pub lane: i32,
@@ -34,7 +34,7 @@ pub struct JobRow {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     /// The message the job is about, when its payload names one.
-    pub message_id: Option<String>,
+    pub message_id: Option<MessageId>,
 }
 
 /// Every kind of job. A kind's stored name is written here and nowhere else.
@@ -105,13 +105,13 @@ impl JobClass {
 /// A job about one message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageJob {
-    pub message_id: String,
+    pub message_id: MessageId,
 }
 
 /// A job about one media item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaJob {
-    pub media_id: String,
+    pub media_id: MediaId,
 }
 
 /// A job with its typed payload.
@@ -126,9 +126,9 @@ pub enum Job {
 }
 
 impl Job {
-    pub fn send_message(message_id: &str) -> Job {
+    pub fn send_message(message_id: &MessageId) -> Job {
         Job::SendMessage(MessageJob {
-            message_id: message_id.to_owned(),
+            message_id: message_id.clone(),
         })
     }
 
@@ -141,7 +141,7 @@ impl Job {
     }
 
     /// The message the job is about, indexed so a message's send job is found by key.
-    pub fn message_id(&self) -> Option<&str> {
+    pub fn message_id(&self) -> Option<&MessageId> {
         match self {
             Job::SendMessage(job) | Job::SimulateDelivery(job) => Some(&job.message_id),
             Job::FetchMedia(_) => None,
@@ -196,7 +196,7 @@ pub fn enqueue_at(
     let now = now();
     let row = JobRow {
         id: ids::new_id(),
-        organization_id: organization.map(OrganizationId::to_string),
+        organization_id: organization.cloned(),
         kind: job.kind().as_str().to_owned(),
         payload: job.payload()?,
         lane: lane as i32,
@@ -205,7 +205,7 @@ pub fn enqueue_at(
         locked_until: None,
         last_error: None,
         created_at: now,
-        message_id: job.message_id().map(str::to_owned),
+        message_id: job.message_id().cloned(),
     };
     diesel::insert_into(jobs::table).values(&row).execute(conn)?;
     Ok(row.id)
@@ -317,7 +317,7 @@ pub fn defer(conn: &mut DbConnection, job: &JobRow, run_at: NaiveDateTime) -> Re
 /// whether such a job is waiting.
 pub fn hurry_send(
     conn: &mut DbConnection,
-    message_id: &str,
+    message_id: &MessageId,
     lane: i32,
     run_at: NaiveDateTime,
 ) -> Result<bool, DbError> {

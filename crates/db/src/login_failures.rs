@@ -11,7 +11,7 @@ use crate::{DbConnection, DbError, ids, now};
 pub fn record(conn: &mut DbConnection, email: &str, client_address: &str) -> Result<(), DbError> {
     diesel::insert_into(login_failures::table)
         .values((
-            login_failures::id.eq(ids::new_id()),
+            login_failures::id.eq(ids::new_id::<String>()),
             login_failures::email.eq(email),
             login_failures::client_address.eq(client_address),
             login_failures::created_at.eq(now()),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use textdesk_types::messages::{MediaAttachment, MediaStatus};
-use textdesk_types::{MediaId, OrganizationId};
+use textdesk_types::{MediaId, MessageId, OrganizationId};
 
 use crate::schema::media;
 use crate::{DbConnection, DbError, ids, now};
@@ -14,28 +14,26 @@ use crate::{DbConnection, DbError, ids, now};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = media)]
 pub struct MediaInfo {
-    pub id: String,
-    pub organization_id: String,
-    pub message_id: Option<String>,
+    pub id: MediaId,
+    pub organization_id: OrganizationId,
+    pub message_id: Option<MessageId>,
     pub content_type: String,
     pub size_bytes: i64,
     pub source_url: Option<String>,
-    pub status: String,
+    pub status: MediaStatus,
     pub error: Option<String>,
 }
 
 impl MediaInfo {
-    pub fn into_wire(self) -> Result<MediaAttachment, DbError> {
-        let status = MediaStatus::parse(&self.status)
-            .ok_or_else(|| DbError::Corrupt(format!("media status {:?}", self.status)))?;
-        Ok(MediaAttachment {
+    pub fn into_wire(self) -> MediaAttachment {
+        MediaAttachment {
             url: format!("/api/v1/media/{}", self.id),
-            id: MediaId::new(self.id),
+            id: self.id,
             content_type: self.content_type,
             size_bytes: u64::try_from(self.size_bytes).unwrap_or(0),
-            status,
+            status: self.status,
             error: self.error,
-        })
+        }
     }
 }
 
@@ -47,7 +45,7 @@ pub struct StoredMedia {
 /// A media row to insert.
 struct NewMedia<'a> {
     organization: &'a OrganizationId,
-    message: Option<&'a str>,
+    message: Option<&'a MessageId>,
     content_type: &'a str,
     bytes: Option<&'a [u8]>,
     source_url: Option<&'a str>,
@@ -55,8 +53,8 @@ struct NewMedia<'a> {
     error: Option<&'a str>,
 }
 
-fn insert_row(conn: &mut DbConnection, new: NewMedia<'_>) -> Result<String, DbError> {
-    let id = ids::new_id();
+fn insert_row(conn: &mut DbConnection, new: NewMedia<'_>) -> Result<MediaId, DbError> {
+    let id: MediaId = ids::new_id();
     let size = new
         .bytes
         .map_or(0, |bytes| i64::try_from(bytes.len()).unwrap_or(i64::MAX));
@@ -69,7 +67,7 @@ fn insert_row(conn: &mut DbConnection, new: NewMedia<'_>) -> Result<String, DbEr
             media::size_bytes.eq(size),
             media::bytes.eq(new.bytes),
             media::source_url.eq(new.source_url),
-            media::status.eq(new.status.as_str()),
+            media::status.eq(new.status),
             media::error.eq(new.error),
             media::created_at.eq(now()),
         ))
@@ -94,18 +92,18 @@ pub fn insert_upload(
         error: None,
     };
     let id = insert_row(conn, new)?;
-    info(conn, organization, &MediaId::new(id))
+    info(conn, organization, &id)
 }
 
 /// A contact's media, to be fetched from the provider; `refused` stores it as failed instead.
 pub fn insert_inbound(
     conn: &mut DbConnection,
     organization: &OrganizationId,
-    message: &str,
+    message: &MessageId,
     content_type: &str,
     source_url: &str,
     refused: Option<&str>,
-) -> Result<String, DbError> {
+) -> Result<MediaId, DbError> {
     let status = if refused.is_some() {
         MediaStatus::Failed
     } else {
@@ -136,13 +134,12 @@ pub fn attach(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     ids: &[MediaId],
-    message: &str,
+    message: &MessageId,
 ) -> Result<bool, DbError> {
-    let ids: Vec<&str> = ids.iter().map(MediaId::as_str).collect();
     let attached = diesel::update(
         media::table
             .filter(media::organization_id.eq(organization.as_str()))
-            .filter(media::id.eq_any(&ids))
+            .filter(media::id.eq_any(ids))
             .filter(media::message_id.is_null()),
     )
     .set(media::message_id.eq(message))
@@ -151,13 +148,16 @@ pub fn attach(
 }
 
 /// The media of these messages, in creation order, by message id.
-pub fn for_messages(conn: &mut DbConnection, messages: &[&str]) -> Result<HashMap<String, Vec<MediaInfo>>, DbError> {
+pub fn for_messages(
+    conn: &mut DbConnection,
+    messages: &[&MessageId],
+) -> Result<HashMap<MessageId, Vec<MediaInfo>>, DbError> {
     let rows: Vec<MediaInfo> = media::table
         .filter(media::message_id.eq_any(messages))
         .order(media::id.asc())
         .select(MediaInfo::as_select())
         .load(conn)?;
-    let mut by_message: HashMap<String, Vec<MediaInfo>> = HashMap::new();
+    let mut by_message: HashMap<MessageId, Vec<MediaInfo>> = HashMap::new();
     for row in rows {
         if let Some(message) = row.message_id.clone() {
             by_message.entry(message).or_default().push(row);
@@ -189,33 +189,38 @@ pub fn by_access_token(conn: &mut DbConnection, token: &str) -> Result<StoredMed
     })
 }
 
-pub fn grant_access(conn: &mut DbConnection, id: &str, token: &str, expires_at: NaiveDateTime) -> Result<(), DbError> {
+pub fn grant_access(
+    conn: &mut DbConnection,
+    id: &MediaId,
+    token: &str,
+    expires_at: NaiveDateTime,
+) -> Result<(), DbError> {
     diesel::update(media::table.find(id))
         .set((media::access_token.eq(token), media::access_expires_at.eq(expires_at)))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find_info(conn: &mut DbConnection, id: &str) -> Result<MediaInfo, DbError> {
+pub fn find_info(conn: &mut DbConnection, id: &MediaId) -> Result<MediaInfo, DbError> {
     Ok(media::table.find(id).select(MediaInfo::as_select()).first(conn)?)
 }
 
-pub fn set_stored(conn: &mut DbConnection, id: &str, content_type: &str, bytes: &[u8]) -> Result<(), DbError> {
+pub fn set_stored(conn: &mut DbConnection, id: &MediaId, content_type: &str, bytes: &[u8]) -> Result<(), DbError> {
     diesel::update(media::table.find(id))
         .set((
             media::content_type.eq(content_type),
             media::bytes.eq(bytes),
             media::size_bytes.eq(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
-            media::status.eq(MediaStatus::Stored.as_str()),
+            media::status.eq(MediaStatus::Stored),
             media::error.eq(None::<String>),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn set_failed(conn: &mut DbConnection, id: &str, error: &str) -> Result<(), DbError> {
+pub fn set_failed(conn: &mut DbConnection, id: &MediaId, error: &str) -> Result<(), DbError> {
     diesel::update(media::table.find(id))
-        .set((media::status.eq(MediaStatus::Failed.as_str()), media::error.eq(error)))
+        .set((media::status.eq(MediaStatus::Failed), media::error.eq(error)))
         .execute(conn)?;
     Ok(())
 }

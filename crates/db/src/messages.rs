@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use textdesk_types::events::{Change, MessageStatusChange};
 use textdesk_types::messages::{Author, AuthorKind, Direction, Message, MessagePurpose, MessageStatus};
 use textdesk_types::sms::Encoding;
-use textdesk_types::{ConversationId, MessageId, NumberId, OrganizationId};
+use textdesk_types::{ContactId, ConversationId, MessageId, NumberId, OrganizationId};
 
 use crate::schema::messages;
 use crate::{DbConnection, DbError, utc};
@@ -13,65 +13,59 @@ use crate::{DbConnection, DbError, utc};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = messages)]
 pub struct MessageRow {
-    pub id: String,
-    pub organization_id: String,
-    pub conversation_id: String,
-    pub contact_id: String,
-    pub number_id: Option<String>,
-    pub direction: String,
+    pub id: MessageId,
+    pub organization_id: OrganizationId,
+    pub conversation_id: ConversationId,
+    pub contact_id: ContactId,
+    pub number_id: Option<NumberId>,
+    pub direction: Direction,
     pub body: String,
     pub from_number: String,
     pub to_number: String,
-    pub author_kind: String,
+    pub author_kind: AuthorKind,
     pub author_id: Option<String>,
     pub provider_account: Option<String>,
     pub provider_message_id: Option<String>,
-    pub status: String,
+    pub status: MessageStatus,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub segments: i32,
-    pub encoding: String,
+    pub encoding: Encoding,
     pub lane: i32,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub delivered_at: Option<NaiveDateTime>,
-    pub purpose: String,
+    pub purpose: MessagePurpose,
     pub scheduled_at: Option<NaiveDateTime>,
 }
 
 impl MessageRow {
-    pub fn into_wire(self) -> Result<Message, DbError> {
-        let corrupt = |what: &str| DbError::Corrupt(format!("message {}: {what}", self.id));
-        let direction = Direction::parse(&self.direction).ok_or_else(|| corrupt("direction"))?;
-        let status = MessageStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?;
-        let kind = AuthorKind::parse(&self.author_kind).ok_or_else(|| corrupt("author"))?;
-        let encoding = Encoding::parse(&self.encoding).ok_or_else(|| corrupt("encoding"))?;
-        let purpose = MessagePurpose::parse(&self.purpose).ok_or_else(|| corrupt("purpose"))?;
-        Ok(Message {
-            id: MessageId::new(self.id),
-            conversation_id: ConversationId::new(self.conversation_id),
-            direction,
+    pub fn into_wire(self) -> Message {
+        Message {
+            id: self.id,
+            conversation_id: self.conversation_id,
+            direction: self.direction,
             body: self.body,
             from: self.from_number,
             to: self.to_number,
-            number_id: self.number_id.map(NumberId::new),
+            number_id: self.number_id,
             author: Author {
-                kind,
+                kind: self.author_kind,
                 id: self.author_id,
             },
-            status,
+            status: self.status,
             error_code: self.error_code,
             error_message: self.error_message,
             segments: u32::try_from(self.segments).unwrap_or(0),
-            encoding,
+            encoding: self.encoding,
             media: Vec::new(),
             created_at: utc(self.created_at),
             sent_at: self.sent_at.map(utc),
             delivered_at: self.delivered_at.map(utc),
-            purpose,
+            purpose: self.purpose,
             scheduled_at: self.scheduled_at.map(utc),
             warnings: Vec::new(),
-        })
+        }
     }
 }
 
@@ -108,12 +102,12 @@ pub fn window(
     include_hidden: bool,
 ) -> Result<Vec<MessageRow>, DbError> {
     let mut base = messages::table
-        .filter(messages::conversation_id.eq(conversation.as_str()))
+        .filter(messages::conversation_id.eq(conversation))
         .select(MessageRow::as_select())
         .limit(limit)
         .into_boxed();
     if !include_hidden {
-        base = base.filter(messages::purpose.eq(MessagePurpose::Normal.as_str()));
+        base = base.filter(messages::purpose.eq(MessagePurpose::Normal));
     }
     let mut rows: Vec<MessageRow> = match window {
         Window::Newest => base.order(messages::id.desc()).load(conn)?,
@@ -135,10 +129,10 @@ pub fn exists_beyond(
 ) -> Result<bool, DbError> {
     // Not boxed: `EXISTS` takes no boxed query on the multi-backend connection.
     let in_conversation = messages::table
-        .filter(messages::conversation_id.eq(conversation.as_str()))
+        .filter(messages::conversation_id.eq(conversation))
         .filter(
             messages::purpose
-                .eq(MessagePurpose::Normal.as_str())
+                .eq(MessagePurpose::Normal)
                 .or(include_hidden.into_sql::<diesel::sql_types::Bool>()),
         );
     let found = if older {
@@ -149,7 +143,7 @@ pub fn exists_beyond(
     Ok(found)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<MessageRow, DbError> {
+pub fn find(conn: &mut DbConnection, id: &MessageId) -> Result<MessageRow, DbError> {
     Ok(messages::table.find(id).select(MessageRow::as_select()).first(conn)?)
 }
 
@@ -171,7 +165,7 @@ pub fn find_by_provider_id(
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = messages)]
 pub struct DeliveryChanges {
-    pub status: Option<String>,
+    pub status: Option<MessageStatus>,
     pub provider_account: Option<Option<String>>,
     pub provider_message_id: Option<Option<String>>,
     pub error_code: Option<Option<String>>,
@@ -182,26 +176,28 @@ pub struct DeliveryChanges {
     pub scheduled_at: Option<Option<NaiveDateTime>>,
 }
 
-pub fn update_delivery(conn: &mut DbConnection, id: &str, changes: &DeliveryChanges) -> Result<MessageRow, DbError> {
+pub fn update_delivery(
+    conn: &mut DbConnection,
+    id: &MessageId,
+    changes: &DeliveryChanges,
+) -> Result<MessageRow, DbError> {
     diesel::update(messages::table.find(id)).set(changes).execute(conn)?;
     find(conn, id)
 }
 
 /// Wire forms of messages with their media, in one query for all of them.
 pub fn into_wire_list(conn: &mut DbConnection, rows: Vec<MessageRow>) -> Result<Vec<Message>, DbError> {
-    let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+    let ids: Vec<&MessageId> = rows.iter().map(|row| &row.id).collect();
     let mut media = crate::media::for_messages(conn, &ids)?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|row| {
             let attached = media.remove(&row.id).unwrap_or_default();
-            let mut message = row.into_wire()?;
-            message.media = attached
-                .into_iter()
-                .map(crate::media::MediaInfo::into_wire)
-                .collect::<Result<_, _>>()?;
-            Ok(message)
+            let mut message = row.into_wire();
+            message.media = attached.into_iter().map(crate::media::MediaInfo::into_wire).collect();
+            message
         })
-        .collect()
+        .collect())
 }
 
 pub fn into_wire_one(conn: &mut DbConnection, row: MessageRow) -> Result<Message, DbError> {
@@ -209,7 +205,11 @@ pub fn into_wire_one(conn: &mut DbConnection, row: MessageRow) -> Result<Message
 }
 
 /// Messages a number handed to its provider since `since`, for its send rate.
-pub fn sent_from_number_since(conn: &mut DbConnection, number: &str, since: NaiveDateTime) -> Result<i64, DbError> {
+pub fn sent_from_number_since(
+    conn: &mut DbConnection,
+    number: &NumberId,
+    since: NaiveDateTime,
+) -> Result<i64, DbError> {
     Ok(messages::table
         .filter(messages::number_id.eq(number))
         .filter(messages::sent_at.gt(since))
@@ -219,11 +219,14 @@ pub fn sent_from_number_since(conn: &mut DbConnection, number: &str, since: Naiv
 
 /// The conversation's consent request not yet handed to the provider (queued, or being sent
 /// and not yet accepted), if any: the contact's first texts must wait for it.
-pub fn unsent_consent_request(conn: &mut DbConnection, conversation: &str) -> Result<Option<MessageRow>, DbError> {
+pub fn unsent_consent_request(
+    conn: &mut DbConnection,
+    conversation: &ConversationId,
+) -> Result<Option<MessageRow>, DbError> {
     Ok(messages::table
         .filter(messages::conversation_id.eq(conversation))
-        .filter(messages::purpose.eq(MessagePurpose::ConsentRequest.as_str()))
-        .filter(messages::status.eq_any([MessageStatus::Queued.as_str(), MessageStatus::Sending.as_str()]))
+        .filter(messages::purpose.eq(MessagePurpose::ConsentRequest))
+        .filter(messages::status.eq_any([MessageStatus::Queued, MessageStatus::Sending]))
         .filter(messages::provider_message_id.is_null())
         .select(MessageRow::as_select())
         .first(conn)
@@ -232,12 +235,10 @@ pub fn unsent_consent_request(conn: &mut DbConnection, conversation: &str) -> Re
 
 /// Tells the change feed a message's status moved.
 pub fn announce_status(conn: &mut DbConnection, message: &MessageRow) -> Result<(), DbError> {
-    let status = MessageStatus::parse(&message.status)
-        .ok_or_else(|| DbError::Corrupt(format!("message {}: status {}", message.id, message.status)))?;
     let change = Change::MessageStatusChanged(MessageStatusChange {
-        conversation_id: ConversationId::new(message.conversation_id.clone()),
-        message_id: MessageId::new(message.id.clone()),
-        status,
+        conversation_id: message.conversation_id.clone(),
+        message_id: message.id.clone(),
+        status: message.status,
     });
-    crate::events::append(conn, &OrganizationId::new(message.organization_id.clone()), change)
+    crate::events::append(conn, &message.organization_id, change)
 }

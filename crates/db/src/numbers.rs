@@ -11,37 +11,33 @@ use crate::{DbConnection, DbError, ids, now, utc};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = numbers)]
 pub struct NumberRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: NumberId,
+    pub organization_id: OrganizationId,
     pub phone_number: String,
     pub label: String,
     pub provider: String,
     pub account_sid: Option<String>,
     pub auth_token_sealed: Option<String>,
     pub enabled: bool,
-    pub auto_assign_agent_id: Option<String>,
-    pub auto_assign_group_id: Option<String>,
+    pub auto_assign_agent_id: Option<AgentId>,
+    pub auto_assign_group_id: Option<GroupId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub send_rate_per_second: i32,
 }
 
 impl NumberRow {
-    pub fn number_id(&self) -> NumberId {
-        NumberId::new(self.id.clone())
-    }
-
     pub fn into_wire(self) -> Number {
         Number {
-            id: NumberId::new(self.id),
+            id: self.id,
             phone_number: self.phone_number,
             label: self.label,
             provider: self.provider,
             account_sid: self.account_sid,
             has_auth_token: self.auth_token_sealed.is_some(),
             enabled: self.enabled,
-            auto_assign_agent_id: self.auto_assign_agent_id.map(AgentId::new),
-            auto_assign_group_id: self.auto_assign_group_id.map(GroupId::new),
+            auto_assign_agent_id: self.auto_assign_agent_id,
+            auto_assign_group_id: self.auto_assign_group_id,
             send_rate_per_second: u32::try_from(self.send_rate_per_second).unwrap_or(1),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
@@ -67,7 +63,7 @@ pub fn insert(
     let now = now();
     let row = NumberRow {
         id: ids::new_id(),
-        organization_id: organization.to_string(),
+        organization_id: organization.clone(),
         phone_number: new.phone_number.to_owned(),
         label: new.label.to_owned(),
         provider: new.provider.to_owned(),

@@ -11,10 +11,10 @@ use crate::{DbConnection, DbError, ids, now};
 #[diesel(table_name = password_reset_tokens)]
 pub struct PasswordResetRow {
     pub id: String,
-    pub organization_id: String,
-    pub agent_id: String,
+    pub organization_id: OrganizationId,
+    pub agent_id: AgentId,
     pub token_hash: String,
-    pub created_by: Option<String>,
+    pub created_by: Option<AgentId>,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
@@ -30,10 +30,10 @@ pub fn insert(
 ) -> Result<PasswordResetRow, DbError> {
     let row = PasswordResetRow {
         id: ids::new_id(),
-        organization_id: organization.to_string(),
-        agent_id: agent.to_string(),
+        organization_id: organization.clone(),
+        agent_id: agent.clone(),
         token_hash: token_hash.to_owned(),
-        created_by: created_by.map(AgentId::to_string),
+        created_by: created_by.cloned(),
         created_at: now(),
         expires_at,
         used_at: None,

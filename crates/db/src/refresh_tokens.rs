@@ -12,8 +12,8 @@ use crate::{DbConnection, DbError, ids, now};
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshTokenRow {
     pub id: String,
-    pub organization_id: String,
-    pub agent_id: String,
+    pub organization_id: OrganizationId,
+    pub agent_id: AgentId,
     pub family_id: String,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
@@ -33,8 +33,8 @@ pub fn insert(
 ) -> Result<RefreshTokenRow, DbError> {
     let row = RefreshTokenRow {
         id: ids::new_id(),
-        organization_id: organization.to_string(),
-        agent_id: agent.to_string(),
+        organization_id: organization.clone(),
+        agent_id: agent.clone(),
         family_id: family.map(str::to_owned).unwrap_or_else(ids::new_id),
         token_hash: token_hash.to_owned(),
         created_at: now(),

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use textdesk_types::events::{Change, ConversationChange, MessageAdded};
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, MessageStatus, SendLane};
 use textdesk_types::sms;
-use textdesk_types::{ConversationId, MessageId, NumberId, OrganizationId};
+use textdesk_types::{ContactId, ConversationId, NumberId, OrganizationId};
 
 use crate::contacts::{self, ContactRow};
 use crate::conversations::{self, ConversationRow, Latest};
@@ -93,14 +93,13 @@ pub fn record_all(
             )?;
         }
         let conversation = conversations.get(&row.conversation_id).ok_or(DbError::NotFound)?;
-        let conversation_id = ConversationId::new(row.conversation_id.clone());
         changes.push(Change::ConversationChanged(ConversationChange {
-            conversation_id: conversation_id.clone(),
+            conversation_id: row.conversation_id.clone(),
             number: conversation.number,
         }));
         changes.push(Change::MessageAdded(MessageAdded {
-            conversation_id,
-            message_id: MessageId::new(row.id.clone()),
+            conversation_id: row.conversation_id.clone(),
+            message_id: row.id.clone(),
         }));
     }
     events::append_all(conn, organization, &changes)?;
@@ -128,15 +127,15 @@ fn conversations_for(
     organization: &OrganizationId,
     new: &[NewThreadMessage<'_>],
     at: NaiveDateTime,
-) -> Result<HashMap<String, ConversationRow>, DbError> {
-    let mut by_id: HashMap<String, ConversationRow> = new
+) -> Result<HashMap<ConversationId, ConversationRow>, DbError> {
+    let mut by_id: HashMap<ConversationId, ConversationRow> = new
         .iter()
         .filter_map(|message| message.conversation)
         .map(|given| (given.id.clone(), given.clone()))
         .collect();
-    let mut contacts: Vec<&str> = Vec::new();
+    let mut contacts: Vec<&ContactId> = Vec::new();
     for message in new.iter().filter(|message| message.conversation.is_none()) {
-        if !contacts.contains(&message.contact.id.as_str()) {
+        if !contacts.contains(&&message.contact.id) {
             contacts.push(&message.contact.id);
         }
     }
@@ -144,9 +143,9 @@ fn conversations_for(
         return Ok(by_id);
     }
     let open = conversations::find_open_all(conn, &contacts)?;
-    let without: Vec<&str> = contacts
+    let without: Vec<&ContactId> = contacts
         .iter()
-        .filter(|contact| !open.iter().any(|c| c.contact_id == **contact))
+        .filter(|contact| !open.iter().any(|c| &c.contact_id == **contact))
         .copied()
         .collect();
     let opened = conversations::open_all(conn, organization, &without, at)?;
@@ -155,7 +154,10 @@ fn conversations_for(
 }
 
 /// The id of the contact's open conversation among `conversations`.
-fn open_in(conversations: &HashMap<String, ConversationRow>, contact: &ContactRow) -> Result<String, DbError> {
+fn open_in(
+    conversations: &HashMap<ConversationId, ConversationRow>,
+    contact: &ContactRow,
+) -> Result<ConversationId, DbError> {
     conversations
         .values()
         .find(|c| c.contact_id == contact.id && c.is_open())
@@ -166,12 +168,12 @@ fn open_in(conversations: &HashMap<String, ConversationRow>, contact: &ContactRo
 fn message_row(
     organization: &OrganizationId,
     new: &NewThreadMessage<'_>,
-    conversation_id: String,
+    conversation_id: ConversationId,
     at: NaiveDateTime,
 ) -> MessageRow {
     let counted = sms::count(new.body);
     let (number_id, business_number) = match new.number {
-        Some((id, phone)) => (Some(id.to_string()), phone.to_owned()),
+        Some((id, phone)) => (Some(id.clone()), phone.to_owned()),
         None => (None, String::new()),
     };
     let (from_number, to_number, status) = match new.direction {
@@ -185,25 +187,25 @@ fn message_row(
     };
     MessageRow {
         id: ids::new_id(),
-        organization_id: organization.to_string(),
+        organization_id: organization.clone(),
         conversation_id,
         contact_id: new.contact.id.clone(),
         number_id,
-        direction: new.direction.as_str().to_owned(),
+        direction: new.direction,
         body: new.body.to_owned(),
         from_number,
         to_number,
-        author_kind: new.author_kind.as_str().to_owned(),
+        author_kind: new.author_kind,
         author_id: new.author_id.map(str::to_owned),
         provider_account: new.provider_ids.map(|(account, _)| account.to_owned()),
         provider_message_id: new.provider_ids.map(|(_, id)| id.to_owned()),
-        status: status.as_str().to_owned(),
+        status,
         error_code: None,
         error_message: None,
         segments: i32::try_from(counted.segments).unwrap_or(i32::MAX),
-        encoding: counted.encoding.as_str().to_owned(),
+        encoding: counted.encoding,
         lane: new.lane as i32,
-        purpose: new.purpose.as_str().to_owned(),
+        purpose: new.purpose,
         scheduled_at: new.scheduled_at,
         created_at: at,
         sent_at: None,
@@ -215,7 +217,7 @@ fn message_row(
 /// out of the thread view, so they do not become it.
 fn show_latest(
     conn: &mut DbConnection,
-    conversations: &mut HashMap<String, ConversationRow>,
+    conversations: &mut HashMap<ConversationId, ConversationRow>,
     new: &[NewThreadMessage<'_>],
     rows: &[MessageRow],
 ) -> Result<(), DbError> {
@@ -232,7 +234,7 @@ fn show_latest(
     let touched: Vec<Latest<'_>> = latest
         .iter()
         .map(|(message, row)| Latest {
-            conversation: &row.conversation_id,
+            conversation: row.conversation_id.as_str(),
             at: row.created_at,
             body: message.body,
             direction: message.direction,
@@ -243,7 +245,7 @@ fn show_latest(
         if let Some(conversation) = conversations.get_mut(&row.conversation_id) {
             conversation.last_message_at = row.created_at;
             conversation.last_message_preview = conversations::preview_of(message.body);
-            conversation.last_direction = Some(message.direction.as_str().to_owned());
+            conversation.last_direction = Some(message.direction);
         }
     }
     Ok(())
@@ -259,15 +261,15 @@ fn remember_last_numbers(conn: &mut DbConnection, new: &[NewThreadMessage<'_>]) 
             last.push((message.contact, number));
         }
     }
-    last.retain(|(contact, number)| contact.last_number_id.as_deref() != Some(number.as_str()));
+    last.retain(|(contact, number)| contact.last_number_id.as_ref() != Some(*number));
     let mut numbers: Vec<&NumberId> = last.iter().map(|(_, number)| *number).collect();
     numbers.sort_unstable_by_key(|number| number.as_str());
     numbers.dedup();
     for number in numbers {
-        let contacts: Vec<&str> = last
+        let contacts: Vec<&ContactId> = last
             .iter()
             .filter(|(_, to)| *to == number)
-            .map(|(contact, _)| contact.id.as_str())
+            .map(|(contact, _)| &contact.id)
             .collect();
         contacts::set_last_number(conn, &contacts, number)?;
     }

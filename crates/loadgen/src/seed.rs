@@ -24,6 +24,7 @@ use textdesk_db::messages::MessageRow;
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::schema::{agents, contacts, conversations, events, messages, numbers, organizations};
 use textdesk_db::{Backend, Database, DbConnection, DbError, insert_all};
+use textdesk_types::agents::Role;
 use textdesk_types::contacts::Consent;
 use textdesk_types::conversations::ConversationStatus;
 use textdesk_types::events::{Change, ContactChange, ConversationChange, MessageAdded};
@@ -66,7 +67,7 @@ pub struct SeedArgs {
 
 /// What every seeded row shares.
 struct Target {
-    organization: String,
+    organization: OrganizationId,
     owner: String,
     number: NumberRow,
     /// Makes this run's ids differ from another run's at the same millisecond.
@@ -141,13 +142,13 @@ fn find_target(db: &Database, name: Option<&str>) -> anyhow::Result<Target> {
         if let Some(name) = name {
             query = query.filter(organizations::name.eq(name));
         }
-        let organization: Option<String> = query.first(conn).optional()?;
+        let organization: Option<OrganizationId> = query.first(conn).optional()?;
         let Some(organization) = organization else {
             return Ok::<_, DbError>((None, None, None));
         };
         let owner: Option<String> = agents::table
             .filter(agents::organization_id.eq(&organization))
-            .filter(agents::role.eq("owner"))
+            .filter(agents::role.eq(Role::Owner))
             .order(agents::id.asc())
             .select(agents::id)
             .first(conn)
@@ -179,17 +180,23 @@ fn find_target(db: &Database, name: Option<&str>) -> anyhow::Result<Target> {
 }
 
 /// A UUIDv7 for a row made at `at`; `seq` orders rows of the same millisecond.
-fn id_at(at: NaiveDateTime, seq: u32, run: [u8; 3]) -> String {
+fn id_at<T: From<String>>(at: NaiveDateTime, seq: u32, run: [u8; 3]) -> T {
     let millis = u64::try_from(at.and_utc().timestamp_millis()).unwrap_or(0);
     let seq = seq.to_be_bytes();
     let tail = [0, 0, 0, run[0], run[1], run[2], seq[0], seq[1], seq[2], seq[3]];
-    uuid::Builder::from_unix_timestamp_millis(millis, &tail)
-        .into_uuid()
-        .to_string()
+    T::from(
+        uuid::Builder::from_unix_timestamp_millis(millis, &tail)
+            .into_uuid()
+            .to_string(),
+    )
 }
 
-fn take_conversation_numbers(conn: &mut DbConnection, organization: &str, count: usize) -> Result<Vec<i64>, DbError> {
-    textdesk_db::conversations::take_numbers(conn, &OrganizationId::new(organization.to_owned()), count)
+fn take_conversation_numbers(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    count: usize,
+) -> Result<Vec<i64>, DbError> {
+    textdesk_db::conversations::take_numbers(conn, organization, count)
 }
 
 fn contact_row(
@@ -212,7 +219,7 @@ fn contact_row(
         labels: to_json_text(&Vec::<String>::new()),
         opted_out: false,
         opted_out_at: None,
-        consent: Consent::None.as_str().to_owned(),
+        consent: Consent::None,
         // Every message went through the number, so it is the one last used.
         last_number_id: Some(target.number.id.clone()),
         created_at: at,
@@ -235,7 +242,7 @@ fn message_row(
     seq: u32,
 ) -> MessageRow {
     let counted = sms::count(body);
-    let id = id_at(at, seq, target.run);
+    let id: MessageId = id_at(at, seq, target.run);
     let business = target.number.phone_number.clone();
     let inbound = direction == Direction::Inbound;
     let (from_number, to_number) = if inbound {
@@ -248,7 +255,7 @@ fn message_row(
         conversation_id: conversation.id.clone(),
         contact_id: contact.id.clone(),
         number_id: Some(target.number.id.clone()),
-        direction: direction.as_str().to_owned(),
+        direction,
         body: body.to_owned(),
         from_number,
         to_number,
@@ -256,25 +263,21 @@ fn message_row(
             AuthorKind::Contact
         } else {
             AuthorKind::Agent
-        }
-        .as_str()
-        .to_owned(),
+        },
         author_id: (!inbound).then(|| target.owner.clone()),
         provider_account: target.number.account_sid.clone(),
-        provider_message_id: Some(format!("SM{}", id.replace('-', ""))),
+        provider_message_id: Some(format!("SM{}", id.as_str().replace('-', ""))),
         status: if inbound {
             MessageStatus::Received
         } else {
             MessageStatus::Delivered
-        }
-        .as_str()
-        .to_owned(),
+        },
         error_code: None,
         error_message: None,
         segments: i32::try_from(counted.segments).unwrap_or(i32::MAX),
-        encoding: counted.encoding.as_str().to_owned(),
+        encoding: counted.encoding,
         lane: SendLane::Conversational as i32,
-        purpose: MessagePurpose::Normal.as_str().to_owned(),
+        purpose: MessagePurpose::Normal,
         scheduled_at: None,
         created_at: at,
         sent_at: (!inbound).then(|| at + Duration::seconds(1)),
@@ -284,12 +287,12 @@ fn message_row(
 }
 
 fn event_row(target: &Target, change: Change, at: NaiveDateTime) -> Result<NewEvent, DbError> {
-    NewEvent::new(&OrganizationId::new(target.organization.clone()), None, &change, at)
+    NewEvent::new(&target.organization, None, &change, at)
 }
 
 fn contact_changed(contact: &ContactRow) -> Change {
     Change::ContactChanged(ContactChange {
-        contact_id: contact.contact_id(),
+        contact_id: contact.id.clone(),
     })
 }
 
@@ -297,12 +300,12 @@ fn contact_changed(contact: &ContactRow) -> Change {
 fn message_changes(conversation: &ConversationRow, message: &MessageRow) -> [Change; 2] {
     [
         Change::ConversationChanged(ConversationChange {
-            conversation_id: conversation.conversation_id(),
+            conversation_id: conversation.id.clone(),
             number: conversation.number,
         }),
         Change::MessageAdded(MessageAdded {
-            conversation_id: conversation.conversation_id(),
-            message_id: MessageId::new(message.id.clone()),
+            conversation_id: conversation.id.clone(),
+            message_id: message.id.clone(),
         }),
     ]
 }
@@ -356,13 +359,13 @@ fn seed_conversations(
             organization_id: target.organization.clone(),
             contact_id: contact.id.clone(),
             number,
-            status: ConversationStatus::Open.as_str().to_owned(),
+            status: ConversationStatus::Open,
             opened_at: at,
             closed_at: None,
             closed_by: None,
             last_message_at: at,
             last_message_preview: textdesk_db::conversations::preview_of(body),
-            last_direction: Some(Direction::Inbound.as_str().to_owned()),
+            last_direction: Some(Direction::Inbound),
         };
         let message = message_row(target, &conversation, &contact, Direction::Inbound, body, at, seq + 2);
         event_rows.push(event_row(target, contact_changed(&contact), at)?);
@@ -431,7 +434,7 @@ fn seed_long_thread(
             number: take_conversation_numbers(conn, &target.organization, 1)?
                 .pop()
                 .ok_or(DbError::NotFound)?,
-            status: ConversationStatus::Open.as_str().to_owned(),
+            status: ConversationStatus::Open,
             opened_at: opened,
             closed_at: None,
             closed_by: None,
@@ -512,9 +515,9 @@ mod tests {
         let run = [1, 2, 3];
         let early = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap().naive_utc();
         let later = early + Duration::milliseconds(1);
-        let a = id_at(early, 5, run);
-        let b = id_at(early, 6, run);
-        let c = id_at(later, 0, run);
+        let a: String = id_at(early, 5, run);
+        let b: String = id_at(early, 6, run);
+        let c: String = id_at(later, 0, run);
         assert!(a < b && b < c, "{a} {b} {c}");
         let parsed = uuid::Uuid::parse_str(&a).unwrap();
         assert_eq!(parsed.get_version_num(), 7);

@@ -3,12 +3,12 @@
 //! This crate owns the wire side of each provider: its webhook formats and signatures, its
 //! REST calls, its error codes and status names, translated into one provider-neutral
 //! vocabulary ([`OutboundMessage`], [`Accepted`], [`InboundMessage`], [`StatusUpdate`],
-//! [`DeliveryStatus`], [`ProviderError`]). Callers pick an adapter with [`provider_for`] and
+//! [`ProviderError`]), with statuses as Textdesk's own [`MessageStatus`]. Callers pick an adapter with [`provider_for`] and
 //! only ever see the [`Provider`] trait, so adding Bandwidth, Telnyx or Vonage is a new module
 //! here and a new [`ProviderKind`], with no change in any other crate.
 //!
-//! It must not depend on the database, the web framework or any other Textdesk crate (no
-//! diesel, no actix, no textdesk-db or textdesk-api): what to store, when to retry and how to
+//! It must not depend on the database, the web framework or any other Textdesk crate but the
+//! wire types (no diesel, no actix, no textdesk-db or textdesk-api): what to store, when to retry and how to
 //! answer HTTP are the callers' decisions. The API is synchronous; callers run it on blocking
 //! threads.
 //!
@@ -28,7 +28,7 @@ mod webhook;
 
 pub use error::{ProviderError, WebhookError};
 pub use http::HttpClient;
-pub use status::DeliveryStatus;
+pub use textdesk_types::messages::MessageStatus;
 pub use webhook::{WebhookEndpoint, WebhookEvent, WebhookReply, WebhookRequest};
 
 /// The adapters this build knows. Stored with each business number as [`ProviderKind::as_str`].
@@ -117,7 +117,7 @@ pub struct OutboundMessage {
 pub struct Accepted {
     /// The provider's id for the message; status callbacks name it.
     pub provider_message_id: String,
-    pub status: DeliveryStatus,
+    pub status: MessageStatus,
     /// Segments the provider will bill, when it says.
     pub segments: Option<u32>,
 }
@@ -168,7 +168,7 @@ pub struct InboundMedia {
 pub struct StatusUpdate {
     pub provider_message_id: String,
     pub account_sid: String,
-    pub status: DeliveryStatus,
+    pub status: MessageStatus,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
 }

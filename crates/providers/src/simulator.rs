@@ -17,7 +17,7 @@
 use std::time::Duration;
 
 use crate::{
-    Accepted, Credentials, DeliveryStatus, FetchedMedia, OutboundMessage, Provider, ProviderError, ProviderKind,
+    Accepted, Credentials, FetchedMedia, MessageStatus, OutboundMessage, Provider, ProviderError, ProviderKind,
     WebhookEndpoint, WebhookError, WebhookEvent, WebhookReply, WebhookRequest,
 };
 
@@ -52,7 +52,7 @@ impl Provider for SimulatorProvider {
         check_message(message)?;
         Ok(Accepted {
             provider_message_id: new_message_id(),
-            status: DeliveryStatus::Queued,
+            status: MessageStatus::Queued,
             segments: None,
         })
     }
@@ -140,7 +140,7 @@ mod tests {
     fn accepts_with_a_fresh_sim_id() -> Result<(), ProviderError> {
         let first = send("+15551230000", "hello")?;
         let second = send("+15551230000", "hello")?;
-        assert_eq!(first.status, DeliveryStatus::Queued);
+        assert_eq!(first.status, MessageStatus::Queued);
         assert_eq!(first.provider_message_id.len(), 35);
         assert!(first.provider_message_id.starts_with("SIM"));
         assert!(first.provider_message_id[3..].chars().all(|c| c.is_ascii_hexdigit()));

@@ -32,11 +32,10 @@ pub fn create_organization(db: &Database, request: NewOrganization) -> anyhow::R
     };
     let valid = workspace::validate(&workspace_request).map_err(describe)?;
     let organization_id = db
-        .write(|conn| -> Result<String, AppError> {
+        .write(|conn| -> Result<textdesk_types::OrganizationId, AppError> {
             let (organization, _) = workspace::create(conn, &valid)?;
-            let id = textdesk_types::OrganizationId::new(organization.id.clone());
             if !setup::is_complete(conn)? {
-                setup::mark_complete(conn, &id)?;
+                setup::mark_complete(conn, &organization.id)?;
             }
             Ok(organization.id)
         })
@@ -44,7 +43,7 @@ pub fn create_organization(db: &Database, request: NewOrganization) -> anyhow::R
     if generated {
         println!("Owner password (shown once): {password}");
     }
-    Ok(organization_id)
+    Ok(organization_id.into_inner())
 }
 
 fn random_password() -> String {

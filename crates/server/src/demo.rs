@@ -8,10 +8,10 @@ use textdesk_db::numbers::{self, NewNumber};
 use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{Database, DbConnection, groups, setup};
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
+use textdesk_types::OrganizationId;
 use textdesk_types::agents::Role;
 use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
-use textdesk_types::{GroupId, OrganizationId};
 
 /// Every demo account's password. The demo is for trying Textdesk on your own machine.
 pub const DEMO_PASSWORD: &str = "textdesk-demo";
@@ -60,7 +60,7 @@ fn add_sample_conversations(conn: &mut DbConnection, organization: &Organization
                 first_name: Some(first_name.to_owned()),
                 ..Default::default()
             };
-            contacts::update(conn, organization, &contact.contact_id(), &changes)?
+            contacts::update(conn, organization, &contact.id, &changes)?
         } else {
             contact
         };
@@ -71,7 +71,7 @@ fn add_sample_conversations(conn: &mut DbConnection, organization: &Organization
             NewThreadMessage {
                 contact: &contact,
                 conversation: None,
-                number: Some((&number.number_id(), &number.phone_number)),
+                number: Some((&number.id.clone(), &number.phone_number)),
                 direction: Direction::Inbound,
                 body,
                 author_kind: AuthorKind::Contact,
@@ -106,7 +106,7 @@ pub fn ensure_demo_workspace(db: &Database) -> anyhow::Result<bool> {
     };
     db.write(|conn| -> Result<(), AppError> {
         let (organization, _) = workspace::create(conn, &valid)?;
-        let organization_id = OrganizationId::new(organization.id);
+        let organization_id = organization.id;
         setup::mark_complete(conn, &organization_id)?;
         let mut team = Vec::new();
         for (email, first, last, role) in TEAM {
@@ -124,12 +124,12 @@ pub fn ensure_demo_workspace(db: &Database) -> anyhow::Result<bool> {
                     idle_alert_seconds: IdleAlertSeconds::DEFAULT,
                 },
             )?;
-            team.push(row.agent_id());
+            team.push(row.id);
         }
         let front_desk = groups::insert(conn, &organization_id, "Front desk")?;
         let billing = groups::insert(conn, &organization_id, "Billing")?;
         for (group, members) in [(front_desk, &team[1..]), (billing, &team[..1])] {
-            let group_id = GroupId::new(group.id);
+            let group_id = group.id;
             for member in members {
                 groups::add_member(conn, &organization_id, &group_id, member)?;
             }

@@ -9,8 +9,13 @@ macro_rules! define_id {
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "openapi", schema(value_type = String, example = "01936f0e-4c1a-7b3e-9a55-2f1d3c4b5a69"))]
+        #[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+        #[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
         #[serde(transparent)]
         pub struct $name(String);
+
+        #[cfg(feature = "diesel")]
+        crate::sql::stored_as_text!($name, |raw| Ok($name(raw)), |id| id.as_str());
 
         impl $name {
             pub fn new(raw: impl Into<String>) -> Self {

@@ -2,14 +2,16 @@
 //! problem+json error body.
 //!
 //! Both the server and the browser app (wasm32) compile this crate, so the two can never
-//! disagree on a field. It must stay free of IO, databases and web frameworks: serde, chrono
-//! and (behind the `openapi` feature) utoipa only.
+//! disagree on a field. It must stay free of IO, databases and web frameworks: serde, chrono,
+//! utoipa (behind the `openapi` feature) and diesel's type mappings (behind `diesel`, for the
+//! storage crate's rows) only.
 
 pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod conversations;
+mod delivery;
 pub mod events;
 pub mod groups;
 pub mod ids;
@@ -21,6 +23,8 @@ pub mod problem;
 pub mod sending;
 pub mod setup;
 pub mod sms;
+#[cfg(feature = "diesel")]
+pub mod sql;
 
 pub use ids::{
     AgentId, AuditEntryId, ContactId, ConversationId, GroupId, MediaId, MessageId, NumberId, OrganizationId,

@@ -15,9 +15,12 @@ pub struct Organization {
     pub updated_at: DateTime<Utc>,
 }
 
+// Stored as columns of the organization's row and read by position, in this field order (the
+// `diesel` feature); not a doc comment, which would change the OpenAPI document.
 /// Switches and texts that shape what agents and automations may do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "diesel", derive(diesel::prelude::Queryable))]
 pub struct OrganizationSettings {
     /// Precede the first message to each contact with `consent_message_text`.
     pub consent_message_required: bool,
@@ -33,16 +36,21 @@ pub struct OrganizationSettings {
     /// Let API clients add notes to conversations.
     pub notes_api_enabled: bool,
     /// Largest distribution list; 0 forbids sending to lists.
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = i32))]
     pub distribution_list_limit: u32,
     /// Minutes after a contact's message before an unanswered conversation is flagged.
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = i32))]
     pub waiting_for_reply_minutes: u32,
     /// The answer to HELP and INFO.
     pub help_text: String,
     /// Whole-message keywords that opt a contact out.
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::sql::KeywordList))]
     pub opt_out_keywords: Vec<String>,
     /// Whole-message keywords that opt a contact back in.
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::sql::KeywordList))]
     pub opt_in_keywords: Vec<String>,
     /// Whole-message keywords answered with `help_text`.
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = crate::sql::KeywordList))]
     pub help_keywords: Vec<String>,
     /// An inbound opt-in keyword (START, UNSTOP) opts a contact back in by itself; when off it
     /// only records a request that an agent confirms.
@@ -56,8 +64,10 @@ pub struct OrganizationSettings {
     /// The reply when an opt-in keyword opts a contact back in.
     pub opt_in_confirmation_text: String,
     /// Automated and bulk messages go out only from this minute of the contact's local day…
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = i32))]
     pub quiet_hours_start_minute: u32,
     /// …until this one (exclusive); equal to the start means no quiet hours.
+    #[cfg_attr(feature = "diesel", diesel(deserialize_as = i32))]
     pub quiet_hours_end_minute: u32,
     /// A message with media may carry up to 2,000 characters of text, whatever its segments.
     pub mms_text_only: bool,

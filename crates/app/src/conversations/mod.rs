@@ -13,7 +13,7 @@ use textdesk_db::conversations::{self, ConversationFilter, ConversationRow, List
 use textdesk_db::messages::{self, Window};
 use textdesk_db::{DbConnection, events};
 use textdesk_types::conversations::{Conversation, ConversationDetail, ConversationStatus, MessageWindow};
-use textdesk_types::{ContactId, ConversationId, Page};
+use textdesk_types::{ConversationId, Page};
 
 use crate::pagination::{cut_page, decode_cursor, decode_id_cursor, encode_cursor, parse_limit};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
@@ -62,10 +62,10 @@ pub fn list(
         let (rows, next_cursor) = cut_page(rows, limit, |listed| {
             let conversation = &listed.conversation;
             let micros = conversation.last_message_at.and_utc().timestamp_micros().to_string();
-            encode_cursor(&[&micros, &conversation.id])
+            encode_cursor(&[&micros, conversation.id.as_str()])
         });
         Ok(Page {
-            items: rows.into_iter().map(into_wire).collect::<AppResult<_>>()?,
+            items: rows.into_iter().map(into_wire).collect(),
             next_cursor,
             feed_cursor,
         })
@@ -113,14 +113,14 @@ pub fn get(
         find(conn, &caller, &id)?;
         let rows = messages::window(conn, &id, window, limit, hidden)?;
         let older = match rows.first() {
-            Some(first) if messages::exists_beyond(conn, &id, &first.id, true, hidden)? => {
-                Some(encode_cursor(&[&first.id]))
+            Some(first) if messages::exists_beyond(conn, &id, first.id.as_str(), true, hidden)? => {
+                Some(encode_cursor(&[first.id.as_str()]))
             }
             _ => None,
         };
         let newer = match rows.last() {
-            Some(last) if messages::exists_beyond(conn, &id, &last.id, false, hidden)? => {
-                Some(encode_cursor(&[&last.id]))
+            Some(last) if messages::exists_beyond(conn, &id, last.id.as_str(), false, hidden)? => {
+                Some(encode_cursor(&[last.id.as_str()]))
             }
             _ => None,
         };
@@ -143,15 +143,11 @@ pub(crate) fn contact_of(
     caller: &Caller,
     conversation: &ConversationRow,
 ) -> AppResult<ContactRow> {
-    Ok(contacts::find(
-        conn,
-        &caller.organization_id,
-        &ContactId::new(conversation.contact_id.clone()),
-    )?)
+    Ok(contacts::find(conn, &caller.organization_id, &conversation.contact_id)?)
 }
 
-fn into_wire(listed: ListedConversation) -> AppResult<Conversation> {
-    Ok(listed.conversation.into_wire(&listed.contact, listed.unread)?)
+fn into_wire(listed: ListedConversation) -> Conversation {
+    listed.conversation.into_wire(&listed.contact, listed.unread)
 }
 
 /// One conversation as the caller's list shows it, read afresh.
@@ -167,5 +163,5 @@ pub(crate) fn wire_conversation(
     let listed = conversations::list(conn, &filter, None, 1)?
         .pop()
         .ok_or_else(|| AppError::internal("a conversation vanished"))?;
-    into_wire(listed)
+    Ok(into_wire(listed))
 }

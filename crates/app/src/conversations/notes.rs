@@ -33,6 +33,6 @@ pub fn add_note(app: &AppContext, caller: &Caller, id: ConversationId, note: Add
                 scheduled_at: None,
             },
         )?;
-        Ok(recorded.message.into_wire()?)
+        Ok(recorded.message.into_wire())
     })
 }

@@ -89,7 +89,7 @@ pub fn choose_number(
 
 /// The number last used with the contact, while it is still connected and switched on.
 fn remembered_number(conn: &mut DbConnection, caller: &Caller, contact: &ContactRow) -> AppResult<Option<NumberRow>> {
-    let Some(id) = contact.last_number_id.as_ref().map(|id| NumberId::new(id.clone())) else {
+    let Some(id) = contact.last_number_id.clone() else {
         return Ok(None);
     };
     match numbers::find(conn, &caller.organization_id, &id) {
@@ -126,7 +126,7 @@ pub(super) fn queue(
         outgoing.lane,
     )?;
     let lane = outgoing.lane;
-    let number_id = number.number_id();
+    let number_id = number.id.clone();
     let through = (&number_id, number.phone_number.as_str());
     compliance::precede_with_consent_message(conn, &organization, contact, through, (lane, held))?;
     let (author_kind, author_id) = caller.author();
@@ -159,7 +159,7 @@ pub(super) fn queue(
         conn,
         &caller.organization_id,
         &caller.agent_id,
-        &recorded.conversation.conversation_id(),
+        &recorded.conversation.id,
         recorded.message.created_at,
     )?;
     let mut message = messages::into_wire_one(conn, recorded.message)?;

@@ -39,7 +39,7 @@ pub fn start(app: &AppContext, caller: &Caller, request: StartConversation) -> A
     app.db.clone().write(move |conn| {
         let contact = recipient.find_or_create(conn, &caller)?;
         let number = choose_number(conn, &caller, Some(&from_number_id), &contact)?;
-        let created = conversations::find_open(conn, &contact.contact_id())?.is_none();
+        let created = conversations::find_open(conn, &contact.id)?.is_none();
         if let Some(body) = body {
             let outgoing = Outgoing {
                 body: &body,
@@ -48,17 +48,17 @@ pub fn start(app: &AppContext, caller: &Caller, request: StartConversation) -> A
             };
             queue(conn, &app, &caller, (&contact, &number), outgoing)?;
         } else if created {
-            let row = conversations::open(conn, &caller.organization_id, &contact.contact_id(), now())?;
-            contacts::set_last_number(conn, &[contact.id.as_str()], &number.number_id())?;
+            let row = conversations::open(conn, &caller.organization_id, &contact.id, now())?;
+            contacts::set_last_number(conn, &[&contact.id], &number.id)?;
             let change = Change::ConversationChanged(ConversationChange {
-                conversation_id: row.conversation_id(),
+                conversation_id: row.id.clone(),
                 number: row.number,
             });
             events::append(conn, &caller.organization_id, change)?;
         }
-        let row = conversations::find_open(conn, &contact.contact_id())?.ok_or(DbError::NotFound)?;
+        let row = conversations::find_open(conn, &contact.id)?.ok_or(DbError::NotFound)?;
         Ok(Started {
-            conversation: wire_conversation(conn, &caller, &row.conversation_id())?,
+            conversation: wire_conversation(conn, &caller, &row.id)?,
             created,
         })
     })

@@ -19,7 +19,7 @@ use textdesk_domain::compliance::could_be_keyword;
 use textdesk_providers::{InboundMedia, InboundMessage};
 use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
-use textdesk_types::{ContactId, NumberId, OrganizationId};
+use textdesk_types::{ContactId, MessageId, NumberId, OrganizationId};
 
 use crate::{AppError, compliance};
 
@@ -57,22 +57,21 @@ pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<V
         .map(|(account, id)| seen.insert(((*account).to_owned(), (*id).to_owned())))
         .collect();
     let mut stored: Vec<Option<MessageRow>> = texts.iter().map(|_| None).collect();
-    let mut organizations: Vec<&str> = Vec::new();
+    let mut organizations: Vec<&OrganizationId> = Vec::new();
     for text in texts {
-        if !organizations.contains(&text.number.organization_id.as_str()) {
+        if !organizations.contains(&&text.number.organization_id) {
             organizations.push(&text.number.organization_id);
         }
     }
     for organization in organizations {
         let indexes: Vec<usize> = (0..texts.len())
-            .filter(|&i| fresh[i] && texts[i].number.organization_id == organization)
+            .filter(|&i| fresh[i] && &texts[i].number.organization_id == organization)
             .collect();
         if indexes.is_empty() {
             continue;
         }
-        let organization = OrganizationId::new(organization.to_owned());
         let ours: Vec<&InboundText<'_>> = indexes.iter().map(|&i| &texts[i]).collect();
-        let messages = store_for_organization(conn, &organization, &ours)?;
+        let messages = store_for_organization(conn, organization, &ours)?;
         for (index, message) in indexes.into_iter().zip(messages) {
             stored[index] = Some(message);
         }
@@ -97,7 +96,7 @@ fn store_for_organization(
             .find(|contact| contact.phone_number == phone)
             .ok_or(AppError::NotFound("contact"))
     };
-    let number_ids: Vec<NumberId> = texts.iter().map(|text| text.number.number_id()).collect();
+    let number_ids: Vec<NumberId> = texts.iter().map(|text| text.number.id.clone()).collect();
     let new: Vec<NewThreadMessage<'_>> = texts
         .iter()
         .zip(&number_ids)
@@ -122,7 +121,7 @@ fn store_for_organization(
     // Most texts are conversation: the organization's settings are read only when a text
     // could be a keyword or brings media, so the common inbound message costs no more reads.
     let mut settings: Option<OrganizationRow> = None;
-    let mut acted_on: HashSet<String> = HashSet::new();
+    let mut acted_on: HashSet<ContactId> = HashSet::new();
     for ((text, message), number_id) in texts.iter().zip(&messages).zip(&number_ids) {
         let keyword = could_be_keyword(&text.message.body);
         if !keyword && text.message.media.is_empty() {
@@ -138,7 +137,7 @@ fn store_for_organization(
         if keyword {
             // An earlier keyword of these texts may have changed the contact: read it again.
             let contact = if acted_on.contains(&message.contact_id) {
-                contacts::find(conn, organization, &ContactId::new(message.contact_id.clone()))?
+                contacts::find(conn, organization, &message.contact_id)?
             } else {
                 contact_of(text.from)?.clone()
             };
@@ -153,13 +152,14 @@ fn store_for_organization(
 fn store_media(
     conn: &mut DbConnection,
     settings: &OrganizationRow,
-    message_id: &str,
+    message_id: &MessageId,
     items: &[InboundMedia],
 ) -> Result<(), AppError> {
-    let organization = &OrganizationId::new(settings.id.clone());
+    let organization = &settings.id;
     for item in items {
         // Switched off, media are not fetched (MMS costs more), and the message says so.
-        let refused = (!settings.inbound_mms_allowed).then_some("Inbound MMS is switched off for this organization.");
+        let refused =
+            (!settings.settings.inbound_mms_allowed).then_some("Inbound MMS is switched off for this organization.");
         let id = media::insert_inbound(conn, organization, message_id, &item.content_type, &item.url, refused)?;
         if refused.is_none() {
             jobs::enqueue(

@@ -6,8 +6,8 @@ use textdesk_db::messages::{self, DeliveryChanges};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::secrets::SecretBox;
 use textdesk_db::{Database, DbConnection, DbError, contacts, now};
-use textdesk_providers::{DeliveryStatus, Provider, StatusUpdate, WebhookRequest};
-use textdesk_types::{ContactId, NumberId, OrganizationId};
+use textdesk_providers::{Provider, StatusUpdate, WebhookRequest};
+use textdesk_types::messages::MessageStatus;
 
 use super::batches::{refused_delivery, verify_signature};
 use crate::{AppError, AppResult};
@@ -48,8 +48,7 @@ fn number_for(conn: &mut DbConnection, update: &StatusUpdate) -> AppResult<Optio
     let Some(number_id) = message.number_id else {
         return Ok(None);
     };
-    let organization = OrganizationId::new(message.organization_id);
-    match numbers::find(conn, &organization, &NumberId::new(number_id)) {
+    match numbers::find(conn, &message.organization_id, &number_id) {
         Ok(number) => Ok(Some(number)),
         Err(DbError::NotFound) => Ok(None),
         Err(other) => Err(other.into()),
@@ -59,24 +58,22 @@ fn number_for(conn: &mut DbConnection, update: &StatusUpdate) -> AppResult<Optio
 fn store(conn: &mut DbConnection, update: &StatusUpdate) -> AppResult<()> {
     let message = messages::find_by_provider_id(conn, &update.account_sid, &update.provider_message_id)?
         .ok_or(AppError::NotFound("message"))?;
-    let organization = OrganizationId::new(message.organization_id.clone());
-    let current = DeliveryStatus::parse(&message.status);
     // Reports arrive out of order: a late "sent" never replaces "delivered" or a failure.
-    if !current.is_some_and(|current| current.advances_to(update.status)) {
+    if !message.status.advances_to(update.status) {
         return Ok(());
     }
     let now = now();
-    let failed = matches!(update.status, DeliveryStatus::Failed | DeliveryStatus::Undelivered);
+    let failed = matches!(update.status, MessageStatus::Failed | MessageStatus::Undelivered);
     let changes = DeliveryChanges {
-        status: Some(update.status.as_str().to_owned()),
+        status: Some(update.status),
         error_code: failed.then(|| update.error_code.clone()),
         error_message: failed.then(|| update.error_message.clone()),
-        delivered_at: (update.status == DeliveryStatus::Delivered).then_some(Some(now)),
+        delivered_at: (update.status == MessageStatus::Delivered).then_some(Some(now)),
         ..Default::default()
     };
     let updated = messages::update_delivery(conn, &message.id, &changes)?;
     if failed && update.error_code.as_deref() == Some(OPTED_OUT_CODE) {
-        let contact = contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))?;
+        let contact = contacts::find(conn, &message.organization_id, &message.contact_id)?;
         let by = ChangedBy::provider("The provider reported error 21610: the recipient replied STOP.");
         consent::opt_out(conn, &contact, &by, now)?;
     }

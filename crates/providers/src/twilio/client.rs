@@ -9,7 +9,7 @@ use super::{
 };
 use crate::http::{HttpClient, basic_auth};
 use crate::{
-    Accepted, Credentials, DeliveryStatus, FetchedMedia, OutboundMessage, Provider, ProviderError, ProviderKind,
+    Accepted, Credentials, FetchedMedia, MessageStatus, OutboundMessage, Provider, ProviderError, ProviderKind,
     WebhookEndpoint, WebhookError, WebhookEvent, WebhookReply, WebhookRequest, url,
 };
 
@@ -248,8 +248,8 @@ fn accepted_resource(resource: MessageResource) -> Result<Accepted, ProviderErro
     let status = resource
         .status
         .as_deref()
-        .and_then(DeliveryStatus::parse)
-        .unwrap_or(DeliveryStatus::Queued);
+        .and_then(crate::status::status_word)
+        .unwrap_or(MessageStatus::Queued);
     Ok(Accepted {
         provider_message_id,
         status,

@@ -2,7 +2,7 @@
 //! and …/track-outbound-message-status). Parsing does not verify: check the signature with
 //! [`super::verify_signature`] before storing what these return.
 
-use crate::{DeliveryStatus, InboundMedia, InboundMessage, StatusUpdate, WebhookError};
+use crate::{InboundMedia, InboundMessage, StatusUpdate, WebhookError};
 
 /// Twilio attaches at most 10 media to a message.
 pub const MAX_MEDIA: usize = 10;
@@ -34,7 +34,7 @@ pub fn parse_status(params: &[(String, String)]) -> Result<StatusUpdate, Webhook
     let raw = required(params, "MessageStatus")
         .or_else(|_| required(params, "SmsStatus"))
         .map_err(|_| missing("MessageStatus"))?;
-    let status = DeliveryStatus::parse(raw)
+    let status = crate::status::status_word(raw)
         .ok_or_else(|| WebhookError::invalid("MessageStatus", format!("unknown status {raw:?}")))?;
     Ok(StatusUpdate {
         provider_message_id: sid(params, "MessageSid")?,
@@ -123,6 +123,7 @@ fn missing(name: &str) -> WebhookError {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::MessageStatus;
 
     fn pairs(raw: &[(&str, &str)]) -> Vec<(String, String)> {
         raw.iter()
@@ -259,7 +260,7 @@ mod tests {
     #[test]
     fn reads_a_delivered_callback() {
         let update = status(&[("MessageStatus", "delivered"), ("SmsStatus", "delivered")]).unwrap();
-        assert_eq!(update.status, DeliveryStatus::Delivered);
+        assert_eq!(update.status, MessageStatus::Delivered);
         assert_eq!(update.provider_message_id, "SM0123456789abcdef0123456789abcdef");
         assert_eq!(update.account_sid, "AC0123456789abcdef0123456789abcdef");
         assert_eq!(update.error_code, None);
@@ -274,7 +275,7 @@ mod tests {
             ("ErrorMessage", "Unreachable destination handset"),
         ])
         .unwrap();
-        assert_eq!(update.status, DeliveryStatus::Undelivered);
+        assert_eq!(update.status, MessageStatus::Undelivered);
         assert_eq!(update.error_code.as_deref(), Some("30003"));
         assert_eq!(update.error_message.as_deref(), Some("Unreachable destination handset"));
         let blank = status(&[("MessageStatus", "sent"), ("ErrorCode", "")]).unwrap();
@@ -284,7 +285,7 @@ mod tests {
     #[test]
     fn falls_back_to_the_deprecated_status_field() {
         let update = status(&[("SmsStatus", "sent")]).unwrap();
-        assert_eq!(update.status, DeliveryStatus::Sent);
+        assert_eq!(update.status, MessageStatus::Sent);
     }
 
     #[test]

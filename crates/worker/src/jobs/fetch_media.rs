@@ -4,8 +4,9 @@
 use textdesk_db::{DbError, events, media};
 use textdesk_domain::media::{MAX_MMS_BYTES, inbound_allowed};
 use textdesk_providers::{ProviderError, ProviderKind, provider_for};
+use textdesk_types::MediaId;
 use textdesk_types::events::{Change, MediaChange};
-use textdesk_types::{MediaId, MessageId, OrganizationId};
+use textdesk_types::messages::MediaStatus;
 
 use super::Next;
 use super::send_message::{credentials, load};
@@ -16,7 +17,7 @@ use crate::WorkerContext;
 /// under a minute, and agents see why the picture is missing.
 const FETCH_ATTEMPTS: i32 = 3;
 
-pub(crate) fn run(context: &WorkerContext, media_id: &str, attempts: i32) -> anyhow::Result<Next> {
+pub(crate) fn run(context: &WorkerContext, media_id: &MediaId, attempts: i32) -> anyhow::Result<Next> {
     let item = match context.db.read(|conn| media::find_info(conn, media_id)) {
         Ok(item) => item,
         Err(DbError::NotFound) => return Ok(Next::Done),
@@ -25,7 +26,7 @@ pub(crate) fn run(context: &WorkerContext, media_id: &str, attempts: i32) -> any
     let (Some(message_id), Some(url)) = (item.message_id.clone(), item.source_url.clone()) else {
         return Ok(Next::Done);
     };
-    if item.status != "pending" {
+    if item.status != MediaStatus::Pending {
         return Ok(Next::Done);
     }
     let Some((_, number)) = load(context, &message_id)? else {
@@ -47,12 +48,11 @@ pub(crate) fn run(context: &WorkerContext, media_id: &str, attempts: i32) -> any
             Ok(file) => media::set_stored(conn, &item.id, &file.content_type, &file.bytes)?,
             Err(reason) => media::set_failed(conn, &item.id, &format!("Could not fetch this media: {reason}"))?,
         }
-        let organization = OrganizationId::new(item.organization_id.clone());
         let change = Change::MessageMediaChanged(MediaChange {
-            message_id: MessageId::new(message_id.clone()),
-            media_id: MediaId::new(item.id.clone()),
+            message_id: message_id.clone(),
+            media_id: item.id.clone(),
         });
-        events::append(conn, &organization, change)?;
+        events::append(conn, &item.organization_id, change)?;
         Ok(())
     })?;
     Ok(Next::Done)

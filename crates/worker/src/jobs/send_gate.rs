@@ -8,7 +8,6 @@ use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::{DbError, jobs, organizations};
 use textdesk_types::messages::MessagePurpose;
 use textdesk_types::sending::{self, SendRefusal};
-use textdesk_types::{ContactId, OrganizationId};
 
 use crate::WorkerContext;
 
@@ -27,14 +26,13 @@ pub(crate) enum Gate {
 }
 
 pub(crate) fn check(context: &WorkerContext, message: &MessageRow) -> anyhow::Result<Gate> {
-    let purpose = MessagePurpose::parse(&message.purpose)
-        .ok_or_else(|| DbError::Corrupt(format!("message {}: purpose", message.id)))?;
+    let purpose = message.purpose;
     let (contact, double_opt_in) = context.db.read(|conn| -> Result<_, DbError> {
-        let organization = OrganizationId::new(message.organization_id.clone());
-        let contact = contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))?;
-        Ok((contact, organizations::find(conn, &organization)?.double_opt_in))
+        let organization = &message.organization_id;
+        let contact = contacts::find(conn, organization, &message.contact_id)?;
+        Ok((contact, organizations::find(conn, organization)?.settings.double_opt_in))
     })?;
-    if let Some(refusal) = sending::refusal(contact.recipient()?, double_opt_in, purpose) {
+    if let Some(refusal) = sending::refusal(contact.recipient(), double_opt_in, purpose) {
         return Ok(Gate::Refuse {
             code: refusal.code(),
             reason: not_sent_because(refusal).to_owned(),

@@ -13,22 +13,22 @@ use textdesk_db::jobs::{self, Job, MessageJob};
 use textdesk_db::messages::{self, DeliveryChanges, MessageRow};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::{DbError, contacts, media};
-use textdesk_providers::{
-    Accepted, Credentials, DeliveryStatus, OutboundMessage, Provider, ProviderError, ProviderKind, provider_for,
-};
-use textdesk_types::messages::{MessagePurpose, SendLane};
-use textdesk_types::{ContactId, NumberId, OrganizationId};
+use textdesk_providers::{Accepted, Credentials, OutboundMessage, Provider, ProviderError, ProviderKind, provider_for};
+use textdesk_types::MessageId;
+use textdesk_types::messages::{MessagePurpose, MessageStatus, SendLane};
 
 use super::send_gate::{self, Gate};
 use super::{MAX_ATTEMPTS, Next};
 use crate::WorkerContext;
 
-pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> anyhow::Result<Next> {
+pub(crate) fn run(context: &WorkerContext, message_id: &MessageId, attempts: i32) -> anyhow::Result<Next> {
     let Some((message, number)) = load(context, message_id)? else {
         return Ok(Next::Done);
     };
     // Already accepted by the provider (the worker stopped before the job left the queue).
-    if !matches!(message.status.as_str(), "queued" | "sending") || message.provider_message_id.is_some() {
+    if !matches!(message.status, MessageStatus::Queued | MessageStatus::Sending)
+        || message.provider_message_id.is_some()
+    {
         return Ok(Next::Done);
     }
     match send_gate::check(context, &message)? {
@@ -52,10 +52,10 @@ pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> a
         body: message.body.clone(),
         media_urls: media_urls(context, &message)?,
         status_callback: Some(format!("{}/webhooks/{}/status", context.public_url, kind.as_str())),
-        idempotency_key: message.id.clone(),
+        idempotency_key: message.id.as_str().to_owned(),
     };
     let provider = provider_for(kind, &context.http);
-    if message.status == "sending" {
+    if message.status == MessageStatus::Sending {
         // "sending" without the provider's message id: the last attempt ended without an
         // answer, and the provider may have accepted it.
         match sent_before(context, provider.as_ref(), &credentials, (&message, &outbound)) {
@@ -81,7 +81,7 @@ pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> a
         context,
         &message,
         DeliveryChanges {
-            status: Some("sending".to_owned()),
+            status: Some(MessageStatus::Sending),
             ..Default::default()
         },
     )?;
@@ -95,7 +95,7 @@ pub(crate) fn run(context: &WorkerContext, message_id: &str, attempts: i32) -> a
                 context,
                 &message,
                 DeliveryChanges {
-                    status: Some("queued".to_owned()),
+                    status: Some(MessageStatus::Queued),
                     ..Default::default()
                 },
             )?;
@@ -137,7 +137,7 @@ fn sent_before(
     Ok(None)
 }
 
-pub(crate) fn load(context: &WorkerContext, message_id: &str) -> anyhow::Result<Option<(MessageRow, NumberRow)>> {
+pub(crate) fn load(context: &WorkerContext, message_id: &MessageId) -> anyhow::Result<Option<(MessageRow, NumberRow)>> {
     let loaded = context.db.read(|conn| -> Result<_, DbError> {
         let message = match messages::find(conn, message_id) {
             Ok(message) => message,
@@ -145,11 +145,10 @@ pub(crate) fn load(context: &WorkerContext, message_id: &str) -> anyhow::Result<
             Err(DbError::NotFound) => return Ok(None),
             Err(other) => return Err(other),
         };
-        let Some(number_id) = message.number_id.clone() else {
+        let Some(number_id) = &message.number_id else {
             return Ok(None);
         };
-        let organization = OrganizationId::new(message.organization_id.clone());
-        let number = numbers::find(conn, &organization, &NumberId::new(number_id))?;
+        let number = numbers::find(conn, &message.organization_id, number_id)?;
         Ok(Some((message, number)))
     })?;
     Ok(loaded)
@@ -173,7 +172,7 @@ const MEDIA_ACCESS_HOURS: i64 = 2;
 /// Unguessable, expiring addresses of the message's media, for the provider to fetch.
 fn media_urls(context: &WorkerContext, message: &MessageRow) -> anyhow::Result<Vec<String>> {
     let urls = context.db.write(|conn| -> Result<Vec<String>, DbError> {
-        let attached = media::for_messages(conn, &[message.id.as_str()])?
+        let attached = media::for_messages(conn, &[&message.id])?
             .remove(&message.id)
             .unwrap_or_default();
         let expires_at = (Utc::now() + chrono::Duration::hours(MEDIA_ACCESS_HOURS)).naive_utc();
@@ -227,12 +226,12 @@ fn accept(
 ) -> anyhow::Result<()> {
     // Accepted by the provider means on its way: our "sending" until the provider reports more.
     let status = match accepted.status {
-        DeliveryStatus::Queued | DeliveryStatus::Sending => DeliveryStatus::Sending,
+        MessageStatus::Queued | MessageStatus::Sending => MessageStatus::Sending,
         other => other,
     };
     let now = Utc::now().naive_utc();
     let changes = DeliveryChanges {
-        status: Some(status.as_str().to_owned()),
+        status: Some(status),
         provider_account: Some(Some(credentials.account_sid.clone())),
         provider_message_id: Some(Some(accepted.provider_message_id)),
         segments: accepted.segments.and_then(|segments| i32::try_from(segments).ok()),
@@ -245,11 +244,16 @@ fn accept(
         if kind == ProviderKind::Simulator {
             let delay = chrono::Duration::from_std(textdesk_providers::simulator::simulated_delivery_delay())
                 .unwrap_or_else(|_| chrono::Duration::seconds(1));
-            let organization = OrganizationId::new(message.organization_id.clone());
             let job = Job::SimulateDelivery(MessageJob {
                 message_id: message.id.clone(),
             });
-            jobs::enqueue_at(conn, Some(&organization), &job, SendLane::Automated, now + delay)?;
+            jobs::enqueue_at(
+                conn,
+                Some(&message.organization_id),
+                &job,
+                SendLane::Automated,
+                now + delay,
+            )?;
         }
         Ok(())
     })?;
@@ -259,7 +263,7 @@ fn accept(
 fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) -> anyhow::Result<()> {
     tracing::warn!(message = %message.id, %error, "sending failed for good");
     let changes = DeliveryChanges {
-        status: Some("failed".to_owned()),
+        status: Some(MessageStatus::Failed),
         error_code: Some(error.code().map(str::to_owned)),
         error_message: Some(Some(error.to_string())),
         ..Default::default()
@@ -267,8 +271,7 @@ fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) ->
     context.db.write(|conn| -> Result<(), DbError> {
         let updated = store_failure(conn, message, &changes)?;
         if matches!(error, ProviderError::OptedOut { .. }) {
-            let organization = OrganizationId::new(message.organization_id.clone());
-            let contact = contacts::find(conn, &organization, &ContactId::new(message.contact_id.clone()))?;
+            let contact = contacts::find(conn, &message.organization_id, &message.contact_id)?;
             let by = ChangedBy::provider("The provider refused the message: the recipient replied STOP (21610).");
             consent::opt_out(conn, &contact, &by, textdesk_db::now())?;
         }
@@ -280,7 +283,7 @@ fn fail(context: &WorkerContext, message: &MessageRow, error: &ProviderError) ->
 /// Fails the message without handing it to the provider.
 fn mark_failed(context: &WorkerContext, message: &MessageRow, code: &str, reason: &str) -> anyhow::Result<()> {
     let changes = DeliveryChanges {
-        status: Some("failed".to_owned()),
+        status: Some(MessageStatus::Failed),
         error_code: Some(Some(code.to_owned())),
         error_message: Some(Some(reason.to_owned())),
         ..Default::default()
@@ -300,7 +303,7 @@ fn store_failure(
     changes: &DeliveryChanges,
 ) -> Result<MessageRow, DbError> {
     let updated = messages::update_delivery(conn, &message.id, changes)?;
-    if message.purpose == MessagePurpose::ConsentRequest.as_str() {
+    if message.purpose == MessagePurpose::ConsentRequest {
         consent::release_consent_message(conn, &message.contact_id)?;
     }
     Ok(updated)

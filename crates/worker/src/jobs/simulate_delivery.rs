@@ -3,23 +3,22 @@
 use chrono::Utc;
 use textdesk_db::DbError;
 use textdesk_db::messages::{self, DeliveryChanges};
-use textdesk_providers::DeliveryStatus;
+use textdesk_types::MessageId;
+use textdesk_types::messages::MessageStatus;
 
 use super::Next;
 use crate::WorkerContext;
 
-pub(crate) fn run(context: &WorkerContext, message_id: &str) -> anyhow::Result<Next> {
+pub(crate) fn run(context: &WorkerContext, message_id: &MessageId) -> anyhow::Result<Next> {
     context.db.write(|conn| -> Result<(), DbError> {
         let message = match messages::find(conn, message_id) {
             Ok(message) => message,
             Err(DbError::NotFound) => return Ok(()),
             Err(other) => return Err(other),
         };
-        let advances =
-            DeliveryStatus::parse(&message.status).is_some_and(|status| status.advances_to(DeliveryStatus::Delivered));
-        if advances {
+        if message.status.advances_to(MessageStatus::Delivered) {
             let changes = DeliveryChanges {
-                status: Some(DeliveryStatus::Delivered.as_str().to_owned()),
+                status: Some(MessageStatus::Delivered),
                 delivered_at: Some(Some(Utc::now().naive_utc())),
                 ..Default::default()
             };

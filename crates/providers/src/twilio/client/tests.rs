@@ -31,7 +31,7 @@ fn sends_a_message_the_way_twilio_expects() {
 
     assert!(accepted.provider_message_id.starts_with("SM"));
     assert_eq!(accepted.provider_message_id.len(), 34);
-    assert_eq!(accepted.status, DeliveryStatus::Queued);
+    assert_eq!(accepted.status, MessageStatus::Queued);
     assert_eq!(accepted.segments, Some(1));
 
     let sent = fake.sent();
@@ -320,13 +320,13 @@ fn classifies_twilio_error_answers() {
 #[test]
 fn reads_accepted_answers() {
     let accepted = accepted(br#"{"sid":"SM1","status":"accepted","num_segments":"3"}"#).unwrap();
-    assert_eq!(accepted.status, DeliveryStatus::Queued);
+    assert_eq!(accepted.status, MessageStatus::Queued);
     assert_eq!(accepted.segments, Some(3));
     let numeric = super::accepted(br#"{"sid":"SM1","status":"sent","num_segments":2}"#).unwrap();
-    assert_eq!(numeric.status, DeliveryStatus::Sent);
+    assert_eq!(numeric.status, MessageStatus::Sent);
     assert_eq!(numeric.segments, Some(2));
     let sparse = super::accepted(br#"{"sid":"SM1"}"#).unwrap();
-    assert_eq!((sparse.status, sparse.segments), (DeliveryStatus::Queued, None));
+    assert_eq!((sparse.status, sparse.segments), (MessageStatus::Queued, None));
 }
 
 fn signed_request(url: &str, params: &[(&str, &str)], token: &str) -> (Vec<(String, String)>, Vec<u8>) {
@@ -412,7 +412,7 @@ fn status_webhooks_through_the_provider_trait() {
     let WebhookEvent::Status(update) = event else {
         panic!("expected a status update");
     };
-    assert_eq!(update.status, DeliveryStatus::Failed);
+    assert_eq!(update.status, MessageStatus::Failed);
     assert_eq!(update.error_code.as_deref(), Some("30008"));
     assert!(provider.verify_webhook(&Credentials::new("AC1", "token"), &request));
     // An inbound body at the status endpoint is missing MessageStatus.
