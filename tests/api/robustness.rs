@@ -243,3 +243,37 @@ async fn grown_tables_get_fresh_planner_statistics() {
     let again = textdesk_db::housekeeping::refresh_statistics(&app.db).unwrap();
     assert!(!again.iter().any(|table| table == "contacts"), "fresh now: {again:?}");
 }
+
+/// A read whose connection is cut while it runs (here it ends its own session, as a restarted
+/// server or a proxy would) runs once more on a fresh connection and answers; a write is not
+/// run again, since it may have committed. PostgreSQL only: SQLite has no connection to lose.
+#[actix_rt::test]
+async fn a_read_cut_mid_query_runs_once_more_and_a_write_does_not() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use diesel::RunQueryDsl;
+    use textdesk_db::DbError;
+
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let cut_own_connection = "SELECT pg_terminate_backend(pg_backend_pid())";
+    let attempts = AtomicU32::new(0);
+    let answer = app.db.read(|conn| {
+        if attempts.fetch_add(1, Ordering::SeqCst) == 0 {
+            diesel::sql_query(cut_own_connection).execute(conn)?;
+        }
+        diesel::sql_query("SELECT 1").execute(conn).map_err(DbError::from)
+    });
+    assert_eq!(answer.unwrap(), 1, "the read answered from a fresh connection");
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+
+    let attempts = AtomicU32::new(0);
+    let written: Result<usize, DbError> = app.db.write(|conn| {
+        attempts.fetch_add(1, Ordering::SeqCst);
+        Ok(diesel::sql_query(cut_own_connection).execute(conn)?)
+    });
+    assert!(matches!(written, Err(DbError::Unavailable(_))), "{written:?}");
+    assert_eq!(attempts.load(Ordering::SeqCst), 1, "a write runs once");
+    app.db
+        .read(|conn| diesel::sql_query("SELECT 1").execute(conn).map_err(DbError::from))
+        .unwrap();
+}

@@ -9,7 +9,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpResponse, ResponseError};
 use textdesk_app::AppError;
-use textdesk_db::DbError;
+use textdesk_db::{DbError, LostConnection};
 use textdesk_types::FieldError;
 use textdesk_types::problem::{PROBLEM_JSON, ProblemDetails};
 
@@ -120,6 +120,12 @@ impl ApiError {
 impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
         ApiError::from(AppError::from(error))
+    }
+}
+
+impl LostConnection for ApiError {
+    fn lost_connection(&self) -> bool {
+        matches!(self, ApiError::Unavailable(_))
     }
 }
 

@@ -27,11 +27,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs read-only storage work on a blocking thread.
+    /// Runs read-only storage work on a blocking thread (once more if its connection is lost).
     pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: Fn(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
         let db = self.db.clone();
         run_blocking(move || db.read(work)).await

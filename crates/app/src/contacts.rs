@@ -79,7 +79,7 @@ pub fn thread(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Vec
     app.db.read(move |conn| {
         find(conn, caller, &id)?;
         let filter = ConversationFilter {
-            contact: Some(id),
+            contact: Some(id.clone()),
             ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
         };
         let mut rows = conversations::list(conn, &filter, None, i64::MAX)?;

@@ -1,7 +1,7 @@
 //! `AppError`, the one error type of the application's operations. The HTTP layer renders it
 //! as problem+json and the CLI as a message; neither has to know where it came from.
 
-use textdesk_db::DbError;
+use textdesk_db::{DbError, LostConnection};
 use textdesk_domain::Invalid;
 use textdesk_domain::permissions::Denied;
 use textdesk_types::FieldError;
@@ -85,6 +85,12 @@ impl From<DbError> for AppError {
             DbError::Unavailable(message) => AppError::Unavailable(message),
             other => AppError::Internal(anyhow::Error::new(other)),
         }
+    }
+}
+
+impl LostConnection for AppError {
+    fn lost_connection(&self) -> bool {
+        matches!(self, AppError::Unavailable(_))
     }
 }
 

@@ -10,7 +10,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::change_signal::ChangeSignal;
-use crate::{DbError, events};
+use crate::{DbError, LostConnection, events};
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -147,13 +147,21 @@ impl Database {
         self.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
     }
 
-    /// Runs read-only work on a pooled connection.
-    pub fn read<T, E>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    /// Runs read-only work on a pooled connection. When the connection is lost while the work
+    /// runs (the server restarted, a proxy cut it), the work runs once more on a fresh one:
+    /// reading twice changes nothing, and the caller gets the answer instead of a 503.
+    pub fn read<T, E>(&self, work: impl Fn(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
     where
-        E: From<DbError>,
+        E: From<DbError> + LostConnection,
     {
-        let mut connection = self.connection()?;
-        work(&mut connection)
+        let first = work(&mut *self.connection()?);
+        match first {
+            Err(error) if error.lost_connection() => {
+                tracing::warn!("a read lost its database connection; running it once more");
+                work(&mut *self.connection()?)
+            }
+            answered => answered,
+        }
     }
 
     /// Runs work that writes inside one transaction; an error rolls it back. On SQLite, writers

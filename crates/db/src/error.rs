@@ -71,3 +71,15 @@ impl DbError {
         matches!(self, DbError::Unavailable(_))
     }
 }
+
+/// An error that can tell whether the database connection was lost while work ran on it (as
+/// opposed to no connection being had at all): such read-only work may run again at once.
+pub trait LostConnection {
+    fn lost_connection(&self) -> bool;
+}
+
+impl LostConnection for DbError {
+    fn lost_connection(&self) -> bool {
+        self.is_unavailable()
+    }
+}

@@ -37,7 +37,7 @@ pub use connection::{Backend, Database, DbConnection};
 #[doc(hidden)]
 pub use diesel as __diesel;
 pub use diesel::result::Error as QueryError;
-pub use error::DbError;
+pub use error::{DbError, LostConnection};
 
 /// The current time as stored: UTC without an offset (both backends' `timestamp`).
 pub fn now() -> chrono::NaiveDateTime {

@@ -86,6 +86,7 @@ pub fn stored_provider_ids(conn: &mut DbConnection, ids: &[(&str, &str)]) -> Res
 }
 
 /// Which slice of a conversation to read.
+#[derive(Clone, Debug)]
 pub enum Window {
     Newest,
     Before(String),

@@ -311,7 +311,7 @@ fn count_stored(database_url: &str, account_sid: &str, run: &str) -> anyhow::Res
     db.read(|conn| {
         messages::table
             .filter(messages::provider_account.eq(account_sid))
-            .filter(messages::provider_message_id.like(pattern))
+            .filter(messages::provider_message_id.like(&pattern))
             .count()
             .get_result::<i64>(conn)
             .map_err(textdesk_db::DbError::from)

@@ -58,7 +58,7 @@ pub fn list(
             unread: request.unread,
             ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
         };
-        let rows = conversations::list(conn, &filter, before, limit + 1)?;
+        let rows = conversations::list(conn, &filter, before.clone(), limit + 1)?;
         let (rows, next_cursor) = cut_page(rows, limit, |listed| {
             let conversation = &listed.conversation;
             let micros = conversation.last_message_at.and_utc().timestamp_micros().to_string();
@@ -111,7 +111,7 @@ pub fn get(
     let caller = caller.clone();
     app.db.read(move |conn| {
         find(conn, &caller, &id)?;
-        let rows = messages::window(conn, &id, window, limit, hidden)?;
+        let rows = messages::window(conn, &id, window.clone(), limit, hidden)?;
         let older = match rows.first() {
             Some(first) if messages::exists_beyond(conn, &id, first.id.as_str(), true, hidden)? => {
                 Some(encode_cursor(&[first.id.as_str()]))
