@@ -33,6 +33,7 @@ on_both_backends!(
     one_batch_answers_each_webhook_on_its_own,
     an_interrupted_send_is_found_at_the_provider_not_sent_again,
     an_interrupted_send_the_provider_never_got_goes_out_once,
+    a_like_text_sent_elsewhere_before_the_attempt_is_not_taken_for_it,
     a_worker_that_lost_its_lease_cannot_end_the_job,
     slow_media_never_hold_up_a_reply,
 );
@@ -938,6 +939,11 @@ async fn one_batch_answers_each_webhook_on_its_own(app: TestApp) {
 /// Claims the message's send job as a worker would and leaves it the way a worker killed in
 /// the middle of the provider call does: the message marked sending, the job leased.
 async fn interrupt_send(app: &TestApp, sent: &Value) {
+    interrupt_send_begun_at(app, sent, chrono::Utc::now().naive_utc()).await;
+}
+
+/// The same, for an attempt that began at `attempted_at`.
+async fn interrupt_send_begun_at(app: &TestApp, sent: &Value, attempted_at: chrono::NaiveDateTime) {
     let message_id = MessageId::new(sent["id"].as_str().unwrap());
     let now = app.clock.now_naive();
     app.db
@@ -946,6 +952,7 @@ async fn interrupt_send(app: &TestApp, sent: &Value) {
             assert_eq!(job.message_id.as_ref(), Some(&message_id));
             let sending = textdesk_db::messages::DeliveryChanges {
                 status: Some(MessageStatus::Sending),
+                attempted_at: Some(Some(attempted_at)),
                 ..Default::default()
             };
             textdesk_db::messages::update_delivery(conn, &message_id, &sending)?;
@@ -1022,6 +1029,42 @@ async fn an_interrupted_send_the_provider_never_got_goes_out_once(app: TestApp) 
     assert!(
         first.is_some() && second.is_some() && first != second,
         "{first:?} {second:?}"
+    );
+}
+
+/// Something else on the same number sends the same words to the same customer while the
+/// message waits; the message's own attempt, later, is cut off. The provider is asked what it
+/// accepted since that attempt began, so the other text is not taken for it: it goes out.
+async fn a_like_text_sent_elsewhere_before_the_attempt_is_not_taken_for_it(app: TestApp) {
+    let fake = FakeTwilio::start().unwrap();
+    fake.ignore_idempotency();
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    connect_twilio(&app, &owner, &fake, "+12025550100").await;
+    let sent = send(&app, &owner, "Your crown is ready").await;
+    let provider = textdesk_providers::twilio::TwilioProvider::new(textdesk_providers::HttpClient::new());
+    let elsewhere = textdesk_providers::OutboundMessage {
+        from: "+12025550100".to_owned(),
+        to: "+12025550143".to_owned(),
+        body: "Your crown is ready".to_owned(),
+        media_urls: Vec::new(),
+        status_callback: None,
+        idempotency_key: "another-system".to_owned(),
+    };
+    let credentials = fake.credentials().with_base_url(fake.base_url());
+    let other = textdesk_providers::Provider::send(&provider, &credentials, &elsewhere).unwrap();
+    let later = chrono::Utc::now().naive_utc() + chrono::Duration::minutes(5);
+    interrupt_send_begun_at(&app, &sent, later).await;
+    app.clock.set(app.clock.now() + chrono::Duration::seconds(16));
+    assert_eq!(app.run_jobs(Some(&fake)).await, 1);
+    assert_eq!(fake.sent().len(), 2, "the other system's text and this one");
+    let recorded = app
+        .db
+        .read(|conn| textdesk_db::messages::find(conn, &MessageId::new(sent["id"].as_str().unwrap())))
+        .unwrap();
+    assert!(recorded.provider_message_id.is_some());
+    assert_ne!(
+        recorded.provider_message_id.as_deref(),
+        Some(other.provider_message_id.as_str())
     );
 }
 

@@ -37,6 +37,8 @@ pub struct MessageRow {
     pub delivered_at: Option<NaiveDateTime>,
     pub purpose: MessagePurpose,
     pub scheduled_at: Option<NaiveDateTime>,
+    /// When the message was last handed to its provider.
+    pub attempted_at: Option<NaiveDateTime>,
 }
 
 impl MessageRow {
@@ -175,6 +177,7 @@ pub struct DeliveryChanges {
     pub sent_at: Option<Option<NaiveDateTime>>,
     pub delivered_at: Option<Option<NaiveDateTime>>,
     pub scheduled_at: Option<Option<NaiveDateTime>>,
+    pub attempted_at: Option<Option<NaiveDateTime>>,
 }
 
 pub fn update_delivery(

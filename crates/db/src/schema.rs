@@ -226,6 +226,7 @@ diesel::table! {
         delivered_at -> Nullable<Timestamp>,
         purpose -> Text,
         scheduled_at -> Nullable<Timestamp>,
+        attempted_at -> Nullable<Timestamp>,
     }
 }
 

@@ -210,6 +210,7 @@ fn message_row(
         created_at: at,
         sent_at: None,
         delivered_at: None,
+        attempted_at: None,
     }
 }
 

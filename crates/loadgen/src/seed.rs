@@ -282,6 +282,7 @@ fn message_row(
         created_at: at,
         sent_at: (!inbound).then(|| at + Duration::seconds(1)),
         delivered_at: (!inbound).then(|| at + Duration::seconds(3)),
+        attempted_at: (!inbound).then_some(at),
         id,
     }
 }

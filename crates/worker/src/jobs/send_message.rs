@@ -82,6 +82,8 @@ pub(crate) fn run(context: &WorkerContext, message_id: &MessageId, attempts: i32
         &message,
         DeliveryChanges {
             status: Some(MessageStatus::Sending),
+            // The provider's clock, not the test clock, dates what it lists.
+            attempted_at: Some(Some(Utc::now().naive_utc())),
             ..Default::default()
         },
     )?;
@@ -109,20 +111,22 @@ pub(crate) fn run(context: &WorkerContext, message_id: &MessageId, attempts: i32
     }
 }
 
-/// How far before a message's creation the provider's clock may be, for the lookup.
+/// How far behind ours the provider's clock may be, for the lookup.
 const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(1);
 
 /// What the provider accepted of this message in an attempt whose answer never came back: a
-/// message with its numbers and text, created since it was queued, that no other message of
-/// Textdesk's is recorded as. Of several (identical texts interrupted together), the oldest:
-/// the provider lists newest first, and twins adopt one each, in turn.
+/// message with its numbers and text, created since that attempt began, that no other message
+/// of Textdesk's is recorded as. Of several (identical texts interrupted together), the
+/// oldest: the provider lists newest first, and twins adopt one each, in turn. Since the
+/// attempt, not since the message was queued: a like text sent by anything else while it
+/// waited (quiet hours, a consent text first) is not taken for it.
 fn sent_before(
     context: &WorkerContext,
     provider: &dyn Provider,
     credentials: &Credentials,
     (message, outbound): (&MessageRow, &OutboundMessage),
 ) -> Result<Option<Accepted>, ProviderError> {
-    let since = message.created_at.and_utc() - CLOCK_SKEW;
+    let since = message.attempted_at.unwrap_or(message.created_at).and_utc() - CLOCK_SKEW;
     for candidate in provider.find_sent(credentials, outbound, since)?.into_iter().rev() {
         let recorded = context
             .db
