@@ -16,7 +16,7 @@ use crate::contacts::find;
 use crate::conversations::choose_number;
 use crate::{AppContext, AppError, AppResult, Caller, Permission};
 
-const REASON_MAX_CHARS: usize = 500;
+pub const REASON_MAX_CHARS: usize = 500;
 
 /// Which way an agent changes a contact's opt-out state by hand.
 #[derive(Clone, Copy)]

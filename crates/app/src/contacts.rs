@@ -20,8 +20,14 @@ use crate::pagination::PageRequest;
 use crate::validation::{Validator, checked};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
-const CUSTOM_FIELDS_MAX: usize = 50;
-const LABELS_MAX: usize = 50;
+/// The most custom fields a contact may have.
+pub const CUSTOM_FIELDS_MAX: usize = 50;
+/// The longest custom field name and value.
+pub const CUSTOM_FIELD_NAME_MAX: usize = 50;
+pub const CUSTOM_FIELD_VALUE_MAX: usize = 500;
+/// The most labels a contact may have, and the longest label.
+pub const LABELS_MAX: usize = 50;
+pub const LABEL_MAX: usize = 50;
 
 /// The organization's contacts in creation order; `search` matches part of a name, company or
 /// number.
@@ -177,9 +183,9 @@ fn parse_custom_fields(raw: BTreeMap<String, String>) -> Result<BTreeMap<String,
     }
     raw.into_iter()
         .map(|(name, value)| {
-            let name =
-                Label::parse(&name, 50).map_err(|e| Invalid::new(e.code, format!("field name: {}", e.message)))?;
-            let value = optional_text(&value, 500)?;
+            let name = Label::parse(&name, CUSTOM_FIELD_NAME_MAX)
+                .map_err(|e| Invalid::new(e.code, format!("field name: {}", e.message)))?;
+            let value = optional_text(&value, CUSTOM_FIELD_VALUE_MAX)?;
             Ok((name.into_inner(), value))
         })
         .collect()
@@ -191,7 +197,7 @@ fn parse_labels(raw: Vec<String>) -> Result<Vec<String>, Invalid> {
     }
     let mut labels: Vec<String> = Vec::new();
     for label in raw {
-        let label = Label::parse(&label, 50)?.into_inner();
+        let label = Label::parse(&label, LABEL_MAX)?.into_inner();
         if !labels.contains(&label) {
             labels.push(label);
         }

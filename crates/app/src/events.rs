@@ -10,7 +10,7 @@ use textdesk_types::events::{Event, EventBatch, EventQuery};
 use crate::{AppContext, AppError, AppResult, Caller, Permission};
 
 /// Longest wait for a change; under common proxies' 30-second idle limits.
-const MAX_WAIT_SECONDS: u32 = 25;
+pub const MAX_WAIT_SECONDS: u32 = 25;
 const BATCH_MAX: i64 = 500;
 
 /// A checked request for the feed: where to read on from, and how long to wait for a change

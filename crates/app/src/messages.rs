@@ -38,7 +38,7 @@ pub fn parse_body(raw: &str, has_media: bool) -> AppResult<String> {
 }
 
 /// The longest text counted; longer ones could never be sent.
-const COUNT_MAX_CHARACTERS: usize = 10_000;
+pub const COUNT_MAX_CHARACTERS: usize = 10_000;
 
 /// Counts a text's SMS segments as the carrier will, and says whether the organization's length
 /// rules and the rule every body meets would let it go.

@@ -15,6 +15,9 @@ use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
 /// Providers Textdesk can send through.
 const PROVIDERS: [&str; 2] = ["twilio", "simulator"];
+/// Messages a second a number may send: one for a US long code, up to a short code's rate.
+pub const SEND_RATE_MIN: u32 = 1;
+pub const SEND_RATE_MAX: u32 = 1000;
 
 /// The organization's business numbers.
 pub fn list(app: &AppContext, caller: &Caller) -> AppResult<Vec<Number>> {
@@ -113,12 +116,12 @@ fn parse_credential(raw: &str) -> Result<String, Invalid> {
 }
 
 fn parse_send_rate(rate: u32) -> Result<u32, Invalid> {
-    if (1..=1000).contains(&rate) {
+    if (SEND_RATE_MIN..=SEND_RATE_MAX).contains(&rate) {
         Ok(rate)
     } else {
         Err(Invalid::new(
             "out_of_range",
-            "must be between 1 and 1000 messages a second",
+            format!("must be between {SEND_RATE_MIN} and {SEND_RATE_MAX} messages a second"),
         ))
     }
 }

@@ -12,7 +12,7 @@ use crate::inbound::{self, InboundText};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
 /// The longest text a simulated handset sends (ten segments).
-const BODY_MAX_CHARS: usize = 1600;
+pub const BODY_MAX_CHARS: usize = 1600;
 /// The newest texts of each conversation a handset shows.
 const HANDSET_WINDOW: i64 = 200;
 

@@ -22,7 +22,17 @@ pub const DEFAULT_HELP_KEYWORDS: [&str; 2] = ["HELP", "INFO"];
 
 /// The longest keyword an organization may list.
 pub const KEYWORD_MAX_CHARS: usize = 40;
-const KEYWORDS_MAX: usize = 50;
+/// The most keywords one list may hold.
+pub const KEYWORDS_MAX: usize = 50;
+/// The longest text sent to contacts on the organization's behalf (ten segments).
+pub const OUTBOUND_TEXT_MAX_CHARS: usize = 1600;
+/// The most numbers a distribution list may hold.
+pub const DISTRIBUTION_LIST_LIMIT_MAX: u32 = 10_000;
+/// Minutes without a reply before a conversation counts as waiting: a minute to a week.
+pub const WAITING_FOR_REPLY_MINUTES_MIN: u32 = 1;
+pub const WAITING_FOR_REPLY_MINUTES_MAX: u32 = 10_080;
+/// The last minute of a day, the latest a quiet-hours window may start or end.
+pub const WINDOW_MINUTE_MAX: u32 = 24 * 60 - 1;
 
 /// A new organization's settings.
 pub fn default_settings(organization_name: &str) -> OrganizationSettings {
@@ -95,8 +105,11 @@ pub fn parse_outbound_text(raw: &str) -> Result<String, Invalid> {
     if text.is_empty() {
         return Err(Invalid::new("required", "must not be empty"));
     }
-    if text.chars().count() > 1600 {
-        return Err(Invalid::new("too_long", "must be at most 1600 characters long"));
+    if text.chars().count() > OUTBOUND_TEXT_MAX_CHARS {
+        return Err(Invalid::new(
+            "too_long",
+            format!("must be at most {OUTBOUND_TEXT_MAX_CHARS} characters long"),
+        ));
     }
     crate::text::check_multiline(text)?;
     Ok(text.to_owned())
@@ -104,20 +117,25 @@ pub fn parse_outbound_text(raw: &str) -> Result<String, Invalid> {
 
 /// Distribution lists hold at most 10,000 numbers (seed 003).
 pub fn parse_distribution_list_limit(limit: u32) -> Result<u32, Invalid> {
-    if limit <= 10_000 {
+    if limit <= DISTRIBUTION_LIST_LIMIT_MAX {
         Ok(limit)
     } else {
-        Err(Invalid::new("out_of_range", "must be between 0 and 10000"))
+        Err(Invalid::new(
+            "out_of_range",
+            format!("must be between 0 and {DISTRIBUTION_LIST_LIMIT_MAX}"),
+        ))
     }
 }
 
 pub fn parse_waiting_for_reply_minutes(minutes: u32) -> Result<u32, Invalid> {
-    if (1..=10_080).contains(&minutes) {
+    if (WAITING_FOR_REPLY_MINUTES_MIN..=WAITING_FOR_REPLY_MINUTES_MAX).contains(&minutes) {
         Ok(minutes)
     } else {
         Err(Invalid::new(
             "out_of_range",
-            "must be between 1 and 10080 minutes (a week)",
+            format!(
+                "must be between {WAITING_FOR_REPLY_MINUTES_MIN} and {WAITING_FOR_REPLY_MINUTES_MAX} minutes (a week)"
+            ),
         ))
     }
 }
@@ -133,12 +151,12 @@ pub fn send_window(settings: &OrganizationSettings) -> Result<SendWindow, Invali
 
 /// One end of the quiet-hours window, in minutes after midnight.
 pub fn parse_window_minute(minute: u32) -> Result<u32, Invalid> {
-    if minute < 24 * 60 {
+    if minute <= WINDOW_MINUTE_MAX {
         Ok(minute)
     } else {
         Err(Invalid::new(
             "out_of_range",
-            "must be minutes after midnight, 0 to 1439",
+            format!("must be minutes after midnight, 0 to {WINDOW_MINUTE_MAX}"),
         ))
     }
 }

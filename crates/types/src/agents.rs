@@ -103,11 +103,15 @@ impl Agent {
 pub struct CreateAgent {
     pub email: String,
     /// The agent's first password, at least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub last_name: String,
     /// Defaults to the first name.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub screenname: Option<String>,
     pub role: Role,
     /// Defaults to the organization's first owner's zone, else UTC.
@@ -122,10 +126,13 @@ pub struct CreateAgent {
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgent {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub last_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub screenname: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
@@ -143,15 +150,19 @@ pub struct UpdateAgent {
 #[serde(deny_unknown_fields)]
 pub struct UpdateProfile {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub last_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub screenname: Option<String>,
     #[serde(default)]
     pub time_zone: Option<String>,
     /// 30 to 86400 seconds.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 30, maximum = 86400))]
     pub idle_alert_seconds: Option<u32>,
     #[serde(default)]
     pub notifications: Option<NotificationChoices>,
@@ -166,6 +177,7 @@ pub struct UpdateProfile {
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     pub current_password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub new_password: String,
 }
 

@@ -49,5 +49,6 @@ pub struct LogoutRequest {
 #[serde(deny_unknown_fields)]
 pub struct ConfirmPasswordReset {
     pub token: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub new_password: String,
 }

@@ -104,16 +104,21 @@ pub struct CreateContact {
     /// Any common format; numbers without a country code are read as US numbers.
     pub phone_number: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub first_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub last_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub company: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::bounds::custom_fields))]
     pub custom_fields: Option<BTreeMap<String, String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::bounds::contact_labels))]
     pub labels: Option<Vec<String>>,
 }
 
@@ -123,16 +128,21 @@ pub struct CreateContact {
 #[serde(deny_unknown_fields)]
 pub struct UpdateContact {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub first_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub last_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub company: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::bounds::custom_fields))]
     pub custom_fields: Option<BTreeMap<String, String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::bounds::contact_labels))]
     pub labels: Option<Vec<String>>,
     /// An IANA time zone such as `America/Chicago`; empty removes it.
     #[serde(default)]
@@ -211,6 +221,7 @@ pub struct ConsentChange {
 pub struct ConsentAction {
     /// Why, for the history (at most 500 characters).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub reason: Option<String>,
 }
 
@@ -223,5 +234,6 @@ pub struct RecordConsent {
     /// `yes`, `pending` or `no`. In double opt-in mode `pending` sends the confirmation request.
     pub consent: Consent,
     /// Where the consent was collected (at most 500 characters).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub source: String,
 }

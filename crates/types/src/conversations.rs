@@ -85,6 +85,7 @@ pub struct ConversationDetail {
 #[serde(deny_unknown_fields)]
 pub struct MessageWindow {
     /// 1 to 200 messages (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
     /// Messages older than this cursor.
     pub before: Option<String>,
@@ -110,5 +111,6 @@ pub struct StartConversation {
     pub from_number_id: crate::NumberId,
     /// A first message to send, if any.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
     pub body: Option<String>,
 }

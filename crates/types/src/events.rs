@@ -149,5 +149,6 @@ pub struct EventQuery {
     /// `0` (or absent) for all retained changes.
     pub after: Option<String>,
     /// How long to wait for a change, 0 to 25 seconds (default 25).
+    #[cfg_attr(feature = "openapi", param(maximum = 25))]
     pub wait: Option<u32>,
 }

@@ -20,6 +20,7 @@ pub struct Group {
 #[cfg_attr(feature = "openapi", schema(example = json!({"name": "Front desk", "member_ids": []})))]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroup {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     #[serde(default)]
     pub member_ids: Vec<AgentId>,
@@ -30,5 +31,6 @@ pub struct CreateGroup {
 #[cfg_attr(feature = "openapi", schema(example = json!({"name": "Reception"})))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGroup {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
 }

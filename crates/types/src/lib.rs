@@ -5,10 +5,17 @@
 //! disagree on a field. It must stay free of IO, databases and web frameworks: serde, chrono,
 //! utoipa (behind the `openapi` feature) and diesel's type mappings (behind `diesel`, for the
 //! storage crate's rows) only.
+//!
+//! Request fields document the bounds the server enforces (`schema(max_length = ...)` and
+//! the like). utoipa takes literals only and the rules live in crates this one cannot depend
+//! on, so each number is written twice; `crates/api/tests/spec_bounds.rs` fails when one
+//! drifts from the constant the server uses.
 
 pub mod agents;
 pub mod audit;
 pub mod auth;
+#[cfg(feature = "openapi")]
+mod bounds;
 pub mod contacts;
 pub mod conversations;
 mod delivery;

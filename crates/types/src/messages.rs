@@ -203,6 +203,7 @@ pub struct MediaAttachment {
 pub struct SendMessage {
     /// May be empty when media are attached.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub body: String,
     #[serde(default)]
     pub from_number_id: Option<NumberId>,
@@ -223,6 +224,7 @@ pub struct SendMessage {
 pub struct SendToPhone {
     pub to: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub body: String,
     #[serde(default)]
     pub from_number_id: Option<NumberId>,
@@ -237,6 +239,7 @@ pub struct SendToPhone {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddNote {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
     pub body: String,
 }
 
@@ -246,6 +249,7 @@ pub struct AddNote {
 #[cfg_attr(feature = "openapi", schema(example = json!({"body": "Your order is ready for pickup 📦", "with_media": false})))]
 #[serde(deny_unknown_fields)]
 pub struct CountSegments {
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     pub body: String,
     /// Whether media go with the text (MMS): the organization's MMS text-only limit then applies.
     #[serde(default)]
@@ -279,5 +283,6 @@ pub struct SimulatedText {
     pub from: String,
     /// The simulator number to text.
     pub number_id: NumberId,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1600))]
     pub body: String,
 }

@@ -39,15 +39,19 @@ pub struct Number {
 #[serde(deny_unknown_fields)]
 pub struct CreateNumber {
     pub phone_number: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub label: String,
     /// `twilio` or `simulator`.
     pub provider: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub account_sid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub auth_token: Option<String>,
     /// 1 to 1000; 1 when absent (a US long code).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub send_rate_per_second: Option<u32>,
 }
 
@@ -57,13 +61,17 @@ pub struct CreateNumber {
 #[serde(deny_unknown_fields)]
 pub struct UpdateNumber {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub label: Option<String>,
     #[serde(default)]
     pub enabled: Option<bool>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub account_sid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub auth_token: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub send_rate_per_second: Option<u32>,
 }

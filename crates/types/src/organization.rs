@@ -80,10 +80,12 @@ pub struct OrganizationSettings {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
     #[serde(default)]
     pub consent_message_required: Option<bool>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1600))]
     pub consent_message_text: Option<String>,
     #[serde(default)]
     pub concatenation_allowed: Option<bool>,
@@ -98,30 +100,41 @@ pub struct UpdateOrganization {
     #[serde(default)]
     pub notes_api_enabled: Option<bool>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 10000))]
     pub distribution_list_limit: Option<u32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10080))]
     pub waiting_for_reply_minutes: Option<u32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1600))]
     pub help_text: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::bounds::keywords))]
     pub opt_out_keywords: Option<Vec<String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::bounds::keywords))]
     pub opt_in_keywords: Option<Vec<String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::bounds::keywords))]
     pub help_keywords: Option<Vec<String>>,
     #[serde(default)]
     pub opt_in_by_keyword: Option<bool>,
     #[serde(default)]
     pub double_opt_in: Option<bool>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1600))]
     pub double_opt_in_text: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1600))]
     pub opt_out_confirmation_text: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1600))]
     pub opt_in_confirmation_text: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1439))]
     pub quiet_hours_start_minute: Option<u32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1439))]
     pub quiet_hours_end_minute: Option<u32>,
     #[serde(default)]
     pub mms_text_only: Option<bool>,

@@ -28,6 +28,7 @@ pub struct Page<T> {
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// How many items to return, 1 to 200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

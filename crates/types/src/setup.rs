@@ -17,6 +17,7 @@ pub struct SetupStatus {
 })))]
 #[serde(deny_unknown_fields)]
 pub struct CreateWorkspace {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub organization_name: String,
     pub owner: NewOwner,
 }
@@ -26,7 +27,10 @@ pub struct CreateWorkspace {
 #[serde(deny_unknown_fields)]
 pub struct NewOwner {
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 256))]
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub last_name: String,
 }

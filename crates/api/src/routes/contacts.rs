@@ -19,6 +19,8 @@ use crate::{ApiError, AppState};
 pub struct ContactQuery {
     /// Part of a name, company or number.
     pub q: Option<String>,
+    /// How many items to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

@@ -29,6 +29,8 @@ pub struct ConversationQuery {
     pub status: Option<String>,
     /// `true` for only the conversations unread for you, `false` for only those you have read.
     pub unread: Option<bool>,
+    /// How many items to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
