@@ -6,7 +6,7 @@ use textdesk_db::agents::{self, AgentChanges, AgentRow, Avatar, NewAgent};
 use textdesk_db::{DbConnection, DbError, audit, password_resets, refresh_tokens};
 use textdesk_domain::accounts::{EmailAddress, IdleAlertSeconds, NewPassword, TimeZoneName};
 use textdesk_domain::permissions::{self, AgentEdit, Denied};
-use textdesk_domain::text::{Label, NAME_MAX, SCREENNAME_MAX};
+use textdesk_domain::text::{Label, NAME_MAX, SCREENNAME_MAX, default_screenname};
 use textdesk_types::agents::{Agent, CreateAgent, Role, UpdateAgent};
 use textdesk_types::page::PageQuery;
 use textdesk_types::{AgentId, Page};
@@ -101,7 +101,7 @@ impl ValidAgent {
         Ok(ValidAgent {
             email: checked(email)?.into_inner(),
             password: checked(password)?,
-            screenname: screenname.map(Label::into_inner).unwrap_or_else(|| first_name.clone()),
+            screenname: screenname.map_or_else(|| default_screenname(&first_name), Label::into_inner),
             first_name,
             last_name: checked(last)?.into_inner(),
             time_zone,

@@ -6,7 +6,7 @@ use textdesk_db::organizations::{self, OrganizationRow};
 use textdesk_db::{DbConnection, DbError, audit, refresh_tokens, setup};
 use textdesk_domain::accounts::{EmailAddress, IdleAlertSeconds, NewPassword, TimeZoneName};
 use textdesk_domain::organization::default_settings;
-use textdesk_domain::text::{Label, NAME_MAX, TITLE_MAX};
+use textdesk_domain::text::{Label, NAME_MAX, TITLE_MAX, default_screenname};
 use textdesk_types::agents::Role;
 use textdesk_types::setup::{CreateWorkspace, SetupStatus};
 
@@ -114,7 +114,7 @@ pub fn create(conn: &mut DbConnection, workspace: &ValidWorkspace) -> Result<(Or
             password_hash: &workspace.password_hash,
             first_name: &workspace.first_name,
             last_name: &workspace.last_name,
-            screenname: &workspace.first_name,
+            screenname: &default_screenname(&workspace.first_name),
             role: Role::Owner,
             time_zone: &TimeZoneName::utc().into_inner(),
             idle_alert_seconds: IdleAlertSeconds::DEFAULT,

@@ -82,11 +82,14 @@ pub fn parse_keywords(raw: &[String]) -> Result<Vec<String>, Invalid> {
     }
     let mut keywords: Vec<String> = Vec::with_capacity(raw.len());
     for word in raw {
-        let keyword = word.trim().to_uppercase();
+        let typed = word.trim();
+        // Counted as typed: upper-casing can lengthen a word ("ß" becomes "SS").
+        let too_long = typed.chars().count() > KEYWORD_MAX_CHARS;
+        let keyword = typed.to_uppercase();
         if keyword.is_empty() {
             return Err(Invalid::new("empty_keyword", "keywords must not be empty"));
         }
-        if keyword.chars().count() > KEYWORD_MAX_CHARS || keyword.chars().any(char::is_control) {
+        if too_long || keyword.chars().any(char::is_control) {
             return Err(Invalid::new(
                 "invalid_keyword",
                 format!("{keyword:?} must be one line of at most {KEYWORD_MAX_CHARS} characters"),
@@ -179,5 +182,17 @@ mod tests {
         let parsed = parse_keywords(&[" stop ".into(), "STOP".into(), "Arret".into()]);
         assert_eq!(parsed, Ok(vec!["STOP".to_owned(), "ARRET".to_owned()]));
         assert!(parse_keywords(&["  ".into()]).is_err());
+    }
+
+    #[test]
+    fn a_keyword_is_as_long_as_it_was_typed() {
+        let typed = "ß".repeat(KEYWORD_MAX_CHARS);
+        let parsed = parse_keywords(std::slice::from_ref(&typed)).map(|words| words[0].chars().count());
+        assert_eq!(
+            parsed,
+            Ok(2 * KEYWORD_MAX_CHARS),
+            "stored upper-cased, counted as typed"
+        );
+        assert!(parse_keywords(&["a".repeat(KEYWORD_MAX_CHARS + 1)]).is_err());
     }
 }

@@ -29,6 +29,13 @@ impl Label {
     }
 }
 
+/// The screenname of an agent who chose none: their first name, cut to what a screenname may
+/// hold (a first name may be twice as long).
+pub fn default_screenname(first_name: &str) -> String {
+    let cut: String = first_name.chars().take(SCREENNAME_MAX).collect();
+    cut.trim_end().to_owned()
+}
+
 impl AsRef<str> for Label {
     fn as_ref(&self) -> &str {
         &self.0
@@ -57,6 +64,20 @@ pub const TITLE_MAX: usize = 100;
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_long_first_name_makes_a_screenname_that_fits() {
+        assert_eq!(default_screenname("Ana"), "Ana");
+        let long = "a".repeat(NAME_MAX);
+        assert_eq!(default_screenname(&long).chars().count(), SCREENNAME_MAX);
+        let spaced = format!("{} b", "a".repeat(SCREENNAME_MAX - 1));
+        assert_eq!(
+            default_screenname(&spaced),
+            "a".repeat(SCREENNAME_MAX - 1),
+            "no trailing space"
+        );
+    }
+
     use super::*;
 
     #[test]
