@@ -14,7 +14,10 @@ use utoipa::{Modify, OpenApi};
             expires (about 15 minutes).\n\n\
             Errors are RFC 9457 `application/problem+json` documents with a stable `code`; \
             validation errors list every invalid field in `errors`. Lists are keyset-paginated: \
-            pass a page's `next_cursor` back as `cursor`.",
+            pass a page's `next_cursor` back as `cursor`.\n\n\
+            Lengths (`minLength`, `maxLength`) count characters, not bytes. Names, labels, titles \
+            and the organization's texts are stored without surrounding spaces and measured that \
+            way: a value of spaces only is refused as empty.",
         license(name = "AGPL-3.0-or-later"),
     ),
     modifiers(&BearerScheme),
