@@ -125,33 +125,29 @@ fn closeness(zone: &str, at: DateTime<Utc>) -> (bool, bool) {
     }
 }
 
-/// For lists: the time today, else the day (with the year when not this one).
-pub fn short(zone: &str, at: DateTime<Utc>) -> String {
+/// Formats `at` in the first style that fits: `today`, else `this_year`, else `other`.
+fn by_closeness(zone: &str, at: DateTime<Utc>, [today, this_year, other]: [Style; 3]) -> String {
     let style = match closeness(zone, at) {
-        (true, _) => Style::Time,
-        (false, true) => Style::Day,
-        (false, false) => Style::DayYear,
+        (true, _) => today,
+        (false, true) => this_year,
+        (false, false) => other,
     };
     format(zone, style, at)
+}
+
+/// For lists: the time today, else the day (with the year when not this one).
+pub fn short(zone: &str, at: DateTime<Utc>) -> String {
+    by_closeness(zone, at, [Style::Time, Style::Day, Style::DayYear])
 }
 
 /// A day, such as "Nov 26" (with the year when not this one).
 pub fn day(zone: &str, at: DateTime<Utc>) -> String {
-    let style = match closeness(zone, at) {
-        (_, true) => Style::Day,
-        (_, false) => Style::DayYear,
-    };
-    format(zone, style, at)
+    by_closeness(zone, at, [Style::Day, Style::Day, Style::DayYear])
 }
 
 /// For messages: the time, with the day when not today (and the year when not this one).
 pub fn moment(zone: &str, at: DateTime<Utc>) -> String {
-    let style = match closeness(zone, at) {
-        (true, _) => Style::Time,
-        (false, true) => Style::DayTime,
-        (false, false) => Style::DayYearTime,
-    };
-    format(zone, style, at)
+    by_closeness(zone, at, [Style::Time, Style::DayTime, Style::DayYearTime])
 }
 
 /// The whole moment with the zone's name, for a tooltip.

@@ -72,3 +72,20 @@ pub fn FormAlert(#[prop(into)] problem: Signal<Option<Problem>>) -> impl IntoVie
         })
     }
 }
+
+/// A button that starts an action, and is disabled while the action runs so one click does
+/// not start it twice.
+#[component]
+pub fn ActionButton(
+    class: &'static str,
+    #[prop(optional)] id: Option<&'static str>,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into)] on_click: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class id=id disabled=pending on:click=move |_| on_click.run(())>
+            {children()}
+        </button>
+    }
+}

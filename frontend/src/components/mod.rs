@@ -9,6 +9,6 @@ mod people;
 
 pub use brand::{AuthCard, Logo, NotFound};
 pub use feedback::{LoadError, Loading};
-pub use forms::{Field, FormAlert, failure, field_error, succeeded};
+pub use forms::{ActionButton, Field, FormAlert, failure, field_error, succeeded};
 pub use navigation::{GoTo, PageTitle};
 pub use people::initials;

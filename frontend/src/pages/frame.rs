@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 
 use super::message_center::{self, views::View};
 use crate::api::{self, ApiResult};
-use crate::components::{GoTo, LoadError, Loading, Logo, initials};
+use crate::components::{ActionButton, GoTo, LoadError, Loading, Logo, initials};
 use crate::live::LiveFeed;
 use crate::session;
 use crate::unread::UnreadConversations;
@@ -264,17 +264,16 @@ fn Account(me: RwSignal<Agent>) -> impl IntoView {
         <div class="topbar-account">
             <span class="avatar" aria-hidden="true">{move || me.with(initials)}</span>
             <span class="topbar-name" id="current-agent">{move || me.with(|agent| agent.display_name().to_owned())}</span>
-            <button
-                type="button"
+            <ActionButton
                 class="button button-quiet"
                 id="sign-out"
-                disabled=sign_out.pending()
-                on:click=move |_| {
+                pending=sign_out.pending()
+                on_click=move |_| {
                     sign_out.dispatch(());
                 }
             >
                 "Sign out"
-            </button>
+            </ActionButton>
         </div>
     }
 }

@@ -10,7 +10,7 @@ use textdesk_types::messages::{Direction, MediaAttachment, MediaStatus, Message,
 
 use super::Thread;
 use crate::api::{self, ApiResult};
-use crate::components::{LoadError, failure};
+use crate::components::{ActionButton, LoadError, failure};
 use crate::pages::frame::CurrentAgent;
 use crate::time::Moment;
 
@@ -40,17 +40,16 @@ pub fn MessageList(thread: Thread) -> impl IntoView {
                         .with(Option::is_some)
                         .then(|| {
                             view! {
-                                <button
-                                    type="button"
+                                <ActionButton
                                     class="button button-quiet load-older"
                                     id="load-older"
-                                    disabled=load_older.pending()
-                                    on:click=move |_| {
+                                    pending=load_older.pending()
+                                    on_click=move |_| {
                                         load_older.dispatch(());
                                     }
                                 >
                                     "Load older messages"
-                                </button>
+                                </ActionButton>
                             }
                         })
                 }}
@@ -153,16 +152,15 @@ fn MessageError(id: textdesk_types::MessageId, reason: String, retry: bool) -> i
             {retry
                 .then(|| {
                     view! {
-                        <button
-                            type="button"
+                        <ActionButton
                             class="button button-quiet retry"
-                            disabled=retrying.pending()
-                            on:click=move |_| {
+                            pending=retrying.pending()
+                            on_click=move |_| {
                                 retrying.dispatch(());
                             }
                         >
                             "Retry"
-                        </button>
+                        </ActionButton>
                     }
                 })}
             {move || failure(retrying).get().map(|problem| view! { <span>{problem.message()}</span> })}

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 
 use super::views::View;
 use crate::api::{self, ApiResult, Problem};
-use crate::components::{LoadError, Loading, failure};
+use crate::components::{ActionButton, LoadError, Loading, failure};
 use crate::live::{LiveFeed, coalesced};
 use crate::pages::frame::FirstList;
 use crate::time::Moment;
@@ -184,16 +184,15 @@ pub fn ConversationList(view: Memo<View>, selected: Memo<Option<ConversationId>>
                     .get()
                     .map(|cursor| {
                         view! {
-                            <button
-                                type="button"
+                            <ActionButton
                                 class="button button-quiet show-more"
-                                disabled=more.pending()
-                                on:click=move |_| {
+                                pending=more.pending()
+                                on_click=move |_| {
                                     more.dispatch(cursor.clone());
                                 }
                             >
                                 "Show more"
-                            </button>
+                            </ActionButton>
                         }
                     })
             }}
