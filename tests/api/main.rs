@@ -6,6 +6,7 @@ mod auth;
 mod compliance;
 mod conventions;
 mod groups;
+mod inbox;
 mod messaging;
 mod organization;
 mod project;

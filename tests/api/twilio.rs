@@ -807,7 +807,7 @@ async fn texts_stored_together_keep_their_order_and_keywords(app: TestApp) {
                         message,
                     })
                     .collect();
-                let stored = store_all(conn, &inbound)?;
+                let stored = store_all(conn, textdesk_db::now(), &inbound)?;
                 Ok(stored.into_iter().map(|m| m.map(|m| m.body)).collect())
             })
             .unwrap()
@@ -890,10 +890,13 @@ async fn one_batch_answers_each_webhook_on_its_own(app: TestApp) {
         received(&app, &text("SM7", ann, ours, "Hello"), good),
     ];
     let secrets = SecretBox::from_server_secret(&app.settings.jwt_secret().unwrap()).unwrap();
-    let db = app.db.clone();
+    let context = textdesk_app::AppContext {
+        db: app.db.clone(),
+        clock: app.clock.clone(),
+    };
     let outcomes = actix_web::web::block(move || {
         let webhooks: Vec<&ReceivedWebhook> = batch.iter().collect();
-        store_batch(&db, &secrets, &webhooks)
+        store_batch(&context, &secrets, &webhooks)
             .into_iter()
             .map(|outcome| outcome.map_err(|error| textdesk_api::ApiError::from(error).problem().status))
             .collect::<Vec<_>>()

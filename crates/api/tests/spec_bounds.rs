@@ -8,8 +8,9 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use textdesk_app::{consent, contacts, events, messages, numbers, simulator};
+use textdesk_app::{consent, contacts, conversations, events, messages, numbers, presence, simulator, views};
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
+use textdesk_domain::assignment::PATTERN_MAX;
 use textdesk_domain::organization::{
     DISTRIBUTION_LIST_LIMIT_MAX, KEYWORD_MAX_CHARS, KEYWORDS_MAX, OUTBOUND_TEXT_MAX_CHARS,
     WAITING_FOR_REPLY_MINUTES_MAX, WAITING_FOR_REPLY_MINUTES_MIN, WINDOW_MINUTE_MAX,
@@ -290,6 +291,30 @@ fn documented_bounds_are_the_servers() {
     for name in ["quiet_hours_start_minute", "quiet_hours_end_minute"] {
         spec.bound(&field("UpdateOrganization", name), "maximum", WINDOW_MINUTE_MAX);
     }
+
+    // The shared inbox.
+    spec.bound(
+        &field("BulkRequest", "conversation_ids"),
+        "maxItems",
+        conversations::BULK_IDS_MAX,
+    );
+    spec.text(&field("CreateAssignmentRule", "pattern"), Some(NON_EMPTY), PATTERN_MAX);
+    for schema in ["CreateView", "UpdateView"] {
+        spec.text(&field(schema, "name"), Some(NON_EMPTY), views::VIEW_NAME_MAX);
+    }
+    spec.text(&field("Heartbeat", "tab_id"), Some(NON_EMPTY), presence::TAB_ID_MAX);
+    spec.range(&field("PreviewView", "limit"), 1u32, MAX_PAGE_SIZE);
+    spec.text(
+        &field("ViewFilter", "contact"),
+        Some(NON_EMPTY),
+        views::CONTACT_TEXT_MAX,
+    );
+    spec.text(
+        &field("ViewFilter", "message_text"),
+        Some(NON_EMPTY),
+        views::MESSAGE_TEXT_MAX,
+    );
+    spec.bound(&field("ViewFilter", "conversation_number"), "minimum", 1u32);
 
     // Query parameters: every list's page size, the change feed's wait.
     for path in [

@@ -88,12 +88,13 @@ pub fn thread(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Vec
             contact: Some(id.clone()),
             ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
         };
+        let cutoff = crate::views::waiting_cutoff(app, conn, &caller.organization_id)?;
         let mut rows = conversations::list(conn, &filter, None, i64::MAX)?;
         rows.sort_by(|a, b| {
             (a.conversation.opened_at, &a.conversation.id).cmp(&(b.conversation.opened_at, &b.conversation.id))
         });
         rows.into_iter()
-            .map(|listed| Ok(listed.conversation.into_wire(&listed.contact, listed.unread)))
+            .map(|listed| Ok(listed.conversation.into_wire(&listed.contact, listed.unread, cutoff)))
             .collect()
     })
 }

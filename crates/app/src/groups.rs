@@ -1,8 +1,9 @@
 //! Groups of agents: every agent reads them; owners and admins manage them and their members.
 
+use textdesk_db::groups::GroupChanges;
 use textdesk_db::{DbConnection, DbError, audit, groups};
 use textdesk_domain::text::{Label, TITLE_MAX};
-use textdesk_types::groups::{CreateGroup, Group};
+use textdesk_types::groups::{CreateGroup, Group, UpdateGroup};
 use textdesk_types::page::PageQuery;
 use textdesk_types::{AgentId, GroupId, OrganizationId, Page};
 
@@ -32,10 +33,14 @@ pub fn get(app: &AppContext, caller: &Caller, id: GroupId) -> AppResult<Group> {
 /// Makes a group, optionally with members.
 pub fn create(app: &AppContext, caller: &Caller, request: CreateGroup) -> AppResult<Group> {
     caller.permits(Permission::ManageTeam)?;
-    let CreateGroup { name, member_ids } = request;
+    let CreateGroup {
+        name,
+        member_ids,
+        round_robin,
+    } = request;
     let name = parse_name(&name)?;
     app.db.write(|conn| {
-        let row = groups::insert(conn, &caller.organization_id, &name).map_err(group_error)?;
+        let row = groups::insert(conn, &caller.organization_id, &name, round_robin).map_err(group_error)?;
         let group_id = row.id.clone();
         for (index, agent) in member_ids.iter().enumerate() {
             groups::add_member(conn, &caller.organization_id, &group_id, agent).or_unknown(
@@ -48,12 +53,16 @@ pub fn create(app: &AppContext, caller: &Caller, request: CreateGroup) -> AppRes
     })
 }
 
-/// Renames a group.
-pub fn rename(app: &AppContext, caller: &Caller, id: GroupId, name: &str) -> AppResult<Group> {
+/// Renames a group or turns its round robin on or off.
+pub fn update(app: &AppContext, caller: &Caller, id: GroupId, request: UpdateGroup) -> AppResult<Group> {
     caller.permits(Permission::ManageTeam)?;
-    let name = parse_name(name)?;
+    let name = request.name.as_deref().map(parse_name).transpose()?;
     app.db.write(|conn| {
-        let row = groups::rename(conn, &caller.organization_id, &id, &name).map_err(group_error)?;
+        let changes = GroupChanges {
+            name: name.as_deref(),
+            round_robin: request.round_robin,
+        };
+        let row = groups::update(conn, &caller.organization_id, &id, changes).map_err(group_error)?;
         Ok(groups::into_wire_one(conn, row)?)
     })
 }

@@ -10,6 +10,7 @@
 //! the binary.
 
 pub mod agents;
+pub mod assignment;
 pub mod audit_log;
 pub mod caller;
 pub mod compliance;
@@ -28,9 +29,11 @@ pub mod numbers;
 pub mod organization;
 pub mod pagination;
 pub mod passwords;
+pub mod presence;
 pub mod sessions;
 pub mod simulator;
 pub mod validation;
+pub mod views;
 pub mod workspace;
 
 pub use caller::{Caller, Permission};

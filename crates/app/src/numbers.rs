@@ -10,6 +10,7 @@ use textdesk_domain::text::{Label, TITLE_MAX};
 use textdesk_types::NumberId;
 use textdesk_types::numbers::{CreateNumber, Number, UpdateNumber};
 
+use crate::conversations::ownership::check_owner;
 use crate::validation::{Validator, checked};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
@@ -83,16 +84,23 @@ pub fn update(
     let send_rate = v.check_optional("send_rate_per_second", update.send_rate_per_second, parse_send_rate);
     v.finish()?;
     let sealed = auth_token.map(|token| secrets.seal(&token)).transpose()?;
-    let changes = NumberChanges {
-        label: label.map(Label::into_inner),
-        enabled: update.enabled,
-        account_sid: account_sid.map(Some),
-        auth_token_sealed: sealed.map(Some),
-        send_rate_per_second: send_rate.map(|rate| i32::try_from(rate).unwrap_or(1)),
-    };
-    let row = app
-        .db
-        .write(|conn| numbers::update(conn, &caller.organization_id, &id, &changes).or_missing("number"))?;
+    let row = app.db.write(|conn| {
+        numbers::find(conn, &caller.organization_id, &id).or_missing("number")?;
+        let target = update
+            .auto_assign
+            .map(|target| check_owner(conn, caller, target.agent_id, target.group_id))
+            .transpose()?;
+        let changes = NumberChanges {
+            label: label.map(Label::into_inner),
+            enabled: update.enabled,
+            account_sid: account_sid.map(Some),
+            auth_token_sealed: sealed.map(Some),
+            send_rate_per_second: send_rate.map(|rate| i32::try_from(rate).unwrap_or(1)),
+            auto_assign_agent_id: target.as_ref().map(|target| target.agent.clone()),
+            auto_assign_group_id: target.map(|target| target.group),
+        };
+        numbers::update(conn, &caller.organization_id, &id, &changes).or_missing("number")
+    })?;
     Ok(row.into_wire())
 }
 

@@ -192,11 +192,13 @@ fn is_reused(conn: &mut DbConnection, token: &RefreshTokenRow) -> AppResult<bool
     Ok(token.rotated_at.is_some() || !refresh_tokens::mark_rotated(conn, &token.id)?)
 }
 
-/// Ends the session a refresh token (by its hash) belongs to; an unknown token changes nothing.
+/// Ends the session a refresh token (by its hash) belongs to, and the agent is offline at
+/// once; an unknown token changes nothing.
 pub fn sign_out(app: &AppContext, token_hash: &str) -> AppResult<()> {
     app.db.write(|conn| {
         if let Some(token) = refresh_tokens::find_by_hash(conn, token_hash)? {
             refresh_tokens::revoke_family(conn, &token.family_id)?;
+            textdesk_db::presence::leave(conn, &token.agent_id, None)?;
         }
         Ok(())
     })

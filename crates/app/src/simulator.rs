@@ -55,7 +55,7 @@ pub fn text_as_customer(app: &AppContext, caller: &Caller, text: SimulatedText) 
             from: from.as_str(),
             message: &message,
         };
-        let stored = inbound::store_all(conn, &[text])?;
+        let stored = inbound::store_all(conn, app.clock.now_naive(), &[text])?;
         let row = stored.into_iter().flatten().next().ok_or(DbError::NotFound)?;
         Ok(row.into_wire())
     })

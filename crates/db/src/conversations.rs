@@ -2,12 +2,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use textdesk_types::conversations::{Conversation, ConversationStatus};
-use textdesk_types::messages::Direction;
-use textdesk_types::{AgentId, ContactId, ConversationId, OrganizationId};
+use textdesk_types::conversations::{Conversation, ConversationStatus, Replier};
+use textdesk_types::messages::{AuthorKind, Direction};
+use textdesk_types::views::{OwnerScope, ViewSort};
+use textdesk_types::{AgentId, ContactId, ConversationId, GroupId, NumberId, OrganizationId};
 
 use crate::contacts::ContactRow;
-use crate::schema::{contacts, conversations, organizations, read_all_marks, read_states};
+use crate::schema::{
+    agent_group_members, contacts, conversations, messages, organizations, read_all_marks, read_states,
+};
 use crate::{DbConnection, DbError, ids, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -24,6 +27,14 @@ pub struct ConversationRow {
     pub last_message_at: NaiveDateTime,
     pub last_message_preview: String,
     pub last_direction: Option<Direction>,
+    pub owner_agent_id: Option<AgentId>,
+    pub owner_group_id: Option<GroupId>,
+    pub follow_up: bool,
+    pub waiting_since: Option<NaiveDateTime>,
+    pub last_text_direction: Option<Direction>,
+    pub last_outbound_author: Option<AuthorKind>,
+    pub awaiting_agent: bool,
+    pub number_id: Option<NumberId>,
 }
 
 impl ConversationRow {
@@ -31,9 +42,34 @@ impl ConversationRow {
         self.status == ConversationStatus::Open
     }
 
-    /// The wire form for one agent, given the contact and whether it is unread for them.
-    pub fn into_wire(self, contact: &ContactRow, unread: bool) -> Conversation {
+    /// Who wrote the newest text, notes aside.
+    pub fn last_replied_by(&self) -> Option<Replier> {
+        match self.last_text_direction? {
+            Direction::Inbound => Some(Replier::Contact),
+            Direction::Outbound if self.last_outbound_author == Some(AuthorKind::System) => Some(Replier::Automation),
+            Direction::Outbound => Some(Replier::Agent),
+            Direction::Note | Direction::System => None,
+        }
+    }
+
+    /// Open and unanswered since before `cutoff` (now less the organization's threshold).
+    pub fn is_waiting(&self, cutoff: NaiveDateTime) -> bool {
+        self.is_open() && self.waiting_since.is_some_and(|since| since <= cutoff)
+    }
+
+    /// The wire form for one agent, given the contact, whether it is unread for them, and the
+    /// moment before which an unanswered text counts as waiting.
+    pub fn into_wire(self, contact: &ContactRow, unread: bool, waiting_cutoff: NaiveDateTime) -> Conversation {
         Conversation {
+            last_replied_by: self.last_replied_by(),
+            auto_replied: self.last_outbound_author == Some(AuthorKind::System),
+            waiting: self.is_waiting(waiting_cutoff),
+            waiting_since: self.waiting_since.map(utc),
+            number_id: self.number_id,
+            owner_agent_id: self.owner_agent_id,
+            owner_group_id: self.owner_group_id,
+            awaiting_agent: self.awaiting_agent,
+            follow_up: self.follow_up,
             id: self.id,
             number: self.number,
             status: self.status,
@@ -145,6 +181,14 @@ pub fn open_all(
             last_message_at: at,
             last_message_preview: String::new(),
             last_direction: None,
+            owner_agent_id: None,
+            owner_group_id: None,
+            follow_up: false,
+            waiting_since: None,
+            last_text_direction: None,
+            last_outbound_author: None,
+            awaiting_agent: false,
+            number_id: None,
         })
         .collect();
     if !rows.is_empty() {
@@ -178,12 +222,12 @@ pub fn find(
         .first(conn)?)
 }
 
-/// Which conversations a list shows, for which agent. Views (owner, group, business number,
-/// flags, text) add their criteria here as fields, not as new functions.
+/// Which conversations a list shows, for which agent: built-in and custom views, searches and
+/// single rows all come down to this, so a rule of what a view holds is written once.
 #[derive(Clone, Debug)]
 pub struct ConversationFilter {
     pub organization: OrganizationId,
-    /// Whose read state the rows carry, and whom `unread` means.
+    /// Whose read state the rows carry, and whom `unread` and `owner` mean.
     pub viewer: AgentId,
     pub status: Option<ConversationStatus>,
     /// One contact's conversations only.
@@ -192,6 +236,39 @@ pub struct ConversationFilter {
     pub unread: Option<bool>,
     /// One conversation, as a list would show it.
     pub id: Option<ConversationId>,
+    /// Several conversations, as a list would show them.
+    pub ids: Vec<ConversationId>,
+    pub owner: Option<OwnerScope>,
+    pub owner_agents: Vec<AgentId>,
+    pub owner_groups: Vec<GroupId>,
+    pub numbers: Vec<NumberId>,
+    pub last_replied_by: Option<Replier>,
+    /// Part of the contact's name or company (lower-cased), or of their phone number (digits).
+    pub contact_text: Option<ContactText>,
+    /// Lower-cased words a message of the conversation contains.
+    pub message_text: Option<String>,
+    pub conversation_number: Option<i64>,
+    pub labels: Vec<String>,
+    pub opted_out: Option<bool>,
+    /// Waiting (`true`) or not (`false`), given the moment before which an unanswered text
+    /// counts as waiting.
+    pub waiting: Option<(bool, NaiveDateTime)>,
+    pub follow_up: Option<bool>,
+    pub awaiting_agent: Option<bool>,
+    pub opened_from: Option<NaiveDateTime>,
+    pub opened_until: Option<NaiveDateTime>,
+    pub active_from: Option<NaiveDateTime>,
+    pub active_until: Option<NaiveDateTime>,
+    pub sort: ViewSort,
+}
+
+/// What a contact criterion looks for.
+#[derive(Clone, Debug)]
+pub struct ContactText {
+    /// Lower-cased, for names and companies.
+    pub words: String,
+    /// The digits typed, when there are enough to look for in phone numbers.
+    pub digits: Option<String>,
 }
 
 impl ConversationFilter {
@@ -203,6 +280,25 @@ impl ConversationFilter {
             contact: None,
             unread: None,
             id: None,
+            ids: Vec::new(),
+            owner: None,
+            owner_agents: Vec::new(),
+            owner_groups: Vec::new(),
+            numbers: Vec::new(),
+            last_replied_by: None,
+            contact_text: None,
+            message_text: None,
+            conversation_number: None,
+            labels: Vec::new(),
+            opted_out: None,
+            waiting: None,
+            follow_up: None,
+            awaiting_agent: None,
+            opened_from: None,
+            opened_until: None,
+            active_from: None,
+            active_until: None,
+            sort: ViewSort::LastActivity,
         }
     }
 }
@@ -214,71 +310,272 @@ pub struct ListedConversation {
     pub unread: bool,
 }
 
-/// Newest activity first, strictly after the `(last_message_at, id)` position `before`, with
-/// the viewer's unread state computed in the same query: a conversation is unread when the
-/// viewer marked it so, or the contact wrote last after the viewer last read it (or last
-/// marked everything read).
+/// Where a page of a list starts: after the row with this sort key and id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListPosition {
+    /// The sort's time of that row (`None`: a row without one, in the longest-waiting sort).
+    pub at: Option<NaiveDateTime>,
+    pub id: String,
+}
+
+impl ListPosition {
+    /// The position of a row in a list sorted by `sort`.
+    pub fn of(row: &ConversationRow, sort: ViewSort) -> ListPosition {
+        let at = match sort {
+            ViewSort::LastActivity => Some(row.last_message_at),
+            ViewSort::Created => Some(row.opened_at),
+            ViewSort::LongestWaiting => row.waiting_since,
+        };
+        ListPosition {
+            at,
+            id: row.id.as_str().to_owned(),
+        }
+    }
+}
+
+// SQL's COALESCE for a condition: where there is no read state to compare with, the
+// comparison is unknown, and the conversation is not unread for that.
+diesel::define_sql_function! {
+    #[sql_name = "COALESCE"]
+    fn unknown_is_false(condition: diesel::sql_types::Nullable<diesel::sql_types::Bool>, otherwise: diesel::sql_types::Bool) -> diesel::sql_types::Bool;
+}
+
+diesel::define_sql_function! {
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Whether a row is unread for `$viewer`: they marked it so, or the contact wrote last after
+/// they last read it (or last marked everything read). Columns of a left-joined table are only
+/// usable wrapped in `nullable()`.
+macro_rules! unread_for_viewer {
+    () => {{
+        let contact_wrote_last = conversations::last_direction.eq(Direction::Inbound);
+        let after_own_read = read_states::read_at
+            .nullable()
+            .is_null()
+            .or(conversations::last_message_at
+                .nullable()
+                .gt(read_states::read_at.nullable()));
+        let after_mark = read_all_marks::read_at
+            .nullable()
+            .is_null()
+            .or(conversations::last_message_at
+                .nullable()
+                .gt(read_all_marks::read_at.nullable()));
+        unknown_is_false(
+            read_states::marked_unread
+                .nullable()
+                .eq(true)
+                .or(contact_wrote_last.and(after_own_read).and(after_mark)),
+            false,
+        )
+    }};
+}
+
+/// The filter's conversations joined to their contacts and the viewer's read state, boxed, with
+/// every criterion applied; the caller selects, orders and limits.
+macro_rules! filtered {
+    ($filter:expr) => {{
+        let filter: &ConversationFilter = $filter;
+        let viewer = filter.viewer.as_str();
+        let own_state = read_states::table.on(read_states::conversation_id
+            .eq(conversations::id)
+            .and(read_states::agent_id.eq(viewer)));
+        let own_mark = read_all_marks::table.on(read_all_marks::agent_id.eq(viewer));
+        let mut query = conversations::table
+            .inner_join(contacts::table)
+            .left_join(own_state)
+            .left_join(own_mark)
+            .filter(conversations::organization_id.eq(filter.organization.as_str()))
+            .into_boxed();
+        if let Some(status) = filter.status {
+            query = query.filter(conversations::status.eq(status));
+        }
+        if let Some(id) = &filter.id {
+            query = query.filter(conversations::id.eq(id.clone()));
+        }
+        if !filter.ids.is_empty() {
+            query = query.filter(conversations::id.eq_any(filter.ids.clone()));
+        }
+        if let Some(contact) = &filter.contact {
+            query = query.filter(conversations::contact_id.eq(contact.clone()));
+        }
+        match filter.unread {
+            Some(true) => query = query.filter(unread_for_viewer!()),
+            Some(false) => query = query.filter(diesel::dsl::not(unread_for_viewer!())),
+            None => {}
+        }
+        match filter.owner {
+            Some(OwnerScope::Me) => query = query.filter(conversations::owner_agent_id.eq(viewer)),
+            Some(OwnerScope::MyGroups) => {
+                let groups = agent_group_members::table
+                    .filter(agent_group_members::agent_id.eq(viewer))
+                    .select(agent_group_members::group_id.nullable());
+                query = query.filter(conversations::owner_group_id.eq_any(groups));
+            }
+            Some(OwnerScope::Nobody) => {
+                query = query
+                    .filter(conversations::owner_agent_id.is_null())
+                    .filter(conversations::owner_group_id.is_null());
+            }
+            None => {}
+        }
+        if !filter.owner_agents.is_empty() {
+            query = query.filter(conversations::owner_agent_id.eq_any(filter.owner_agents.clone()));
+        }
+        if !filter.owner_groups.is_empty() {
+            query = query.filter(conversations::owner_group_id.eq_any(filter.owner_groups.clone()));
+        }
+        if !filter.numbers.is_empty() {
+            query = query.filter(conversations::number_id.eq_any(filter.numbers.clone()));
+        }
+        match filter.last_replied_by {
+            Some(Replier::Contact) => {
+                query = query.filter(conversations::last_text_direction.eq(Direction::Inbound));
+            }
+            Some(Replier::Agent) => {
+                query = query
+                    .filter(conversations::last_text_direction.eq(Direction::Outbound))
+                    .filter(conversations::last_outbound_author.ne(AuthorKind::System));
+            }
+            Some(Replier::Automation) => {
+                query = query
+                    .filter(conversations::last_text_direction.eq(Direction::Outbound))
+                    .filter(conversations::last_outbound_author.eq(AuthorKind::System));
+            }
+            None => {}
+        }
+        if let Some(text) = &filter.contact_text {
+            let words = contains_pattern(&text.words);
+            let name = lower(contacts::first_name.concat(" ").concat(contacts::last_name));
+            let by_name = name
+                .like(words.clone())
+                .escape('\\')
+                .or(lower(contacts::company).like(words).escape('\\'));
+            query = match &text.digits {
+                Some(digits) => query.filter(by_name.or(contacts::phone_number.like(contains_pattern(digits)))),
+                None => query.filter(by_name),
+            };
+        }
+        if let Some(text) = &filter.message_text {
+            let holding = messages::table
+                .filter(messages::conversation_id.eq(conversations::id))
+                .filter(lower(messages::body).like(contains_pattern(text)).escape('\\'));
+            query = query.filter(diesel::dsl::exists(holding));
+        }
+        if let Some(number) = filter.conversation_number {
+            query = query.filter(conversations::number.eq(number));
+        }
+        if !filter.labels.is_empty() {
+            let mut any_label: Box<dyn BoxableExpression<_, _, SqlType = diesel::sql_types::Bool>> =
+                Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+            for label in &filter.labels {
+                let quoted = serde_json::to_string(label).unwrap_or_default();
+                any_label = Box::new(any_label.or(contacts::labels.like(contains_pattern(&quoted)).escape('\\')));
+            }
+            query = query.filter(any_label);
+        }
+        if let Some(opted_out) = filter.opted_out {
+            query = query.filter(contacts::opted_out.eq(opted_out));
+        }
+        if let Some((waiting, cutoff)) = filter.waiting {
+            let is_waiting = conversations::status
+                .eq(ConversationStatus::Open)
+                .and(conversations::waiting_since.le(cutoff));
+            query = if waiting {
+                query.filter(is_waiting)
+            } else {
+                query.filter(diesel::dsl::not(unknown_is_false(is_waiting.nullable(), false)))
+            };
+        }
+        if let Some(follow_up) = filter.follow_up {
+            query = query.filter(conversations::follow_up.eq(follow_up));
+        }
+        if let Some(awaiting) = filter.awaiting_agent {
+            query = query.filter(conversations::awaiting_agent.eq(awaiting));
+        }
+        if let Some(from) = filter.opened_from {
+            query = query.filter(conversations::opened_at.ge(from));
+        }
+        if let Some(until) = filter.opened_until {
+            query = query.filter(conversations::opened_at.lt(until));
+        }
+        if let Some(from) = filter.active_from {
+            query = query.filter(conversations::last_message_at.ge(from));
+        }
+        if let Some(until) = filter.active_until {
+            query = query.filter(conversations::last_message_at.lt(until));
+        }
+        query
+    }};
+}
+
+/// A LIKE pattern for text containing `part`, with LIKE's own characters escaped by `\`.
+fn contains_pattern(part: &str) -> String {
+    let mut pattern = String::with_capacity(part.len() + 2);
+    pattern.push('%');
+    for c in part.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// A page of the filter's conversations in its sort order, strictly after `after`, with the
+/// viewer's unread state computed in the same query.
 pub fn list(
     conn: &mut DbConnection,
     filter: &ConversationFilter,
-    before: Option<(NaiveDateTime, String)>,
+    after: Option<ListPosition>,
     limit: i64,
 ) -> Result<Vec<ListedConversation>, DbError> {
-    let viewer = filter.viewer.as_str();
-    let own_state = read_states::table.on(read_states::conversation_id
-        .eq(conversations::id)
-        .and(read_states::agent_id.eq(viewer)));
-    let own_mark = read_all_marks::table.on(read_all_marks::agent_id.eq(viewer));
-    let contact_wrote_last = conversations::last_direction.eq(Direction::Inbound);
-    // Columns of a left-joined table are only selectable wrapped in `nullable()`.
-    let after_own_read = read_states::read_at
-        .nullable()
-        .is_null()
-        .or(conversations::last_message_at
-            .nullable()
-            .gt(read_states::read_at.nullable()));
-    let after_mark = read_all_marks::read_at
-        .nullable()
-        .is_null()
-        .or(conversations::last_message_at
-            .nullable()
-            .gt(read_all_marks::read_at.nullable()));
-    let unread = unknown_is_false(
-        read_states::marked_unread
-            .nullable()
-            .eq(true)
-            .or(contact_wrote_last.and(after_own_read).and(after_mark)),
-        false,
-    );
-    let mut query = conversations::table
-        .inner_join(contacts::table)
-        .left_join(own_state)
-        .left_join(own_mark)
-        .filter(conversations::organization_id.eq(filter.organization.as_str()))
-        .select((ConversationRow::as_select(), ContactRow::as_select(), unread))
-        .order((conversations::last_message_at.desc(), conversations::id.desc()))
-        .limit(limit)
-        .into_boxed();
-    if let Some(status) = filter.status {
-        query = query.filter(conversations::status.eq(status));
-    }
-    if let Some(id) = &filter.id {
-        query = query.filter(conversations::id.eq(id.clone()));
-    }
-    if let Some(contact) = &filter.contact {
-        query = query.filter(conversations::contact_id.eq(contact.clone()));
-    }
-    match filter.unread {
-        Some(true) => query = query.filter(unread),
-        Some(false) => query = query.filter(diesel::dsl::not(unread)),
-        None => {}
-    }
-    if let Some((at, id)) = before {
-        query = query.filter(
-            conversations::last_message_at
-                .lt(at)
-                .or(conversations::last_message_at.eq(at).and(conversations::id.lt(id))),
-        );
+    let mut query = filtered!(filter)
+        .select((
+            ConversationRow::as_select(),
+            ContactRow::as_select(),
+            unread_for_viewer!(),
+        ))
+        .limit(limit);
+    query = match filter.sort {
+        ViewSort::LastActivity => query.order((conversations::last_message_at.desc(), conversations::id.desc())),
+        ViewSort::Created => query.order((conversations::opened_at.desc(), conversations::id.desc())),
+        // Waiting ones first, the longest waiting first; then the rest in creation order.
+        ViewSort::LongestWaiting => query.order((
+            conversations::waiting_since.is_null().asc(),
+            conversations::waiting_since.asc(),
+            conversations::id.asc(),
+        )),
+    };
+    if let Some(ListPosition { at, id }) = after {
+        query = match (filter.sort, at) {
+            (ViewSort::LastActivity, Some(at)) => query.filter(
+                conversations::last_message_at
+                    .lt(at)
+                    .or(conversations::last_message_at.eq(at).and(conversations::id.lt(id))),
+            ),
+            (ViewSort::Created, Some(at)) => query.filter(
+                conversations::opened_at
+                    .lt(at)
+                    .or(conversations::opened_at.eq(at).and(conversations::id.lt(id))),
+            ),
+            (ViewSort::LongestWaiting, Some(at)) => query.filter(
+                conversations::waiting_since
+                    .gt(at)
+                    .or(conversations::waiting_since
+                        .eq(at)
+                        .and(conversations::id.gt(id.clone())))
+                    .or(conversations::waiting_since.is_null()),
+            ),
+            (ViewSort::LongestWaiting, None) => query
+                .filter(conversations::waiting_since.is_null())
+                .filter(conversations::id.gt(id)),
+            (ViewSort::LastActivity | ViewSort::Created, None) => {
+                return Err(DbError::Corrupt("a list position without its time".to_owned()));
+            }
+        };
     }
     let rows: Vec<(ConversationRow, ContactRow, bool)> = query.load(conn)?;
     Ok(rows
@@ -291,11 +588,20 @@ pub fn list(
         .collect())
 }
 
-// SQL's COALESCE for a condition: where there is no read state to compare with, the
-// comparison is unknown, and the conversation is not unread for that.
-diesel::define_sql_function! {
-    #[sql_name = "COALESCE"]
-    fn unknown_is_false(condition: diesel::sql_types::Nullable<diesel::sql_types::Bool>, otherwise: diesel::sql_types::Bool) -> diesel::sql_types::Bool;
+/// How many of the filter's conversations are unread for the viewer.
+pub fn count_unread(conn: &mut DbConnection, filter: &ConversationFilter) -> Result<i64, DbError> {
+    Ok(filtered!(filter)
+        .filter(unread_for_viewer!())
+        .select(diesel::dsl::count_star())
+        .first(conn)?)
+}
+
+/// The ids of the filter's conversations, in its sort order, at most `limit` of them.
+pub fn ids(conn: &mut DbConnection, filter: &ConversationFilter, limit: i64) -> Result<Vec<ConversationId>, DbError> {
+    Ok(list(conn, filter, None, limit)?
+        .into_iter()
+        .map(|listed| listed.conversation.id)
+        .collect())
 }
 
 /// Every conversation of a contact's thread, oldest first.
@@ -321,6 +627,37 @@ pub struct Latest<'a> {
     pub at: NaiveDateTime,
     pub body: &'a str,
     pub direction: Direction,
+    pub author: AuthorKind,
+    /// The business number it went through, if it is a text.
+    pub number: Option<&'a str>,
+}
+
+/// What a new message does to a conversation's waiting-for-reply clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WaitingClock {
+    /// A contact's text: the clock starts unless it runs already.
+    Start,
+    /// A reply from the team: the contact has their answer.
+    Stop,
+    Keep,
+}
+
+impl WaitingClock {
+    fn of(latest: &Latest<'_>) -> WaitingClock {
+        match (latest.direction, latest.author) {
+            (Direction::Inbound, _) => WaitingClock::Start,
+            (Direction::Outbound, AuthorKind::Agent | AuthorKind::ApiClient) => WaitingClock::Stop,
+            _ => WaitingClock::Keep,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            WaitingClock::Start => "start",
+            WaitingClock::Stop => "stop",
+            WaitingClock::Keep => "keep",
+        }
+    }
 }
 
 /// The preview the conversation list shows of a message.
@@ -328,41 +665,83 @@ pub fn preview_of(body: &str) -> String {
     body.chars().take(PREVIEW_CHARS).collect()
 }
 
-/// Shows each message as its conversation's latest activity. PostgreSQL updates them all with
-/// one statement (a batch of webhooks touches many conversations), in id order so concurrent
-/// batches lock rows in the same order; SQLite runs in process, where a statement per
-/// conversation costs no round trip.
+/// Whether a message is a text (in or out), rather than a note or system entry.
+fn is_text(direction: Direction) -> bool {
+    matches!(direction, Direction::Inbound | Direction::Outbound)
+}
+
+/// The columns a message sets, beyond its time, preview and direction; `NULL` keeps a column.
+const LATEST_COLUMNS: &str = "last_text_direction = COALESCE(latest.text_direction, conversations.last_text_direction), \
+     last_outbound_author = COALESCE(latest.outbound_author, conversations.last_outbound_author), \
+     number_id = COALESCE(latest.number_id, conversations.number_id), \
+     waiting_since = CASE latest.waiting \
+         WHEN 'start' THEN COALESCE(conversations.waiting_since, latest.at) \
+         WHEN 'stop' THEN NULL ELSE conversations.waiting_since END";
+
+/// Shows each message as its conversation's latest activity, and moves the conversation's
+/// flags on (who replied last, waiting for reply, auto-replied). PostgreSQL updates them all
+/// with one statement (a batch of webhooks touches many conversations), in id order so
+/// concurrent batches lock rows in the same order; SQLite runs in process, where a statement
+/// per conversation costs no round trip. Both compute the flags in SQL, from the row as it is
+/// when the statement runs.
 pub fn touch_all(conn: &mut DbConnection, latest: &[Latest<'_>]) -> Result<(), DbError> {
+    use diesel::sql_types::{Array, Nullable, Text, Timestamp};
     match conn {
         DbConnection::Postgresql(pg) => {
-            use diesel::sql_types::{Array, Text, Timestamp};
             let mut sorted: Vec<&Latest<'_>> = latest.iter().collect();
             sorted.sort_unstable_by_key(|latest| latest.conversation);
             let ids: Vec<&str> = sorted.iter().map(|l| l.conversation).collect();
             let times: Vec<NaiveDateTime> = sorted.iter().map(|l| l.at).collect();
             let previews: Vec<String> = sorted.iter().map(|l| preview_of(l.body)).collect();
             let directions: Vec<&str> = sorted.iter().map(|l| l.direction.as_str()).collect();
-            diesel::sql_query(
+            let text_directions: Vec<Option<&str>> = sorted
+                .iter()
+                .map(|l| is_text(l.direction).then(|| l.direction.as_str()))
+                .collect();
+            let authors: Vec<Option<&str>> = sorted
+                .iter()
+                .map(|l| (l.direction == Direction::Outbound).then(|| l.author.as_str()))
+                .collect();
+            let numbers: Vec<Option<&str>> = sorted.iter().map(|l| l.number).collect();
+            let waiting: Vec<&str> = sorted.iter().map(|l| WaitingClock::of(l).as_str()).collect();
+            diesel::sql_query(format!(
                 "UPDATE conversations SET last_message_at = latest.at, \
-                 last_message_preview = latest.preview, last_direction = latest.direction \
-                 FROM unnest($1::text[], $2::timestamp[], $3::text[], $4::text[]) \
-                 AS latest (id, at, preview, direction) \
-                 WHERE conversations.id = latest.id",
-            )
+                 last_message_preview = latest.preview, last_direction = latest.direction, {LATEST_COLUMNS} \
+                 FROM unnest($1::text[], $2::timestamp[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                     $7::text[], $8::text[]) \
+                 AS latest (id, at, preview, direction, text_direction, outbound_author, number_id, waiting) \
+                 WHERE conversations.id = latest.id"
+            ))
             .bind::<Array<Text>, _>(ids)
             .bind::<Array<Timestamp>, _>(times)
             .bind::<Array<Text>, _>(previews)
             .bind::<Array<Text>, _>(directions)
+            .bind::<Array<Nullable<Text>>, _>(text_directions)
+            .bind::<Array<Nullable<Text>>, _>(authors)
+            .bind::<Array<Nullable<Text>>, _>(numbers)
+            .bind::<Array<Text>, _>(waiting)
             .execute(pg)?;
         }
         DbConnection::Sqlite(sqlite) => {
+            let statement = format!(
+                "UPDATE conversations SET last_message_at = latest.at, \
+                 last_message_preview = latest.preview, last_direction = latest.direction, {LATEST_COLUMNS} \
+                 FROM (SELECT ? AS id, ? AS at, ? AS preview, ? AS direction, ? AS text_direction, \
+                     ? AS outbound_author, ? AS number_id, ? AS waiting) AS latest \
+                 WHERE conversations.id = latest.id"
+            );
             for latest in latest {
-                diesel::update(conversations::table.find(latest.conversation))
-                    .set((
-                        conversations::last_message_at.eq(latest.at),
-                        conversations::last_message_preview.eq(preview_of(latest.body)),
-                        conversations::last_direction.eq(latest.direction),
-                    ))
+                diesel::sql_query(statement.as_str())
+                    .bind::<Text, _>(latest.conversation)
+                    .bind::<Timestamp, _>(latest.at)
+                    .bind::<Text, _>(preview_of(latest.body))
+                    .bind::<Text, _>(latest.direction.as_str())
+                    .bind::<Nullable<Text>, _>(is_text(latest.direction).then(|| latest.direction.as_str()))
+                    .bind::<Nullable<Text>, _>(
+                        (latest.direction == Direction::Outbound).then(|| latest.author.as_str()),
+                    )
+                    .bind::<Nullable<Text>, _>(latest.number)
+                    .bind::<Text, _>(WaitingClock::of(latest).as_str())
                     .execute(sqlite)?;
             }
         }
@@ -370,9 +749,10 @@ pub fn touch_all(conn: &mut DbConnection, latest: &[Latest<'_>]) -> Result<(), D
     Ok(())
 }
 
-/// Closes an open conversation; the next message in the thread opens a new one.
-pub fn close(conn: &mut DbConnection, id: &ConversationId, by: &AgentId, at: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(
+/// Closes an open conversation; the next message in the thread opens a new one. Closing
+/// answers the waiting flag and removes the follow-up flag. Returns whether it was open.
+pub fn close(conn: &mut DbConnection, id: &ConversationId, by: &AgentId, at: NaiveDateTime) -> Result<bool, DbError> {
+    let closed = diesel::update(
         conversations::table
             .find(id.as_str())
             .filter(conversations::status.eq(ConversationStatus::Open)),
@@ -381,7 +761,73 @@ pub fn close(conn: &mut DbConnection, id: &ConversationId, by: &AgentId, at: Nai
         conversations::status.eq(ConversationStatus::Closed),
         conversations::closed_at.eq(at),
         conversations::closed_by.eq(by),
+        conversations::follow_up.eq(false),
+        conversations::waiting_since.eq(None::<NaiveDateTime>),
+        conversations::awaiting_agent.eq(false),
     ))
     .execute(conn)?;
+    Ok(closed == 1)
+}
+
+/// Gives the conversation to an owner (both `None`: nobody). `awaiting` says it waits in a
+/// round-robin group for a member to come online.
+pub fn set_owner(
+    conn: &mut DbConnection,
+    id: &ConversationId,
+    agent: Option<&AgentId>,
+    group: Option<&GroupId>,
+    awaiting: bool,
+) -> Result<(), DbError> {
+    diesel::update(conversations::table.find(id.as_str()))
+        .set((
+            conversations::owner_agent_id.eq(agent),
+            conversations::owner_group_id.eq(group),
+            conversations::awaiting_agent.eq(awaiting),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records the business number a conversation started through before any text went.
+pub fn set_number(conn: &mut DbConnection, id: &ConversationId, number: &NumberId) -> Result<(), DbError> {
+    diesel::update(conversations::table.find(id.as_str()))
+        .set(conversations::number_id.eq(number))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_follow_up(conn: &mut DbConnection, id: &ConversationId, follow_up: bool) -> Result<(), DbError> {
+    diesel::update(conversations::table.find(id.as_str()))
+        .set(conversations::follow_up.eq(follow_up))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The round-robin group's conversations waiting for a member, oldest first.
+pub fn awaiting_in(conn: &mut DbConnection, group: &GroupId, limit: i64) -> Result<Vec<ConversationRow>, DbError> {
+    Ok(conversations::table
+        .filter(conversations::owner_group_id.eq(group.as_str()))
+        .filter(conversations::awaiting_agent.eq(true))
+        .filter(conversations::status.eq(ConversationStatus::Open))
+        .order((conversations::opened_at.asc(), conversations::id.asc()))
+        .limit(limit)
+        .select(ConversationRow::as_select())
+        .load(conn)?)
+}
+
+/// Deletes the conversation with its messages, their media, their pending sends and every
+/// agent's read state.
+pub fn delete(conn: &mut DbConnection, id: &ConversationId) -> Result<(), DbError> {
+    use crate::schema::{jobs, media};
+    let message_ids = || {
+        messages::table
+            .filter(messages::conversation_id.eq(id.as_str()))
+            .select(messages::id.nullable())
+    };
+    diesel::delete(media::table.filter(media::message_id.eq_any(message_ids()))).execute(conn)?;
+    diesel::delete(jobs::table.filter(jobs::message_id.eq_any(message_ids()))).execute(conn)?;
+    diesel::delete(messages::table.filter(messages::conversation_id.eq(id.as_str()))).execute(conn)?;
+    diesel::delete(read_states::table.filter(read_states::conversation_id.eq(id.as_str()))).execute(conn)?;
+    diesel::delete(conversations::table.find(id.as_str())).execute(conn)?;
     Ok(())
 }

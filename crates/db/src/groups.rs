@@ -18,10 +18,16 @@ pub struct GroupRow {
     pub name: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub round_robin: bool,
 }
 
 /// Fails with a conflict on `name` when the organization already has a group of that name.
-pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, name: &str) -> Result<GroupRow, DbError> {
+pub fn insert(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    name: &str,
+    round_robin: bool,
+) -> Result<GroupRow, DbError> {
     let now = now();
     let row = GroupRow {
         id: ids::new_id(),
@@ -29,6 +35,7 @@ pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, name: &str
         name: name.to_owned(),
         created_at: now,
         updated_at: now,
+        round_robin,
     };
     diesel::insert_into(agent_groups::table).values(&row).execute(conn)?;
     Ok(row)
@@ -60,18 +67,25 @@ pub fn list(
     Ok(query.load(conn)?)
 }
 
-pub fn rename(
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = agent_groups)]
+pub struct GroupChanges<'a> {
+    pub name: Option<&'a str>,
+    pub round_robin: Option<bool>,
+}
+
+pub fn update(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     id: &GroupId,
-    name: &str,
+    changes: GroupChanges<'_>,
 ) -> Result<GroupRow, DbError> {
     let updated = diesel::update(
         agent_groups::table
             .filter(agent_groups::organization_id.eq(organization.as_str()))
             .filter(agent_groups::id.eq(id.as_str())),
     )
-    .set((agent_groups::name.eq(name), agent_groups::updated_at.eq(now())))
+    .set((changes, agent_groups::updated_at.eq(now())))
     .execute(conn)?;
     if updated == 0 {
         return Err(DbError::NotFound);
@@ -158,6 +172,7 @@ pub fn into_wire_list(conn: &mut DbConnection, rows: Vec<GroupRow>) -> Result<Ve
             member_ids: members.remove(&row.id).unwrap_or_default(),
             id: row.id,
             name: row.name,
+            round_robin: row.round_robin,
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
         })
@@ -166,4 +181,64 @@ pub fn into_wire_list(conn: &mut DbConnection, rows: Vec<GroupRow>) -> Result<Ve
 
 pub fn into_wire_one(conn: &mut DbConnection, row: GroupRow) -> Result<Group, DbError> {
     into_wire_list(conn, vec![row])?.pop().ok_or(DbError::NotFound)
+}
+
+/// The ids of the groups the agent belongs to.
+pub fn of_agent(conn: &mut DbConnection, agent: &AgentId) -> Result<Vec<GroupId>, DbError> {
+    Ok(agent_group_members::table
+        .filter(agent_group_members::agent_id.eq(agent.as_str()))
+        .select(agent_group_members::group_id)
+        .load(conn)?)
+}
+
+pub fn is_member(conn: &mut DbConnection, group: &GroupId, agent: &AgentId) -> Result<bool, DbError> {
+    let found: i64 = agent_group_members::table
+        .filter(agent_group_members::group_id.eq(group.as_str()))
+        .filter(agent_group_members::agent_id.eq(agent.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+/// The group's enabled members who are online (a tab seen since `online_since`), with when
+/// round robin last gave each of them a conversation.
+pub fn online_members(
+    conn: &mut DbConnection,
+    group: &GroupId,
+    online_since: NaiveDateTime,
+) -> Result<Vec<(AgentId, Option<NaiveDateTime>)>, DbError> {
+    use crate::schema::presence;
+    let online = presence::table
+        .filter(presence::seen_at.ge(online_since))
+        .select(presence::agent_id);
+    Ok(agent_group_members::table
+        .inner_join(agents::table)
+        .filter(agent_group_members::group_id.eq(group.as_str()))
+        .filter(agents::disabled.eq(false))
+        .filter(agent_group_members::agent_id.eq_any(online))
+        .select((agent_group_members::agent_id, agent_group_members::last_assigned_at))
+        .load(conn)?)
+}
+
+/// Records that round robin gave the member a conversation at `at`, unless another process
+/// did so since `previous` was read; returns whether this call recorded it.
+pub fn take_turn(
+    conn: &mut DbConnection,
+    group: &GroupId,
+    agent: &AgentId,
+    previous: Option<NaiveDateTime>,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let member = agent_group_members::table
+        .filter(agent_group_members::group_id.eq(group.as_str()))
+        .filter(agent_group_members::agent_id.eq(agent.as_str()));
+    let updated = match previous {
+        Some(previous) => diesel::update(member.filter(agent_group_members::last_assigned_at.eq(previous)))
+            .set(agent_group_members::last_assigned_at.eq(at))
+            .execute(conn)?,
+        None => diesel::update(member.filter(agent_group_members::last_assigned_at.is_null()))
+            .set(agent_group_members::last_assigned_at.eq(at))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
 }

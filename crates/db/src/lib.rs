@@ -6,6 +6,7 @@
 //! not depend on the web framework or the worker.
 
 pub mod agents;
+pub mod assignment_rules;
 pub mod audit;
 pub mod change_signal;
 pub mod clock;
@@ -25,6 +26,7 @@ pub mod messages;
 pub mod numbers;
 pub mod organizations;
 pub mod password_resets;
+pub mod presence;
 pub mod read_states;
 pub mod refresh_tokens;
 pub mod schema;
@@ -32,6 +34,7 @@ pub mod schema_check;
 pub mod secrets;
 pub mod setup;
 pub mod threads;
+pub mod views;
 
 pub use connection::{Backend, Database, DbConnection};
 #[doc(hidden)]

@@ -113,6 +113,8 @@ pub struct NumberChanges {
     pub account_sid: Option<Option<String>>,
     pub auth_token_sealed: Option<Option<String>>,
     pub send_rate_per_second: Option<i32>,
+    pub auto_assign_agent_id: Option<Option<AgentId>>,
+    pub auto_assign_group_id: Option<Option<GroupId>>,
 }
 
 pub fn update(

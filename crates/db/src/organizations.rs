@@ -155,6 +155,15 @@ pub fn update(
     find(conn, id)
 }
 
+/// How long a contact's text may go unanswered before the conversation is waiting for reply.
+pub fn waiting_for_reply_minutes(conn: &mut DbConnection, organization: &OrganizationId) -> Result<i64, DbError> {
+    let minutes: i32 = organizations::table
+        .find(organization.as_str())
+        .select(organizations::waiting_for_reply_minutes)
+        .first(conn)?;
+    Ok(i64::from(minutes))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

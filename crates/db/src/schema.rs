@@ -81,6 +81,7 @@ diesel::table! {
         name -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        round_robin -> Bool,
     }
 }
 
@@ -90,6 +91,7 @@ diesel::table! {
         agent_id -> Text,
         organization_id -> Text,
         created_at -> Timestamp,
+        last_assigned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -197,6 +199,14 @@ diesel::table! {
         last_message_at -> Timestamp,
         last_message_preview -> Text,
         last_direction -> Nullable<Text>,
+        owner_agent_id -> Nullable<Text>,
+        owner_group_id -> Nullable<Text>,
+        follow_up -> Bool,
+        waiting_since -> Nullable<Timestamp>,
+        last_text_direction -> Nullable<Text>,
+        last_outbound_author -> Nullable<Text>,
+        awaiting_agent -> Bool,
+        number_id -> Nullable<Text>,
     }
 }
 
@@ -318,6 +328,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    assignment_rules (id) {
+        id -> Text,
+        organization_id -> Text,
+        number_id -> Nullable<Text>,
+        pattern -> Text,
+        agent_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    presence (agent_id, tab_id) {
+        agent_id -> Text,
+        tab_id -> Text,
+        organization_id -> Text,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    views (id) {
+        id -> Text,
+        organization_id -> Text,
+        owner_agent_id -> Nullable<Text>,
+        name -> Text,
+        filter -> Text,
+        position -> Integer,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> organizations (organization_id));
 diesel::joinable!(agent_group_members -> agent_groups (group_id));
 diesel::joinable!(agent_group_members -> agents (agent_id));
@@ -346,4 +393,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     media,
     consent_changes,
     feed_purges,
+    assignment_rules,
+    presence,
+    views,
 );

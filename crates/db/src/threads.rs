@@ -2,7 +2,7 @@
 //! opened with the next number, the message is stored, the conversation shows it as its latest
 //! activity, and the change feed says so, all in the caller's transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use textdesk_types::events::{Change, ConversationChange, MessageAdded};
@@ -39,6 +39,8 @@ pub struct Recorded {
     /// The conversation as the recording left it.
     pub conversation: ConversationRow,
     pub message: MessageRow,
+    /// This message opened the conversation: it is new, to be assigned.
+    pub opened: bool,
 }
 
 /// Stores the message. An outbound message is queued and a send job is enqueued with it.
@@ -65,7 +67,7 @@ pub fn record_all(
         return Ok(Vec::new());
     }
     let at = now();
-    let mut conversations = conversations_for(conn, organization, new, at)?;
+    let (mut conversations, opened) = conversations_for(conn, organization, new, at)?;
     let rows: Vec<MessageRow> = new
         .iter()
         .enumerate()
@@ -103,13 +105,19 @@ pub fn record_all(
         }));
     }
     events::append_all(conn, organization, &changes)?;
+    let mut seen: HashSet<ConversationId> = HashSet::new();
     rows.into_iter()
         .map(|message| {
             let conversation = conversations
                 .get(&message.conversation_id)
                 .cloned()
                 .ok_or(DbError::NotFound)?;
-            Ok(Recorded { conversation, message })
+            let first = seen.insert(message.conversation_id.clone());
+            Ok(Recorded {
+                opened: first && opened.contains(&message.conversation_id),
+                conversation,
+                message,
+            })
         })
         .collect()
 }
@@ -121,13 +129,13 @@ fn moment(at: NaiveDateTime, index: usize) -> NaiveDateTime {
 }
 
 /// Every conversation the messages go to, by id: the ones given, the contacts' open ones, and
-/// a new one for each contact whose thread has none.
+/// a new one for each contact whose thread has none; and the ids of the new ones.
 fn conversations_for(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     new: &[NewThreadMessage<'_>],
     at: NaiveDateTime,
-) -> Result<HashMap<ConversationId, ConversationRow>, DbError> {
+) -> Result<(HashMap<ConversationId, ConversationRow>, Vec<ConversationId>), DbError> {
     let mut by_id: HashMap<ConversationId, ConversationRow> = new
         .iter()
         .filter_map(|message| message.conversation)
@@ -140,7 +148,7 @@ fn conversations_for(
         }
     }
     if contacts.is_empty() {
-        return Ok(by_id);
+        return Ok((by_id, Vec::new()));
     }
     let open = conversations::find_open_all(conn, &contacts)?;
     let without: Vec<&ContactId> = contacts
@@ -149,8 +157,9 @@ fn conversations_for(
         .copied()
         .collect();
     let opened = conversations::open_all(conn, organization, &without, at)?;
+    let opened_ids = opened.iter().map(|c| c.id.clone()).collect();
     by_id.extend(open.into_iter().chain(opened).map(|c| (c.id.clone(), c)));
-    Ok(by_id)
+    Ok((by_id, opened_ids))
 }
 
 /// The id of the contact's open conversation among `conversations`.
@@ -215,7 +224,8 @@ fn message_row(
 }
 
 /// Each conversation shows its newest message as its latest activity. Compliance texts stay
-/// out of the thread view, so they do not become it.
+/// out of the thread view, and system entries (ownership changes) are not activity, so neither
+/// becomes it.
 fn show_latest(
     conn: &mut DbConnection,
     conversations: &mut HashMap<ConversationId, ConversationRow>,
@@ -224,7 +234,7 @@ fn show_latest(
 ) -> Result<(), DbError> {
     let mut latest: Vec<(&NewThreadMessage<'_>, &MessageRow)> = Vec::new();
     for (message, row) in new.iter().zip(rows) {
-        if message.purpose == MessagePurpose::Normal {
+        if message.purpose == MessagePurpose::Normal && message.direction != Direction::System {
             latest.retain(|(_, earlier)| earlier.conversation_id != row.conversation_id);
             latest.push((message, row));
         }
@@ -239,6 +249,8 @@ fn show_latest(
             at: row.created_at,
             body: message.body,
             direction: message.direction,
+            author: message.author_kind,
+            number: message.number.map(|(id, _)| id.as_str()),
         })
         .collect();
     conversations::touch_all(conn, &touched)?;
@@ -247,6 +259,15 @@ fn show_latest(
             conversation.last_message_at = row.created_at;
             conversation.last_message_preview = conversations::preview_of(message.body);
             conversation.last_direction = Some(message.direction);
+            if matches!(message.direction, Direction::Inbound | Direction::Outbound) {
+                conversation.last_text_direction = Some(message.direction);
+            }
+            if message.direction == Direction::Outbound {
+                conversation.last_outbound_author = Some(message.author_kind);
+            }
+            if let Some((number, _)) = message.number {
+                conversation.number_id = Some(number.clone());
+            }
         }
     }
     Ok(())

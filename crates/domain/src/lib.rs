@@ -6,6 +6,7 @@
 //! types that cannot hold an invalid value.
 
 pub mod accounts;
+pub mod assignment;
 pub mod compliance;
 pub mod media;
 pub mod organization;

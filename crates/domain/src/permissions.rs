@@ -13,6 +13,8 @@ pub enum Denied {
     LastOwner,
     /// Agents cannot change their own role or disable themselves.
     OwnAccount,
+    /// The organization lets only owners and admins delete conversations.
+    DeletingOff,
 }
 
 impl Denied {
@@ -22,6 +24,7 @@ impl Denied {
             Denied::OwnersOnly => "owners_only",
             Denied::LastOwner => "last_owner",
             Denied::OwnAccount => "own_account",
+            Denied::DeletingOff => "deleting_off",
         }
     }
 
@@ -31,6 +34,7 @@ impl Denied {
             Denied::OwnersOnly => "Only owners may make, change or remove owners.",
             Denied::LastOwner => "The organization must keep at least one active owner.",
             Denied::OwnAccount => "You cannot change your own role or disable your own account.",
+            Denied::DeletingOff => "Only owners and admins may delete conversations in this organization.",
         }
     }
 }
@@ -40,6 +44,16 @@ pub fn require_admin(actor: Role) -> Result<(), Denied> {
         Ok(())
     } else {
         Err(Denied::AdminsOnly)
+    }
+}
+
+/// Deleting a conversation (its messages and media, for good): owners and admins may; agents
+/// only where the organization allows it.
+pub fn check_conversation_delete(actor: Role, agents_may_delete: bool) -> Result<(), Denied> {
+    if actor.is_admin() || agents_may_delete {
+        Ok(())
+    } else {
+        Err(Denied::DeletingOff)
     }
 }
 

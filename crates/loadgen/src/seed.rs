@@ -367,6 +367,14 @@ fn seed_conversations(
             last_message_at: at,
             last_message_preview: textdesk_db::conversations::preview_of(body),
             last_direction: Some(Direction::Inbound),
+            owner_agent_id: None,
+            owner_group_id: None,
+            follow_up: false,
+            waiting_since: Some(at),
+            last_text_direction: Some(Direction::Inbound),
+            last_outbound_author: None,
+            awaiting_agent: false,
+            number_id: Some(target.number.id.clone()),
         };
         let message = message_row(target, &conversation, &contact, Direction::Inbound, body, at, seq + 2);
         event_rows.push(event_row(target, contact_changed(&contact), at)?);
@@ -442,6 +450,14 @@ fn seed_long_thread(
             last_message_at: opened,
             last_message_preview: String::new(),
             last_direction: None,
+            owner_agent_id: None,
+            owner_group_id: None,
+            follow_up: false,
+            waiting_since: None,
+            last_text_direction: None,
+            last_outbound_author: None,
+            awaiting_agent: false,
+            number_id: Some(target.number.id.clone()),
         };
         insert_all!(conn, contacts::table, &contact)?;
         insert_all!(conn, conversations::table, &conversation)?;

@@ -126,8 +126,8 @@ pub fn ensure_demo_workspace(db: &Database) -> anyhow::Result<bool> {
             )?;
             team.push(row.id);
         }
-        let front_desk = groups::insert(conn, &organization_id, "Front desk")?;
-        let billing = groups::insert(conn, &organization_id, "Billing")?;
+        let front_desk = groups::insert(conn, &organization_id, "Front desk", false)?;
+        let billing = groups::insert(conn, &organization_id, "Billing", false)?;
         for (group, members) in [(front_desk, &team[1..]), (billing, &team[..1])] {
             let group_id = group.id;
             for member in members {

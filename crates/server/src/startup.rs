@@ -61,9 +61,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let secret = settings.jwt_secret()?;
         let secrets = SecretBox::from_server_secret(&secret).map_err(|e| anyhow::anyhow!(e.to_string()))?;
-        let inbound = WebhookBatches::start(&db, &secrets).context("starting the inbound writers")?;
+        let app = AppContext { db: db.clone(), clock };
+        let inbound = WebhookBatches::start(&app, &secrets).context("starting the inbound writers")?;
         let state = AppState {
-            app: AppContext { db: db.clone(), clock },
+            app,
             db,
             secrets,
             inbound,

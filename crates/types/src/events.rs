@@ -29,6 +29,9 @@ pub enum Change {
     /// A conversation opened, closed, or has new activity.
     #[serde(rename = "conversation.changed")]
     ConversationChanged(ConversationChange),
+    /// A conversation was deleted with its messages.
+    #[serde(rename = "conversation.deleted")]
+    ConversationDeleted(ConversationChange),
     /// A message or note was added to a conversation.
     #[serde(rename = "message.added")]
     MessageAdded(MessageAdded),
@@ -51,6 +54,7 @@ pub enum Change {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
     ConversationChanged,
+    ConversationDeleted,
     MessageAdded,
     MessageStatusChanged,
     MessageMediaChanged,
@@ -62,6 +66,7 @@ impl Change {
     pub fn kind(&self) -> ChangeKind {
         match self {
             Change::ConversationChanged(_) => ChangeKind::ConversationChanged,
+            Change::ConversationDeleted(_) => ChangeKind::ConversationDeleted,
             Change::MessageAdded(_) => ChangeKind::MessageAdded,
             Change::MessageStatusChanged(_) => ChangeKind::MessageStatusChanged,
             Change::MessageMediaChanged(_) => ChangeKind::MessageMediaChanged,
@@ -73,7 +78,7 @@ impl Change {
     /// The conversation the change is about, if it is about one.
     pub fn conversation_id(&self) -> Option<&ConversationId> {
         match self {
-            Change::ConversationChanged(change) => Some(&change.conversation_id),
+            Change::ConversationChanged(change) | Change::ConversationDeleted(change) => Some(&change.conversation_id),
             Change::MessageAdded(change) => Some(&change.conversation_id),
             Change::MessageStatusChanged(change) => Some(&change.conversation_id),
             Change::ReadStateChanged(change) => change.conversation_id.as_ref(),
@@ -122,7 +127,8 @@ pub struct ContactChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadStateChange {
     pub agent_id: AgentId,
-    /// The conversation marked read or unread; absent when everything was marked read.
+    /// The conversation marked read or unread; absent when many were marked read at once
+    /// (`all` says whether it was everything).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<ConversationId>,
     pub unread: bool,

@@ -11,6 +11,8 @@ pub struct Group {
     pub id: GroupId,
     pub name: String,
     pub member_ids: Vec<AgentId>,
+    /// New conversations given to the group go to one of its online members in turn.
+    pub round_robin: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -24,13 +26,18 @@ pub struct CreateGroup {
     pub name: String,
     #[serde(default)]
     pub member_ids: Vec<AgentId>,
+    #[serde(default)]
+    pub round_robin: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"name": "Reception"})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "Reception", "round_robin": true})))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGroup {
+    #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
-    pub name: String,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub round_robin: Option<bool>,
 }

@@ -81,3 +81,11 @@ define_id!(
     /// One media file of an MMS message.
     MediaId
 );
+define_id!(
+    /// A custom view of the Message Center: a saved filter and sort.
+    ViewId
+);
+define_id!(
+    /// An admin's keyword rule that assigns new conversations.
+    AssignmentRuleId
+);

@@ -12,6 +12,7 @@
 //! drifts from the constant the server uses.
 
 pub mod agents;
+pub mod assignment;
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "openapi")]
@@ -26,15 +27,18 @@ pub mod messages;
 pub mod numbers;
 pub mod organization;
 pub mod page;
+pub mod presence;
 pub mod problem;
 pub mod sending;
 pub mod setup;
 pub mod sms;
 #[cfg(feature = "diesel")]
 pub mod sql;
+pub mod views;
 
 pub use ids::{
-    AgentId, AuditEntryId, ContactId, ConversationId, GroupId, MediaId, MessageId, NumberId, OrganizationId,
+    AgentId, AssignmentRuleId, AuditEntryId, ContactId, ConversationId, GroupId, MediaId, MessageId, NumberId,
+    OrganizationId, ViewId,
 };
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};

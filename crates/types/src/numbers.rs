@@ -74,4 +74,9 @@ pub struct UpdateNumber {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub send_rate_per_second: Option<u32>,
+    /// Who new conversations on this number go to (after keyword rules): an agent, a group
+    /// (round robin when the group has it on), an agent within a group, or (both absent)
+    /// nobody. Conversations already open keep their owner.
+    #[serde(default)]
+    pub auto_assign: Option<crate::conversations::Transfer>,
 }

@@ -73,14 +73,14 @@ pub async fn get_group(
     Ok(web::Json(group))
 }
 
-/// Rename a group (owners and admins).
+/// Rename a group or turn its round robin on or off (owners and admins).
 #[utoipa::path(
     tag = "groups",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The group's id")),
     request_body = UpdateGroup,
     responses(
-        (status = 200, description = "The renamed group", body = Group),
+        (status = 200, description = "The changed group", body = Group),
         (status = 404, description = "No such group in your organization", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid or taken name", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -93,9 +93,7 @@ pub async fn update_group(
     body: JsonBody<UpdateGroup>,
 ) -> Result<web::Json<Group>, ApiError> {
     let (caller, id) = (me.caller(), id.into_inner());
-    let group = state
-        .run(move |app| groups::rename(app, &caller, id, &body.0.name))
-        .await?;
+    let group = state.run(move |app| groups::update(app, &caller, id, body.0)).await?;
     Ok(web::Json(group))
 }
 

@@ -1,6 +1,7 @@
 //! Handlers, one module per resource. `v1` registers everything under `/api/v1`.
 
 pub mod agents;
+pub mod assignment_rules;
 pub mod audit_log;
 pub mod auth;
 pub mod consent;
@@ -14,9 +15,11 @@ pub mod media;
 pub mod messages;
 pub mod numbers;
 pub mod organization;
+pub mod presence;
 pub mod segments;
 pub mod setup;
 pub mod simulator;
+pub mod views;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -73,6 +76,22 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(conversations::mark_unread)
         .service(messages::send_to_phone)
         .service(conversations::close_conversation)
+        .service(conversations::claim_conversation)
+        .service(conversations::transfer_conversation)
+        .service(conversations::update_conversation)
+        .service(conversations::delete_conversation)
+        .service(conversations::bulk_update)
+        .service(views::list_views)
+        .service(views::create_view)
+        .service(views::preview_view)
+        .service(views::update_view)
+        .service(views::delete_view)
+        .service(presence::list_online)
+        .service(presence::heartbeat)
+        .service(presence::leave)
+        .service(assignment_rules::list_rules)
+        .service(assignment_rules::create_rule)
+        .service(assignment_rules::delete_rule)
         .service(messages::retry_message)
         .service(segments::count_segments)
         .service(events::list_events)

@@ -1,30 +1,36 @@
-use textdesk_db::{conversations, events, now};
+use textdesk_db::conversations::ConversationRow;
+use textdesk_db::{DbConnection, conversations, now};
+use textdesk_domain::assignment::status_note;
 use textdesk_types::ConversationId;
 use textdesk_types::conversations::Conversation;
-use textdesk_types::events::{Change, ConversationChange};
 
-use super::{find, wire_conversation};
+use super::{contact_of, find, system_notes, wire_conversation};
 use crate::{AppContext, AppError, AppResult, Caller, Permission};
 
 /// Closes (ends) an open conversation. The thread's next message opens a new conversation with
 /// a new number; notes can still be added to this one.
 pub fn close(app: &AppContext, caller: &Caller, id: ConversationId) -> AppResult<Conversation> {
     caller.permits(Permission::SendMessages)?;
-    let caller = caller.clone();
-    app.db.write(move |conn| {
-        let row = find(conn, &caller, &id)?;
-        if !row.is_open() {
+    app.db.write(|conn| {
+        let row = find(conn, caller, &id)?;
+        if !close_one(conn, caller, &row)? {
             return Err(AppError::conflict(
                 "conversation_closed",
                 "This conversation is already closed.",
             ));
         }
-        conversations::close(conn, &id, &caller.agent_id, now())?;
-        let change = Change::ConversationChanged(ConversationChange {
-            conversation_id: id.clone(),
-            number: row.number,
-        });
-        events::append(conn, &caller.organization_id, change)?;
-        wire_conversation(conn, &caller, &id)
+        wire_conversation(app, conn, caller, &id)
     })
+}
+
+/// Closes the conversation if it is open, with a "Closed by Ana" note; returns whether it was.
+pub(crate) fn close_one(conn: &mut DbConnection, caller: &Caller, row: &ConversationRow) -> AppResult<bool> {
+    if !row.is_open() || !conversations::close(conn, &row.id, &caller.agent_id, now())? {
+        return Ok(false);
+    }
+    let actor = system_notes::actor_name(conn, caller)?;
+    let contact = contact_of(conn, caller, row)?;
+    // The note's change tells everyone following the conversation that it closed.
+    system_notes::record(conn, caller, row, &contact, &status_note("Closed", &actor))?;
+    Ok(true)
 }

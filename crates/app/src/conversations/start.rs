@@ -7,7 +7,7 @@ use textdesk_types::events::{Change, ConversationChange};
 use textdesk_types::messages::SendLane;
 
 use super::replies::{Outgoing, choose_number, queue};
-use super::wire_conversation;
+use super::{system_notes, wire_conversation};
 use crate::messages::parse_body;
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
@@ -57,8 +57,16 @@ pub fn start(app: &AppContext, caller: &Caller, request: StartConversation) -> A
             events::append(conn, &caller.organization_id, change)?;
         }
         let row = conversations::find_open(conn, &contact.id)?.ok_or(DbError::NotFound)?;
+        if created {
+            conversations::set_number(conn, &row.id, &number.id)?;
+            // Whoever starts a conversation owns it, as if they had claimed it.
+            conversations::set_owner(conn, &row.id, Some(&caller.agent_id), None, false)?;
+            let actor = system_notes::actor_name(conn, &caller)?;
+            let note = textdesk_domain::assignment::status_note("Started", &actor);
+            system_notes::record(conn, &caller, &row, &contact, &note)?;
+        }
         Ok(Started {
-            conversation: wire_conversation(conn, &caller, &row.id)?,
+            conversation: wire_conversation(&app, conn, &caller, &row.id)?,
             created,
         })
     })

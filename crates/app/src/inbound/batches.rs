@@ -12,14 +12,14 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::time::Duration;
 
+use textdesk_db::Backend;
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::secrets::SecretBox;
-use textdesk_db::{Backend, Database};
 use textdesk_providers::{Credentials, InboundMessage, Provider, WebhookRequest};
 use tokio::sync::oneshot;
 
 use super::{InboundText, normalized_phone, store_all};
-use crate::AppError;
+use crate::{AppContext, AppError};
 
 /// The most webhooks one transaction stores.
 const MAX_BATCH: usize = 256;
@@ -79,18 +79,18 @@ impl WebhookBatches {
     /// Starts the writer threads: one on SQLite, which has one writer at a time anyway; two on
     /// PostgreSQL, so that one writes while the other's batch gathers. They stop when the last
     /// clone is dropped, after finishing what was handed to them.
-    pub fn start(db: &Database, secrets: &SecretBox) -> std::io::Result<WebhookBatches> {
-        let count = match db.backend() {
+    pub fn start(app: &AppContext, secrets: &SecretBox) -> std::io::Result<WebhookBatches> {
+        let count = match app.db.backend() {
             Backend::Sqlite => 1,
             Backend::Postgres => 2,
         };
         let writers = (0..count)
             .map(|index| {
                 let (sender, receiver) = mpsc::sync_channel(QUEUE_CAPACITY / count);
-                let (db, secrets) = (db.clone(), secrets.clone());
+                let (app, secrets) = (app.clone(), secrets.clone());
                 std::thread::Builder::new()
                     .name(format!("textdesk-inbound-{index}"))
-                    .spawn(move || write_batches(&db, &secrets, &receiver))?;
+                    .spawn(move || write_batches(&app, &secrets, &receiver))?;
                 Ok(sender)
             })
             .collect::<std::io::Result<Vec<_>>>()?;
@@ -124,14 +124,14 @@ fn writer_for(from: &str, writers: usize) -> usize {
     usize::try_from(hash % writers as u64).unwrap_or(0)
 }
 
-fn write_batches(db: &Database, secrets: &SecretBox, receiver: &Receiver<Pending>) {
+fn write_batches(app: &AppContext, secrets: &SecretBox, receiver: &Receiver<Pending>) {
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
         batch.extend(receiver.try_iter().take(MAX_BATCH - 1));
         let webhooks: Vec<&ReceivedWebhook> = batch.iter().map(|pending| &pending.webhook).collect();
         // A panic must not stop this writer for good; the batch's webhooks are answered 500
         // (their answers are dropped) and the provider delivers them again.
-        let Ok(outcomes) = std::panic::catch_unwind(AssertUnwindSafe(|| store_batch(db, secrets, &webhooks))) else {
+        let Ok(outcomes) = std::panic::catch_unwind(AssertUnwindSafe(|| store_batch(app, secrets, &webhooks))) else {
             tracing::error!(webhooks = webhooks.len(), "storing a batch of webhooks panicked");
             continue;
         };
@@ -145,11 +145,11 @@ fn write_batches(db: &Database, secrets: &SecretBox, receiver: &Receiver<Pending
 /// What a writer does with one batch: checks every delivery's signature with the credentials of
 /// the number it is addressed to (before any transaction, so forgeries cost no write), then
 /// stores those that check out together. One outcome per webhook, in order.
-pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebhook]) -> Vec<Result<(), AppError>> {
+pub fn store_batch(app: &AppContext, secrets: &SecretBox, webhooks: &[&ReceivedWebhook]) -> Vec<Result<(), AppError>> {
     let mut phones: Vec<&str> = webhooks.iter().map(|webhook| webhook.to.as_str()).collect();
     phones.sort_unstable();
     phones.dedup();
-    let numbers = match db.read(|conn| numbers::find_by_phone_numbers(conn, &phones)) {
+    let numbers = match app.db.read(|conn| numbers::find_by_phone_numbers(conn, &phones)) {
         Ok(numbers) => numbers,
         Err(error) => {
             let reason = error.to_string();
@@ -193,7 +193,7 @@ pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebh
             })
         })
         .collect();
-    let mut stored = write_texts(db, &texts).into_iter();
+    let mut stored = write_texts(app, &texts).into_iter();
     verdicts
         .into_iter()
         .map(|verdict| match verdict {
@@ -208,13 +208,13 @@ pub fn store_batch(db: &Database, secrets: &SecretBox, webhooks: &[&ReceivedWebh
 /// Stores verified texts in one transaction; one outcome per text. A conflict with another
 /// process's writes runs the transaction again; an unreachable database fails them all at
 /// once; any other failure stores them one at a time, so one bad text fails alone.
-fn write_texts(db: &Database, texts: &[InboundText<'_>]) -> Vec<Result<(), AppError>> {
+fn write_texts(app: &AppContext, texts: &[InboundText<'_>]) -> Vec<Result<(), AppError>> {
     if texts.is_empty() {
         return Vec::new();
     }
     let mut attempt = 1;
     let error = loop {
-        match db.write(|conn| store_all(conn, texts)) {
+        match app.db.write(|conn| store_all(conn, app.clock.now_naive(), texts)) {
             Ok(_) => return texts.iter().map(|_| Ok(())).collect(),
             Err(AppError::Conflict { .. }) if attempt < STORE_ATTEMPTS => attempt += 1,
             Err(AppError::Unavailable(reason)) => {
@@ -236,7 +236,7 @@ fn write_texts(db: &Database, texts: &[InboundText<'_>]) -> Vec<Result<(), AppEr
     tracing::warn!(%error, texts = texts.len(), "a batch of webhooks failed; storing them one at a time");
     texts
         .iter()
-        .flat_map(|text| write_texts(db, std::slice::from_ref(text)))
+        .flat_map(|text| write_texts(app, std::slice::from_ref(text)))
         .collect()
 }
 

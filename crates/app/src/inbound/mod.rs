@@ -8,20 +8,21 @@ pub mod statuses;
 
 use std::collections::HashSet;
 
-use textdesk_db::contacts;
+use chrono::NaiveDateTime;
 use textdesk_db::jobs::{self, Job, MediaJob};
 use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::organizations::{self, OrganizationRow};
-use textdesk_db::threads::{self, NewThreadMessage};
+use textdesk_db::threads::{self, NewThreadMessage, Recorded};
 use textdesk_db::{DbConnection, media};
+use textdesk_db::{assignment_rules, contacts};
 use textdesk_domain::compliance::could_be_keyword;
 use textdesk_providers::{InboundMedia, InboundMessage};
 use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
 use textdesk_types::{ContactId, MessageId, NumberId, OrganizationId};
 
-use crate::{AppError, compliance};
+use crate::{AppError, assignment, compliance};
 
 /// A text whose sender is known to be allowed to deliver it to `number`.
 pub struct InboundText<'a> {
@@ -38,10 +39,15 @@ pub(crate) fn normalized_phone(raw: &str) -> String {
         .unwrap_or_else(|_| raw.to_owned())
 }
 
-/// Stores the texts in the caller's transaction, each organization's in the given order. For
+/// Stores the texts in the caller's transaction, each organization's in the given order, and
+/// assigns the conversations they open (`now` is the app's clock, which presence follows). For
 /// each, the stored message, or `None` when it was stored before (same provider account and
 /// message id, also earlier in `texts`).
-pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<Vec<Option<MessageRow>>, AppError> {
+pub fn store_all(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    texts: &[InboundText<'_>],
+) -> Result<Vec<Option<MessageRow>>, AppError> {
     let ids: Vec<(&str, &str)> = texts
         .iter()
         .map(|text| {
@@ -71,7 +77,7 @@ pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<V
             continue;
         }
         let ours: Vec<&InboundText<'_>> = indexes.iter().map(|&i| &texts[i]).collect();
-        let messages = store_for_organization(conn, organization, &ours)?;
+        let messages = store_for_organization(conn, now, organization, &ours)?;
         for (index, message) in indexes.into_iter().zip(messages) {
             stored[index] = Some(message);
         }
@@ -84,6 +90,7 @@ pub fn store_all(conn: &mut DbConnection, texts: &[InboundText<'_>]) -> Result<V
 /// every text of the batch, so it can follow a later text of the same contact by moments.
 fn store_for_organization(
     conn: &mut DbConnection,
+    now: NaiveDateTime,
     organization: &OrganizationId,
     texts: &[&InboundText<'_>],
 ) -> Result<Vec<MessageRow>, AppError> {
@@ -117,6 +124,7 @@ fn store_for_organization(
         })
         .collect::<Result<_, AppError>>()?;
     let recorded = threads::record_all(conn, organization, &new)?;
+    assign_opened(conn, now, organization, texts, &recorded)?;
     let messages: Vec<MessageRow> = recorded.into_iter().map(|recorded| recorded.message).collect();
     // Most texts are conversation: the organization's settings are read only when a text
     // could be a keyword or brings media, so the common inbound message costs no more reads.
@@ -147,6 +155,36 @@ fn store_for_organization(
         }
     }
     Ok(messages)
+}
+
+/// Assigns each conversation a text of the batch opened, by its first text. The keyword rules
+/// are read only when a batch opens a conversation, so most texts cost no more reads.
+fn assign_opened(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    organization: &OrganizationId,
+    texts: &[&InboundText<'_>],
+    recorded: &[Recorded],
+) -> Result<(), AppError> {
+    let mut rules = None;
+    for (text, recorded) in texts.iter().zip(recorded) {
+        if !recorded.opened {
+            continue;
+        }
+        let rules = match &rules {
+            Some(rules) => rules,
+            None => rules.insert(assignment_rules::list(conn, organization)?),
+        };
+        assignment::assign_new(
+            conn,
+            now,
+            text.number,
+            rules,
+            &recorded.conversation,
+            &text.message.body,
+        )?;
+    }
+    Ok(())
 }
 
 fn store_media(

@@ -4,6 +4,7 @@
 
 mod close;
 mod messages;
+mod ownership;
 mod read_state;
 mod start;
 
@@ -11,13 +12,15 @@ use actix_web::{get, web};
 use serde::Deserialize;
 use textdesk_app::conversations::{self, ListRequest};
 use textdesk_types::conversations::{Conversation, ConversationDetail, ConversationStatus, MessageWindow};
-use textdesk_types::{ConversationId, Page, ProblemDetails};
+use textdesk_types::views::ViewRef;
+use textdesk_types::{ConversationId, NumberId, Page, ProblemDetails};
 
 use crate::extract::CurrentAgent;
 use crate::{ApiError, AppState};
 
 pub use close::close_conversation;
 pub use messages::{add_note, send_message};
+pub use ownership::{bulk_update, claim_conversation, delete_conversation, transfer_conversation, update_conversation};
 pub use read_state::{mark_all_read, mark_read, mark_unread};
 pub use start::start_conversation;
 
@@ -25,7 +28,13 @@ pub use start::start_conversation;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConversationQuery {
-    /// `open` or `closed`; both when absent.
+    /// A view: a built-in one (`open`, `mine`, `my_groups`, `unassigned`, `waiting`,
+    /// `follow_up`, `closed`, `all`) or a custom view's id; `all` when absent. The list comes
+    /// in the view's order.
+    pub view: Option<String>,
+    /// Only this business number's conversations.
+    pub number_id: Option<NumberId>,
+    /// `open` or `closed`; whatever the view shows when absent.
     pub status: Option<String>,
     /// `true` for only the conversations unread for you, `false` for only those you have read.
     pub unread: Option<bool>,
@@ -46,13 +55,16 @@ impl ConversationQuery {
             })
             .transpose()?;
         Ok(ListRequest {
+            view: self.view.as_deref().map(ViewRef::parse),
             status,
             unread: self.unread,
+            number: self.number_id.clone(),
         })
     }
 }
 
-/// Conversations, newest activity first.
+/// A view's conversations, in the view's order (newest activity first unless the view sorts
+/// otherwise), each with whether it is unread for you.
 #[utoipa::path(
     tag = "conversations",
     security(("bearer" = [])),

@@ -1,0 +1,18 @@
+DROP TABLE views;
+DROP TABLE presence;
+DROP TABLE assignment_rules;
+ALTER TABLE agent_group_members DROP COLUMN last_assigned_at;
+ALTER TABLE agent_groups DROP COLUMN round_robin;
+DROP INDEX conversations_awaiting;
+DROP INDEX conversations_number;
+DROP INDEX conversations_open_activity;
+DROP INDEX conversations_owner_group;
+DROP INDEX conversations_owner_agent;
+ALTER TABLE conversations DROP COLUMN awaiting_agent;
+ALTER TABLE conversations DROP COLUMN last_outbound_author;
+ALTER TABLE conversations DROP COLUMN last_text_direction;
+ALTER TABLE conversations DROP COLUMN waiting_since;
+ALTER TABLE conversations DROP COLUMN follow_up;
+ALTER TABLE conversations DROP COLUMN owner_group_id;
+ALTER TABLE conversations DROP COLUMN owner_agent_id;
+ALTER TABLE conversations DROP COLUMN number_id;
