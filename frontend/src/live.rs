@@ -12,6 +12,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use futures_util::future::{FutureExt, LocalBoxFuture};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -161,6 +162,11 @@ where
     Reload: Fn() -> Reloaded + 'static,
     Reloaded: Future<Output = ()> + 'static,
 {
+    coalesce_boxed(Rc::new(move || reload().boxed_local()))
+}
+
+/// [`coalesced`] for a boxed reload: one copy of this machinery serves every kind of reload.
+fn coalesce_boxed(reload: Rc<dyn Fn() -> LocalBoxFuture<'static, ()>>) -> impl Fn() + Clone + 'static {
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum State {
         Idle,
@@ -171,7 +177,6 @@ where
     let alive = Arc::new(AtomicBool::new(true));
     let on_leave = Arc::clone(&alive);
     on_cleanup(move || on_leave.store(false, Ordering::Relaxed));
-    let reload = Rc::new(reload);
     move || match state.get() {
         State::Idle => {
             state.set(State::Running);

@@ -117,21 +117,41 @@ fn signed_out() -> Problem {
 /// (a proxy's error page, say).
 async fn problem_of(response: Response) -> Problem {
     let status = response.status();
-    let problem = response.json::<ProblemDetails>().await.unwrap_or_else(|_| {
+    let body = response.text().await.ok();
+    let problem = body.and_then(|text| serde_json::from_str::<ProblemDetails>(&text).ok());
+    Box::new(problem.unwrap_or_else(|| {
         ProblemDetails::new(status, "unexpected_response", "The server answered unexpectedly")
             .with_detail(format!("HTTP {status} {}", response.status_text()))
-    });
-    Box::new(problem)
+    }))
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+/// A successful answer's body, still to be decoded.
+struct Body {
+    status: u16,
+    text: String,
+}
+
+/// Reads a successful answer's body, or the problem of a failed answer. Reading is kept apart
+/// from decoding, which depends on the answer's type, so that this and the sending and
+/// refreshing before it are compiled once instead of once per type of answer.
+async fn body_of(response: Response) -> ApiResult<Body> {
     if !response.ok() {
         return Err(problem_of(response).await);
     }
-    response.json::<T>().await.map_err(|error| {
-        let title = "The server's answer could not be read";
-        Box::new(ProblemDetails::new(response.status(), "unreadable_response", title).with_detail(error.to_string()))
-    })
+    let status = response.status();
+    match response.text().await {
+        Ok(text) => Ok(Body { status, text }),
+        Err(error) => Err(unreadable(status, error)),
+    }
+}
+
+fn decode<T: DeserializeOwned>(body: Body) -> ApiResult<T> {
+    serde_json::from_str(&body.text).map_err(|error| unreadable(body.status, error))
+}
+
+fn unreadable(status: u16, error: impl std::fmt::Display) -> Problem {
+    let title = "The server's answer could not be read";
+    Box::new(ProblemDetails::new(status, "unreadable_response", title).with_detail(error.to_string()))
 }
 
 /// The stored session; without one, the views learn that nobody is signed in any more
@@ -167,7 +187,11 @@ async fn authorized(call: Call) -> ApiResult<Response> {
 }
 
 async fn fetch<T: DeserializeOwned>(call: Call) -> ApiResult<T> {
-    decode(authorized(call).await?).await
+    decode(fetch_body(call).await?)
+}
+
+async fn fetch_body(call: Call) -> ApiResult<Body> {
+    body_of(authorized(call).await?).await
 }
 
 /// For calls whose success answer has no body.
@@ -181,7 +205,11 @@ async fn fetch_empty(call: Call) -> ApiResult<()> {
 }
 
 async fn fetch_public<T: DeserializeOwned>(call: Call) -> ApiResult<T> {
-    decode(call.send(None).await?).await
+    decode(fetch_public_body(call).await?)
+}
+
+async fn fetch_public_body(call: Call) -> ApiResult<Body> {
+    body_of(call.send(None).await?).await
 }
 
 /// Trades the stored refresh token for a new pair, unless the access token `stale` was already

@@ -2,13 +2,13 @@
 
 use gloo_net::http::Method;
 use textdesk_types::NumberId;
-use textdesk_types::messages::Message;
+use textdesk_types::messages::{Message, SimulatedText};
 
 use super::{ApiResult, Call, fetch};
 
 /// Texts a simulator number as the customer with this phone number.
 pub async fn text(from: String, number_id: NumberId, body: String) -> ApiResult<Message> {
-    let text = serde_json::json!({ "from": from, "number_id": number_id, "body": body });
+    let text = SimulatedText { from, number_id, body };
     fetch(Call::new(Method::POST, "/simulator/messages").with_json(&text)?).await
 }
 
