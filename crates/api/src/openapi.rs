@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         (name = "numbers", description = "Business numbers and their providers"),
         (name = "contacts", description = "Contacts (mobile users) and their threads"),
         (name = "conversations", description = "Conversations, messages, notes and read state"),
+        (name = "search", description = "Searching conversations by number, phone, name or message text"),
         (name = "events", description = "The change feed"),
         (name = "webhooks", description = "Deliveries from SMS providers"),
         (name = "media", description = "MMS media files"),

@@ -28,6 +28,7 @@ pub mod numbers;
 pub mod organization;
 pub mod pagination;
 pub mod passwords;
+pub mod search;
 pub mod sessions;
 pub mod simulator;
 pub mod validation;

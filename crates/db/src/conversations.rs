@@ -192,6 +192,8 @@ pub struct ConversationFilter {
     pub unread: Option<bool>,
     /// One conversation, as a list would show it.
     pub id: Option<ConversationId>,
+    /// Only these conversations (search results), as a list would show them.
+    pub ids: Option<Vec<ConversationId>>,
 }
 
 impl ConversationFilter {
@@ -203,6 +205,7 @@ impl ConversationFilter {
             contact: None,
             unread: None,
             id: None,
+            ids: None,
         }
     }
 }
@@ -264,6 +267,9 @@ pub fn list(
     }
     if let Some(id) = &filter.id {
         query = query.filter(conversations::id.eq(id.clone()));
+    }
+    if let Some(ids) = &filter.ids {
+        query = query.filter(conversations::id.eq_any(ids.clone()));
     }
     if let Some(contact) = &filter.contact {
         query = query.filter(conversations::contact_id.eq(contact.clone()));

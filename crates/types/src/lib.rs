@@ -27,6 +27,7 @@ pub mod numbers;
 pub mod organization;
 pub mod page;
 pub mod problem;
+pub mod search;
 pub mod sending;
 pub mod setup;
 pub mod sms;

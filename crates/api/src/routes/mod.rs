@@ -14,6 +14,7 @@ pub mod media;
 pub mod messages;
 pub mod numbers;
 pub mod organization;
+pub mod search;
 pub mod segments;
 pub mod setup;
 pub mod simulator;
@@ -64,6 +65,7 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(consent::record_consent)
         .service(consent::consent_history)
         .service(conversations::list_conversations)
+        .service(search::search_conversations)
         .service(conversations::mark_all_read)
         .service(conversations::start_conversation)
         .service(conversations::get_conversation)
