@@ -13,10 +13,6 @@ use crate::live::{LiveFeed, coalesced};
 /// Counted up to this many; beyond, the count reads "100+".
 const COUNTED: u32 = 100;
 
-const UNREAD: ListFilter = ListFilter {
-    status: None,
-    unread: Some(true),
-};
 
 /// Changes that can make a conversation unread or read.
 const KINDS: &[ChangeKind] = &[
@@ -34,7 +30,7 @@ pub struct UnreadConversations {
 impl UnreadConversations {
     /// The first count, read with the rest of the first screen.
     pub async fn first_count() -> ApiResult<Page<Conversation>> {
-        api::conversations::list(UNREAD, COUNTED, None).await
+        api::conversations::list(ListFilter { unread: Some(true), ..ListFilter::default() }, COUNTED, None).await
     }
 
     /// Starts from `first` and counts again whenever the feed says something changed.

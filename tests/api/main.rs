@@ -11,6 +11,7 @@ mod messaging;
 mod organization;
 mod project;
 mod robustness;
+mod search;
 mod setup;
 mod simulator;
 mod static_files;

@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         (name = "views", description = "The Message Center's views with their unread counts, and custom views"),
         (name = "presence", description = "Who has the Message Center open (online agents)"),
         (name = "assignment", description = "Keyword rules that assign new conversations"),
+        (name = "search", description = "Searching conversations by number, phone, name or message text"),
         (name = "events", description = "The change feed"),
         (name = "webhooks", description = "Deliveries from SMS providers"),
         (name = "media", description = "MMS media files"),

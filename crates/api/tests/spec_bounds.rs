@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use textdesk_app::{consent, contacts, conversations, events, messages, numbers, presence, simulator, views};
+use textdesk_app::{consent, contacts, conversations, events, messages, numbers, presence, search, simulator, views};
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_domain::assignment::PATTERN_MAX;
 use textdesk_domain::organization::{
@@ -316,7 +316,7 @@ fn documented_bounds_are_the_servers() {
     );
     spec.bound(&field("ViewFilter", "conversation_number"), "minimum", 1u32);
 
-    // Query parameters: every list's page size, the change feed's wait.
+    // Query parameters: every list's page size, the change feed's wait, the search text.
     for path in [
         "/api/v1/agents",
         "/api/v1/audit-log",
@@ -324,12 +324,15 @@ fn documented_bounds_are_the_servers() {
         "/api/v1/conversations",
         "/api/v1/conversations/{id}",
         "/api/v1/groups",
+        "/api/v1/search",
     ] {
         let limit = spec.param("get", path, "limit");
         spec.range(&limit, 1u32, MAX_PAGE_SIZE);
     }
     let wait = spec.param("get", "/api/v1/events", "wait");
     spec.bound(&wait, "maximum", events::MAX_WAIT_SECONDS);
+    let search_text = spec.param("get", "/api/v1/search", "q");
+    spec.text(&search_text, Some(NON_EMPTY), search::QUERY_MAX_CHARS);
 
     let unchecked: Vec<_> = spec.documented_bounds().difference(&spec.checked).cloned().collect();
     assert!(

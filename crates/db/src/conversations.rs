@@ -236,8 +236,8 @@ pub struct ConversationFilter {
     pub unread: Option<bool>,
     /// One conversation, as a list would show it.
     pub id: Option<ConversationId>,
-    /// Several conversations, as a list would show them.
-    pub ids: Vec<ConversationId>,
+    /// Only these conversations (a selection, search results), as a list would show them.
+    pub ids: Option<Vec<ConversationId>>,
     pub owner: Option<OwnerScope>,
     pub owner_agents: Vec<AgentId>,
     pub owner_groups: Vec<GroupId>,
@@ -280,7 +280,7 @@ impl ConversationFilter {
             contact: None,
             unread: None,
             id: None,
-            ids: Vec::new(),
+            ids: None,
             owner: None,
             owner_agents: Vec::new(),
             owner_groups: Vec::new(),
@@ -394,8 +394,8 @@ macro_rules! filtered {
         if let Some(id) = &filter.id {
             query = query.filter(conversations::id.eq(id.clone()));
         }
-        if !filter.ids.is_empty() {
-            query = query.filter(conversations::id.eq_any(filter.ids.clone()));
+        if let Some(ids) = &filter.ids {
+            query = query.filter(conversations::id.eq_any(ids.clone()));
         }
         if let Some(contact) = &filter.contact {
             query = query.filter(conversations::contact_id.eq(contact.clone()));

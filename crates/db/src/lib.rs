@@ -31,6 +31,7 @@ pub mod read_states;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod schema_check;
+pub mod search;
 pub mod secrets;
 pub mod setup;
 pub mod threads;

@@ -93,10 +93,12 @@ pub enum Window {
     Newest,
     Before(String),
     After(String),
+    /// This message with its neighbours on both sides.
+    Around(MessageId),
 }
 
 /// Up to `limit` messages of the window, oldest first; compliance texts only when
-/// `include_hidden`.
+/// `include_hidden`. `Around` a message the conversation does not show is `NotFound`.
 pub fn window(
     conn: &mut DbConnection,
     conversation: &ConversationId,
@@ -104,18 +106,57 @@ pub fn window(
     limit: i64,
     include_hidden: bool,
 ) -> Result<Vec<MessageRow>, DbError> {
-    let mut base = messages::table
-        .filter(messages::conversation_id.eq(conversation))
-        .select(MessageRow::as_select())
-        .limit(limit)
-        .into_boxed();
-    if !include_hidden {
-        base = base.filter(messages::purpose.eq(MessagePurpose::Normal));
-    }
+    let base = || {
+        let mut query = messages::table
+            .filter(messages::conversation_id.eq(conversation))
+            .select(MessageRow::as_select())
+            .into_boxed();
+        if !include_hidden {
+            query = query.filter(messages::purpose.eq(MessagePurpose::Normal));
+        }
+        query
+    };
     let mut rows: Vec<MessageRow> = match window {
-        Window::Newest => base.order(messages::id.desc()).load(conn)?,
-        Window::Before(id) => base.filter(messages::id.lt(id)).order(messages::id.desc()).load(conn)?,
-        Window::After(id) => return Ok(base.filter(messages::id.gt(id)).order(messages::id.asc()).load(conn)?),
+        Window::Newest => base().order(messages::id.desc()).limit(limit).load(conn)?,
+        Window::Before(id) => base()
+            .filter(messages::id.lt(id))
+            .order(messages::id.desc())
+            .limit(limit)
+            .load(conn)?,
+        Window::After(id) => {
+            return Ok(base()
+                .filter(messages::id.gt(id))
+                .order(messages::id.asc())
+                .limit(limit)
+                .load(conn)?);
+        }
+        Window::Around(id) => {
+            // Near either end of the conversation the other side fills the window, so it is
+            // as full as a plain page would be.
+            let middle: MessageRow = base()
+                .filter(messages::id.eq(id.clone()))
+                .first(conn)
+                .optional()?
+                .ok_or(DbError::NotFound)?;
+            let others = limit.saturating_sub(1);
+            let mut older: Vec<MessageRow> = base()
+                .filter(messages::id.lt(id.clone()))
+                .order(messages::id.desc())
+                .limit(others)
+                .load(conn)?;
+            let mut newer: Vec<MessageRow> = base()
+                .filter(messages::id.gt(id))
+                .order(messages::id.asc())
+                .limit(others)
+                .load(conn)?;
+            let others = usize::try_from(others).unwrap_or(0);
+            older.truncate((others / 2).max(others.saturating_sub(newer.len())));
+            newer.truncate(others - older.len());
+            newer.reverse();
+            newer.push(middle);
+            newer.extend(older);
+            newer
+        }
     };
     rows.reverse();
     Ok(rows)

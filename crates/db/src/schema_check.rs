@@ -23,17 +23,23 @@ struct ColumnInfo {
 /// Column name → (type family, NOT NULL), per table.
 pub type SchemaDescription = BTreeMap<String, BTreeMap<String, (String, bool)>>;
 
-/// An AUTOINCREMENT key is SQLite's 64-bit rowid: PostgreSQL's BIGINT identity.
+/// An AUTOINCREMENT key is SQLite's 64-bit rowid: PostgreSQL's BIGINT identity. Full-text
+/// (FTS5) tables and their shadow tables are SQLite's form of PostgreSQL's full-text indexes,
+/// which are no tables there, so they are left out.
 const SQLITE_COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name, \
      CASE WHEN p.pk = 1 AND upper(m.sql) LIKE '%AUTOINCREMENT%' THEN 'bigint' ELSE p.type END AS data_type, \
      (p.\"notnull\" = 1 OR p.pk > 0) AS not_null \
      FROM sqlite_master m, pragma_table_info(m.name) p \
-     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'";
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
+     AND m.name NOT IN (SELECT name FROM pragma_table_list WHERE type IN ('virtual', 'shadow'))";
 
+/// Generated columns hold the words of PostgreSQL's full-text indexes, which SQLite keeps in
+/// its FTS5 tables, so they are left out as those are.
 const POSTGRES_COLUMNS: &str = "SELECT table_name::text AS table_name, column_name::text AS column_name, \
      data_type::text AS data_type, (is_nullable = 'NO') AS not_null \
      FROM information_schema.columns \
-     WHERE table_schema = current_schema() AND table_name <> '__diesel_schema_migrations'";
+     WHERE table_schema = current_schema() AND table_name <> '__diesel_schema_migrations' \
+     AND is_generated = 'NEVER'";
 
 /// Both backends' spellings of one type, as one family name.
 fn type_family(data_type: &str) -> String {

@@ -13,6 +13,7 @@ pub mod organization;
 pub mod permissions;
 pub mod phone;
 pub mod quiet_hours;
+pub mod search;
 pub mod text;
 pub mod throttle;
 

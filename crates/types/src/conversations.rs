@@ -131,6 +131,9 @@ pub struct MessageWindow {
     pub before: Option<String>,
     /// Messages newer than this cursor.
     pub after: Option<String>,
+    /// A message id (a search result's `message_id`): the window with this message in its
+    /// middle. Not with `before` or `after`.
+    pub around: Option<String>,
     /// Also show compliance texts Textdesk sent by itself (opt-out confirmations, help
     /// replies, consent requests), for the audit trail.
     #[serde(default)]

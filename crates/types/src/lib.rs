@@ -29,6 +29,7 @@ pub mod organization;
 pub mod page;
 pub mod presence;
 pub mod problem;
+pub mod search;
 pub mod sending;
 pub mod setup;
 pub mod sms;

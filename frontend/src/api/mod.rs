@@ -16,7 +16,9 @@ pub mod events;
 pub mod messages;
 pub mod numbers;
 pub mod organization;
+pub mod presence;
 pub mod simulator;
+pub mod views;
 
 use std::cell::RefCell;
 

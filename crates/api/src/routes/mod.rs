@@ -16,6 +16,7 @@ pub mod messages;
 pub mod numbers;
 pub mod organization;
 pub mod presence;
+pub mod search;
 pub mod segments;
 pub mod setup;
 pub mod simulator;
@@ -67,6 +68,7 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(consent::record_consent)
         .service(consent::consent_history)
         .service(conversations::list_conversations)
+        .service(search::search_conversations)
         .service(conversations::mark_all_read)
         .service(conversations::start_conversation)
         .service(conversations::get_conversation)

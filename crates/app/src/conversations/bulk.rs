@@ -65,7 +65,7 @@ pub fn bulk(app: &AppContext, caller: &Caller, request: BulkRequest) -> AppResul
                 filter_of(app, conn, caller, &list)?.0
             }
             None => ConversationFilter {
-                ids: request.conversation_ids.clone(),
+                ids: Some(request.conversation_ids.clone()),
                 ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
             },
         };

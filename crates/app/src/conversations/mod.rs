@@ -20,7 +20,7 @@ use textdesk_db::messages::{self, Window};
 use textdesk_db::{DbConnection, events};
 use textdesk_types::conversations::{Conversation, ConversationDetail, ConversationStatus, MessageWindow};
 use textdesk_types::views::{BuiltInView, ViewRef};
-use textdesk_types::{ConversationId, NumberId, Page};
+use textdesk_types::{ConversationId, MessageId, NumberId, Page};
 
 use crate::pagination::{cut_page, decode_cursor, decode_id_cursor, encode_cursor, parse_limit};
 use crate::views::{self, waiting_cutoff};
@@ -140,23 +140,38 @@ pub fn get(
 ) -> AppResult<ConversationDetail> {
     caller.permits(Permission::ReadInbox)?;
     let limit = parse_limit(query.limit)?;
-    let window = match (query.before, query.after) {
-        (Some(_), Some(_)) => {
+    let window = if let Some(around) = query.around {
+        if query.before.is_some() || query.after.is_some() {
             return Err(AppError::field(
-                "after",
+                "around",
                 "conflicting",
-                "give before or after, not both",
+                "give one of around, before and after",
             ));
         }
-        (Some(before), None) => Window::Before(decode_id_cursor("before", &before)?),
-        (None, Some(after)) => Window::After(decode_id_cursor("after", &after)?),
-        (None, None) => Window::Newest,
+        Window::Around(parse_message_id("around", &around)?)
+    } else {
+        match (query.before, query.after) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::field(
+                    "after",
+                    "conflicting",
+                    "give before or after, not both",
+                ));
+            }
+            (Some(before), None) => Window::Before(decode_id_cursor("before", &before)?),
+            (None, Some(after)) => Window::After(decode_id_cursor("after", &after)?),
+            (None, None) => Window::Newest,
+        }
     };
     let hidden = query.include_hidden;
     let caller = caller.clone();
     app.db.read(move |conn| {
         find(conn, &caller, &id)?;
-        let rows = messages::window(conn, &id, window.clone(), limit, hidden)?;
+        let rows = messages::window(conn, &id, window.clone(), limit, hidden).or_unknown(
+            "around",
+            "unknown_message",
+            "is not a message this conversation shows",
+        )?;
         let older = match rows.first() {
             Some(first) if messages::exists_beyond(conn, &id, first.id.as_str(), true, hidden)? => {
                 Some(encode_cursor(&[first.id.as_str()]))
@@ -176,6 +191,16 @@ pub fn get(
             newer_cursor: newer,
         })
     })
+}
+
+/// A message id given in `field`: the shape of the ids this API returns.
+fn parse_message_id(field: &str, raw: &str) -> AppResult<MessageId> {
+    let looks_like_id = raw.len() == 36 && raw.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if looks_like_id {
+        Ok(MessageId::new(raw))
+    } else {
+        Err(AppError::field(field, "invalid_id", "is not a message id"))
+    }
 }
 
 /// The caller's organization's conversation, or 404.

@@ -74,7 +74,7 @@ impl Thread {
         let Some(id) = self.id() else {
             return;
         };
-        let Ok(detail) = api::conversations::get(id, None).await else {
+        let Ok(detail) = api::conversations::get(id, api::conversations::Window::Newest).await else {
             return;
         };
         let known: Vec<MessageId> = self
@@ -199,7 +199,7 @@ struct Opened {
 }
 
 async fn open(id: ConversationId) -> ApiResult<Opened> {
-    let detail = api::conversations::get(id.clone(), None).await?;
+    let detail = api::conversations::get(id.clone(), api::conversations::Window::Newest).await?;
     let contact = api::contacts::get(detail.conversation.contact_id.clone());
     let (contact, _) = futures_util::future::join(contact, api::conversations::mark_read(id)).await;
     Ok(Opened {

@@ -24,7 +24,7 @@ pub fn MessageList(thread: Thread) -> impl IntoView {
         let Some(id) = thread.id() else {
             return Ok(());
         };
-        let detail = api::conversations::get(id, Some(before)).await?;
+        let detail = api::conversations::get(id, api::conversations::Window::Before(before)).await?;
         older.try_set(detail.older_cursor);
         thread.upsert(detail.messages, false);
         Ok(())

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use textdesk_types::conversations::ConversationStatus;
 
 use crate::api::conversations::ListFilter;
 
@@ -41,13 +40,14 @@ impl View {
     }
 
     pub fn filter(self) -> ListFilter {
-        let status = match self {
-            View::Open => Some(ConversationStatus::Open),
-            View::Closed => Some(ConversationStatus::Closed),
+        let view = match self {
+            View::Open => Some("open"),
+            View::Closed => Some("closed"),
             View::Unread | View::All => None,
         };
         ListFilter {
-            status,
+            view: view.map(str::to_owned),
+            number: None,
             unread: (self == View::Unread).then_some(true),
         }
     }

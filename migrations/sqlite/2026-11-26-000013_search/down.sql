@@ -1,0 +1,9 @@
+DROP INDEX contacts_phone_tail;
+DROP TRIGGER messages_fts_update;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_insert;
+DROP TABLE messages_fts;
+DROP TRIGGER contacts_fts_update;
+DROP TRIGGER contacts_fts_delete;
+DROP TRIGGER contacts_fts_insert;
+DROP TABLE contacts_fts;
