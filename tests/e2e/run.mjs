@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { frameChecks } from './frame.mjs';
+import { inboxChecks } from './inbox.mjs';
 import {
   DEMO_OWNER,
   DEMO_PASSWORD,
@@ -594,6 +595,7 @@ async function main() {
     await demoChecks(context, demo);
     await conversationChecks(context, demo);
     await frameChecks(context, demo);
+    await inboxChecks(context, demo);
     await staticChecks(check, demo);
     await setupChecks(context, fresh);
   } finally {

@@ -4,7 +4,7 @@ use gloo_net::http::Method;
 use textdesk_types::Page;
 use textdesk_types::conversations::Conversation;
 use textdesk_types::search::SearchHit;
-use textdesk_types::views::{CreateView, PreviewView, View, ViewFilter, ViewList};
+use textdesk_types::views::{CreateView, PreviewView, UpdateView, View, ViewFilter, ViewList};
 
 use super::{ApiResult, Call, fetch};
 
@@ -19,11 +19,23 @@ pub async fn create(view: &CreateView) -> ApiResult<View> {
 
 /// The first conversations a filter would show.
 pub async fn preview(filter: ViewFilter) -> ApiResult<Vec<Conversation>> {
-    let request = PreviewView { filter, limit: Some(20) };
+    let request = PreviewView {
+        filter,
+        limit: Some(20),
+    };
     fetch(Call::new(Method::POST, "/views/preview").with_json(&request)?).await
 }
 
 /// Conversations matching what was typed, best first.
 pub async fn search(text: String) -> ApiResult<Page<SearchHit>> {
-    fetch(Call::get("/search").with_query("q", text).with_query("limit", "30".to_owned())).await
+    fetch(
+        Call::get("/search")
+            .with_query("q", text)
+            .with_query("limit", "30".to_owned()),
+    )
+    .await
+}
+
+pub async fn update(id: &str, changes: &UpdateView) -> ApiResult<View> {
+    fetch(Call::new(Method::PATCH, &format!("/views/{id}")).with_json(changes)?).await
 }

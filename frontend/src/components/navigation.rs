@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::Redirect;
 
-use crate::unread::UnreadConversations;
+use crate::inbox_views::InboxViews;
 
 /// Navigates to `path`, replacing the current history entry: Back should not return to a page
 /// that would only send the person forward again.
@@ -21,7 +21,7 @@ pub fn GoTo(path: &'static str) -> impl IntoView {
 /// messages the agent has not read: "(3) Inbox · Textdesk".
 #[component]
 pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
-    let unread = use_context::<UnreadConversations>();
+    let unread = use_context::<InboxViews>();
     Effect::new(move || {
         let count = unread.map(|unread| unread.label()).unwrap_or_default();
         let title = match count {

@@ -2,8 +2,8 @@
 //! bar with the main navigation around the page.
 //!
 //! Everything the first screen needs is asked for at once (the workspace's state, the agent,
-//! the organization, the team's names, the unread count and, on the Message Center, its first
-//! list), so the app is usable after one round trip instead of three in a row.
+//! the organization, the team's names, the views with their unread counts and, on the Message
+//! Center, its first list), so the app is usable after one round trip instead of three in a row.
 
 use std::collections::HashMap;
 
@@ -14,15 +14,16 @@ use leptos_router::hooks::use_location;
 use textdesk_types::agents::Agent;
 use textdesk_types::conversations::Conversation;
 use textdesk_types::organization::Organization;
+use textdesk_types::views::ViewList;
 use textdesk_types::{AgentId, Page, ProblemDetails};
 use wasm_bindgen::JsCast;
 
-use super::message_center::{self, views::View};
+use super::message_center::{self, views::ViewKey};
 use crate::api::{self, ApiResult};
 use crate::components::{ActionButton, GoTo, LoadError, Loading, Logo, initials};
+use crate::inbox_views::InboxViews;
 use crate::live::LiveFeed;
 use crate::session;
-use crate::unread::UnreadConversations;
 
 /// The signed-in agent, for the pages inside the frame. Saving the profile updates it, and the
 /// top bar and every time shown follow.
@@ -39,13 +40,13 @@ pub struct AgentNames(pub StoredValue<HashMap<AgentId, String>>);
 
 /// The Message Center's first list, loaded with the rest of the first screen: its view and page.
 #[derive(Clone, Copy)]
-pub struct FirstList(pub StoredValue<Option<(View, Page<Conversation>)>>);
+pub struct FirstList(pub StoredValue<Option<(ViewKey, Page<Conversation>)>>);
 
 impl FirstList {
     /// The page, once, if it is the one `view` asks for.
-    pub fn take(self, view: View) -> Option<Page<Conversation>> {
+    pub fn take(self, view: &ViewKey) -> Option<Page<Conversation>> {
         let taken = self.0.try_update_value(Option::take).flatten()?;
-        (taken.0 == view).then_some(taken.1)
+        (&taken.0 == view).then_some(taken.1)
     }
 }
 
@@ -55,8 +56,8 @@ struct Workspace {
     agent: Agent,
     organization: Organization,
     agent_names: HashMap<AgentId, String>,
-    unread: Page<Conversation>,
-    first_list: Option<(View, Page<Conversation>)>,
+    views: ViewList,
+    first_list: Option<(ViewKey, Page<Conversation>)>,
 }
 
 #[derive(Clone)]
@@ -67,10 +68,10 @@ enum Boot {
 }
 
 /// The Message Center's view when the app opens on it.
-fn message_center_view() -> Option<View> {
+fn message_center_view() -> Option<ViewKey> {
     let location = window().location();
     let path = location.pathname().ok()?;
-    message_center::shows_at(&path).then(|| View::from_search(&location.search().unwrap_or_default()))
+    message_center::shows_at(&path).then(|| ViewKey::from_search(&location.search().unwrap_or_default()))
 }
 
 async fn boot() -> ApiResult<Boot> {
@@ -84,19 +85,19 @@ async fn boot() -> ApiResult<Boot> {
     let first_list = async move {
         match first_view {
             Some(view) => Some(
-                api::conversations::list(view.filter(), View::PAGE, None)
+                api::conversations::list(view.filter(None), ViewKey::PAGE, None)
                     .await
                     .map(|page| (view, page)),
             ),
             None => None,
         }
     };
-    let (((setup, agent), (organization, agents)), (unread, first_list)) = join(
+    let (((setup, agent), (organization, agents)), (views, first_list)) = join(
         join(
             join(api::auth::setup_status(), api::agents::me()),
             join(api::organization::get(), api::agents::list()),
         ),
-        join(UnreadConversations::first_count(), first_list),
+        join(InboxViews::first(), first_list),
     )
     .await;
     if setup?.needs_setup {
@@ -104,8 +105,8 @@ async fn boot() -> ApiResult<Boot> {
         session::clear();
         return Ok(Boot::NeedsSetup);
     }
-    let (agent, organization, unread) = match (agent, organization, unread) {
-        (Ok(agent), Ok(organization), Ok(unread)) => (agent, organization, unread),
+    let (agent, organization, views) = match (agent, organization, views) {
+        (Ok(agent), Ok(organization), Ok(views)) => (agent, organization, views),
         // A refused session was cleared by the client, and the gate shows the sign-in page.
         (Err(problem), _, _) | (_, Err(problem), _) | (_, _, Err(problem)) if problem.status == 401 => {
             return Ok(Boot::SignedOut);
@@ -122,7 +123,7 @@ async fn boot() -> ApiResult<Boot> {
         agent,
         organization,
         agent_names,
-        unread,
+        views,
         first_list: first_list.and_then(Result::ok),
     })))
 }
@@ -174,12 +175,12 @@ fn Frame(workspace: Workspace) -> impl IntoView {
         agent,
         organization,
         agent_names,
-        unread,
+        views,
         first_list,
     } = workspace;
-    let feed = LiveFeed::start(unread.feed_cursor.clone().unwrap_or_else(|| "0".to_owned()));
+    let feed = LiveFeed::start(views.feed_cursor.clone());
     provide_context(feed);
-    provide_context(UnreadConversations::follow(feed, &unread));
+    provide_context(InboxViews::follow(feed, views));
     let me = RwSignal::new(agent);
     provide_context(CurrentAgent(me));
     provide_context(AgentNames(StoredValue::new(agent_names)));
@@ -229,7 +230,7 @@ fn SkipToContent() -> impl IntoView {
 
 #[component]
 fn MainNavigation() -> impl IntoView {
-    let unread = expect_context::<UnreadConversations>();
+    let unread = expect_context::<InboxViews>();
     let location = use_location();
     // The Message Center is the inbox whichever conversation it shows.
     let in_inbox = move || {

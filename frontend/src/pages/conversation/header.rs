@@ -5,14 +5,14 @@ use textdesk_types::contacts::Contact;
 use textdesk_types::conversations::ConversationStatus;
 
 use super::Thread;
-use crate::pages::message_center::views::View;
+use crate::pages::message_center::views::ViewKey;
 use crate::time::{agent_zone, long};
 
 #[component]
 pub fn ConversationHeader(thread: Thread) -> impl IntoView {
     let conversation = thread.conversation;
     let contact = thread.contact;
-    let view = View::current();
+    let view = ViewKey::current();
     let zone = agent_zone();
     view! {
         <header class="conversation-header">

@@ -1,5 +1,6 @@
-//! The Message Center's list: one view's conversations, newest activity first, kept current
-//! by the change feed. Rows are links, reachable with Tab and walked with the arrow keys.
+//! The Message Center's list: one view's conversations in the view's order, kept current by
+//! the change feed, optionally of one business number. Rows are links, reachable with Tab and
+//! walked with the arrow keys; each has a box to select it for the bulk actions.
 //!
 //! Each row keeps its element while its conversation changes (a read, a new message), so the
 //! focus and the list's place survive the updates the feed brings.
@@ -7,23 +8,26 @@
 use leptos::ev::KeyboardEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
-use textdesk_types::conversations::{Conversation, ConversationStatus};
+use textdesk_types::conversations::{Conversation, ConversationStatus, Replier};
 use textdesk_types::events::ChangeKind;
 use textdesk_types::messages::Direction;
 use textdesk_types::page::MAX_PAGE_SIZE;
-use textdesk_types::{ConversationId, Page};
+use textdesk_types::{ConversationId, NumberId, Page};
 use wasm_bindgen::JsCast;
 
-use super::views::View;
+use super::bulk::{BulkBar, Selection};
+use super::views::ViewKey;
 use crate::api::{self, ApiResult, Problem};
 use crate::components::{ActionButton, LoadError, Loading, failure};
 use crate::live::{LiveFeed, coalesced};
+use crate::pages::frame::AgentNames;
 use crate::pages::frame::FirstList;
 use crate::time::Moment;
 
 /// Changes that can add, move or restyle a row.
 const KINDS: &[ChangeKind] = &[
     ChangeKind::ConversationChanged,
+    ChangeKind::ConversationDeleted,
     ChangeKind::MessageAdded,
     ChangeKind::MessageStatusChanged,
     ChangeKind::ReadStateChanged,
@@ -52,17 +56,20 @@ struct ListState {
     state: RwSignal<State>,
     /// Counts view changes: an answer asked for under an older view is dropped.
     generation: StoredValue<u32>,
-    /// The view the rows shown belong to (the last view's stay until the new one's arrive).
-    rows_view: StoredValue<Option<View>>,
+    /// The list the rows shown belong to (the last one's stay until the new one's arrive).
+    rows_view: StoredValue<Option<Shown>>,
 }
 
+/// What a list shows: a view, and a business number or all of them.
+pub type Shown = (ViewKey, Option<NumberId>);
+
 impl ListState {
-    /// Shows a fresh first page. Rows the agent paged to beyond it stay, and in the Unread view
-    /// the open conversation stays although reading it took it out of the view.
-    fn show_first_page(self, page: Page<Conversation>, view: View, selected: Option<ConversationId>) {
+    /// Shows a fresh first page. Rows the agent paged to beyond it stay, and so does the open
+    /// conversation, although a change (reading it, closing it) took it out of the view.
+    fn show_first_page(self, page: Page<Conversation>, view: Shown, selected: Option<ConversationId>) {
         let Page { items, next_cursor, .. } = page;
         let fresh_count = items.len();
-        let same_view = self.rows_view.try_get_value().flatten() == Some(view);
+        let same_view = self.rows_view.try_get_value().flatten().as_ref() == Some(&view);
         self.rows_view.try_set_value(Some(view));
         self.rows.try_update(|rows| {
             if !same_view {
@@ -79,11 +86,10 @@ impl ListState {
                     .collect();
                 kept.extend(beyond);
             }
-            if let Some(open) = selected.filter(|id| view == View::Unread && !has(&kept, id))
+            if let Some(open) = selected.filter(|id| same_view && !has(&kept, id))
                 && let Some(position) = rows.iter().position(|row| row.id == open)
             {
                 let row = rows[position].clone();
-                row.conversation.update(|conversation| conversation.unread = false);
                 kept.insert(position.min(kept.len()), row);
             }
             *rows = kept;
@@ -126,7 +132,12 @@ fn reuse(rows: &[Row], item: Conversation) -> Row {
 }
 
 #[component]
-pub fn ConversationList(view: Memo<View>, selected: Memo<Option<ConversationId>>) -> impl IntoView {
+pub fn ConversationList(
+    shown: Memo<Shown>,
+    selected: Memo<Option<ConversationId>>,
+    selection: Selection,
+) -> impl IntoView {
+    let view = Memo::new(move |_| shown.with(|(view, _)| view.clone()));
     let list = ListState {
         rows: RwSignal::new(Vec::new()),
         next: RwSignal::new(None),
@@ -135,15 +146,19 @@ pub fn ConversationList(view: Memo<View>, selected: Memo<Option<ConversationId>>
         rows_view: StoredValue::new(None),
     };
     let feed = LiveFeed::expect();
-    let reload = coalesced(move || reload_first_page(list, view, selected));
+    let reload = coalesced(move || reload_first_page(list, shown, selected));
     let on_change = reload.clone();
     let on_resync = reload.clone();
     feed.subscribe(KINDS, move |_| on_change(), on_resync);
     let first = use_context::<FirstList>();
     Effect::new(move |_| {
-        let current = view.get();
+        let current = shown.get();
         list.generation.update_value(|generation| *generation += 1);
-        match first.and_then(|first| first.take(current)) {
+        selection.clear();
+        let first_page = first
+            .filter(|_| current.1.is_none())
+            .and_then(|first| first.take(&current.0));
+        match first_page {
             Some(page) => {
                 // Read before the feed's starting point, a change may have slipped between.
                 let read_again = !feed.started_from(page.feed_cursor.as_deref());
@@ -156,7 +171,8 @@ pub fn ConversationList(view: Memo<View>, selected: Memo<Option<ConversationId>>
             None => reload(),
         }
     });
-    let more = Action::new_local(move |cursor: &String| show_more(list, view, cursor.clone()));
+    let more = Action::new_local(move |cursor: &String| show_more(list, shown, cursor.clone()));
+    let ids = Signal::derive(move || list.rows.with(|rows| rows.iter().map(|row| row.id.clone()).collect()));
     let element = NodeRef::<Div>::new();
     let remember_place = keep_place_on_phones(element, selected);
     view! {
@@ -174,9 +190,10 @@ pub fn ConversationList(view: Memo<View>, selected: Memo<Option<ConversationId>>
                 }
                 _ => ().into_any(),
             }}
-            <ul aria-label=move || format!("{} conversations", view.get().label()) on:keydown=walk_rows>
+            <BulkBar selection view=view ids />
+            <ul aria-label="Conversations" on:keydown=walk_rows>
                 <For each=move || list.rows.get() key=|row| row.id.clone() let:row>
-                    <ConversationRow conversation=row.conversation selected view />
+                    <ConversationRow conversation=row.conversation selected view selection />
                 </For>
             </ul>
             {move || {
@@ -203,17 +220,17 @@ pub fn ConversationList(view: Memo<View>, selected: Memo<Option<ConversationId>>
 
 /// Reads the view's first rows again: as many as are shown (up to a page's limit), so a change
 /// does not undo "Show more".
-async fn reload_first_page(list: ListState, view: Memo<View>, selected: Memo<Option<ConversationId>>) {
-    let (Some(wanted), Some(shown)) = (view.try_get_untracked(), list.rows.try_with_untracked(Vec::len)) else {
+async fn reload_first_page(list: ListState, shown: Memo<Shown>, selected: Memo<Option<ConversationId>>) {
+    let (Some(wanted), Some(count)) = (shown.try_get_untracked(), list.rows.try_with_untracked(Vec::len)) else {
         return;
     };
     let generation = list.generation.try_get_value();
-    let limit = u32::try_from(shown)
+    let limit = u32::try_from(count)
         .unwrap_or(MAX_PAGE_SIZE)
-        .clamp(View::PAGE, MAX_PAGE_SIZE);
-    let loaded = api::conversations::list(wanted.filter(), limit, None).await;
+        .clamp(ViewKey::PAGE, MAX_PAGE_SIZE);
+    let loaded = api::conversations::list(wanted.0.filter(wanted.1.clone()), limit, None).await;
     // The view changed meanwhile: its own load follows this one.
-    if list.generation.try_get_value() != generation || view.try_get_untracked() != Some(wanted) {
+    if list.generation.try_get_value() != generation || shown.try_get_untracked().as_ref() != Some(&wanted) {
         return;
     }
     match loaded {
@@ -226,12 +243,12 @@ async fn reload_first_page(list: ListState, view: Memo<View>, selected: Memo<Opt
     }
 }
 
-async fn show_more(list: ListState, view: Memo<View>, cursor: String) -> ApiResult<()> {
-    let Some(wanted) = view.try_get_untracked() else {
+async fn show_more(list: ListState, shown: Memo<Shown>, cursor: String) -> ApiResult<()> {
+    let Some((view, number)) = shown.try_get_untracked() else {
         return Ok(());
     };
     let generation = list.generation.try_get_value();
-    let page = api::conversations::list(wanted.filter(), View::PAGE, Some(cursor)).await?;
+    let page = api::conversations::list(view.filter(number), ViewKey::PAGE, Some(cursor)).await?;
     if list.generation.try_get_value() == generation {
         list.append(page);
     }
@@ -284,26 +301,47 @@ fn walk_rows(event: KeyboardEvent) {
     }
 }
 
+/// A flag of a row: a symbol, with its meaning for screen readers and as a tooltip.
+fn flag(class: &'static str, symbol: &'static str, meaning: &'static str) -> impl IntoView {
+    view! {
+        <span class=class title=meaning>
+            <span aria-hidden="true">{symbol}</span>
+            <span class="visually-hidden">{meaning}</span>
+        </span>
+    }
+}
+
+/// Who owns a conversation, as a row shows it: "Sam", "Billing", or nothing.
+fn owner_of(conversation: &Conversation, names: Option<AgentNames>) -> Option<String> {
+    let agent = conversation.owner_agent_id.as_ref()?;
+    names.and_then(|AgentNames(names)| names.with_value(|names| names.get(agent).cloned()))
+}
+
 #[component]
 fn ConversationRow(
     conversation: ArcRwSignal<Conversation>,
     selected: Memo<Option<ConversationId>>,
-    view: Memo<View>,
+    view: Memo<ViewKey>,
+    selection: Selection,
 ) -> impl IntoView {
     let conversation = RwSignal::from(conversation);
     let id = conversation.with_untracked(|c| c.id.clone());
     let href_id = id.clone();
+    let check_id = id.clone();
+    let toggle_id = id.clone();
     let is_selected = Memo::new(move |_| selected.with(|selected| selected.as_ref() == Some(&id)));
     let href = move || format!("/conversations/{href_id}{}", view.get().query());
     let field = move |read: fn(&Conversation) -> String| move || conversation.with(read);
-    let unread = move || conversation.with(|c| c.unread);
-    let closed = move || conversation.with(|c| c.status == ConversationStatus::Closed);
+    let has = move |read: fn(&Conversation) -> bool| move || conversation.with(read);
     let at = Signal::derive(move || conversation.with(|c| c.last_message_at));
+    let names = use_context::<AgentNames>();
+    let owner = move || conversation.with(|c| owner_of(c, names));
     view! {
-        <li>
+        <li class="row-item">
             <a
                 class="conversation-row"
-                class:unread=unread
+                class:unread=has(|c| c.unread)
+                class:waiting=has(|c| c.waiting)
                 class:selected=is_selected
                 href=href
                 aria-current=move || is_selected.get().then_some("true")
@@ -317,17 +355,29 @@ fn ConversationRow(
                     })}
                 </span>
                 <span class="conversation-tags">
-                    <Show when=unread>
+                    <Show when=has(|c| c.unread)>
                         <span class="unread-dot" title="Unread">
                             <span class="visually-hidden">"Unread"</span>
                         </span>
                     </Show>
-                    <Show when=closed>
-                        <span class="badge">"Closed"</span>
+                    <Show when=has(|c| c.waiting)>{flag("flag flag-waiting", "!", "Waiting for a reply")}</Show>
+                    <Show when=has(|c| c.follow_up)>{flag("flag flag-follow-up", "⚑", "Follow-up")}</Show>
+                    <Show when=has(|c| c.auto_replied)>{flag("flag", "⚙", "Auto-replied")}</Show>
+                    <Show when=has(|c| c.last_replied_by == Some(Replier::Agent))>
+                        {flag("flag", "↩", "Last reply by an agent")}
                     </Show>
+                    <Show when=has(|c| c.status == ConversationStatus::Closed)>{flag("flag", "🔒", "Closed")}</Show>
+                    {move || owner().map(|name| view! { <span class="conversation-owner">{name}</span> })}
                     <span class="conversation-number">{field(|c| format!("#{}", c.number))}</span>
                 </span>
             </a>
+            <input
+                type="checkbox"
+                class="row-select"
+                aria-label=move || format!("Select {}", conversation.with(|c| c.contact_name.clone()))
+                prop:checked=move || selection.has(&check_id)
+                on:change=move |_| selection.toggle(&toggle_id)
+            />
         </li>
     }
 }

@@ -1,17 +1,30 @@
-//! The Message Center: the views and the conversation list in the left column, the selected
-//! conversation in the reading pane beside it. The list stays mounted while conversations are
-//! opened, so it keeps its place; on a phone, the list and the conversation are two screens.
+//! The Message Center: the search box, the views with their unread counts, the tools and the
+//! conversation list in the left column, the selected conversation in the reading pane beside
+//! it. The list stays mounted while conversations are opened, so it keeps its place; on a
+//! phone, the list and the conversation are two screens. While it is shown, the agent is
+//! online.
 
+mod bulk;
+mod edit_view;
 mod list;
+mod presence;
+mod search;
+mod tools;
 pub mod views;
 
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
-use textdesk_types::ConversationId;
+use textdesk_types::{ConversationId, NumberId};
 
+use self::bulk::Selection;
+use self::edit_view::EditView;
 use self::list::ConversationList;
-use self::views::{View, ViewNav};
+use self::presence::{OnlineAgents, keep_present};
+use self::search::{SearchBox, SearchResults};
+use self::tools::{MarkAllRead, NewConversation, NumberFilter};
+use self::views::{ViewKey, ViewNav};
+use crate::api;
 use crate::components::{Loading, Logo, PageTitle};
 
 /// Whether the Message Center shows at `path`: its own address, or a conversation's.
@@ -29,14 +42,36 @@ fn selected_at(path: &str) -> Option<ConversationId> {
 #[component]
 pub fn MessageCenter() -> impl IntoView {
     let location = use_location();
-    let view = View::current();
+    let view = ViewKey::current();
+    let number = RwSignal::new(None::<NumberId>);
+    let shown = Memo::new(move |_| (view.get(), number.get()));
     let selected = Memo::new(move |_| location.pathname.with(|path| selected_at(path)));
+    let searching = RwSignal::new(String::new());
+    let selection = Selection::new();
+    let online = RwSignal::new(Vec::new());
+    keep_present(online);
+    let numbers = LocalResource::new(api::numbers::list);
     view! {
         <div class="message-center" class:has-selection=move || selected.with(Option::is_some)>
             <section class="mc-column" aria-labelledby="mc-heading">
-                <h1 class="mc-heading" id="mc-heading">"Inbox"</h1>
+                <div class="mc-head">
+                    <h1 class="mc-heading" id="mc-heading">"Inbox"</h1>
+                    <OnlineAgents online />
+                    <NewConversation numbers />
+                </div>
+                <SearchBox text=searching />
                 <ViewNav current=view />
-                <ConversationList view selected />
+                <div class="list-tools">
+                    <NumberFilter number numbers />
+                    <MarkAllRead />
+                    <EditView current=view />
+                </div>
+                <Show
+                    when=move || searching.with(String::is_empty)
+                    fallback=move || view! { <SearchResults text=searching /> }
+                >
+                    <ConversationList shown selected selection />
+                </Show>
             </section>
             // Its own boundary: opening a conversation suspends the pane, never the list.
             <div class="mc-pane">

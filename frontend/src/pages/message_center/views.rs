@@ -1,66 +1,31 @@
-//! The views of the Message Center's left column: which conversations its list shows. The view
-//! is part of the address (`?view=unread`), so reloading, sharing a link and Back keep it.
+//! The views of the Message Center's left column, each with how many of its conversations the
+//! agent has not read. The view is part of the address (`?view=mine`), so reloading, sharing a
+//! link and Back keep it.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use textdesk_types::NumberId;
 
 use crate::api::conversations::ListFilter;
+use crate::inbox_views::InboxViews;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum View {
-    #[default]
-    Open,
-    Unread,
-    Closed,
-    All,
-}
+/// A view's id: a built-in view's name (`open`, `mine`, …) or a custom view's id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewKey(pub String);
 
-impl View {
+/// The view the Message Center opens on.
+const DEFAULT: &str = "open";
+
+impl ViewKey {
     /// Conversations per page of the list.
     pub const PAGE: u32 = 50;
 
-    const EVERY: [View; 4] = [View::Open, View::Unread, View::Closed, View::All];
-
-    fn key(self) -> &'static str {
-        match self {
-            View::Open => "open",
-            View::Unread => "unread",
-            View::Closed => "closed",
-            View::All => "all",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            View::Open => "Open",
-            View::Unread => "Unread",
-            View::Closed => "Closed",
-            View::All => "All",
-        }
-    }
-
-    pub fn filter(self) -> ListFilter {
-        let view = match self {
-            View::Open => Some("open"),
-            View::Closed => Some("closed"),
-            View::Unread | View::All => None,
-        };
-        ListFilter {
-            view: view.map(str::to_owned),
-            number: None,
-            unread: (self == View::Unread).then_some(true),
-        }
-    }
-
-    fn from_key(key: Option<&str>) -> View {
-        Self::EVERY
-            .into_iter()
-            .find(|view| Some(view.key()) == key)
-            .unwrap_or_default()
+    fn from_key(key: Option<&str>) -> ViewKey {
+        ViewKey(key.filter(|key| !key.is_empty()).unwrap_or(DEFAULT).to_owned())
     }
 
     /// The view a query string such as `?view=closed` names; Open when it names none.
-    pub fn from_search(search: &str) -> View {
+    pub fn from_search(search: &str) -> ViewKey {
         let key = search
             .trim_start_matches('?')
             .split('&')
@@ -69,48 +34,71 @@ impl View {
     }
 
     /// The view of the current address, following it.
-    pub fn current() -> Memo<View> {
+    pub fn current() -> Memo<ViewKey> {
         let query = use_location().query;
-        Memo::new(move |_| query.with(|query| View::from_key(query.get_str("view"))))
+        Memo::new(move |_| query.with(|query| ViewKey::from_key(query.get_str("view"))))
     }
 
     /// The query that keeps this view on another page of the Message Center.
-    pub fn query(self) -> String {
-        match self {
-            View::Open => String::new(),
-            other => format!("?view={}", other.key()),
+    pub fn query(&self) -> String {
+        if self.0 == DEFAULT {
+            String::new()
+        } else {
+            format!("?view={}", self.0)
+        }
+    }
+
+    pub fn filter(&self, number: Option<NumberId>) -> ListFilter {
+        ListFilter {
+            view: Some(self.0.clone()),
+            number,
+            unread: None,
         }
     }
 
     /// What an empty list of this view says.
-    pub fn empty_text(self) -> &'static str {
-        match self {
-            View::Open => "No open conversations. New ones arrive here when customers text your numbers.",
-            View::Unread => "Nothing unread. You are all caught up.",
-            View::Closed => "No closed conversations yet.",
-            View::All => "No conversations yet. They arrive here once a number is connected and customers text it.",
+    pub fn empty_text(&self) -> &'static str {
+        match self.0.as_str() {
+            "open" => "No open conversations. New ones arrive here when customers text your numbers.",
+            "mine" => "You own no open conversations. Claim one, or have one transferred to you.",
+            "my_groups" => "Your groups own no open conversations.",
+            "unassigned" => "Every open conversation has an owner.",
+            "waiting" => "Nobody is waiting for a reply.",
+            "follow_up" => "No conversations are flagged for follow-up.",
+            "closed" => "No closed conversations yet.",
+            _ => "No conversations here yet.",
         }
     }
 }
 
-/// The views, as links that keep the selected conversation open.
+/// The views with their unread counts, as links that keep the selected conversation open.
 #[component]
-pub fn ViewNav(current: Memo<View>) -> impl IntoView {
+pub fn ViewNav(current: Memo<ViewKey>) -> impl IntoView {
     let location = use_location();
+    let inbox = expect_context::<InboxViews>();
     view! {
         <nav class="views" aria-label="Views">
-            {View::EVERY
-                .into_iter()
-                .map(|view| {
-                    let href = move || format!("{}{}", location.pathname.get(), view.query());
-                    let selected = move || (current.get() == view).then_some("true");
+            <For each=move || inbox.views() key=|view| (view.id.clone(), view.name.clone()) let:view>
+                {
+                    let key = ViewKey(view.id.clone());
+                    let query = key.query();
+                    let id = view.id.clone();
+                    let href = move || format!("{}{query}", location.pathname.get());
+                    let selected = move || current.with(|current| current == &key).then_some("true");
+                    let count = Memo::new(move |_| inbox.find(&id).map_or(0, |view| view.unread_count));
                     view! {
-                        <a class="view-link" href=href aria-current=selected id=format!("view-{}", view.key())>
-                            {view.label()}
+                        <a class="view-link" href=href aria-current=selected id=format!("view-{}", view.id)>
+                            {view.name.clone()}
+                            <Show when=move || { count.get() > 0 }>
+                                <span class="view-count">
+                                    {count}
+                                    <span class="visually-hidden">" unread"</span>
+                                </span>
+                            </Show>
                         </a>
                     }
-                })
-                .collect_view()}
+                }
+            </For>
         </nav>
     }
 }

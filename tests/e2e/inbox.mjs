@@ -1,0 +1,154 @@
+// The Message Center's left column: views with live unread counters, bulk actions, search,
+// presence, custom views with their preview, at desktop and phone width.
+
+import {
+  DEMO_OWNER,
+  DEMO_PASSWORD,
+  TIMEOUT_MS,
+  api,
+  check,
+  eventually,
+  expectNoSidewaysScroll,
+  expectText,
+  signIn,
+  textAsCustomer,
+} from './lib.mjs';
+
+/** The unread count a view's link shows (0 when it shows none). */
+async function counter(page, view) {
+  const text = await page.locator(`#view-${view} .view-count`).textContent({ timeout: 500 }).catch(() => null);
+  return text === null ? 0 : Number.parseInt(text, 10);
+}
+
+async function apiCount(page, view) {
+  const list = await api(page, 'GET', '/views');
+  return list.views.find((candidate) => candidate.id === view).unread_count;
+}
+
+export async function inboxChecks(context, server) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('panicked')) errors.push(message.text());
+  });
+  await page.goto(`${server.url}/`);
+  await page.locator('.conversation-row, #email').first().waitFor({ timeout: TIMEOUT_MS });
+  if (await page.locator('#email').isVisible()) await signIn(page, DEMO_OWNER, DEMO_PASSWORD);
+  await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+
+  await check('every view shows its unread count, and a new text bumps the right ones live', page, async () => {
+    for (const view of ['open', 'unassigned', 'all', 'mine', 'closed']) {
+      const expected = await apiCount(page, view);
+      await eventually(`the ${view} counter reads ${expected}`, async () => (await counter(page, view)) === expected);
+    }
+    const before = { open: await counter(page, 'open'), unassigned: await counter(page, 'unassigned'), mine: await counter(page, 'mine') };
+    await textAsCustomer(page, '+12025550711', 'Counting on you');
+    await eventually('Open and Unassigned count one more', async () =>
+      (await counter(page, 'open')) === before.open + 1 && (await counter(page, 'unassigned')) === before.unassigned + 1,
+    );
+    if ((await counter(page, 'mine')) !== before.mine) throw new Error('Just Mine counted a conversation nobody owns');
+  });
+
+  await check('rows show their flags and owner, as text too', page, async () => {
+    const row = await api(page, 'GET', '/conversations?view=open&limit=1');
+    const id = row.items[0].id;
+    await api(page, 'PATCH', `/conversations/${id}`, { follow_up: true });
+    await api(page, 'POST', `/conversations/${id}/claim`);
+    const shown = page.locator(`a.conversation-row[href^="/conversations/${id}"]`);
+    await expectText(shown.locator('.flag-follow-up .visually-hidden'), /Follow-up/);
+    await expectText(shown.locator('.conversation-owner'), /\S/);
+    await eventually('Follow-Up counts it', async () => (await counter(page, 'follow_up')) === (await apiCount(page, 'follow_up')));
+    await api(page, 'PATCH', `/conversations/${id}`, { follow_up: false });
+    await api(page, 'POST', `/conversations/${id}/transfer`, {});
+  });
+
+  await check('bulk close: tick two rows, close them, the view and its counter follow', page, async () => {
+    await textAsCustomer(page, '+12025550721', 'Bulk one');
+    await textAsCustomer(page, '+12025550722', 'Bulk two');
+    const rows = ['Bulk one', 'Bulk two'].map((text) => page.locator('li.row-item', { hasText: text }));
+    for (const row of rows) await row.locator('.row-select').check({ timeout: TIMEOUT_MS });
+    await expectText(page.locator('#bulk-count'), /^2 selected$/);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#bulk-close');
+    await eventually('both left the Open view', async () =>
+      (await page.locator('li.row-item', { hasText: /Bulk (one|two)/ }).count()) === 0,
+    );
+    await eventually('the Open counter matches the server', async () => (await counter(page, 'open')) === (await apiCount(page, 'open')));
+    const closed = await api(page, 'GET', '/conversations?view=closed&limit=50');
+    if (!closed.items.some((item) => item.last_message_preview === 'Bulk one')) throw new Error('Bulk one is not closed');
+  });
+
+  await check('search finds a closed conversation by a word and by a number typed "(202) 555-0722", and opens it', page, async () => {
+    await page.fill('#search-input', 'bulk two');
+    await page.press('#search-input', 'Enter');
+    const hit = page.locator('.search-hit', { hasText: '+12025550722' }).first();
+    await hit.waitFor({ timeout: TIMEOUT_MS });
+    await expectText(hit.locator('mark').first(), /Bulk|two/i);
+    await page.fill('#search-input', '(202) 555-0722');
+    await page.press('#search-input', 'Enter');
+    await page.locator('.search-hit mark', { hasText: '2025550722' }).first().waitFor({ timeout: TIMEOUT_MS });
+    await page.locator('.search-hit').first().click();
+    await page.waitForURL((url) => url.pathname.startsWith('/conversations/'), { timeout: TIMEOUT_MS });
+    await expectText(page.locator('#conversation-contact'), /\+12025550722/);
+    await page.click('#search-clear');
+    await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+  });
+
+  await check('the agent with the Message Center open is online, and leaves on another page', page, async () => {
+    const me = await api(page, 'GET', '/me');
+    await eventually('the server lists the agent online', async () =>
+      (await api(page, 'GET', '/presence')).some((agent) => agent.agent_id === me.id),
+    );
+    await expectText(page.locator('#online-toggle'), /Online \(\d+\)/);
+    await page.click('#online-toggle');
+    await expectText(page.locator('.online-list'), new RegExp(me.email.replace('.', '\\.')));
+    await page.click('#online-toggle');
+    await page.click('nav >> text=Team');
+    await eventually('the agent is gone from the online list', async () =>
+      !(await api(page, 'GET', '/presence')).some((agent) => agent.agent_id === me.id),
+    );
+    await page.click('nav >> text=Inbox');
+    await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+  });
+
+  await check('"Edit view" previews the criteria live and saves them as a view of their own', page, async () => {
+    await page.click('#edit-view');
+    await page.fill('#view-name', 'Bulk customers');
+    await page.selectOption('#view-status', '');
+    await page.fill('#view-contact', '555-072');
+    await page.press('#view-contact', 'Tab');
+    await eventually('the preview lists the two bulk customers', async () =>
+      (await page.locator('#view-preview li').count()) === 2,
+    );
+    await page.click('#view-save-new');
+    await page.waitForURL((url) => url.searchParams.get('view')?.length > 20, { timeout: TIMEOUT_MS });
+    const view = new URL(page.url()).searchParams.get('view');
+    await expectText(page.locator(`#view-${view}`), /Bulk customers/);
+    await eventually('the new view lists its two conversations', async () => (await page.locator('.conversation-row').count()) === 2);
+    await page.click('#view-open');
+  });
+
+  await check('the Message Center with its tools fits a phone, and every tool is reachable by keyboard', page, async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${server.url}/`);
+    await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+    await expectNoSidewaysScroll(page, 'the Message Center with its tools');
+    const reached = new Set();
+    await page.locator('#search-input').focus();
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => document.activeElement?.id || document.activeElement?.className);
+      reached.add(id);
+    }
+    for (const wanted of ['view-open', 'number-filter', 'mark-all-read', 'edit-view']) {
+      if (!reached.has(wanted)) throw new Error(`Tab never reached #${wanted}: ${[...reached].join(', ')}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await check('no errors or panics in the browser (inbox)', page, async () => {
+    if (errors.length > 0) throw new Error(errors.join('\n'));
+  });
+  await page.close();
+}
