@@ -10,6 +10,7 @@
 mod api;
 mod app;
 mod components;
+mod idle_alert;
 mod inbox_views;
 mod live;
 mod pages;

@@ -147,6 +147,20 @@ export async function inboxChecks(context, server) {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  await check('idle alert: with the page hidden, a customer\'s text flashes the title and heading until the agent is back', page, async () => {
+    await page.evaluate(() => Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }));
+    await textAsCustomer(page, '+12025550731', 'Anyone awake?');
+    await page.locator('.mc-heading.alerting').waitFor({ timeout: TIMEOUT_MS });
+    await eventually('the title flashes', async () => (await page.title()).startsWith('★ New message'));
+    await page.evaluate(() => {
+      delete document.hidden;
+      window.dispatchEvent(new Event('pointerdown'));
+    });
+    await eventually('the alert stops once the agent is back', async () =>
+      (await page.locator('.mc-heading.alerting').count()) === 0 && !(await page.title()).startsWith('★'),
+    );
+  });
+
   await check('no errors or panics in the browser (inbox)', page, async () => {
     if (errors.length > 0) throw new Error(errors.join('\n'));
   });

@@ -21,6 +21,7 @@ use wasm_bindgen::JsCast;
 use super::message_center::{self, views::ViewKey};
 use crate::api::{self, ApiResult};
 use crate::components::{ActionButton, GoTo, LoadError, Loading, Logo, initials};
+use crate::idle_alert::IdleAlert;
 use crate::inbox_views::InboxViews;
 use crate::live::LiveFeed;
 use crate::session;
@@ -183,6 +184,8 @@ fn Frame(workspace: Workspace) -> impl IntoView {
     provide_context(InboxViews::follow(feed, views));
     let me = RwSignal::new(agent);
     provide_context(CurrentAgent(me));
+    let idle_seconds = Signal::derive(move || me.with(|agent| agent.idle_alert_seconds));
+    provide_context(IdleAlert::watch(feed, idle_seconds));
     provide_context(AgentNames(StoredValue::new(agent_names)));
     provide_context(FirstList(StoredValue::new(first_list)));
     let name = organization.name.clone();

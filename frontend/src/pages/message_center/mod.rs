@@ -26,6 +26,7 @@ use self::tools::{MarkAllRead, NewConversation, NumberFilter};
 use self::views::{ViewKey, ViewNav};
 use crate::api;
 use crate::components::{Loading, Logo, PageTitle};
+use crate::idle_alert::IdleAlert;
 
 /// Whether the Message Center shows at `path`: its own address, or a conversation's.
 pub fn shows_at(path: &str) -> bool {
@@ -51,11 +52,14 @@ pub fn MessageCenter() -> impl IntoView {
     let online = RwSignal::new(Vec::new());
     keep_present(online);
     let numbers = LocalResource::new(api::numbers::list);
+    let alert = use_context::<IdleAlert>();
     view! {
         <div class="message-center" class:has-selection=move || selected.with(Option::is_some)>
             <section class="mc-column" aria-labelledby="mc-heading">
                 <div class="mc-head">
-                    <h1 class="mc-heading" id="mc-heading">"Inbox"</h1>
+                    <h1 class="mc-heading" id="mc-heading" class:alerting=move || alert.is_some_and(|alert| alert.on.get())>
+                        "Inbox"
+                    </h1>
                     <OnlineAgents online />
                     <NewConversation numbers />
                 </div>
