@@ -22,6 +22,7 @@ import { chromium } from 'playwright-core';
 
 import { frameChecks } from './frame.mjs';
 import { inboxChecks } from './inbox.mjs';
+import { paneChecks } from './pane.mjs';
 import {
   DEMO_OWNER,
   DEMO_PASSWORD,
@@ -46,6 +47,16 @@ const repo = resolve(here, '..', '..');
 const bin = resolve(process.env.TEXTDESK_BIN ?? join(repo, 'target', 'debug', 'textdesk'));
 const staticDir = join(repo, 'frontend', 'dist');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  // Without these Chromium keeps calling home, which a closed network answers with errors.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 
 const scratch = mkdtempSync(join(tmpdir(), 'textdesk-e2e-'));
@@ -580,25 +591,22 @@ async function main() {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      // Without these Chromium keeps calling home, which a closed network answers with errors.
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
+  // A second agent signs in here: its storage (and so its session) is its own.
+  const other = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  const otherContext = await other.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     await demoChecks(context, demo);
     await conversationChecks(context, demo);
     await frameChecks(context, demo);
     await inboxChecks(context, demo);
+    await paneChecks(context, otherContext, demo);
     await staticChecks(check, demo);
     await setupChecks(context, fresh);
   } finally {
+    await otherContext.close();
+    await other.close();
     await context.close();
   }
 }

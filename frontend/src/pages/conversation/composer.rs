@@ -5,8 +5,10 @@
 use leptos::ev::KeyboardEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use textdesk_types::ProblemDetails;
 use textdesk_types::contacts::{Consent, Contact};
-use textdesk_types::conversations::{Conversation, ConversationStatus};
+use textdesk_types::conversations::{Conversation, ConversationStatus, StartConversation};
 use textdesk_types::messages::{Message, MessagePurpose};
 use textdesk_types::sending::{self, SendRefusal};
 use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
@@ -14,6 +16,7 @@ use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
 use super::Thread;
 use crate::api::{self, ApiResult, Problem};
 use crate::pages::frame::CurrentOrganization;
+use crate::pages::message_center::views::ViewKey;
 use crate::time;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -133,6 +136,7 @@ pub fn Composer(thread: Thread) -> impl IntoView {
             }
         >
             {move || lock.get().map(|reason| view! { <div class="composer-lock" id="composer-lock" role="status">{reason}</div> })}
+            <StartNew thread />
             <ConsentHint thread double_opt_in />
             <label for="composer-text" id="composer-label">
                 {move || if locked() { "Internal note" } else { "Reply" }}
@@ -183,6 +187,65 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                 }}
             </p>
         </form>
+    }
+}
+
+/// On a closed conversation replies need a new one, with the same contact from the same number
+/// (or the first one, when the closed one has none).
+#[component]
+fn StartNew(thread: Thread) -> impl IntoView {
+    let view = ViewKey::current();
+    let navigate = use_navigate();
+    let start = Action::new_local(move |_: &()| {
+        let (contact, number) = thread
+            .conversation
+            .with_untracked(|c| (c.contact_id.clone(), c.number_id.clone()));
+        let navigate = navigate.clone();
+        async move {
+            let number = match number {
+                Some(number) => number,
+                None => api::numbers::list()
+                    .await?
+                    .into_iter()
+                    .find(|number| number.enabled)
+                    .map(|number| number.id)
+                    .ok_or_else(|| {
+                        Box::new(ProblemDetails::new(
+                            0,
+                            "no_number",
+                            "There is no business number to text from",
+                        ))
+                    })?,
+            };
+            let request = StartConversation {
+                to: None,
+                contact_id: Some(contact),
+                from_number_id: number,
+                body: None,
+            };
+            let started = api::conversations::start(&request).await?;
+            navigate(
+                &["/conversations/", started.id.as_str(), &view.get_untracked().query()].concat(),
+                Default::default(),
+            );
+            ApiResult::Ok(())
+        }
+    });
+    view! {
+        <div class="start-new" hidden=move || thread.conversation.with(|c| c.status != ConversationStatus::Closed)>
+            <button
+                type="button"
+                class="button button-primary"
+                id="start-new"
+                disabled=start.pending()
+                on:click=move |_| {
+                    start.dispatch(());
+                }
+            >
+                "Start a new conversation"
+            </button>
+            {move || start.value().get().and_then(Result::err).map(|problem| view! { <span role="alert">{problem.message()}</span> })}
+        </div>
     }
 }
 

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use textdesk_types::contacts::Contact;
 use textdesk_types::conversations::{Conversation, ConversationDetail};
 use textdesk_types::events::{Change, ChangeKind, Event};
@@ -45,6 +45,8 @@ pub struct Thread {
     names: StoredValue<HashMap<AgentId, String>>,
     /// What a screen reader hears when a customer's text arrives.
     announcement: RwSignal<String>,
+    /// The message the address asked for (`?around=`), shown highlighted.
+    found: StoredValue<Option<MessageId>>,
 }
 
 impl Thread {
@@ -196,15 +198,31 @@ impl Following {
 struct Opened {
     detail: ConversationDetail,
     contact: Contact,
+    found: Option<MessageId>,
 }
 
-async fn open(id: ConversationId) -> ApiResult<Opened> {
-    let detail = api::conversations::get(id.clone(), api::conversations::Window::Newest).await?;
+/// Reads the conversation's newest messages and, for a search hit, those around it too.
+async fn open(id: ConversationId, around: Option<MessageId>) -> ApiResult<Opened> {
+    use api::conversations::{Window, get};
+    let mut detail = get(id.clone(), Window::Newest).await?;
+    if let Some(hit) = around.clone() {
+        let window = get(id.clone(), Window::Around(hit)).await?;
+        detail.older_cursor = window.older_cursor;
+        for message in window.messages {
+            if !detail.messages.iter().any(|shown| shown.id == message.id) {
+                detail.messages.push(message);
+            }
+        }
+        detail
+            .messages
+            .sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    }
     let contact = api::contacts::get(detail.conversation.contact_id.clone());
     let (contact, _) = futures_util::future::join(contact, api::conversations::mark_read(id)).await;
     Ok(Opened {
         detail,
         contact: contact?,
+        found: around,
     })
 }
 
@@ -214,6 +232,8 @@ async fn open(id: ConversationId) -> ApiResult<Opened> {
 pub fn ConversationPane() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| ConversationId::new(params.with(|p| p.get("id").unwrap_or_default())));
+    let query = use_query_map();
+    let around = Memo::new(move |_| query.with(|q| q.get("around").map(MessageId::new)));
     // Subscribed before loading, so a change made while a conversation loads is not missed:
     // until its thread is shown, any change only marks it to be read again.
     let shown = StoredValue::new_local(None::<Following>);
@@ -236,7 +256,7 @@ pub fn ConversationPane() -> impl IntoView {
     );
     let opened = LocalResource::new(move || {
         missed.set_value(false);
-        open(id.get())
+        open(id.get(), around.get())
     });
     view! {
         <Transition fallback=Loading>
@@ -264,7 +284,7 @@ fn OpenConversation(
     shown: StoredValue<Option<Following>, LocalStorage>,
     missed: StoredValue<bool>,
 ) -> impl IntoView {
-    let Opened { detail, contact } = opened;
+    let Opened { detail, contact, found } = opened;
     let names = use_context::<AgentNames>()
         .map(|AgentNames(names)| names.get_value())
         .unwrap_or_default();
@@ -275,7 +295,17 @@ fn OpenConversation(
         older: RwSignal::new(detail.older_cursor),
         names: StoredValue::new(names),
         announcement: RwSignal::new(String::new()),
+        found: StoredValue::new(found.clone()),
     };
+    if let Some(found) = found {
+        // Once drawn, the hit is brought into view.
+        request_animation_frame(move || {
+            let selector = ["[data-id=\"", found.as_str(), "\"]"].concat();
+            if let Ok(Some(element)) = document().query_selector(&selector) {
+                element.scroll_into_view_with_bool(false);
+            }
+        });
+    }
     provide_context(thread);
     let following = Following::new(thread);
     if missed.get_value() {

@@ -6,13 +6,14 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use textdesk_types::MessageId;
+use textdesk_types::conversations::Conversation;
 use textdesk_types::messages::{Direction, MediaAttachment, MediaStatus, Message, MessageStatus};
 
 use super::Thread;
 use crate::api::{self, ApiResult};
 use crate::components::{ActionButton, LoadError, failure};
 use crate::pages::frame::CurrentAgent;
-use crate::time::Moment;
+use crate::time::{Moment, agent_zone, day};
 
 #[component]
 pub fn MessageList(thread: Thread) -> impl IntoView {
@@ -35,6 +36,7 @@ pub fn MessageList(thread: Thread) -> impl IntoView {
         // as messages arrive, while the document order stays oldest first.
         <section class="thread" aria-label="Messages">
             <div class="thread-inner">
+                <Earlier thread />
                 {move || {
                     older
                         .with(Option::is_some)
@@ -58,7 +60,11 @@ pub fn MessageList(thread: Thread) -> impl IntoView {
                 // customers' new texts on its own.
                 <ol class="messages">
                     <For each=move || thread.messages.get() key=drawn_as let:message>
-                        <MessageItem author=thread.author(&message, me.as_ref()) message />
+                        <MessageItem
+                            author=thread.author(&message, me.as_ref())
+                            found=thread.found.with_value(|found| found.as_ref() == Some(&message.id))
+                            message
+                        />
                     </For>
                 </ol>
             </div>
@@ -88,8 +94,88 @@ fn status_label(status: MessageStatus) -> &'static str {
     }
 }
 
+/// The conversations of the contact's thread before this one, folded, each read when opened.
 #[component]
-fn MessageItem(message: Message, author: String) -> impl IntoView {
+fn Earlier(thread: Thread) -> impl IntoView {
+    let earlier = RwSignal::new(Vec::<Conversation>::new());
+    let (id, contact) = thread
+        .conversation
+        .with_untracked(|c| (c.id.clone(), c.contact_id.clone()));
+    spawn_local(async move {
+        if let Ok(mut all) = api::contacts::thread(contact).await {
+            // Oldest first: those before this one.
+            all.truncate(all.iter().position(|c| c.id == id).unwrap_or(0));
+            earlier.try_set(all);
+        }
+    });
+    let zone = agent_zone();
+    view! {
+        <div class="earlier" aria-label="Earlier conversations" role="group">
+            {move || {
+                earlier
+                    .get()
+                    .into_iter()
+                    .map(|past| {
+                        let last = past.closed_at.unwrap_or(past.last_message_at);
+                        let [from, to] = zone.with_untracked(|zone| [day(zone, past.opened_at), day(zone, last)]);
+                        let mut title = ["#", &past.number.to_string(), " · ", &from].concat();
+                        if from != to {
+                            title.push_str(" – ");
+                            title.push_str(&to);
+                        }
+                        view! { <EarlierConversation thread id=past.id title /> }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn EarlierConversation(thread: Thread, id: textdesk_types::ConversationId, title: String) -> impl IntoView {
+    let messages = RwSignal::new(None::<Vec<Message>>);
+    let me = use_context::<CurrentAgent>().map(|CurrentAgent(me)| me.with_untracked(|agent| agent.id.clone()));
+    let on_toggle = move |_| {
+        if messages.with_untracked(Option::is_none) {
+            messages.set(Some(Vec::new()));
+            let id = id.clone();
+            spawn_local(async move {
+                if let Ok(detail) = api::conversations::get(id, api::conversations::Window::Newest).await {
+                    messages.try_set(Some(detail.messages));
+                }
+            });
+        }
+    };
+    view! {
+        <details class="earlier-conversation" on:toggle=on_toggle>
+            <summary>{title}</summary>
+            <ol class="messages">
+                {move || {
+                    messages
+                        .get()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|message| view! { <MessageItem author=thread.author(&message, me.as_ref()) found=false message /> })
+                        .collect_view()
+                }}
+            </ol>
+        </details>
+    }
+}
+
+#[component]
+fn MessageItem(message: Message, author: String, found: bool) -> impl IntoView {
+    if message.direction == Direction::System {
+        // Ownership and status changes: a line of the history, not a text.
+        return view! {
+            <li class="message-system" data-id=message.id.to_string()>
+                <span class="message-body">{message.body}</span>
+                " · "
+                <Moment at=message.created_at />
+            </li>
+        }
+        .into_any();
+    }
     let direction = message.direction.as_str();
     let outbound = message.direction == Direction::Outbound;
     let failed = matches!(message.status, MessageStatus::Failed | MessageStatus::Undelivered);
@@ -102,7 +188,7 @@ fn MessageItem(message: Message, author: String) -> impl IntoView {
         view! { <MessageError id=message.id.clone() reason retry=message.status == MessageStatus::Failed /> }
     });
     view! {
-        <li class=format!("message message-{direction}") data-id=message.id.to_string()>
+        <li class=format!("message message-{direction}") data-id=message.id.to_string() data-found=found.then_some("")>
             <div class="message-bubble">
                 {(message.direction == Direction::Note).then(|| view! { <span class="message-tag">"Note"</span> })}
                 {(!message.body.is_empty()).then(|| view! { <p class="message-body">{message.body.clone()}</p> })}
@@ -125,6 +211,7 @@ fn MessageItem(message: Message, author: String) -> impl IntoView {
             {error}
         </li>
     }
+    .into_any()
 }
 
 /// Why a message did not arrive; a failed one can be sent again.
