@@ -129,6 +129,27 @@ export async function inboxChecks(context, server) {
     await page.click('#view-open');
   });
 
+  await check('conversations open side by side as tabs, and a background tab blinks on a new message', page, async () => {
+    await textAsCustomer(page, '+12025550741', 'Tab one');
+    await textAsCustomer(page, '+12025550742', 'Tab two');
+    for (const [text, phone] of [['Tab one', '741'], ['Tab two', '742']]) {
+      await page.locator('.conversation-row', { hasText: text }).click();
+      await expectText(page.locator('#conversation-contact'), new RegExp(phone));
+    }
+    await page.locator('.pane-tab', { hasText: '+12025550741' }).waitFor({ timeout: TIMEOUT_MS });
+    await page.locator('.pane-tab.current', { hasText: '+12025550742' }).waitFor({ timeout: TIMEOUT_MS });
+    await textAsCustomer(page, '+12025550741', 'Tab one again');
+    await page.locator('.pane-tab.blinking', { hasText: '+12025550741' }).waitFor({ timeout: TIMEOUT_MS });
+    if ((await page.locator('.pane-tab.blinking').count()) !== 1) throw new Error('a tab blinks that got nothing');
+    await page.locator('.pane-tab a', { hasText: '+12025550741' }).click();
+    await expectText(page.locator('#conversation-contact'), /741/);
+    await eventually('the tab stops blinking once shown', async () => (await page.locator('.pane-tab.blinking').count()) === 0);
+    await page.click('.pane-tab-close[aria-label$="+12025550742"]');
+    await eventually('the closed tab is gone', async () =>
+      (await page.locator('.pane-tab', { hasText: '+12025550742' }).count()) === 0,
+    );
+  });
+
   await check('the Message Center with its tools fits a phone, and every tool is reachable by keyboard', page, async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     await page.goto(`${server.url}/`);

@@ -24,6 +24,7 @@ use crate::api::{self, ApiResult};
 use crate::components::{LoadError, Loading, PageTitle};
 use crate::live::{LiveFeed, coalesced};
 use crate::pages::frame::AgentNames;
+use crate::pages::message_center::Tabs;
 
 /// Changes an open conversation shows.
 const KINDS: &[ChangeKind] = &[
@@ -313,6 +314,14 @@ fn OpenConversation(
     }
     shown.set_value(Some(following));
     let title = Signal::derive(move || thread.contact.with(|contact| contact.display_name().to_owned()));
+    // Its tab above the pane is named after the contact, and follows a new name.
+    if let Some(tabs) = use_context::<Tabs>() {
+        Effect::new(move |_| {
+            if let Some(id) = thread.id() {
+                tabs.name(&id, title.get());
+            }
+        });
+    }
     view! {
         <PageTitle text=title />
         <article class="conversation-page" aria-labelledby="conversation-contact">

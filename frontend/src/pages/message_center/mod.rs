@@ -9,6 +9,7 @@ mod edit_view;
 mod list;
 mod presence;
 mod search;
+mod tabs;
 mod tools;
 pub mod views;
 
@@ -22,6 +23,8 @@ use self::edit_view::EditView;
 use self::list::ConversationList;
 use self::presence::{OnlineAgents, keep_present};
 use self::search::{SearchBox, SearchResults};
+use self::tabs::ConversationTabs;
+pub use self::tabs::Tabs;
 use self::tools::{MarkAllRead, NewConversation, NumberFilter};
 use self::views::{ViewKey, ViewNav};
 use crate::api;
@@ -79,6 +82,7 @@ pub fn MessageCenter() -> impl IntoView {
             </section>
             // Its own boundary: opening a conversation suspends the pane, never the list.
             <div class="mc-pane">
+                <ConversationTabs selected view />
                 <Suspense fallback=Loading>
                     <Outlet />
                 </Suspense>
