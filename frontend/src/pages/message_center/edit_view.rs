@@ -53,6 +53,7 @@ pub fn EditView(current: Memo<ViewKey>) -> impl IntoView {
     let inbox = expect_context::<InboxViews>();
     let navigate = use_navigate();
     let base = move || inbox.find(&current.get().0);
+    let details = NodeRef::<leptos::html::Details>::new();
     let filter = RwSignal::new(ViewFilter::default());
     let name = RwSignal::new(String::new());
     let shared = RwSignal::new(true);
@@ -91,6 +92,9 @@ pub fn EditView(current: Memo<ViewKey>) -> impl IntoView {
                 }
             };
             inbox.reload();
+            if let Some(details) = details.get_untracked() {
+                details.set_open(false);
+            }
             if saved.id != key.0 {
                 navigate(&format!("/{}", ViewKey(saved.id).query()), NavigateOptions::default());
             }
@@ -100,7 +104,7 @@ pub fn EditView(current: Memo<ViewKey>) -> impl IntoView {
     let pick = move |event: &leptos::ev::Event| event_target_value(event);
     let is_custom = move || base().is_some_and(|view| view.built_in.is_none());
     view! {
-        <details class="edit-view" on:toggle=move |_| reset()>
+        <details class="edit-view" node_ref=details on:toggle=move |_| reset()>
             <summary class="button button-quiet" id="edit-view">"Edit view"</summary>
             <form class="edit-view-form" on:submit=move |event| {
                 event.prevent_default();
