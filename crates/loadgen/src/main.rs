@@ -11,6 +11,8 @@
 mod api;
 mod feed;
 mod inbound;
+mod inbox;
+mod inbox_seed;
 mod phones;
 mod read;
 mod seed;
@@ -43,6 +45,12 @@ enum Command {
     Read(read::ReadArgs),
     /// Time how long a change takes to reach a client waiting on the change feed.
     Feed(feed::FeedArgs),
+    /// Seed the shared inbox at scale: agents, groups, conversations with owners and flags,
+    /// messages (search-indexed) and read states, straight into the database.
+    SeedInbox(inbox_seed::SeedInboxArgs),
+    /// Time the shared inbox as one agent: view counts, each view's first page, searches; and
+    /// what round-robin assignment adds to an inbound text.
+    Inbox(inbox::InboxArgs),
 }
 
 /// How to reach the server and sign in. Without `--token`, the tool creates the first
@@ -107,6 +115,8 @@ fn main() -> ExitCode {
         Command::Seed(args) => seed::run(args),
         Command::Read(args) => read::run(args),
         Command::Feed(args) => feed::run(args),
+        Command::SeedInbox(args) => inbox_seed::run(args),
+        Command::Inbox(args) => inbox::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -39,7 +39,7 @@ use crate::phones;
 pub const LONG_THREAD_LAST_NAME: &str = "Longthread";
 
 /// SQLite allows 32,766 bound parameters per statement; a message row has 22.
-const MAX_BATCH: usize = 1_400;
+pub(crate) const MAX_BATCH: usize = 1_400;
 
 #[derive(Args, Debug)]
 pub struct SeedArgs {
@@ -66,12 +66,12 @@ pub struct SeedArgs {
 }
 
 /// What every seeded row shares.
-struct Target {
-    organization: OrganizationId,
-    owner: String,
-    number: NumberRow,
+pub(crate) struct Target {
+    pub(crate) organization: OrganizationId,
+    pub(crate) owner: String,
+    pub(crate) number: NumberRow,
     /// Makes this run's ids differ from another run's at the same millisecond.
-    run: [u8; 3],
+    pub(crate) run: [u8; 3],
 }
 
 pub fn run(args: SeedArgs) -> anyhow::Result<()> {
@@ -133,7 +133,7 @@ pub fn run(args: SeedArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn find_target(db: &Database, name: Option<&str>) -> anyhow::Result<Target> {
+pub(crate) fn find_target(db: &Database, name: Option<&str>) -> anyhow::Result<Target> {
     let (organization, owner, number) = db.read(|conn| {
         let mut query = organizations::table
             .select(organizations::id)
@@ -180,7 +180,7 @@ fn find_target(db: &Database, name: Option<&str>) -> anyhow::Result<Target> {
 }
 
 /// A UUIDv7 for a row made at `at`; `seq` orders rows of the same millisecond.
-fn id_at<T: From<String>>(at: NaiveDateTime, seq: u32, run: [u8; 3]) -> T {
+pub(crate) fn id_at<T: From<String>>(at: NaiveDateTime, seq: u32, run: [u8; 3]) -> T {
     let millis = u64::try_from(at.and_utc().timestamp_millis()).unwrap_or(0);
     let seq = seq.to_be_bytes();
     let tail = [0, 0, 0, run[0], run[1], run[2], seq[0], seq[1], seq[2], seq[3]];
@@ -199,7 +199,7 @@ fn take_conversation_numbers(
     textdesk_db::conversations::take_numbers(conn, organization, count)
 }
 
-fn contact_row(
+pub(crate) fn contact_row(
     target: &Target,
     phone: &str,
     first_name: &str,
@@ -232,7 +232,7 @@ fn contact_row(
 
 /// A message as `threads::record` stores it; outbound ones as the worker leaves them once
 /// the provider reported delivery.
-fn message_row(
+pub(crate) fn message_row(
     target: &Target,
     conversation: &ConversationRow,
     contact: &ContactRow,

@@ -1,0 +1,2 @@
+DROP INDEX conversations_waiting;
+DROP INDEX conversations_follow_up;
