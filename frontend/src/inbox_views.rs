@@ -17,6 +17,11 @@ const KINDS: &[ChangeKind] = &[
     ChangeKind::ReadStateChanged,
 ];
 
+/// The least time between two recounts. Counting every view is the dearest read the app makes
+/// (seconds on a very large inbox, BENCHMARKS.md): a busy feed must not have every agent's
+/// browser counting without pause.
+const RECOUNT_EVERY_MS: u32 = 3_000;
+
 /// The view whose count is the inbox's.
 const ALL: &str = "all";
 
@@ -38,10 +43,12 @@ impl InboxViews {
             views: RwSignal::new(first.views),
             recount: StoredValue::new_local(None),
         };
+        // The pause is part of the reload, so changes during it lead to one recount after it.
         let recount = coalesced(move || async move {
             if let Ok(list) = Self::first().await {
                 inbox.views.try_set(list.views);
             }
+            gloo_timers::future::TimeoutFuture::new(RECOUNT_EVERY_MS).await;
         });
         inbox.recount.set_value(Some(std::rc::Rc::new(recount.clone())));
         let on_resync = recount.clone();
