@@ -13,7 +13,6 @@ use textdesk_domain::assignment::{
     AssignedBy, Candidate, KeywordPattern, Owner, next_in_turn, ownership_note, waiting_for_member_note,
 };
 use textdesk_types::assignment::{AssignmentRule, CreateAssignmentRule};
-use textdesk_types::messages::AuthorKind;
 use textdesk_types::{AgentId, AssignmentRuleId, GroupId, OrganizationId};
 
 use crate::conversations::ownership::check_owner;
@@ -80,14 +79,7 @@ pub(crate) fn assign_new(
     )?;
     let name = system_notes::owner_name(conn, organization, target.agent.as_ref(), target.group.as_ref())?;
     let note = ownership_note(by, name.as_deref());
-    system_notes::record_as(
-        conn,
-        organization,
-        conversation,
-        &contact,
-        &note,
-        (AuthorKind::System, None),
-    )?;
+    system_notes::record_by_textdesk(conn, conversation, &contact, &note)?;
     Ok(())
 }
 
@@ -105,27 +97,13 @@ fn hand_to_member(
         conversations::set_owner(conn, &conversation.id, None, Some(group), true)?;
         let name = system_notes::group_name(conn, organization, group)?;
         let note = waiting_for_member_note(&name);
-        system_notes::record_as(
-            conn,
-            organization,
-            conversation,
-            contact,
-            &note,
-            (AuthorKind::System, None),
-        )?;
+        system_notes::record_by_textdesk(conn, conversation, contact, &note)?;
         return Ok(());
     };
     conversations::set_owner(conn, &conversation.id, Some(&agent), Some(group), false)?;
     let name = system_notes::owner_name(conn, organization, Some(&agent), Some(group))?;
     let note = ownership_note(AssignedBy::RoundRobin, name.as_deref());
-    system_notes::record_as(
-        conn,
-        organization,
-        conversation,
-        contact,
-        &note,
-        (AuthorKind::System, None),
-    )?;
+    system_notes::record_by_textdesk(conn, conversation, contact, &note)?;
     Ok(())
 }
 

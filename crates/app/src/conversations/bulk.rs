@@ -5,8 +5,8 @@ use textdesk_types::conversations::{BulkAction, BulkRequest, BulkResult};
 use textdesk_types::events::{Change, ReadStateChange};
 use textdesk_types::views::ViewRef;
 
-use super::close::close_one;
-use super::ownership::{change_owner, check_owner};
+use super::close::{close_one, closed_note};
+use super::ownership::{change_owner, check_owner, owner_note};
 use super::{ListRequest, filter_of, system_notes};
 use crate::{AppContext, AppError, AppResult, Caller, Permission};
 
@@ -79,16 +79,17 @@ pub fn bulk(app: &AppContext, caller: &Caller, request: BulkRequest) -> AppResul
         let mut changed = 0u32;
         match &request.operation {
             BulkAction::Close => {
+                let note = closed_note(conn, caller)?;
                 for row in &rows {
-                    changed += u32::from(close_one(conn, caller, row)?);
+                    changed += u32::from(close_one(conn, caller, row, &note)?);
                 }
             }
             BulkAction::Assign { agent_id, group_id } => {
                 let owner = check_owner(conn, caller, agent_id.clone(), group_id.clone())?;
                 let actor = system_notes::actor_name(conn, caller)?;
+                let note = owner_note(conn, caller, &owner, AssignedBy::Transfer { actor: &actor })?;
                 for row in &rows {
-                    let by = AssignedBy::Transfer { actor: &actor };
-                    changed += u32::from(change_owner(conn, caller, row, &owner, by)?);
+                    changed += u32::from(change_owner(conn, caller, row, &owner, &note)?);
                 }
             }
             BulkAction::MarkRead => {

@@ -13,7 +13,8 @@ pub fn close(app: &AppContext, caller: &Caller, id: ConversationId) -> AppResult
     caller.permits(Permission::SendMessages)?;
     app.db.write(|conn| {
         let row = find(conn, caller, &id)?;
-        if !close_one(conn, caller, &row)? {
+        let note = closed_note(conn, caller)?;
+        if !close_one(conn, caller, &row, &note)? {
             return Err(AppError::conflict(
                 "conversation_closed",
                 "This conversation is already closed.",
@@ -23,14 +24,23 @@ pub fn close(app: &AppContext, caller: &Caller, id: ConversationId) -> AppResult
     })
 }
 
-/// Closes the conversation if it is open, with a "Closed by Ana" note; returns whether it was.
-pub(crate) fn close_one(conn: &mut DbConnection, caller: &Caller, row: &ConversationRow) -> AppResult<bool> {
+/// "Closed by Ana", for the caller.
+pub(crate) fn closed_note(conn: &mut DbConnection, caller: &Caller) -> AppResult<String> {
+    Ok(status_note("Closed", &system_notes::actor_name(conn, caller)?))
+}
+
+/// Closes the conversation if it is open, with its `note`; returns whether it was open.
+pub(crate) fn close_one(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    row: &ConversationRow,
+    note: &str,
+) -> AppResult<bool> {
     if !row.is_open() || !conversations::close(conn, &row.id, &caller.agent_id, now())? {
         return Ok(false);
     }
-    let actor = system_notes::actor_name(conn, caller)?;
     let contact = contact_of(conn, caller, row)?;
     // The note's change tells everyone following the conversation that it closed.
-    system_notes::record(conn, caller, row, &contact, &status_note("Closed", &actor))?;
+    system_notes::record(conn, caller, row, &contact, note)?;
     Ok(true)
 }

@@ -25,7 +25,8 @@ pub fn claim(app: &AppContext, caller: &Caller, id: ConversationId) -> AppResult
             group,
         };
         let actor = system_notes::actor_name(conn, caller)?;
-        change_owner(conn, caller, &row, &owner, AssignedBy::Claim { actor: &actor })?;
+        let note = owner_note(conn, caller, &owner, AssignedBy::Claim { actor: &actor })?;
+        change_owner(conn, caller, &row, &owner, &note)?;
         wire_conversation(app, conn, caller, &id)
     })
 }
@@ -37,7 +38,8 @@ pub fn transfer(app: &AppContext, caller: &Caller, id: ConversationId, request: 
         let row = find(conn, caller, &id)?;
         let owner = check_owner(conn, caller, request.agent_id, request.group_id)?;
         let actor = system_notes::actor_name(conn, caller)?;
-        change_owner(conn, caller, &row, &owner, AssignedBy::Transfer { actor: &actor })?;
+        let note = owner_note(conn, caller, &owner, AssignedBy::Transfer { actor: &actor })?;
+        change_owner(conn, caller, &row, &owner, &note)?;
         wire_conversation(app, conn, caller, &id)
     })
 }
@@ -82,27 +84,33 @@ pub(crate) fn check_owner(
     Ok(Owner { agent, group })
 }
 
-/// Sets the owner and notes how, unless the conversation has that owner already. Returns
+/// The system note of giving conversations to `owner` in the way `by` says.
+pub(crate) fn owner_note(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    owner: &Owner,
+    by: AssignedBy<'_>,
+) -> AppResult<String> {
+    let organization = &caller.organization_id;
+    let name = system_notes::owner_name(conn, organization, owner.agent.as_ref(), owner.group.as_ref())?;
+    Ok(ownership_note(by, name.as_deref()))
+}
+
+/// Sets the owner and adds `note`, unless the conversation has that owner already. Returns
 /// whether anything changed.
 pub(crate) fn change_owner(
     conn: &mut DbConnection,
     caller: &Caller,
     row: &ConversationRow,
     owner: &Owner,
-    by: AssignedBy<'_>,
+    note: &str,
 ) -> AppResult<bool> {
     let unchanged = row.owner_agent_id == owner.agent && row.owner_group_id == owner.group && !row.awaiting_agent;
     if unchanged {
         return Ok(false);
     }
     conversations::set_owner(conn, &row.id, owner.agent.as_ref(), owner.group.as_ref(), false)?;
-    let name = system_notes::owner_name(
-        conn,
-        &caller.organization_id,
-        owner.agent.as_ref(),
-        owner.group.as_ref(),
-    )?;
     let contact = contact_of(conn, caller, row)?;
-    system_notes::record(conn, caller, row, &contact, &ownership_note(by, name.as_deref()))?;
+    system_notes::record(conn, caller, row, &contact, note)?;
     Ok(true)
 }

@@ -60,7 +60,25 @@ pub(crate) fn record(
     )
 }
 
-/// Adds a system note by whoever `author` is (Textdesk itself for automatic assignment).
+/// Adds a system note by Textdesk itself (automatic assignment).
+pub(crate) fn record_by_textdesk(
+    conn: &mut DbConnection,
+    conversation: &ConversationRow,
+    contact: &ContactRow,
+    body: &str,
+) -> AppResult<MessageRow> {
+    let organization = &conversation.organization_id;
+    record_as(
+        conn,
+        organization,
+        conversation,
+        contact,
+        body,
+        (AuthorKind::System, None),
+    )
+}
+
+/// Adds a system note by whoever `author` is.
 pub(crate) fn record_as(
     conn: &mut DbConnection,
     organization: &OrganizationId,
