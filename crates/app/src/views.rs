@@ -139,41 +139,37 @@ pub fn list(app: &AppContext, caller: &Caller) -> AppResult<ViewList> {
     app.db.read(|conn| {
         let feed_cursor = events::current_position(conn)?.to_string();
         let cutoff = waiting_cutoff(app, conn, &caller.organization_id)?;
-        let mut views = Vec::new();
-        for built_in in BuiltInView::ALL {
-            let filter = built_in.filter();
-            views.push(View {
+        let mut views: Vec<View> = BuiltInView::ALL
+            .into_iter()
+            .map(|built_in| View {
                 id: built_in.as_str().to_owned(),
                 name: built_in.name().to_owned(),
                 built_in: Some(built_in),
                 shared: true,
-                unread_count: unread_count(conn, caller, &filter, cutoff)?,
-                filter,
-            });
-        }
+                unread_count: 0,
+                filter: built_in.filter(),
+            })
+            .collect();
         for row in stored_views::visible_to(conn, &caller.organization_id, &caller.agent_id)? {
-            let filter = parse_stored(&row)?;
             views.push(View {
-                unread_count: unread_count(conn, caller, &filter, cutoff)?,
+                unread_count: 0,
+                filter: parse_stored(&row)?,
                 id: row.id.into_inner(),
                 name: row.name,
                 built_in: None,
                 shared: row.owner_agent_id.is_none(),
-                filter,
             });
+        }
+        let filters: Vec<ConversationFilter> = views
+            .iter()
+            .map(|view| to_conversation_filter(&caller.organization_id, &caller.agent_id, &view.filter, cutoff))
+            .collect();
+        let counts = conversations::count_unread(conn, &filters)?;
+        for (view, count) in views.iter_mut().zip(counts) {
+            view.unread_count = count;
         }
         Ok(ViewList { views, feed_cursor })
     })
-}
-
-fn unread_count(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    filter: &ViewFilter,
-    cutoff: NaiveDateTime,
-) -> AppResult<i64> {
-    let filter = to_conversation_filter(&caller.organization_id, &caller.agent_id, filter, cutoff);
-    Ok(conversations::count_unread(conn, &filter)?)
 }
 
 fn parse_name(raw: &str) -> Result<String, textdesk_domain::Invalid> {
@@ -251,6 +247,17 @@ fn one(app: &AppContext, conn: &mut DbConnection, caller: &Caller, row: ViewRow)
         shared: row.owner_agent_id.is_none(),
         filter,
     })
+}
+
+fn unread_count(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    filter: &ViewFilter,
+    cutoff: NaiveDateTime,
+) -> AppResult<i64> {
+    let filter = to_conversation_filter(&caller.organization_id, &caller.agent_id, filter, cutoff);
+    let counts = conversations::count_unread(conn, std::slice::from_ref(&filter))?;
+    Ok(counts.first().copied().unwrap_or_default())
 }
 
 /// The first conversations a filter would show, before it is saved ("Edit view"'s preview).

@@ -8,9 +8,7 @@ use textdesk_types::views::{OwnerScope, ViewSort};
 use textdesk_types::{AgentId, ContactId, ConversationId, GroupId, NumberId, OrganizationId};
 
 use crate::contacts::ContactRow;
-use crate::schema::{
-    agent_group_members, contacts, conversations, messages, organizations, read_all_marks, read_states,
-};
+use crate::schema::{agent_group_members, contacts, conversations, messages, organizations, unread_conversations};
 use crate::{DbConnection, DbError, ids, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -333,8 +331,8 @@ impl ListPosition {
     }
 }
 
-// SQL's COALESCE for a condition: where there is no read state to compare with, the
-// comparison is unknown, and the conversation is not unread for that.
+// SQL's COALESCE for a condition: where a column compared is NULL the comparison is unknown,
+// and the row does not have the property for that.
 diesel::define_sql_function! {
     #[sql_name = "COALESCE"]
     fn unknown_is_false(condition: diesel::sql_types::Nullable<diesel::sql_types::Bool>, otherwise: diesel::sql_types::Bool) -> diesel::sql_types::Bool;
@@ -344,48 +342,188 @@ diesel::define_sql_function! {
     fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
-/// Whether a row is unread for `$viewer`: they marked it so, or the contact wrote last after
-/// they last read it (or last marked everything read). Columns of a left-joined table are only
-/// usable wrapped in `nullable()`.
+/// Whether a listed row is unread for the viewer: their row of `unread_conversations`, left
+/// joined by `filtered!`, is there.
 macro_rules! unread_for_viewer {
-    () => {{
-        let contact_wrote_last = conversations::last_direction.eq(Direction::Inbound);
-        let after_own_read = read_states::read_at
-            .nullable()
-            .is_null()
-            .or(conversations::last_message_at
-                .nullable()
-                .gt(read_states::read_at.nullable()));
-        let after_mark = read_all_marks::read_at
-            .nullable()
-            .is_null()
-            .or(conversations::last_message_at
-                .nullable()
-                .gt(read_all_marks::read_at.nullable()));
-        unknown_is_false(
-            read_states::marked_unread
-                .nullable()
-                .eq(true)
-                .or(contact_wrote_last.and(after_own_read).and(after_mark)),
-            false,
-        )
+    () => {
+        unread_conversations::agent_id.nullable().is_not_null()
+    };
+}
+
+/// Every criterion of a filter but the organization, as one boxed condition on `conversations`.
+/// It names no other table of the query (contacts, messages and read state are subqueries), so
+/// the same condition serves lists, which join contacts, and counts, which start from the
+/// viewer's unread rows.
+macro_rules! view_conditions {
+    ($filter:expr, $source:ty) => {{
+        use diesel::sql_types::Bool;
+        let filter: &ConversationFilter = $filter;
+        let viewer = filter.viewer.as_str();
+        let mut all: Condition<'_, $source> = Box::new(true.into_sql::<Bool>().nullable());
+        macro_rules! and {
+            ($condition:expr) => {
+                all = Box::new(all.and($condition.nullable()))
+            };
+        }
+        if let Some(status) = filter.status {
+            and!(conversations::status.eq(status));
+        }
+        if let Some(id) = &filter.id {
+            and!(conversations::id.eq(id.clone()));
+        }
+        if let Some(ids) = &filter.ids {
+            and!(conversations::id.eq_any(ids.clone()));
+        }
+        if let Some(contact) = &filter.contact {
+            and!(conversations::contact_id.eq(contact.clone()));
+        }
+        if let Some(unread) = filter.unread {
+            let own = VIEWERS_UNREAD
+                .filter(VIEWERS_UNREAD.field(unread_conversations::agent_id).eq(viewer))
+                .filter(
+                    VIEWERS_UNREAD
+                        .field(unread_conversations::conversation_id)
+                        .eq(conversations::id),
+                );
+            if unread {
+                and!(diesel::dsl::exists(own));
+            } else {
+                and!(diesel::dsl::not(diesel::dsl::exists(own)));
+            }
+        }
+        match filter.owner {
+            Some(OwnerScope::Me) => and!(conversations::owner_agent_id.eq(viewer)),
+            Some(OwnerScope::MyGroups) => {
+                let groups = agent_group_members::table
+                    .filter(agent_group_members::agent_id.eq(viewer))
+                    .select(agent_group_members::group_id.nullable());
+                and!(conversations::owner_group_id.eq_any(groups));
+            }
+            Some(OwnerScope::Nobody) => {
+                and!(conversations::owner_agent_id.is_null());
+                and!(conversations::owner_group_id.is_null());
+            }
+            None => {}
+        }
+        if !filter.owner_agents.is_empty() {
+            and!(conversations::owner_agent_id.eq_any(filter.owner_agents.clone()));
+        }
+        if !filter.owner_groups.is_empty() {
+            and!(conversations::owner_group_id.eq_any(filter.owner_groups.clone()));
+        }
+        if !filter.numbers.is_empty() {
+            and!(conversations::number_id.eq_any(filter.numbers.clone()));
+        }
+        match filter.last_replied_by {
+            Some(Replier::Contact) => and!(conversations::last_text_direction.eq(Direction::Inbound)),
+            Some(Replier::Agent) => {
+                and!(conversations::last_text_direction.eq(Direction::Outbound));
+                and!(conversations::last_outbound_author.ne(AuthorKind::System));
+            }
+            Some(Replier::Automation) => {
+                and!(conversations::last_text_direction.eq(Direction::Outbound));
+                and!(conversations::last_outbound_author.eq(AuthorKind::System));
+            }
+            None => {}
+        }
+        let organization = filter.organization.as_str();
+        macro_rules! contacts_where {
+            ($condition:expr) => {
+                conversations::contact_id.eq_any(
+                    MATCHING_CONTACTS
+                        .filter(
+                            MATCHING_CONTACTS
+                                .field(contacts::organization_id)
+                                .eq(organization),
+                        )
+                        .filter($condition)
+                        .select(MATCHING_CONTACTS.field(contacts::id)),
+                )
+            };
+        }
+        macro_rules! contact {
+            ($column:ident) => {
+                MATCHING_CONTACTS.field(contacts::$column)
+            };
+        }
+        if let Some(text) = &filter.contact_text {
+            let words = contains_pattern(&text.words);
+            let name = lower(contact!(first_name).concat(" ").concat(contact!(last_name)));
+            let by_name = name
+                .like(words.clone())
+                .escape('\\')
+                .or(lower(contact!(company)).like(words).escape('\\'));
+            match &text.digits {
+                Some(digits) => and!(contacts_where!(
+                    by_name.or(contact!(phone_number).like(contains_pattern(digits)))
+                )),
+                None => and!(contacts_where!(by_name)),
+            }
+        }
+        if let Some(text) = &filter.message_text {
+            let holding = messages::table
+                .filter(messages::conversation_id.eq(conversations::id))
+                .filter(lower(messages::body).like(contains_pattern(text)).escape('\\'));
+            and!(diesel::dsl::exists(holding));
+        }
+        if let Some(number) = filter.conversation_number {
+            and!(conversations::number.eq(number));
+        }
+        if !filter.labels.is_empty() {
+            let mut any_label: Condition<'_, $source> = Box::new(false.into_sql::<Bool>().nullable());
+            for label in &filter.labels {
+                let quoted = serde_json::to_string(label).unwrap_or_default();
+                let labelled = contacts_where!(contact!(labels).like(contains_pattern(&quoted)).escape('\\'));
+                any_label = Box::new(any_label.or(labelled.nullable()));
+            }
+            all = Box::new(all.and(any_label));
+        }
+        if let Some(opted_out) = filter.opted_out {
+            and!(contacts_where!(contact!(opted_out).eq(opted_out)));
+        }
+        if let Some((waiting, cutoff)) = filter.waiting {
+            let is_waiting = conversations::status
+                .eq(ConversationStatus::Open)
+                .and(conversations::waiting_since.le(cutoff));
+            if waiting {
+                and!(is_waiting);
+            } else {
+                and!(diesel::dsl::not(unknown_is_false(is_waiting.nullable(), false)));
+            }
+        }
+        if let Some(follow_up) = filter.follow_up {
+            and!(conversations::follow_up.eq(follow_up));
+        }
+        if let Some(awaiting) = filter.awaiting_agent {
+            and!(conversations::awaiting_agent.eq(awaiting));
+        }
+        if let Some(from) = filter.opened_from {
+            and!(conversations::opened_at.ge(from));
+        }
+        if let Some(until) = filter.opened_until {
+            and!(conversations::opened_at.lt(until));
+        }
+        if let Some(from) = filter.active_from {
+            and!(conversations::last_message_at.ge(from));
+        }
+        if let Some(until) = filter.active_until {
+            and!(conversations::last_message_at.lt(until));
+        }
+        all
     }};
 }
 
-/// The filter's conversations joined to their contacts and the viewer's read state, boxed, with
+/// The filter's conversations joined to their contacts and the viewer's unread row, boxed, with
 /// every criterion applied; the caller selects, orders and limits.
 macro_rules! filtered {
     ($filter:expr) => {{
         let filter: &ConversationFilter = $filter;
-        let viewer = filter.viewer.as_str();
-        let own_state = read_states::table.on(read_states::conversation_id
+        let own_unread = unread_conversations::table.on(unread_conversations::conversation_id
             .eq(conversations::id)
-            .and(read_states::agent_id.eq(viewer)));
-        let own_mark = read_all_marks::table.on(read_all_marks::agent_id.eq(viewer));
+            .and(unread_conversations::agent_id.eq(filter.viewer.as_str())));
         let mut query = conversations::table
             .inner_join(contacts::table)
-            .left_join(own_state)
-            .left_join(own_mark)
+            .left_join(own_unread)
             .into_boxed();
         let organization = filter.organization.as_str();
         // Rows asked for by id are found by key; the organization is then only checked. Left
@@ -396,127 +534,45 @@ macro_rules! filtered {
         } else {
             query.filter(conversations::organization_id.eq(organization))
         };
-        if let Some(status) = filter.status {
-            query = query.filter(conversations::status.eq(status));
-        }
-        if let Some(id) = &filter.id {
-            query = query.filter(conversations::id.eq(id.clone()));
-        }
-        if let Some(ids) = &filter.ids {
-            query = query.filter(conversations::id.eq_any(ids.clone()));
-        }
-        if let Some(contact) = &filter.contact {
-            query = query.filter(conversations::contact_id.eq(contact.clone()));
-        }
-        match filter.unread {
-            Some(true) => query = query.filter(unread_for_viewer!()),
-            Some(false) => query = query.filter(diesel::dsl::not(unread_for_viewer!())),
-            None => {}
-        }
-        match filter.owner {
-            Some(OwnerScope::Me) => query = query.filter(conversations::owner_agent_id.eq(viewer)),
-            Some(OwnerScope::MyGroups) => {
-                let groups = agent_group_members::table
-                    .filter(agent_group_members::agent_id.eq(viewer))
-                    .select(agent_group_members::group_id.nullable());
-                query = query.filter(conversations::owner_group_id.eq_any(groups));
-            }
-            Some(OwnerScope::Nobody) => {
-                query = query
-                    .filter(conversations::owner_agent_id.is_null())
-                    .filter(conversations::owner_group_id.is_null());
-            }
-            None => {}
-        }
-        if !filter.owner_agents.is_empty() {
-            query = query.filter(conversations::owner_agent_id.eq_any(filter.owner_agents.clone()));
-        }
-        if !filter.owner_groups.is_empty() {
-            query = query.filter(conversations::owner_group_id.eq_any(filter.owner_groups.clone()));
-        }
-        if !filter.numbers.is_empty() {
-            query = query.filter(conversations::number_id.eq_any(filter.numbers.clone()));
-        }
-        match filter.last_replied_by {
-            Some(Replier::Contact) => {
-                query = query.filter(conversations::last_text_direction.eq(Direction::Inbound));
-            }
-            Some(Replier::Agent) => {
-                query = query
-                    .filter(conversations::last_text_direction.eq(Direction::Outbound))
-                    .filter(conversations::last_outbound_author.ne(AuthorKind::System));
-            }
-            Some(Replier::Automation) => {
-                query = query
-                    .filter(conversations::last_text_direction.eq(Direction::Outbound))
-                    .filter(conversations::last_outbound_author.eq(AuthorKind::System));
-            }
-            None => {}
-        }
-        if let Some(text) = &filter.contact_text {
-            let words = contains_pattern(&text.words);
-            let name = lower(contacts::first_name.concat(" ").concat(contacts::last_name));
-            let by_name = name
-                .like(words.clone())
-                .escape('\\')
-                .or(lower(contacts::company).like(words).escape('\\'));
-            query = match &text.digits {
-                Some(digits) => query.filter(by_name.or(contacts::phone_number.like(contains_pattern(digits)))),
-                None => query.filter(by_name),
-            };
-        }
-        if let Some(text) = &filter.message_text {
-            let holding = messages::table
-                .filter(messages::conversation_id.eq(conversations::id))
-                .filter(lower(messages::body).like(contains_pattern(text)).escape('\\'));
-            query = query.filter(diesel::dsl::exists(holding));
-        }
-        if let Some(number) = filter.conversation_number {
-            query = query.filter(conversations::number.eq(number));
-        }
-        if !filter.labels.is_empty() {
-            let mut any_label: Box<dyn BoxableExpression<_, _, SqlType = diesel::sql_types::Bool>> =
-                Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
-            for label in &filter.labels {
-                let quoted = serde_json::to_string(label).unwrap_or_default();
-                any_label = Box::new(any_label.or(contacts::labels.like(contains_pattern(&quoted)).escape('\\')));
-            }
-            query = query.filter(any_label);
-        }
-        if let Some(opted_out) = filter.opted_out {
-            query = query.filter(contacts::opted_out.eq(opted_out));
-        }
-        if let Some((waiting, cutoff)) = filter.waiting {
-            let is_waiting = conversations::status
-                .eq(ConversationStatus::Open)
-                .and(conversations::waiting_since.le(cutoff));
-            query = if waiting {
-                query.filter(is_waiting)
-            } else {
-                query.filter(diesel::dsl::not(unknown_is_false(is_waiting.nullable(), false)))
-            };
-        }
-        if let Some(follow_up) = filter.follow_up {
-            query = query.filter(conversations::follow_up.eq(follow_up));
-        }
-        if let Some(awaiting) = filter.awaiting_agent {
-            query = query.filter(conversations::awaiting_agent.eq(awaiting));
-        }
-        if let Some(from) = filter.opened_from {
-            query = query.filter(conversations::opened_at.ge(from));
-        }
-        if let Some(until) = filter.opened_until {
-            query = query.filter(conversations::opened_at.lt(until));
-        }
-        if let Some(from) = filter.active_from {
-            query = query.filter(conversations::last_message_at.ge(from));
-        }
-        if let Some(until) = filter.active_until {
-            query = query.filter(conversations::last_message_at.lt(until));
-        }
-        query
+        let conditions = view_conditions!(filter, ListSource<'_>);
+        query.filter(conditions)
     }};
 }
+
+// The tables `view_conditions!` reads in subqueries, named apart from the same tables in the
+// query the condition is for.
+diesel::alias!(
+    contacts as matching_contacts: MatchingContacts,
+    unread_conversations as viewers_unread: ViewersUnread
+);
+const MATCHING_CONTACTS: diesel::query_source::Alias<MatchingContacts> = matching_contacts;
+const VIEWERS_UNREAD: diesel::query_source::Alias<ViewersUnread> = viewers_unread;
+
+/// A filter's criteria as one condition on queries from `QS`.
+type Condition<'a, QS> = Box<
+    dyn BoxableExpression<
+            QS,
+            crate::connection::MultiBackend,
+            SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>,
+        > + 'a,
+>;
+
+/// What lists read: conversations with their contacts and the viewer's unread row.
+type ListSource<'a> = diesel::dsl::LeftJoinQuerySource<
+    diesel::dsl::InnerJoinQuerySource<conversations::table, contacts::table>,
+    unread_conversations::table,
+    diesel::dsl::And<
+        diesel::dsl::Eq<unread_conversations::conversation_id, conversations::id>,
+        diesel::dsl::Eq<unread_conversations::agent_id, &'a str>,
+    >,
+>;
+
+/// What counts read: the viewer's unread rows with their conversations.
+type CountSource = diesel::dsl::InnerJoinQuerySource<
+    unread_conversations::table,
+    conversations::table,
+    diesel::dsl::Eq<conversations::id, unread_conversations::conversation_id>,
+>;
 
 /// A LIKE pattern for text containing `part`, with LIKE's own characters escaped by `\`.
 fn contains_pattern(part: &str) -> String {
@@ -601,13 +657,59 @@ pub fn list(
         .collect())
 }
 
-/// How many of the filter's conversations are unread for the viewer.
-pub fn count_unread(conn: &mut DbConnection, filter: &ConversationFilter) -> Result<i64, DbError> {
-    Ok(filtered!(filter)
-        .filter(unread_for_viewer!())
-        .select(diesel::dsl::count_star())
-        .first(conn)?)
+/// How many of each filter's conversations are unread for its viewer, in the filters' order.
+/// The filters are one agent's (the first one's viewer); the counts come from that agent's
+/// unread rows, eight filters to a statement, each row read once per statement.
+pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> Result<Vec<i64>, DbError> {
+    use diesel::dsl::{case_when, count};
+    use diesel::sql_types::Integer;
+    let Some(first) = filters.first() else {
+        return Ok(Vec::new());
+    };
+    let mut counts = Vec::with_capacity(filters.len());
+    for chunk in filters.chunks(COUNTS_PER_STATEMENT) {
+        let nothing = ConversationFilter {
+            ids: Some(Vec::new()),
+            ..first.clone()
+        };
+        let filter = |i: usize| chunk.get(i).unwrap_or(&nothing);
+        // The conversations are reached from the viewer's rows, by key: their organization is
+        // compared in a form no index serves, so that SQLite never walks the organization's
+        // conversations instead.
+        let rows = unread_conversations::table
+            .inner_join(conversations::table.on(conversations::id.eq(unread_conversations::conversation_id)))
+            .filter(unread_conversations::agent_id.eq(first.viewer.as_str()))
+            .filter(
+                conversations::organization_id
+                    .concat("")
+                    .eq(first.organization.as_str()),
+            )
+            .into_boxed();
+        let counted = |i: usize| {
+            count(case_when(
+                view_conditions!(filter(i), CountSource),
+                1.into_sql::<Integer>(),
+            ))
+        };
+        let columns = (
+            counted(0),
+            counted(1),
+            counted(2),
+            counted(3),
+            counted(4),
+            counted(5),
+            counted(6),
+            counted(7),
+        );
+        let chunk_counts: (i64, i64, i64, i64, i64, i64, i64, i64) = rows.select(columns).first(conn)?;
+        let (a, b, c, d, e, f, g, h) = chunk_counts;
+        counts.extend([a, b, c, d, e, f, g, h].into_iter().take(chunk.len()));
+    }
+    Ok(counts)
 }
+
+/// How many counts one statement of `count_unread` computes.
+const COUNTS_PER_STATEMENT: usize = 8;
 
 /// The ids of the filter's conversations, in its sort order, at most `limit` of them.
 pub fn ids(conn: &mut DbConnection, filter: &ConversationFilter, limit: i64) -> Result<Vec<ConversationId>, DbError> {
@@ -645,9 +747,10 @@ pub struct Latest<'a> {
     pub number: Option<&'a str>,
 }
 
-/// What a new message does to a conversation's waiting-for-reply clock.
+/// What a new message does to a conversation's waiting-for-reply clock (and to what is unread:
+/// the same texts start and stop both).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum WaitingClock {
+pub(crate) enum WaitingClock {
     /// A contact's text: the clock starts unless it runs already.
     Start,
     /// A reply from the team: the contact has their answer.
@@ -656,8 +759,8 @@ enum WaitingClock {
 }
 
 impl WaitingClock {
-    fn of(latest: &Latest<'_>) -> WaitingClock {
-        match (latest.direction, latest.author) {
+    pub(crate) fn of(direction: Direction, author: AuthorKind) -> WaitingClock {
+        match (direction, author) {
             (Direction::Inbound, _) => WaitingClock::Start,
             (Direction::Outbound, AuthorKind::Agent | AuthorKind::ApiClient) => WaitingClock::Stop,
             _ => WaitingClock::Keep,
@@ -716,7 +819,10 @@ pub fn touch_all(conn: &mut DbConnection, latest: &[Latest<'_>]) -> Result<(), D
                 .map(|l| (l.direction == Direction::Outbound).then(|| l.author.as_str()))
                 .collect();
             let numbers: Vec<Option<&str>> = sorted.iter().map(|l| l.number).collect();
-            let waiting: Vec<&str> = sorted.iter().map(|l| WaitingClock::of(l).as_str()).collect();
+            let waiting: Vec<&str> = sorted
+                .iter()
+                .map(|l| WaitingClock::of(l.direction, l.author).as_str())
+                .collect();
             diesel::sql_query(format!(
                 "UPDATE conversations SET last_message_at = latest.at, \
                  last_message_preview = latest.preview, last_direction = latest.direction, {LATEST_COLUMNS} \
@@ -754,7 +860,7 @@ pub fn touch_all(conn: &mut DbConnection, latest: &[Latest<'_>]) -> Result<(), D
                         (latest.direction == Direction::Outbound).then(|| latest.author.as_str()),
                     )
                     .bind::<Nullable<Text>, _>(latest.number)
-                    .bind::<Text, _>(WaitingClock::of(latest).as_str())
+                    .bind::<Text, _>(WaitingClock::of(latest.direction, latest.author).as_str())
                     .execute(sqlite)?;
             }
         }
@@ -763,7 +869,8 @@ pub fn touch_all(conn: &mut DbConnection, latest: &[Latest<'_>]) -> Result<(), D
 }
 
 /// Closes an open conversation; the next message in the thread opens a new one. Closing
-/// answers the waiting flag and removes the follow-up flag. Returns whether it was open.
+/// answers the waiting flag, removes the follow-up flag and settles what was unread (but the
+/// agents' own marks). Returns whether it was open.
 pub fn close(conn: &mut DbConnection, id: &ConversationId, by: &AgentId, at: NaiveDateTime) -> Result<bool, DbError> {
     let closed = diesel::update(
         conversations::table
@@ -779,6 +886,9 @@ pub fn close(conn: &mut DbConnection, id: &ConversationId, by: &AgentId, at: Nai
         conversations::awaiting_agent.eq(false),
     ))
     .execute(conn)?;
+    if closed == 1 {
+        crate::unread::settled(conn, &[id.as_str()])?;
+    }
     Ok(closed == 1)
 }
 
@@ -840,7 +950,7 @@ pub fn delete(conn: &mut DbConnection, id: &ConversationId) -> Result<(), DbErro
     diesel::delete(media::table.filter(media::message_id.eq_any(message_ids()))).execute(conn)?;
     diesel::delete(jobs::table.filter(jobs::message_id.eq_any(message_ids()))).execute(conn)?;
     diesel::delete(messages::table.filter(messages::conversation_id.eq(id.as_str()))).execute(conn)?;
-    diesel::delete(read_states::table.filter(read_states::conversation_id.eq(id.as_str()))).execute(conn)?;
+    crate::unread::forget(conn, id)?;
     diesel::delete(conversations::table.find(id.as_str())).execute(conn)?;
     Ok(())
 }

@@ -27,7 +27,6 @@ pub mod numbers;
 pub mod organizations;
 pub mod password_resets;
 pub mod presence;
-pub mod read_states;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod schema_check;
@@ -35,6 +34,7 @@ pub mod search;
 pub mod secrets;
 pub mod setup;
 pub mod threads;
+pub mod unread;
 pub mod views;
 
 pub use connection::{Backend, Database, DbConnection};

@@ -257,12 +257,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    read_states (agent_id, conversation_id) {
+    unread_conversations (agent_id, conversation_id) {
         agent_id -> Text,
         conversation_id -> Text,
         organization_id -> Text,
-        read_at -> Nullable<Timestamp>,
-        marked_unread -> Bool,
+        marked -> Bool,
     }
 }
 
@@ -291,14 +290,6 @@ diesel::table! {
         kind -> Text,
         payload -> Text,
         created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    read_all_marks (agent_id) {
-        agent_id -> Text,
-        organization_id -> Text,
-        read_at -> Timestamp,
     }
 }
 
@@ -386,10 +377,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     conversations,
     messages,
-    read_states,
+    unread_conversations,
     jobs,
     events,
-    read_all_marks,
     media,
     consent_changes,
     feed_purges,

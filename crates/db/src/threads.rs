@@ -11,11 +11,11 @@ use textdesk_types::sms;
 use textdesk_types::{ContactId, ConversationId, NumberId, OrganizationId};
 
 use crate::contacts::{self, ContactRow};
-use crate::conversations::{self, ConversationRow, Latest};
+use crate::conversations::{self, ConversationRow, Latest, WaitingClock};
 use crate::jobs::{self, Job};
 use crate::messages::MessageRow;
 use crate::schema::messages;
-use crate::{DbConnection, DbError, events, ids, now};
+use crate::{DbConnection, DbError, events, ids, now, unread};
 
 /// A message to record; `number` is the business number it goes through (none for notes).
 pub struct NewThreadMessage<'a> {
@@ -82,6 +82,7 @@ pub fn record_all(
     crate::insert_all!(conn, messages::table, &rows)?;
     show_latest(conn, &mut conversations, new, &rows)?;
     remember_last_numbers(conn, new)?;
+    keep_unread(conn, new, &rows)?;
     let mut changes = Vec::with_capacity(2 * rows.len());
     for (message, row) in new.iter().zip(&rows) {
         if message.direction == Direction::Outbound {
@@ -271,6 +272,28 @@ fn show_latest(
         }
     }
     Ok(())
+}
+
+/// A contact's text makes its conversation unread for the team, and a reply from the team
+/// settles it: in each conversation, the last of the two in the batch holds. Like the waiting
+/// clock, only the conversation's own texts count, not compliance texts.
+fn keep_unread(conn: &mut DbConnection, new: &[NewThreadMessage<'_>], rows: &[MessageRow]) -> Result<(), DbError> {
+    let mut last: Vec<(&str, WaitingClock)> = Vec::new();
+    for (message, row) in new.iter().zip(rows) {
+        let clock = WaitingClock::of(message.direction, message.author_kind);
+        if message.purpose == MessagePurpose::Normal && clock != WaitingClock::Keep {
+            last.retain(|(conversation, _)| *conversation != row.conversation_id.as_str());
+            last.push((row.conversation_id.as_str(), clock));
+        }
+    }
+    let with = |wanted: WaitingClock| -> Vec<&str> {
+        last.iter()
+            .filter(|(_, clock)| *clock == wanted)
+            .map(|(conversation, _)| *conversation)
+            .collect()
+    };
+    unread::arrived(conn, &with(WaitingClock::Start))?;
+    unread::settled(conn, &with(WaitingClock::Stop))
 }
 
 /// Remembers the business number each contact was last texted through or from, with one

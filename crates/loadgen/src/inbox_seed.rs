@@ -14,8 +14,9 @@
 //! - messages, from 1 to 2×average−1 per conversation, alternating customer and agent, with
 //!   bodies made from sentences over a few hundred words, so that words have every frequency
 //!   from common to rare;
-//! - read states: the measured agent read nine closed conversations in ten and half the open
-//!   ones, and a few other agents read some of the closed ones.
+//! - unread state: every waiting conversation (the contact wrote last) is unread for every agent
+//!   but those who read it since: the measured agent read half of them and agents 2–10 one in
+//!   three each; the measured agent also marked one closed conversation in a hundred unread.
 //!
 //! Every row goes through the tables' own insert path, so the search index follows: the FTS5
 //! triggers on SQLite, the generated `search_words` columns on PostgreSQL. No change-feed events
@@ -34,7 +35,7 @@ use textdesk_db::conversations::{ConversationRow, preview_of, take_numbers};
 use textdesk_db::groups::GroupRow;
 use textdesk_db::messages::MessageRow;
 use textdesk_db::schema::{
-    agent_group_members, agent_groups, agents, contacts, conversations, messages, numbers, read_states,
+    agent_group_members, agent_groups, agents, contacts, conversations, messages, numbers, unread_conversations,
 };
 use textdesk_db::{Database, DbConnection, DbError, insert_all};
 use textdesk_types::agents::Role;
@@ -379,7 +380,7 @@ pub fn run(args: SeedInboxArgs) -> anyhow::Result<()> {
     let (messages_in_index, conversations_total) = db.read(|conn| count_indexed(conn, &target))?;
     println!(
         "seeded {} agents, {} groups, {contact_count} contacts, {} conversations ({} open, {} waiting, {} follow-up), \
-         {} messages, {} read states in {:.1} s; {messages_in_index} messages in the search index, \
+         {} messages, {} unread rows in {:.1} s; {messages_in_index} messages in the search index, \
          {conversations_total} conversations in the organization",
         people.agents.len(),
         people.groups.len(),
@@ -388,7 +389,7 @@ pub fn run(args: SeedInboxArgs) -> anyhow::Result<()> {
         totals.waiting,
         totals.follow_up,
         totals.messages,
-        totals.read_states,
+        totals.unread,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -507,7 +508,7 @@ struct Totals {
     open: usize,
     waiting: usize,
     follow_up: usize,
-    read_states: usize,
+    unread: usize,
 }
 
 struct Plan<'a> {
@@ -523,12 +524,11 @@ struct Plan<'a> {
     now: NaiveDateTime,
 }
 
-type ReadStateRow = (
-    diesel::dsl::Eq<read_states::agent_id, String>,
-    diesel::dsl::Eq<read_states::conversation_id, String>,
-    diesel::dsl::Eq<read_states::organization_id, String>,
-    diesel::dsl::Eq<read_states::read_at, Option<NaiveDateTime>>,
-    diesel::dsl::Eq<read_states::marked_unread, bool>,
+type UnreadRow = (
+    diesel::dsl::Eq<unread_conversations::agent_id, String>,
+    diesel::dsl::Eq<unread_conversations::conversation_id, String>,
+    diesel::dsl::Eq<unread_conversations::organization_id, String>,
+    diesel::dsl::Eq<unread_conversations::marked, bool>,
 );
 
 impl Plan<'_> {
@@ -560,7 +560,7 @@ impl Plan<'_> {
         let measured = self.people.agents.get(1).unwrap_or(&self.people.agents[0]).clone();
         let mut conversation_rows = Vec::with_capacity(chunk.len());
         let mut message_rows: Vec<MessageRow> = Vec::with_capacity(chunk.len() * (self.spread + 1) / 2);
-        let mut read_rows: Vec<ReadStateRow> = Vec::new();
+        let mut unread_rows: Vec<UnreadRow> = Vec::new();
         for (&index, number) in chunk.iter().zip(numbers) {
             let contact = &self.contacts[index % self.contacts.len()];
             let opened = self.first_at + Duration::seconds(self.spacing * index as i64);
@@ -632,32 +632,31 @@ impl Plan<'_> {
                 conversation.closed_at = Some(closed_at);
                 conversation.closed_by = Some(replier.clone());
             }
-            // The measured agent read 9 in 10 closed conversations and half the open ones
-            // (after their last message); agents 2–10 each read one closed conversation in three.
-            let read = if open {
-                mix(index, 13).is_multiple_of(2)
+            // Waiting conversations are unread for all but their readers: the measured agent
+            // read half of them, agents 2–10 one in three each. The measured agent marked one
+            // closed conversation in a hundred unread.
+            let unread_for: Vec<(&AgentId, bool)> = if conversation.waiting_since.is_some() {
+                self.people
+                    .agents
+                    .iter()
+                    .enumerate()
+                    .filter(|(n, agent)| match n {
+                        2..=10 => !mix(index, 20 + *n as u64).is_multiple_of(3),
+                        _ => *agent != &measured || !mix(index, 13).is_multiple_of(2),
+                    })
+                    .map(|(_, agent)| (agent, false))
+                    .collect()
+            } else if !open && mix(index, 13).is_multiple_of(100) {
+                vec![(&measured, true)]
             } else {
-                !mix(index, 13).is_multiple_of(10)
+                Vec::new()
             };
-            let read_at = Some(conversation.last_message_at + Duration::minutes(1));
-            let mut readers: Vec<&AgentId> = Vec::new();
-            if read {
-                readers.push(&measured);
-            }
-            if !open {
-                for (offset, agent) in self.people.agents.iter().enumerate().skip(2).take(9) {
-                    if mix(index, 20 + offset as u64).is_multiple_of(3) {
-                        readers.push(agent);
-                    }
-                }
-            }
-            for agent in readers {
-                read_rows.push((
-                    read_states::agent_id.eq(agent.as_str().to_owned()),
-                    read_states::conversation_id.eq(conversation.id.as_str().to_owned()),
-                    read_states::organization_id.eq(self.target.organization.as_str().to_owned()),
-                    read_states::read_at.eq(read_at),
-                    read_states::marked_unread.eq(false),
+            for (agent, marked) in unread_for {
+                unread_rows.push((
+                    unread_conversations::agent_id.eq(agent.as_str().to_owned()),
+                    unread_conversations::conversation_id.eq(conversation.id.as_str().to_owned()),
+                    unread_conversations::organization_id.eq(self.target.organization.as_str().to_owned()),
+                    unread_conversations::marked.eq(marked),
                 ));
             }
             conversation_rows.push(conversation);
@@ -666,11 +665,11 @@ impl Plan<'_> {
         for rows in message_rows.chunks(MAX_BATCH) {
             insert_all!(conn, messages::table, rows)?;
         }
-        for rows in read_rows.chunks(MAX_BATCH * 4) {
-            insert_all!(conn, read_states::table, rows)?;
+        for rows in unread_rows.chunks(MAX_BATCH * 4) {
+            insert_all!(conn, unread_conversations::table, rows)?;
         }
         totals.messages += message_rows.len();
-        totals.read_states += read_rows.len();
+        totals.unread += unread_rows.len();
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
 use textdesk_db::conversations::{self, ConversationFilter, ConversationRow};
-use textdesk_db::{events, now, read_states};
+use textdesk_db::{events, unread};
 use textdesk_domain::assignment::AssignedBy;
 use textdesk_types::conversations::{BulkAction, BulkRequest, BulkResult};
 use textdesk_types::events::{Change, ReadStateChange};
@@ -93,10 +93,8 @@ pub fn bulk(app: &AppContext, caller: &Caller, request: BulkRequest) -> AppResul
                 }
             }
             BulkAction::MarkRead => {
-                let at = now();
                 for row in &rows {
-                    let at = at.max(row.last_message_at);
-                    read_states::mark_read(conn, &caller.organization_id, &caller.agent_id, &row.id, at)?;
+                    unread::mark_read(conn, &caller.agent_id, &row.id)?;
                     changed += 1;
                 }
                 let change = Change::ReadStateChanged(ReadStateChange {

@@ -1,4 +1,4 @@
-use textdesk_db::{events, now, read_states};
+use textdesk_db::{events, unread};
 use textdesk_types::ConversationId;
 use textdesk_types::events::{Change, ReadStateChange};
 
@@ -10,12 +10,12 @@ pub fn set_read(app: &AppContext, caller: &Caller, id: ConversationId, read: boo
     caller.permits(Permission::ReadInbox)?;
     let caller = caller.clone();
     app.db.write(move |conn| {
-        let conversation = find(conn, &caller, &id)?;
+        find(conn, &caller, &id)?;
         let (organization, agent) = (&caller.organization_id, &caller.agent_id);
         if read {
-            read_states::mark_read(conn, organization, agent, &id, now().max(conversation.last_message_at))?;
+            unread::mark_read(conn, agent, &id)?;
         } else {
-            read_states::mark_unread(conn, organization, agent, &id)?;
+            unread::mark_unread(conn, organization, agent, &id)?;
         }
         let change = Change::ReadStateChanged(ReadStateChange {
             agent_id: agent.clone(),
@@ -34,7 +34,7 @@ pub fn mark_all_read(app: &AppContext, caller: &Caller) -> AppResult<()> {
     let caller = caller.clone();
     app.db.write(move |conn| {
         let (organization, agent) = (&caller.organization_id, &caller.agent_id);
-        read_states::mark_all_read(conn, organization, agent, now())?;
+        unread::mark_all_read(conn, agent)?;
         let change = Change::ReadStateChanged(ReadStateChange {
             agent_id: agent.clone(),
             conversation_id: None,

@@ -1,7 +1,7 @@
 use textdesk_db::contacts::{self, ContactRow};
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::threads::{self, NewThreadMessage};
-use textdesk_db::{DbConnection, DbError, media, messages, organizations, read_states};
+use textdesk_db::{DbConnection, DbError, media, messages, organizations, unread};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_types::messages::{Direction, Message, MessagePurpose, SendLane, SendMessage, SendToPhone};
 use textdesk_types::{ConversationId, MediaId, NumberId};
@@ -155,13 +155,7 @@ pub(super) fn queue(
             "must be uploads of this organization not yet sent",
         ));
     }
-    read_states::mark_read(
-        conn,
-        &caller.organization_id,
-        &caller.agent_id,
-        &recorded.conversation.id,
-        recorded.message.created_at,
-    )?;
+    unread::mark_read(conn, &caller.agent_id, &recorded.conversation.id)?;
     let mut message = messages::into_wire_one(conn, recorded.message)?;
     let media_bytes = message.media.iter().map(|item| item.size_bytes).sum();
     message.warnings.extend(compliance::media_warning(media_bytes));
