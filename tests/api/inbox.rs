@@ -14,6 +14,7 @@ on_both_backends!(
     waiting_for_reply_turns_on_as_time_passes,
     keyword_rules_come_before_the_numbers_target,
     round_robin_is_fair_and_waits_for_someone_online,
+    round_robin_hands_out_to_a_member_who_joins_and_stops_when_switched_off,
     presence_follows_heartbeats_and_sign_out,
     view_counts_match_their_lists,
     custom_views_filter_like_a_brute_force_check,
@@ -385,6 +386,67 @@ async fn keyword_rules_come_before_the_numbers_target(app: TestApp) {
     )
     .await
     .expect(204);
+}
+
+async fn round_robin_hands_out_to_a_member_who_joins_and_stops_when_switched_off(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let ana = app.add_agent(&owner, "ana@acme.example", "agent").await;
+    let dee = app.add_agent(&owner, "dee@acme.example", "agent").await;
+    let desk = group(&app, &owner, "Desk", &[&ana], true).await;
+    let number = simulator_number(&app, &owner, "+12025550100").await;
+    app.patch(
+        &format!("/api/v1/numbers/{number}"),
+        token(&owner),
+        &json!({"auto_assign": {"group_id": desk}}),
+    )
+    .await
+    .expect(200);
+    let first = text_in(&app, &owner, &number, "+12025551001", "Hi").await;
+    assert_eq!(
+        conversation(&app, &owner, &first).await["conversation"]["awaiting_agent"],
+        true
+    );
+
+    // Dee is online but not in the group: nothing moves until she joins it.
+    beat(&app, &dee, "tab-1").await;
+    assert_eq!(
+        conversation(&app, &owner, &first).await["conversation"]["awaiting_agent"],
+        true
+    );
+    app.put(
+        &format!("/api/v1/groups/{desk}/members/{}", dee.agent_id),
+        token(&owner),
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    let row = conversation(&app, &owner, &first).await["conversation"].clone();
+    assert_eq!(row["owner_agent_id"], dee.agent_id.as_str());
+    assert_eq!(row["awaiting_agent"], false);
+
+    // Dee leaves the group; with round robin switched off, what waited stays with the group.
+    app.delete(
+        &format!("/api/v1/groups/{desk}/members/{}", dee.agent_id),
+        token(&owner),
+    )
+    .await
+    .expect(200);
+    let second = text_in(&app, &owner, &number, "+12025551002", "Hello").await;
+    assert_eq!(
+        conversation(&app, &owner, &second).await["conversation"]["awaiting_agent"],
+        true
+    );
+    app.patch(
+        &format!("/api/v1/groups/{desk}"),
+        token(&owner),
+        &json!({"round_robin": false}),
+    )
+    .await
+    .expect(200);
+    let row = conversation(&app, &owner, &second).await["conversation"].clone();
+    assert_eq!(row["awaiting_agent"], false);
+    assert_eq!(row["owner_group_id"], desk.as_str());
+    assert!(row.get("owner_agent_id").is_none());
 }
 
 async fn round_robin_is_fair_and_waits_for_someone_online(app: TestApp) {

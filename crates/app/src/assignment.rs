@@ -4,13 +4,14 @@
 //! the group and is handed out when one comes online. Also the admins' keyword rules.
 
 use chrono::{Duration, NaiveDateTime};
+use textdesk_db::DbConnection;
 use textdesk_db::assignment_rules::{self, AssignmentRuleRow};
 use textdesk_db::contacts::{self, ContactRow};
 use textdesk_db::conversations::{self, ConversationRow};
+use textdesk_db::groups::{self, GroupRow, OnlineMember};
 use textdesk_db::numbers::NumberRow;
-use textdesk_db::{DbConnection, groups};
 use textdesk_domain::assignment::{
-    AssignedBy, Candidate, KeywordPattern, Owner, next_in_turn, ownership_note, waiting_for_member_note,
+    AssignedBy, Candidate, KeywordPattern, Owner, next_in_turn, owner_label, ownership_note, waiting_for_member_note,
 };
 use textdesk_types::assignment::{AssignmentRule, CreateAssignmentRule};
 use textdesk_types::{AgentId, AssignmentRuleId, GroupId, OrganizationId};
@@ -37,6 +38,7 @@ pub(crate) fn assign_new(
     number: &NumberRow,
     rules: &[AssignmentRuleRow],
     conversation: &ConversationRow,
+    contact: &ContactRow,
     first_text: &str,
 ) -> AppResult<()> {
     let matched = rules
@@ -63,11 +65,10 @@ pub(crate) fn assign_new(
         return Ok(());
     }
     let organization = &number.organization_id;
-    let contact = contacts::find(conn, organization, &conversation.contact_id)?;
     if let (None, Some(group)) = (&target.agent, &target.group) {
-        let row = groups::find(conn, organization, group)?;
-        if row.round_robin {
-            return hand_to_member(conn, now, conversation, &contact, group);
+        let group = groups::find(conn, organization, group)?;
+        if group.round_robin {
+            return hand_to_member(conn, now, conversation, contact, &group);
         }
     }
     conversations::set_owner(
@@ -79,7 +80,7 @@ pub(crate) fn assign_new(
     )?;
     let name = system_notes::owner_name(conn, organization, target.agent.as_ref(), target.group.as_ref())?;
     let note = ownership_note(by, name.as_deref());
-    system_notes::record_by_textdesk(conn, conversation, &contact, &note)?;
+    system_notes::record_by_textdesk(conn, conversation, contact, &note)?;
     Ok(())
 }
 
@@ -90,18 +91,16 @@ fn hand_to_member(
     now: NaiveDateTime,
     conversation: &ConversationRow,
     contact: &ContactRow,
-    group: &GroupId,
+    group: &GroupRow,
 ) -> AppResult<()> {
-    let organization = &conversation.organization_id;
-    let Some(agent) = take_next_member(conn, now, group)? else {
-        conversations::set_owner(conn, &conversation.id, None, Some(group), true)?;
-        let name = system_notes::group_name(conn, organization, group)?;
-        let note = waiting_for_member_note(&name);
+    let Some(member) = take_next_member(conn, now, &group.id)? else {
+        conversations::set_owner(conn, &conversation.id, None, Some(&group.id), true)?;
+        let note = waiting_for_member_note(&group.name);
         system_notes::record_by_textdesk(conn, conversation, contact, &note)?;
         return Ok(());
     };
-    conversations::set_owner(conn, &conversation.id, Some(&agent), Some(group), false)?;
-    let name = system_notes::owner_name(conn, organization, Some(&agent), Some(group))?;
+    conversations::set_owner(conn, &conversation.id, Some(&member.agent_id), Some(&group.id), false)?;
+    let name = owner_label(Some(&member.screenname), Some(&group.name));
     let note = ownership_note(AssignedBy::RoundRobin, name.as_deref());
     system_notes::record_by_textdesk(conn, conversation, contact, &note)?;
     Ok(())
@@ -110,25 +109,25 @@ fn hand_to_member(
 /// The member whose turn it is, recorded as served at `now`; `None` when nobody is online.
 /// Another process may take the same member's turn at the same moment: then the choice is
 /// made again, so turns are never taken twice.
-fn take_next_member(conn: &mut DbConnection, now: NaiveDateTime, group: &GroupId) -> AppResult<Option<AgentId>> {
+fn take_next_member(conn: &mut DbConnection, now: NaiveDateTime, group: &GroupId) -> AppResult<Option<OnlineMember>> {
     for _ in 0..5 {
-        let members = groups::online_members(conn, group, online_since(now))?;
+        let mut members = groups::online_members(conn, group, online_since(now))?;
         let candidates: Vec<Candidate<'_>> = members
             .iter()
-            .map(|(agent, last_assigned_at)| Candidate {
-                agent,
-                last_assigned_at: *last_assigned_at,
+            .map(|member| Candidate {
+                agent: &member.agent_id,
+                last_assigned_at: member.last_assigned_at,
             })
             .collect();
-        let Some(agent) = next_in_turn(&candidates) else {
+        let Some(agent) = next_in_turn(&candidates).cloned() else {
             return Ok(None);
         };
-        let previous = members
-            .iter()
-            .find(|(member, _)| member == agent)
-            .and_then(|(_, at)| *at);
-        if groups::take_turn(conn, group, agent, previous, now)? {
-            return Ok(Some(agent.clone()));
+        let Some(index) = members.iter().position(|member| member.agent_id == agent) else {
+            return Ok(None);
+        };
+        let member = members.swap_remove(index);
+        if groups::take_turn(conn, group, &member.agent_id, member.last_assigned_at, now)? {
+            return Ok(Some(member));
         }
     }
     Err(AppError::internal("round robin could not take a turn"))
@@ -144,17 +143,30 @@ pub(crate) fn hand_out_waiting(
 ) -> AppResult<usize> {
     let mut handed = 0;
     for group in groups::of_agent(conn, agent)? {
-        if !groups::find(conn, organization, &group)?.round_robin {
-            continue;
-        }
-        for conversation in conversations::awaiting_in(conn, &group, 500)? {
-            let contact = contacts::find(conn, organization, &conversation.contact_id)?;
-            hand_to_member(conn, now, &conversation, &contact, &group)?;
-            handed += 1;
-        }
+        let group = groups::find(conn, organization, &group)?;
+        handed += hand_out_in(conn, now, &group)?;
     }
     Ok(handed)
 }
+
+/// Hands the conversations waiting in a round-robin group to its online members in turn, the
+/// longest waiting first, when any member is online (one came online, joined the group, or
+/// round robin was switched on). Returns how many were handed out.
+pub(crate) fn hand_out_in(conn: &mut DbConnection, now: NaiveDateTime, group: &GroupRow) -> AppResult<usize> {
+    if !group.round_robin || groups::online_members(conn, &group.id, online_since(now))?.is_empty() {
+        return Ok(0);
+    }
+    let waiting = conversations::awaiting_in(conn, &group.id, HAND_OUT_AT_ONCE)?;
+    for conversation in &waiting {
+        let contact = contacts::find(conn, &group.organization_id, &conversation.contact_id)?;
+        hand_to_member(conn, now, conversation, &contact, group)?;
+    }
+    Ok(waiting.len())
+}
+
+/// How many waiting conversations one hand-out gives away; the rest go at the next one (the
+/// next heartbeat that brings a member online), so a request stays short.
+const HAND_OUT_AT_ONCE: i64 = 500;
 
 /// The organization's keyword rules, in the order they are tried.
 pub fn list_rules(app: &AppContext, caller: &Caller) -> AppResult<Vec<AssignmentRule>> {

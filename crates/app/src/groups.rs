@@ -1,14 +1,14 @@
 //! Groups of agents: every agent reads them; owners and admins manage them and their members.
 
 use textdesk_db::groups::GroupChanges;
-use textdesk_db::{DbConnection, DbError, audit, groups};
+use textdesk_db::{DbConnection, DbError, audit, conversations, groups};
 use textdesk_domain::text::{Label, TITLE_MAX};
 use textdesk_types::groups::{CreateGroup, Group, UpdateGroup};
 use textdesk_types::page::PageQuery;
 use textdesk_types::{AgentId, GroupId, OrganizationId, Page};
 
 use crate::pagination::PageRequest;
-use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
+use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission, assignment};
 
 /// The organization's groups with their members, in the order they were made.
 pub fn list(app: &AppContext, caller: &Caller, query: &PageQuery) -> AppResult<Page<Group>> {
@@ -63,6 +63,14 @@ pub fn update(app: &AppContext, caller: &Caller, id: GroupId, request: UpdateGro
             round_robin: request.round_robin,
         };
         let row = groups::update(conn, &caller.organization_id, &id, changes).map_err(group_error)?;
+        match request.round_robin {
+            // Conversations that waited for a member stay with the group, for anyone to take.
+            Some(false) => conversations::stop_awaiting(conn, &row.id)?,
+            Some(true) => {
+                assignment::hand_out_in(conn, app.clock.now_naive(), &row)?;
+            }
+            None => {}
+        }
         Ok(groups::into_wire_one(conn, row)?)
     })
 }
@@ -79,7 +87,8 @@ pub fn delete(app: &AppContext, caller: &Caller, id: GroupId, client_address: &s
     })
 }
 
-/// Adds an agent to a group; adding a member twice changes nothing.
+/// Adds an agent to a group; adding a member twice changes nothing. A round-robin group's
+/// waiting conversations go out at once when the new member is online.
 pub fn add_member(app: &AppContext, caller: &Caller, group: GroupId, agent: AgentId) -> AppResult<Group> {
     change_membership(app, caller, (group, agent), groups::add_member)
 }
@@ -100,6 +109,8 @@ fn change_membership(
     app.db.write(|conn| {
         change(conn, &caller.organization_id, &group, &agent).map_err(group_error)?;
         let row = groups::find(conn, &caller.organization_id, &group)?;
+        // Whoever the group's online members are now, the waiting conversations are theirs.
+        assignment::hand_out_in(conn, app.clock.now_naive(), &row)?;
         Ok(groups::into_wire_one(conn, row)?)
     })
 }

@@ -71,10 +71,13 @@ impl ManageConnection for ConnectionManager {
             Backend::Sqlite => {
                 let mut connection =
                     SqliteConnection::establish(self.sqlite_path()).map_err(r2d2::Error::ConnectionError)?;
+                // A page cache of 16 MiB per connection (SQLite's default is 2 MiB): the inbox's
+                // unread counts look up thousands of conversations at random, which a small
+                // cache reads from the file again on every call (BENCHMARKS.md, "Issue 11").
                 connection
                     .batch_execute(
                         "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
                     )
                     .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(connection))

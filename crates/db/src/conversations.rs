@@ -938,6 +938,19 @@ pub fn awaiting_in(conn: &mut DbConnection, group: &GroupId, limit: i64) -> Resu
         .load(conn)?)
 }
 
+/// The group's conversations no longer wait for a member to come online (its round robin was
+/// switched off); they stay the group's.
+pub fn stop_awaiting(conn: &mut DbConnection, group: &GroupId) -> Result<(), DbError> {
+    diesel::update(
+        conversations::table
+            .filter(conversations::owner_group_id.eq(group.as_str()))
+            .filter(conversations::awaiting_agent.eq(true)),
+    )
+    .set(conversations::awaiting_agent.eq(false))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Deletes the conversation with its messages, their media, their pending sends and every
 /// agent's read state.
 pub fn delete(conn: &mut DbConnection, id: &ConversationId) -> Result<(), DbError> {

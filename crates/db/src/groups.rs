@@ -200,13 +200,21 @@ pub fn is_member(conn: &mut DbConnection, group: &GroupId, agent: &AgentId) -> R
     Ok(found > 0)
 }
 
-/// The group's enabled members who are online (a tab seen since `online_since`), with when
-/// round robin last gave each of them a conversation.
+/// A member of a group who is online, as round robin weighs them.
+#[derive(Debug, Queryable)]
+pub struct OnlineMember {
+    pub agent_id: AgentId,
+    pub screenname: String,
+    /// When round robin last gave them a conversation of the group.
+    pub last_assigned_at: Option<NaiveDateTime>,
+}
+
+/// The group's enabled members who are online (a tab seen since `online_since`).
 pub fn online_members(
     conn: &mut DbConnection,
     group: &GroupId,
     online_since: NaiveDateTime,
-) -> Result<Vec<(AgentId, Option<NaiveDateTime>)>, DbError> {
+) -> Result<Vec<OnlineMember>, DbError> {
     use crate::schema::presence;
     let online = presence::table
         .filter(presence::seen_at.ge(online_since))
@@ -216,7 +224,11 @@ pub fn online_members(
         .filter(agent_group_members::group_id.eq(group.as_str()))
         .filter(agents::disabled.eq(false))
         .filter(agent_group_members::agent_id.eq_any(online))
-        .select((agent_group_members::agent_id, agent_group_members::last_assigned_at))
+        .select((
+            agent_group_members::agent_id,
+            agents::screenname,
+            agent_group_members::last_assigned_at,
+        ))
         .load(conn)?)
 }
 

@@ -9,13 +9,14 @@ pub mod statuses;
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
+use textdesk_db::assignment_rules;
+use textdesk_db::contacts::{self, ContactRow};
 use textdesk_db::jobs::{self, Job, MediaJob};
 use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::organizations::{self, OrganizationRow};
 use textdesk_db::threads::{self, NewThreadMessage, Recorded};
 use textdesk_db::{DbConnection, media};
-use textdesk_db::{assignment_rules, contacts};
 use textdesk_domain::compliance::could_be_keyword;
 use textdesk_providers::{InboundMedia, InboundMessage};
 use textdesk_types::messages::SendLane;
@@ -124,7 +125,11 @@ fn store_for_organization(
         })
         .collect::<Result<_, AppError>>()?;
     let recorded = threads::record_all(conn, organization, &new)?;
-    assign_opened(conn, now, organization, texts, &recorded)?;
+    let contacts: Vec<&ContactRow> = texts
+        .iter()
+        .map(|text| contact_of(text.from))
+        .collect::<Result<_, AppError>>()?;
+    assign_opened(conn, now, organization, texts, &contacts, &recorded)?;
     let messages: Vec<MessageRow> = recorded.into_iter().map(|recorded| recorded.message).collect();
     // Most texts are conversation: the organization's settings are read only when a text
     // could be a keyword or brings media, so the common inbound message costs no more reads.
@@ -164,10 +169,11 @@ fn assign_opened(
     now: NaiveDateTime,
     organization: &OrganizationId,
     texts: &[&InboundText<'_>],
+    contacts: &[&ContactRow],
     recorded: &[Recorded],
 ) -> Result<(), AppError> {
     let mut rules = None;
-    for (text, recorded) in texts.iter().zip(recorded) {
+    for ((text, contact), recorded) in texts.iter().zip(contacts).zip(recorded) {
         if !recorded.opened {
             continue;
         }
@@ -181,6 +187,7 @@ fn assign_opened(
             text.number,
             rules,
             &recorded.conversation,
+            contact,
             &text.message.body,
         )?;
     }
