@@ -270,6 +270,55 @@ pub struct ContactText {
 }
 
 impl ConversationFilter {
+    /// Whether a criterion needs the conversation's own row: not only the columns
+    /// `unread_conversations` keeps a copy of (`kept_conditions!`). Every field is named, so a
+    /// new criterion must be placed here on one side or the other.
+    fn needs_conversations(&self) -> bool {
+        let ConversationFilter {
+            organization: _,
+            viewer: _,
+            status: _,
+            owner: _,
+            owner_agents: _,
+            owner_groups: _,
+            waiting: _,
+            follow_up: _,
+            sort: _,
+            contact,
+            unread,
+            id,
+            ids,
+            numbers,
+            last_replied_by,
+            contact_text,
+            message_text,
+            conversation_number,
+            labels,
+            opted_out,
+            awaiting_agent,
+            opened_from,
+            opened_until,
+            active_from,
+            active_until,
+        } = self;
+        contact.is_some()
+            || unread.is_some()
+            || id.is_some()
+            || ids.is_some()
+            || !numbers.is_empty()
+            || last_replied_by.is_some()
+            || contact_text.is_some()
+            || message_text.is_some()
+            || conversation_number.is_some()
+            || !labels.is_empty()
+            || opted_out.is_some()
+            || awaiting_agent.is_some()
+            || opened_from.is_some()
+            || opened_until.is_some()
+            || active_from.is_some()
+            || active_until.is_some()
+    }
+
     pub fn new(organization: OrganizationId, viewer: AgentId) -> Self {
         ConversationFilter {
             organization,
@@ -350,12 +399,11 @@ macro_rules! unread_for_viewer {
     };
 }
 
-/// Every criterion of a filter but the organization, as one boxed condition on `conversations`.
-/// It names no other table of the query (contacts, messages and read state are subqueries), so
-/// the same condition serves lists, which join contacts, and counts, which start from the
-/// viewer's unread rows.
-macro_rules! view_conditions {
-    ($filter:expr, $source:ty) => {{
+/// The criteria of a filter that `unread_conversations` keeps a copy of the columns for (status,
+/// owners, waiting, follow-up: what the built-in views ask), as one boxed condition on the
+/// columns of `$kept`: `conversations`, or the viewer's unread rows, which counts read alone.
+macro_rules! kept_conditions {
+    ($filter:expr, $source:ty, $kept:ident) => {{
         use diesel::sql_types::Bool;
         let filter: &ConversationFilter = $filter;
         let viewer = filter.viewer.as_str();
@@ -366,7 +414,69 @@ macro_rules! view_conditions {
             };
         }
         if let Some(status) = filter.status {
-            and!(conversations::status.eq(status));
+            and!($kept::status.eq(status));
+        }
+        match filter.owner {
+            Some(OwnerScope::Me) => and!($kept::owner_agent_id.eq(viewer)),
+            Some(OwnerScope::MyGroups) => {
+                let groups = agent_group_members::table
+                    .filter(agent_group_members::agent_id.eq(viewer))
+                    .select(agent_group_members::group_id.nullable());
+                and!($kept::owner_group_id.eq_any(groups));
+            }
+            Some(OwnerScope::Nobody) => {
+                and!($kept::owner_agent_id.is_null());
+                and!($kept::owner_group_id.is_null());
+            }
+            None => {}
+        }
+        if !filter.owner_agents.is_empty() {
+            and!($kept::owner_agent_id.eq_any(filter.owner_agents.clone()));
+        }
+        if !filter.owner_groups.is_empty() {
+            and!($kept::owner_group_id.eq_any(filter.owner_groups.clone()));
+        }
+        if let Some((waiting, cutoff)) = filter.waiting {
+            let is_waiting = $kept::status
+                .eq(ConversationStatus::Open)
+                .and($kept::waiting_since.le(cutoff));
+            if waiting {
+                and!(is_waiting);
+            } else {
+                and!(diesel::dsl::not(unknown_is_false(is_waiting.nullable(), false)));
+            }
+        }
+        if let Some(follow_up) = filter.follow_up {
+            and!($kept::follow_up.eq(follow_up));
+        }
+        all
+    }};
+}
+
+/// Every criterion of a filter but the organization, as one boxed condition on `conversations`.
+macro_rules! view_conditions {
+    ($filter:expr, $source:ty) => {{
+        let kept: Condition<'_, $source> = kept_conditions!($filter, $source, conversations);
+        let other: Condition<'_, $source> = other_conditions!($filter, $source);
+        let all: Condition<'_, $source> = Box::new(kept.and(other));
+        all
+    }};
+}
+
+/// The criteria of a filter that need the conversation itself (all but the organization and
+/// the kept ones), as one boxed condition. It names no other table of the query (contacts,
+/// messages and read state are subqueries), so the same condition serves lists, which join
+/// contacts, and counts, which start from the viewer's unread rows.
+macro_rules! other_conditions {
+    ($filter:expr, $source:ty) => {{
+        use diesel::sql_types::Bool;
+        let filter: &ConversationFilter = $filter;
+        let viewer = filter.viewer.as_str();
+        let mut all: Condition<'_, $source> = Box::new(true.into_sql::<Bool>().nullable());
+        macro_rules! and {
+            ($condition:expr) => {
+                all = Box::new(all.and($condition.nullable()))
+            };
         }
         if let Some(id) = &filter.id {
             and!(conversations::id.eq(id.clone()));
@@ -390,26 +500,6 @@ macro_rules! view_conditions {
             } else {
                 and!(diesel::dsl::not(diesel::dsl::exists(own)));
             }
-        }
-        match filter.owner {
-            Some(OwnerScope::Me) => and!(conversations::owner_agent_id.eq(viewer)),
-            Some(OwnerScope::MyGroups) => {
-                let groups = agent_group_members::table
-                    .filter(agent_group_members::agent_id.eq(viewer))
-                    .select(agent_group_members::group_id.nullable());
-                and!(conversations::owner_group_id.eq_any(groups));
-            }
-            Some(OwnerScope::Nobody) => {
-                and!(conversations::owner_agent_id.is_null());
-                and!(conversations::owner_group_id.is_null());
-            }
-            None => {}
-        }
-        if !filter.owner_agents.is_empty() {
-            and!(conversations::owner_agent_id.eq_any(filter.owner_agents.clone()));
-        }
-        if !filter.owner_groups.is_empty() {
-            and!(conversations::owner_group_id.eq_any(filter.owner_groups.clone()));
         }
         if !filter.numbers.is_empty() {
             and!(conversations::number_id.eq_any(filter.numbers.clone()));
@@ -480,19 +570,6 @@ macro_rules! view_conditions {
         }
         if let Some(opted_out) = filter.opted_out {
             and!(contacts_where!(contact!(opted_out).eq(opted_out)));
-        }
-        if let Some((waiting, cutoff)) = filter.waiting {
-            let is_waiting = conversations::status
-                .eq(ConversationStatus::Open)
-                .and(conversations::waiting_since.le(cutoff));
-            if waiting {
-                and!(is_waiting);
-            } else {
-                and!(diesel::dsl::not(unknown_is_false(is_waiting.nullable(), false)));
-            }
-        }
-        if let Some(follow_up) = filter.follow_up {
-            and!(conversations::follow_up.eq(follow_up));
         }
         if let Some(awaiting) = filter.awaiting_agent {
             and!(conversations::awaiting_agent.eq(awaiting));
@@ -657,55 +734,86 @@ pub fn list(
         .collect())
 }
 
+/// Counts of unread rows, eight to a statement: `$rows` (evaluated per statement) are the rows
+/// counted, each filter's condition on them made by `|$filter| $condition`.
+macro_rules! counts_in_statements {
+    ($conn:expr, $filters:expr, $source:ty, $rows:expr, |$filter:ident| $condition:expr) => {{
+        use diesel::dsl::{case_when, count};
+        use diesel::sql_types::{Bool, Integer};
+        let filters: &[&ConversationFilter] = $filters;
+        let mut counts: Vec<i64> = Vec::with_capacity(filters.len());
+        for chunk in filters.chunks(COUNTS_PER_STATEMENT) {
+            let counted = |i: usize| {
+                let condition: Condition<'_, $source> = match chunk.get(i) {
+                    Some($filter) => $condition,
+                    None => Box::new(false.into_sql::<Bool>().nullable()),
+                };
+                count(case_when(condition, 1.into_sql::<Integer>()))
+            };
+            let columns = (
+                counted(0),
+                counted(1),
+                counted(2),
+                counted(3),
+                counted(4),
+                counted(5),
+                counted(6),
+                counted(7),
+            );
+            let (a, b, c, d, e, f, g, h): (i64, i64, i64, i64, i64, i64, i64, i64) =
+                $rows.select(columns).first($conn)?;
+            counts.extend([a, b, c, d, e, f, g, h].into_iter().take(chunk.len()));
+        }
+        counts
+    }};
+}
+
 /// How many of each filter's conversations are unread for its viewer, in the filters' order.
-/// The filters are one agent's (the first one's viewer); the counts come from that agent's
-/// unread rows, eight filters to a statement, each row read once per statement.
+/// The filters are one agent's (the first one's viewer). Filters on what the viewer's unread
+/// rows keep a copy of (the built-in views) are counted from those rows alone; the others from
+/// the rows with their conversations, reached by key. An unread row is its conversation's
+/// organization's, which is the viewer's, so nothing constrains the conversations and neither
+/// planner walks the organization's instead (BENCHMARKS.md, "Issue 11").
 pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> Result<Vec<i64>, DbError> {
-    use diesel::dsl::{case_when, count};
-    use diesel::sql_types::Integer;
     let Some(first) = filters.first() else {
         return Ok(Vec::new());
     };
-    let mut counts = Vec::with_capacity(filters.len());
-    for chunk in filters.chunks(COUNTS_PER_STATEMENT) {
-        let nothing = ConversationFilter {
-            ids: Some(Vec::new()),
-            ..first.clone()
-        };
-        let filter = |i: usize| chunk.get(i).unwrap_or(&nothing);
-        // The conversations are reached from the viewer's rows, by key: their organization is
-        // compared in a form no index serves, so that SQLite never walks the organization's
-        // conversations instead.
-        let rows = unread_conversations::table
+    let (viewer, organization) = (first.viewer.as_str(), first.organization.as_str());
+    let (joined, alone): (Vec<&ConversationFilter>, Vec<&ConversationFilter>) =
+        filters.iter().partition(|filter| filter.needs_conversations());
+    let own_rows = || {
+        unread_conversations::table
+            .filter(unread_conversations::agent_id.eq(viewer))
+            .filter(unread_conversations::organization_id.eq(organization))
+    };
+    let alone_counts = counts_in_statements!(
+        conn,
+        &alone,
+        unread_conversations::table,
+        own_rows().into_boxed(),
+        |filter| kept_conditions!(filter, unread_conversations::table, unread_conversations)
+    );
+    let joined_counts = counts_in_statements!(
+        conn,
+        &joined,
+        CountSource,
+        own_rows()
             .inner_join(conversations::table.on(conversations::id.eq(unread_conversations::conversation_id)))
-            .filter(unread_conversations::agent_id.eq(first.viewer.as_str()))
-            .filter(
-                conversations::organization_id
-                    .concat("")
-                    .eq(first.organization.as_str()),
-            )
-            .into_boxed();
-        let counted = |i: usize| {
-            count(case_when(
-                view_conditions!(filter(i), CountSource),
-                1.into_sql::<Integer>(),
-            ))
-        };
-        let columns = (
-            counted(0),
-            counted(1),
-            counted(2),
-            counted(3),
-            counted(4),
-            counted(5),
-            counted(6),
-            counted(7),
-        );
-        let chunk_counts: (i64, i64, i64, i64, i64, i64, i64, i64) = rows.select(columns).first(conn)?;
-        let (a, b, c, d, e, f, g, h) = chunk_counts;
-        counts.extend([a, b, c, d, e, f, g, h].into_iter().take(chunk.len()));
-    }
-    Ok(counts)
+            .into_boxed(),
+        |filter| view_conditions!(filter, CountSource)
+    );
+    let (mut alone_counts, mut joined_counts) = (alone_counts.into_iter(), joined_counts.into_iter());
+    Ok(filters
+        .iter()
+        .map(|filter| {
+            let next = if filter.needs_conversations() {
+                joined_counts.next()
+            } else {
+                alone_counts.next()
+            };
+            next.unwrap_or_default()
+        })
+        .collect())
 }
 
 /// How many counts one statement of `count_unread` computes.

@@ -262,6 +262,11 @@ diesel::table! {
         conversation_id -> Text,
         organization_id -> Text,
         marked -> Bool,
+        status -> Text,
+        owner_agent_id -> Nullable<Text>,
+        owner_group_id -> Nullable<Text>,
+        follow_up -> Bool,
+        waiting_since -> Nullable<Timestamp>,
     }
 }
 

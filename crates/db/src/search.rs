@@ -160,10 +160,6 @@ pub struct MessageMatch {
     pub score: f64,
 }
 
-/// How many of the installation's newest messages PostgreSQL tests one by one before it looks
-/// up older matches in the word index.
-const NEWEST_TESTED: i64 = 5_000;
-
 /// Of the newest `candidates` messages with every word (the last as the start of a word with
 /// `prefix_last`), the best matches first, then the newest. Messages a conversation shows
 /// (not compliance texts) only. Ranking only the newest matches bounds the work for a word that
@@ -193,32 +189,20 @@ pub fn messages_matching(
         .bind::<Text, _>(organization.as_str())
         .bind::<BigInt, _>(candidates)
         .load(sqlite)?,
-        // PostgreSQL is told how to look rather than left to estimate how many messages match
-        // (it cannot, for a prefix, and a wrong guess read every message: BENCHMARKS.md,
-        // "Issue 11"): the newest messages of the installation are tested one by one, which
-        // finds a common word's newest matches at once; only when they hold too few are the
-        // older ones found through the word index, which serves rare words.
+        // PostgreSQL finds a rare word's few messages through the index and sorts them, and
+        // walks the newest messages testing their stored words for a common one.
         DbConnection::Postgresql(pg) => diesel::sql_query(
-            "WITH newest AS MATERIALIZED ( \
-                 SELECT id, organization_id, purpose, conversation_id, body, created_at, search_words \
-                 FROM messages ORDER BY id DESC LIMIT $4), \
-             recent AS MATERIALIZED ( \
-                 SELECT id, conversation_id, body, created_at, search_words FROM newest \
-                 WHERE organization_id = $1 AND purpose = 'normal' AND search_words @@ to_tsquery('simple', $2) \
-                 ORDER BY id DESC LIMIT $3), \
-             older AS MATERIALIZED ( \
-                 SELECT id, conversation_id, body, created_at, search_words FROM messages \
-                 WHERE (SELECT count(*) FROM recent) < $3 \
-                 AND organization_id = $1 AND purpose = 'normal' AND search_words @@ to_tsquery('simple', $2) \
-                 AND id < (SELECT min(id) FROM newest)) \
-             SELECT found.id, found.conversation_id, found.body, found.created_at, \
-             ts_rank(found.search_words, to_tsquery('simple', $2))::float8 AS score \
-             FROM (SELECT * FROM recent UNION ALL SELECT * FROM older ORDER BY id DESC LIMIT $3) AS found",
+            "SELECT recent.id, recent.conversation_id, recent.body, recent.created_at, \
+             ts_rank(recent.search_words, query)::float8 AS score \
+             FROM (SELECT id, conversation_id, body, created_at, search_words FROM messages \
+                   WHERE organization_id = $1 AND purpose = 'normal' \
+                   AND search_words @@ to_tsquery('simple', $2) \
+                   ORDER BY id DESC LIMIT $3) AS recent, \
+             to_tsquery('simple', $2) AS query",
         )
         .bind::<Text, _>(organization.as_str())
         .bind::<Text, _>(tsquery(&words, prefix_last))
         .bind::<BigInt, _>(candidates)
-        .bind::<BigInt, _>(NEWEST_TESTED)
         .load(pg)?,
     };
     found.sort_by(|a, b| {

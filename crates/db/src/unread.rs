@@ -11,6 +11,37 @@ use textdesk_types::{AgentId, ConversationId, OrganizationId};
 use crate::schema::{agents, conversations, unread_conversations};
 use crate::{DbConnection, DbError};
 
+/// The conversation's columns an unread row keeps a copy of, so the views' counts read the
+/// rows alone; the database's trigger `unread_conversations_follow` keeps the copies current.
+const KEPT_FROM_CONVERSATION: (
+    conversations::status,
+    conversations::owner_agent_id,
+    conversations::owner_group_id,
+    conversations::follow_up,
+    conversations::waiting_since,
+) = (
+    conversations::status,
+    conversations::owner_agent_id,
+    conversations::owner_group_id,
+    conversations::follow_up,
+    conversations::waiting_since,
+);
+
+/// Where an unread row keeps them.
+const KEPT_COLUMNS: (
+    unread_conversations::status,
+    unread_conversations::owner_agent_id,
+    unread_conversations::owner_group_id,
+    unread_conversations::follow_up,
+    unread_conversations::waiting_since,
+) = (
+    unread_conversations::status,
+    unread_conversations::owner_agent_id,
+    unread_conversations::owner_group_id,
+    unread_conversations::follow_up,
+    unread_conversations::waiting_since,
+);
+
 /// The contact wrote in these conversations: unread for every enabled agent of their
 /// organizations (an agent enabled later starts with nothing unread).
 pub fn arrived(conn: &mut DbConnection, conversations: &[&str]) -> Result<(), DbError> {
@@ -26,6 +57,7 @@ pub fn arrived(conn: &mut DbConnection, conversations: &[&str]) -> Result<(), Db
             conversations::id,
             conversations::organization_id,
             false.into_sql::<diesel::sql_types::Bool>(),
+            KEPT_FROM_CONVERSATION,
         ));
     let insert = diesel::insert_into(unread_conversations::table)
         .values(everyone)
@@ -34,6 +66,7 @@ pub fn arrived(conn: &mut DbConnection, conversations: &[&str]) -> Result<(), Db
             unread_conversations::conversation_id,
             unread_conversations::organization_id,
             unread_conversations::marked,
+            KEPT_COLUMNS,
         ))
         .on_conflict_do_nothing();
     // Upserts are written per backend: the multi-backend connection has no ON CONFLICT.
@@ -70,13 +103,26 @@ pub fn mark_unread(
     agent: &AgentId,
     conversation: &ConversationId,
 ) -> Result<(), DbError> {
+    use diesel::sql_types::{Bool, Text};
+    let row = conversations::table
+        .filter(conversations::organization_id.eq(organization.as_str()))
+        .filter(conversations::id.eq(conversation.as_str()))
+        .select((
+            agent.as_str().into_sql::<Text>(),
+            conversations::id,
+            conversations::organization_id,
+            true.into_sql::<Bool>(),
+            KEPT_FROM_CONVERSATION,
+        ));
     // An upsert: two requests of one agent at once (two tabs) both succeed.
     let upsert = diesel::insert_into(unread_conversations::table)
-        .values((
-            unread_conversations::agent_id.eq(agent.as_str()),
-            unread_conversations::conversation_id.eq(conversation.as_str()),
-            unread_conversations::organization_id.eq(organization.as_str()),
-            unread_conversations::marked.eq(true),
+        .values(row)
+        .into_columns((
+            unread_conversations::agent_id,
+            unread_conversations::conversation_id,
+            unread_conversations::organization_id,
+            unread_conversations::marked,
+            KEPT_COLUMNS,
         ))
         .on_conflict((unread_conversations::agent_id, unread_conversations::conversation_id))
         .do_update()

@@ -81,13 +81,15 @@ impl SearchText {
         self.last_is_prefix
     }
 
-    /// Whether the last word also matches longer words of messages.
+    /// Whether the last word also matches longer words of messages. A number is matched
+    /// whole: it is an order or account number, a phone's digits or a conversation number, not
+    /// a word being typed; and PostgreSQL cannot estimate how many words start with digits,
+    /// which once made it read every message for a number found nowhere (BENCHMARKS.md).
     pub fn message_prefix(&self) -> bool {
         self.last_is_prefix
-            && self
-                .words
-                .last()
-                .is_some_and(|word| word.chars().count() >= MESSAGE_PREFIX_MIN_CHARS)
+            && self.words.last().is_some_and(|word| {
+                word.chars().count() >= MESSAGE_PREFIX_MIN_CHARS && !word.chars().all(|c| c.is_ascii_digit())
+            })
     }
 
     /// Digit strings that match the end of a contact's number: the digits as typed, and the
@@ -273,6 +275,10 @@ mod tests {
         assert_eq!(international.phone_digits(), ["12025550123"]);
         let end = SearchText::parse("0123").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(end.phone_digits(), ["0123"]);
+        assert!(
+            end.name_prefix() && !end.message_prefix(),
+            "numbers in messages match whole"
+        );
         assert_eq!(end.conversation_number(), Some(123));
         assert!(
             SearchText::parse("123")

@@ -529,6 +529,11 @@ type UnreadRow = (
     diesel::dsl::Eq<unread_conversations::conversation_id, String>,
     diesel::dsl::Eq<unread_conversations::organization_id, String>,
     diesel::dsl::Eq<unread_conversations::marked, bool>,
+    diesel::dsl::Eq<unread_conversations::status, ConversationStatus>,
+    diesel::dsl::Eq<unread_conversations::owner_agent_id, Option<AgentId>>,
+    diesel::dsl::Eq<unread_conversations::owner_group_id, Option<GroupId>>,
+    diesel::dsl::Eq<unread_conversations::follow_up, bool>,
+    diesel::dsl::Eq<unread_conversations::waiting_since, Option<NaiveDateTime>>,
 );
 
 impl Plan<'_> {
@@ -657,6 +662,11 @@ impl Plan<'_> {
                     unread_conversations::conversation_id.eq(conversation.id.as_str().to_owned()),
                     unread_conversations::organization_id.eq(self.target.organization.as_str().to_owned()),
                     unread_conversations::marked.eq(marked),
+                    unread_conversations::status.eq(conversation.status),
+                    unread_conversations::owner_agent_id.eq(conversation.owner_agent_id.clone()),
+                    unread_conversations::owner_group_id.eq(conversation.owner_group_id.clone()),
+                    unread_conversations::follow_up.eq(conversation.follow_up),
+                    unread_conversations::waiting_since.eq(conversation.waiting_since),
                 ));
             }
             conversation_rows.push(conversation);

@@ -63,7 +63,8 @@ pub struct Conversation {
     pub last_message_preview: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_direction: Option<Direction>,
-    /// Unread for the agent asking.
+    /// Unread for the agent asking: the contact wrote since they last read it and nobody on the
+    /// team has answered or closed it since, or they marked it unread themselves.
     pub unread: bool,
     pub opened_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

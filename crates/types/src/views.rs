@@ -214,6 +214,8 @@ pub struct View {
     /// otherwise only by the agent who made it.
     pub shared: bool,
     pub filter: ViewFilter,
+    /// How many of the view's conversations are unread for the agent asking (see
+    /// `Conversation.unread`).
     pub unread_count: i64,
 }
 

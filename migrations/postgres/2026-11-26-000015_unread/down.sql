@@ -1,3 +1,5 @@
+DROP TRIGGER unread_conversations_follow ON conversations;
+DROP FUNCTION unread_conversations_follow();
 CREATE TABLE read_states (
     agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
     conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,

@@ -4,19 +4,47 @@
 -- "Issue 11"). A contact's text adds a row for every enabled agent of the organization; reading
 -- removes the reader's; a reply from the team or closing removes everybody's but those an agent
 -- marked unread themselves (`marked`), which only that agent's reading removes.
+--
+-- A row keeps a copy of its conversation's columns the built-in views filter on, so the unread
+-- counts of the built-in views read the agent's rows alone, never the conversations; the
+-- trigger below keeps the copies current.
 CREATE TABLE unread_conversations (
     agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
     conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     organization_id TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
     marked BOOLEAN NOT NULL,
+    status TEXT NOT NULL,
+    owner_agent_id TEXT,
+    owner_group_id TEXT,
+    follow_up BOOLEAN NOT NULL,
+    waiting_since TIMESTAMP,
     PRIMARY KEY (agent_id, conversation_id)
 );
 CREATE INDEX unread_conversations_conversation ON unread_conversations (conversation_id);
 
+CREATE FUNCTION unread_conversations_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE unread_conversations SET status = NEW.status, owner_agent_id = NEW.owner_agent_id,
+        owner_group_id = NEW.owner_group_id, follow_up = NEW.follow_up, waiting_since = NEW.waiting_since
+    WHERE conversation_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER unread_conversations_follow
+AFTER UPDATE OF status, owner_agent_id, owner_group_id, follow_up, waiting_since ON conversations
+FOR EACH ROW
+WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.owner_agent_id IS DISTINCT FROM NEW.owner_agent_id
+    OR OLD.owner_group_id IS DISTINCT FROM NEW.owner_group_id OR OLD.follow_up IS DISTINCT FROM NEW.follow_up
+    OR OLD.waiting_since IS DISTINCT FROM NEW.waiting_since)
+EXECUTE FUNCTION unread_conversations_follow();
+
 -- What was unread under the read times stays unread: the contact's text is unanswered and came
 -- after the agent last read the conversation and last marked everything read; or they marked it.
-INSERT INTO unread_conversations (agent_id, conversation_id, organization_id, marked)
-SELECT agents.id, conversations.id, conversations.organization_id, COALESCE(read_states.marked_unread, false)
+INSERT INTO unread_conversations (agent_id, conversation_id, organization_id, marked,
+    status, owner_agent_id, owner_group_id, follow_up, waiting_since)
+SELECT agents.id, conversations.id, conversations.organization_id, COALESCE(read_states.marked_unread, false),
+    conversations.status, conversations.owner_agent_id, conversations.owner_group_id,
+    conversations.follow_up, conversations.waiting_since
 FROM conversations
 JOIN agents ON agents.organization_id = conversations.organization_id AND NOT agents.disabled
 LEFT JOIN read_states ON read_states.agent_id = agents.id AND read_states.conversation_id = conversations.id
