@@ -675,7 +675,8 @@ impl Plan<'_> {
         for rows in message_rows.chunks(MAX_BATCH) {
             insert_all!(conn, messages::table, rows)?;
         }
-        for rows in unread_rows.chunks(MAX_BATCH * 4) {
+        // Nine columns a row: twice the message batch stays under SQLite's parameter limit.
+        for rows in unread_rows.chunks(MAX_BATCH * 2) {
             insert_all!(conn, unread_conversations::table, rows)?;
         }
         totals.messages += message_rows.len();
