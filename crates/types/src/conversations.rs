@@ -59,14 +59,20 @@ pub struct Conversation {
     pub contact_id: ContactId,
     pub contact_name: String,
     pub contact_phone_number: String,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub last_message_at: DateTime<Utc>,
     pub last_message_preview: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_direction: Option<Direction>,
     /// Unread for the agent asking.
     pub unread: bool,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub opened_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub closed_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<AgentId>,
@@ -90,7 +96,11 @@ pub struct Conversation {
     #[serde(default)]
     pub auto_replied: bool,
     /// When the contact's oldest unanswered text came in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub waiting_since: Option<DateTime<Utc>>,
     /// Unanswered longer than the organization's waiting-for-reply threshold (the red flag).
     #[serde(default)]
@@ -100,7 +110,11 @@ pub struct Conversation {
     pub follow_up: bool,
     /// When the organization's consent text went to this contact (queued, then sent before any
     /// other text); absent when it never did or could not be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub consent_message_sent_at: Option<DateTime<Utc>>,
 }
 

@@ -15,6 +15,7 @@ pub struct Event {
     /// `kind` and `data`.
     #[serde(flatten)]
     pub change: Change,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub at: DateTime<Utc>,
 }
 
