@@ -110,7 +110,7 @@ impl IdList {
     }
 }
 
-/// A list criterion as a box per choice; `None` while the choices load.
+/// A list criterion as a box per choice.
 #[component]
 fn Choices(
     legend: &'static str,
@@ -118,7 +118,9 @@ fn Choices(
     key: &'static str,
     list: IdList,
     filter: RwSignal<ViewFilter>,
-    #[prop(into)] choices: Signal<Option<Vec<Choice>>>,
+    /// `None` while they load.
+    #[prop(into)]
+    choices: Signal<Option<Vec<Choice>>>,
 ) -> impl IntoView {
     let boxes = move || match choices.get() {
         None => view! { <p class="hint">"Loading…"</p> }.into_any(),
