@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::{self, Array, Date, Function, Object, Reflect};
@@ -27,6 +27,8 @@ enum Style {
     Long,
     /// The day's numbers: compared, never shown.
     DayKey,
+    /// The wall clock's numbers, in Latin digits whatever the language: read, never shown.
+    WallClock,
 }
 
 impl Style {
@@ -51,6 +53,17 @@ impl Style {
             ],
             Style::Long => &[("dateStyle", "full"), ("timeStyle", "long")],
             Style::DayKey => &[("year", "numeric"), ("month", "2-digit"), ("day", "2-digit")],
+            Style::WallClock => &[
+                ("year", "numeric"),
+                ("month", "numeric"),
+                ("day", "numeric"),
+                ("hour", "numeric"),
+                ("minute", "numeric"),
+                ("second", "numeric"),
+                // "h24" or a 12-hour clock would make midnight read 24 or 12.
+                ("hourCycle", "h23"),
+                ("numberingSystem", "latn"),
+            ],
         }
     }
 }
@@ -95,17 +108,58 @@ fn format_in(zone: &str, style: Style, at: DateTime<Utc>) -> Option<String> {
     call(zone, style, "format", at)?.as_string()
 }
 
-/// The calendar day of `at` in `zone`, as (year, month, day), from the formatter's parts: the
-/// formatted string's order differs between languages (and has changed between versions).
-fn day_in(zone: &str, at: DateTime<Utc>) -> Option<(String, String, String)> {
-    let parts: Array = call(zone, Style::DayKey, "formatToParts", at)?.dyn_into().ok()?;
+/// The values of the formatter's parts `kinds` (`year`, `month`, …) for `at`: the formatted
+/// string's order differs between languages (and has changed between versions).
+fn parts_in<const N: usize>(zone: &str, style: Style, at: DateTime<Utc>, kinds: [&str; N]) -> Option<[String; N]> {
+    let parts: Array = call(zone, style, "formatToParts", at)?.dyn_into().ok()?;
     let part = |kind: &str| {
         parts.iter().find_map(|part| {
             let is_kind = Reflect::get(&part, &"type".into()).ok()?.as_string()? == kind;
             is_kind.then(|| Reflect::get(&part, &"value".into()).ok()?.as_string())?
         })
     };
-    Some((part("year")?, part("month")?, part("day")?))
+    let mut values = std::array::from_fn(|_| String::new());
+    for (value, kind) in values.iter_mut().zip(kinds) {
+        *value = part(kind)?;
+    }
+    Some(values)
+}
+
+/// The calendar day of `at` in `zone`, as (year, month, day).
+fn day_in(zone: &str, at: DateTime<Utc>) -> Option<[String; 3]> {
+    parts_in(zone, Style::DayKey, at, ["year", "month", "day"])
+}
+
+/// What a clock in `zone` reads at `at`.
+fn wall_clock(zone: &str, at: DateTime<Utc>) -> Option<NaiveDateTime> {
+    let kinds = ["year", "month", "day", "hour", "minute", "second"];
+    let [year, month, day, hour, minute, second] = parts_in(zone, Style::WallClock, at, kinds)?;
+    let number = |text: String| text.parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(year.parse().ok()?, number(month)?, number(day)?)?.and_hms_opt(
+        number(hour)?,
+        number(minute)?,
+        number(second)?,
+    )
+}
+
+/// The calendar day of `at` in `zone` (in UTC for a zone this browser does not know).
+pub fn date_in(zone: &str, at: DateTime<Utc>) -> NaiveDate {
+    wall_clock(zone, at).map_or_else(|| at.date_naive(), |clock| clock.date())
+}
+
+/// The moment `day` starts in `zone` (its UTC midnight for a zone this browser does not know).
+pub fn day_start(zone: &str, day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_time(NaiveTime::MIN).and_utc();
+    // The zone's offset at a moment is its wall clock then, read as UTC, less the moment. It
+    // is asked again at the first guess, which lands right on days the offset changes.
+    let offset = |at: DateTime<Utc>| wall_clock(zone, at).map(|clock| clock.and_utc() - at);
+    match offset(midnight) {
+        Some(first) => {
+            let guess = midnight - first;
+            offset(guess).map_or(guess, |second| midnight - second)
+        }
+        None => midnight,
+    }
 }
 
 /// Formats in `zone`, falling back to UTC for a zone this browser does not know.
@@ -120,7 +174,7 @@ fn closeness(zone: &str, at: DateTime<Utc>) -> (bool, bool) {
     let day = day_in(zone, at).or_else(|| day_in("UTC", at));
     let today = day_in(zone, Utc::now()).or_else(|| day_in("UTC", Utc::now()));
     match (day, today) {
-        (Some(day), Some(today)) => (day == today, day.0 == today.0),
+        (Some(day), Some(today)) => (day == today, day[0] == today[0]),
         _ => (false, false),
     }
 }

@@ -14,6 +14,14 @@ import {
   textAsCustomer,
 } from './lib.mjs';
 
+/** A second simulator number, for views that pick business numbers. */
+const SECOND_NUMBER = '+12025550102';
+
+/** The lines of the "Edit view" preview (none when it says nothing matches). */
+async function previewed(page) {
+  return page.locator('#view-preview li').allTextContents();
+}
+
 /** The unread count a view's link shows (0 when it shows none). */
 async function counter(page, view) {
   const text = await page.locator(`#view-${view} .view-count`).textContent({ timeout: 500 }).catch(() => null);
@@ -126,6 +134,133 @@ export async function inboxChecks(context, server) {
     const view = new URL(page.url()).searchParams.get('view');
     await expectText(page.locator(`#view-${view}`), /Bulk customers/);
     await eventually('the new view lists its two conversations', async () => (await page.locator('.conversation-row').count()) === 2);
+    await page.click('#view-open');
+    await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+  });
+
+  await check('"Edit view" filters by an owner agent and a business number: the preview and the saved view show exactly their conversations', page, async () => {
+    const numbers = await api(page, 'GET', '/numbers');
+    const second = numbers.find((number) => number.phone_number === SECOND_NUMBER)
+      ?? await api(page, 'POST', '/numbers', { phone_number: SECOND_NUMBER, label: 'Billing line', provider: 'simulator' });
+    const front = numbers.find((number) => number.phone_number !== SECOND_NUMBER);
+    const sam = (await api(page, 'GET', '/agents')).items.find((agent) => agent.email === 'sam@demo.textdesk.local');
+    // Sam's on the second number: the one match. Sam's on the first, and nobody's on the
+    // second: one criterion each.
+    const cases = [
+      ['+12025550751', second, sam],
+      ['+12025550752', front, sam],
+      ['+12025550753', second, null],
+    ];
+    for (const [phone, number, owner] of cases) {
+      await textAsCustomer(page, phone, `Owner and number ${phone}`, number.id);
+      const list = await api(page, 'GET', '/conversations?view=open&limit=50');
+      const conversation = list.items.find((item) => item.contact_phone_number === phone);
+      if (owner) await api(page, 'POST', `/conversations/${conversation.id}/transfer`, { agent_id: owner.id });
+    }
+    await page.click('#edit-view');
+    await page.fill('#view-name', "Sam's billing line");
+    await page.selectOption('#view-status', '');
+    await page.check(`#view-agents-${sam.id}`, { timeout: TIMEOUT_MS });
+    await eventually('the preview lists both of Sam\'s conversations', async () =>
+      (await previewed(page)).filter((text) => /\+1202555075[12]/.test(text)).length === 2,
+    );
+    await page.check(`#view-numbers-${second.id}`);
+    const expected = await api(page, 'POST', '/views/preview', {
+      filter: { owner_agent_ids: [sam.id], number_ids: [second.id] },
+    });
+    if (expected.length !== 1 || expected[0].contact_phone_number !== '+12025550751') {
+      throw new Error(`the server matched ${JSON.stringify(expected.map((item) => item.contact_phone_number))}`);
+    }
+    await eventually('the preview lists only the conversation of both', async () => {
+      const shown = await previewed(page);
+      return shown.length === 1 && shown[0] === `#${expected[0].number} ${expected[0].contact_name}`;
+    });
+    await page.click('#view-save-new');
+    await page.waitForURL((url) => url.searchParams.get('view')?.length > 20, { timeout: TIMEOUT_MS });
+    const view = new URL(page.url()).searchParams.get('view');
+    const saved = (await api(page, 'GET', '/views')).views.find((candidate) => candidate.id === view);
+    if (JSON.stringify(saved.filter.owner_agent_ids) !== JSON.stringify([sam.id])
+      || JSON.stringify(saved.filter.number_ids) !== JSON.stringify([second.id])) {
+      throw new Error(`saved the filter ${JSON.stringify(saved.filter)}`);
+    }
+    await eventually('the view lists exactly that conversation', async () => {
+      const rows = await page.locator('.conversation-row').allTextContents();
+      return rows.length === 1 && rows[0].includes('+12025550751');
+    });
+  });
+
+  await check('"Edit view" saves labels, opted-out and days, the days in the agent\'s time zone', page, async () => {
+    const me = await api(page, 'GET', '/me');
+    await api(page, 'PATCH', '/me', { time_zone: 'America/New_York' });
+    try {
+      await page.reload();
+      await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
+      await page.click('#edit-view');
+      await expectText(page.locator('.edit-view-form'), /America\/New_York/);
+      await page.fill('#view-labels', ' vip, gold ,, vip');
+      await page.press('#view-labels', 'Tab');
+      await page.selectOption('#view-opted-out', 'no');
+      // New York moved its clocks on 8 March 2026: the day starts at UTC-5 and ends at UTC-4.
+      await page.fill('#view-opened-from', '2026-03-08');
+      await page.fill('#view-opened-until', '2026-03-08');
+      await page.fill('#view-active-from', '2026-03-01');
+      await page.locator('#view-preview-empty').waitFor({ timeout: TIMEOUT_MS });
+      await page.click('#view-save');
+      const view = new URL(page.url()).searchParams.get('view');
+      await eventually('the view is saved with the new criteria', async () => {
+        const saved = (await api(page, 'GET', '/views')).views.find((candidate) => candidate.id === view);
+        return saved.filter.opened_from !== undefined;
+      });
+      const { filter } = (await api(page, 'GET', '/views')).views.find((candidate) => candidate.id === view);
+      const wanted = {
+        labels: ['vip', 'gold'],
+        opted_out: false,
+        opened_from: '2026-03-08T05:00:00Z',
+        opened_until: '2026-03-09T04:00:00Z',
+        active_from: '2026-03-01T05:00:00Z',
+      };
+      for (const [field, value] of Object.entries(wanted)) {
+        const got = field.endsWith('_from') || field.endsWith('_until') ? Date.parse(filter[field]) : filter[field];
+        const want = typeof value === 'string' ? Date.parse(value) : value;
+        if (JSON.stringify(got) !== JSON.stringify(want)) {
+          throw new Error(`${field} saved as ${JSON.stringify(filter[field])}, not ${JSON.stringify(value)}`);
+        }
+      }
+      await eventually('the view lists nothing', async () => (await page.locator('.conversation-row').count()) === 0);
+      // Opened again (once the app has read the saved view back), the form shows the days and
+      // labels it saved.
+      const shown = { '#view-opened-from': '2026-03-08', '#view-opened-until': '2026-03-08', '#view-active-from': '2026-03-01', '#view-labels': 'vip, gold' };
+      const last = {};
+      await eventually(`the form shows ${JSON.stringify(shown)}`, async () => {
+        await page.click('#edit-view');
+        for (const box of Object.keys(shown)) last[box] = await page.inputValue(box);
+        await page.click('#view-cancel');
+        return Object.keys(shown).every((box) => last[box] === shown[box]);
+      }).catch((error) => {
+        throw new Error(`${error.message}; last shown ${JSON.stringify(last)}`);
+      });
+    } finally {
+      await api(page, 'PATCH', '/me', { time_zone: me.time_zone });
+    }
+  });
+
+  await check('at 375 px "Edit view" fits, and every control has a label', page, async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      await page.click('#edit-view');
+      await page.locator('#view-preview, #view-preview-empty').first().waitFor({ timeout: TIMEOUT_MS });
+      await page.locator('.view-choice-list .check').first().waitFor({ timeout: TIMEOUT_MS });
+      await expectNoSidewaysScroll(page, 'the edit view dialog');
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll('.edit-view-form input, .edit-view-form select')]
+          .filter((control) => control.labels.length === 0)
+          .map((control) => control.id),
+      );
+      if (unlabelled.length > 0) throw new Error(`controls without a label: ${unlabelled.join(', ')}`);
+      await page.click('#view-cancel');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
     await page.click('#view-open');
   });
 

@@ -100,11 +100,17 @@ export async function api(page, method, path, body) {
   );
 }
 
-/** Texts the demo's simulator number as the customer with phone number `from`. */
-export async function textAsCustomer(page, from, body) {
-  const numbers = await api(page, 'GET', '/numbers');
-  const simulator = numbers.find((number) => number.provider === 'simulator');
-  await api(page, 'POST', '/simulator/messages', { from, number_id: simulator.id, body });
+/**
+ * Texts a simulator number as the customer with phone number `from`: the one with the id
+ * `numberId`, or the demo's first.
+ */
+export async function textAsCustomer(page, from, body, numberId) {
+  let number_id = numberId;
+  if (number_id === undefined) {
+    const numbers = await api(page, 'GET', '/numbers');
+    number_id = numbers.find((number) => number.provider === 'simulator').id;
+  }
+  await api(page, 'POST', '/simulator/messages', { from, number_id, body });
 }
 
 /**

@@ -79,7 +79,9 @@ pub struct Agent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_number: Option<String>,
     pub disabled: bool,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -187,5 +189,6 @@ pub struct ChangePassword {
 pub struct PasswordResetLink {
     pub reset_url: String,
     pub token: String,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub expires_at: DateTime<Utc>,
 }

@@ -22,6 +22,7 @@ pub struct AssignmentRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<GroupId>,
     pub position: i32,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
 }
 

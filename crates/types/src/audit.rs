@@ -20,5 +20,6 @@ pub struct AuditEntry {
     pub detail: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_address: Option<String>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
 }

@@ -55,7 +55,11 @@ pub struct Contact {
     pub labels: Vec<String>,
     pub opted_out: bool,
     /// When the contact opted out; absent while they have not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub opted_out_at: Option<DateTime<Utc>>,
     pub consent: Consent,
     /// IANA time zone for quiet hours; without it the phone number's area code decides.
@@ -63,12 +67,22 @@ pub struct Contact {
     pub time_zone: Option<String>,
     /// When the organization's consent text went to this contact (queued, then sent before any
     /// other text); absent when it never did or could not be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub consent_message_sent_at: Option<DateTime<Utc>>,
     /// When the contact texted an opt-in keyword that an agent has yet to confirm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub opt_in_requested_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -210,6 +224,7 @@ pub struct ConsentChange {
     pub agent_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
 }
 

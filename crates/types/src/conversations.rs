@@ -59,6 +59,7 @@ pub struct Conversation {
     pub contact_id: ContactId,
     pub contact_name: String,
     pub contact_phone_number: String,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub last_message_at: DateTime<Utc>,
     pub last_message_preview: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,8 +67,13 @@ pub struct Conversation {
     /// Unread for the agent asking: the contact wrote since they last read it and nobody on the
     /// team has answered or closed it since, or they marked it unread themselves.
     pub unread: bool,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub opened_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub closed_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<AgentId>,
@@ -91,7 +97,11 @@ pub struct Conversation {
     #[serde(default)]
     pub auto_replied: bool,
     /// When the contact's oldest unanswered text came in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub waiting_since: Option<DateTime<Utc>>,
     /// Unanswered longer than the organization's waiting-for-reply threshold (the red flag).
     #[serde(default)]
@@ -101,7 +111,11 @@ pub struct Conversation {
     pub follow_up: bool,
     /// When the organization's consent text went to this contact (queued, then sent before any
     /// other text); absent when it never did or could not be delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub consent_message_sent_at: Option<DateTime<Utc>>,
 }
 

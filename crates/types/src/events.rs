@@ -1,13 +1,17 @@
 //! The change feed: compact patches in one total order per organization.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::messages::MessageStatus;
+use crate::rfc3339::Moment;
 use crate::{AgentId, ContactId, ConversationId, MediaId, MessageId};
 
 /// One change in the feed: where it is, what changed, and when.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// This change's place in the feed; asking with `after` set to it returns what follows.
@@ -16,6 +20,115 @@ pub struct Event {
     #[serde(flatten)]
     pub change: Change,
     pub at: DateTime<Utc>,
+}
+
+/// Read by hand: a derived `flatten` (and an adjacently tagged enum read whole) goes through
+/// serde's buffering of any value, code the browser app would download for this type alone.
+/// `data` is read into [`AnyData`], so `kind` may come before or after it, as JSON allows.
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EventVisitor)
+    }
+}
+
+struct EventVisitor;
+
+impl<'de> Visitor<'de> for EventVisitor {
+    type Value = Event;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a change-feed event")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
+        let (mut position, mut kind, mut data, mut at) = (None, None, None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "position" => position = Some(map.next_value::<String>()?),
+                "kind" => kind = Some(map.next_value::<String>()?),
+                "data" => data = Some(map.next_value::<AnyData>()?),
+                "at" => at = Some(map.next_value::<Moment>()?.0),
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        let kind = needed(kind, "kind")?;
+        Ok(Event {
+            position: needed(position, "position")?,
+            change: needed(data, "data")?.into_change(&kind)?,
+            at: needed(at, "at")?,
+        })
+    }
+}
+
+fn needed<T, E: de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(field))
+}
+
+/// The wire names of the kinds, as `Change` is written.
+const KINDS: &[&str] = &[
+    "conversation.changed",
+    "conversation.deleted",
+    "message.added",
+    "message.status_changed",
+    "message.media_changed",
+    "contact.changed",
+    "read_state.changed",
+];
+
+/// Every field of any kind's `data`, read before the kind may be known.
+#[derive(Deserialize)]
+struct AnyData {
+    conversation_id: Option<ConversationId>,
+    number: Option<i64>,
+    message_id: Option<MessageId>,
+    status: Option<MessageStatus>,
+    media_id: Option<MediaId>,
+    contact_id: Option<ContactId>,
+    agent_id: Option<AgentId>,
+    unread: Option<bool>,
+    #[serde(default)]
+    all: bool,
+}
+
+impl AnyData {
+    /// The change of `kind`, with the fields its data must have.
+    fn into_change<E: de::Error>(self, kind: &str) -> Result<Change, E> {
+        let conversation = |data: Self| -> Result<ConversationChange, E> {
+            Ok(ConversationChange {
+                conversation_id: needed(data.conversation_id, "conversation_id")?,
+                number: needed(data.number, "number")?,
+            })
+        };
+        Ok(match kind {
+            "conversation.changed" => Change::ConversationChanged(conversation(self)?),
+            "conversation.deleted" => Change::ConversationDeleted(conversation(self)?),
+            "message.added" => Change::MessageAdded(MessageAdded {
+                conversation_id: needed(self.conversation_id, "conversation_id")?,
+                message_id: needed(self.message_id, "message_id")?,
+            }),
+            "message.status_changed" => Change::MessageStatusChanged(MessageStatusChange {
+                conversation_id: needed(self.conversation_id, "conversation_id")?,
+                message_id: needed(self.message_id, "message_id")?,
+                status: needed(self.status, "status")?,
+            }),
+            "message.media_changed" => Change::MessageMediaChanged(MediaChange {
+                message_id: needed(self.message_id, "message_id")?,
+                media_id: needed(self.media_id, "media_id")?,
+            }),
+            "contact.changed" => Change::ContactChanged(ContactChange {
+                contact_id: needed(self.contact_id, "contact_id")?,
+            }),
+            "read_state.changed" => Change::ReadStateChanged(ReadStateChange {
+                agent_id: needed(self.agent_id, "agent_id")?,
+                conversation_id: self.conversation_id,
+                unread: needed(self.unread, "unread")?,
+                all: self.all,
+            }),
+            other => return Err(E::unknown_variant(other, KINDS)),
+        })
+    }
 }
 
 /// What changed: `kind` names it, `data` names what changed (ids) and, for statuses, the new
@@ -157,4 +270,130 @@ pub struct EventQuery {
     /// How long to wait for a change, 0 to 25 seconds (default 25).
     #[cfg_attr(feature = "openapi", param(maximum = 25))]
     pub wait: Option<u32>,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A change of `kind`; the match makes each new kind bring its own.
+    fn sample(kind: ChangeKind) -> Change {
+        let conversation_id = ConversationId::new("01936f0e-4c1a-7b3e-9a55-2f1d3c4b5a69");
+        let message_id = MessageId::new("01936f0e-4c1a-7b3e-9a55-2f1d3c4b5a70");
+        match kind {
+            ChangeKind::ConversationChanged => Change::ConversationChanged(ConversationChange {
+                conversation_id,
+                number: 1003,
+            }),
+            ChangeKind::ConversationDeleted => Change::ConversationDeleted(ConversationChange {
+                conversation_id,
+                number: 1004,
+            }),
+            ChangeKind::MessageAdded => Change::MessageAdded(MessageAdded {
+                conversation_id,
+                message_id,
+            }),
+            ChangeKind::MessageStatusChanged => Change::MessageStatusChanged(MessageStatusChange {
+                conversation_id,
+                message_id,
+                status: MessageStatus::Delivered,
+            }),
+            ChangeKind::MessageMediaChanged => Change::MessageMediaChanged(MediaChange {
+                message_id,
+                media_id: MediaId::new("m1"),
+            }),
+            ChangeKind::ContactChanged => Change::ContactChanged(ContactChange {
+                contact_id: ContactId::new("k1"),
+            }),
+            ChangeKind::ReadStateChanged => Change::ReadStateChanged(ReadStateChange {
+                agent_id: AgentId::new("a1"),
+                conversation_id: None,
+                unread: false,
+                all: true,
+            }),
+        }
+    }
+
+    /// Every kind (a new one goes here too, and in `KINDS`).
+    const EVERY_KIND: [ChangeKind; 7] = [
+        ChangeKind::ConversationChanged,
+        ChangeKind::ConversationDeleted,
+        ChangeKind::MessageAdded,
+        ChangeKind::MessageStatusChanged,
+        ChangeKind::MessageMediaChanged,
+        ChangeKind::ContactChanged,
+        ChangeKind::ReadStateChanged,
+    ];
+
+    fn event(change: Change) -> Event {
+        Event {
+            position: "17".to_owned(),
+            change,
+            at: DateTime::from_timestamp(1_772_946_000, 250_000_000).unwrap(),
+        }
+    }
+
+    #[test]
+    fn every_kind_reads_back_as_written() {
+        assert_eq!(KINDS.len(), EVERY_KIND.len());
+        for kind in EVERY_KIND {
+            let written = event(sample(kind));
+            let json = serde_json::to_value(&written).unwrap();
+            assert!(KINDS.contains(&json["kind"].as_str().unwrap()), "{json}");
+            assert_eq!(serde_json::from_value::<Event>(json).unwrap(), written);
+        }
+    }
+
+    #[test]
+    fn reads_a_read_state_with_a_conversation() {
+        let json = r#"{"position": "9", "kind": "read_state.changed", "at": "2026-03-08T05:00:00Z",
+            "data": {"agent_id": "a1", "conversation_id": "c1", "unread": true}}"#;
+        let read = serde_json::from_str::<Event>(json).unwrap();
+        let expected = Change::ReadStateChanged(ReadStateChange {
+            agent_id: AgentId::new("a1"),
+            conversation_id: Some(ConversationId::new("c1")),
+            unread: true,
+            all: false,
+        });
+        assert_eq!(read.change, expected);
+    }
+
+    #[test]
+    fn takes_the_fields_in_any_order_and_skips_unknown_ones() {
+        let json = r#"{"at": "2026-03-08T05:00:00Z", "data": {"conversation_id": "c1", "message_id": "m1", "extra": [1]},
+            "later": {"a": null}, "kind": "message.added", "position": "9"}"#;
+        let read = serde_json::from_str::<Event>(json).unwrap();
+        assert_eq!(read.position, "9");
+        assert_eq!(
+            read.change,
+            Change::MessageAdded(MessageAdded {
+                conversation_id: ConversationId::new("c1"),
+                message_id: MessageId::new("m1"),
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_kinds_missing_fields_and_bad_moments() {
+        let refused = |json: &str| serde_json::from_str::<Event>(json).err().map(|error| error.to_string());
+        let at = r#""at": "2026-03-08T05:00:00Z""#;
+        let unknown = refused(&format!(
+            r#"{{"position": "9", "kind": "contact.deleted", "data": {{}}, {at}}}"#
+        ));
+        assert!(unknown.is_some_and(|error| error.contains("unknown variant `contact.deleted`")));
+        let no_number = refused(&format!(
+            r#"{{"position": "9", "kind": "conversation.changed", "data": {{"conversation_id": "c1"}}, {at}}}"#
+        ));
+        assert!(no_number.is_some_and(|error| error.contains("missing field `number`")));
+        let no_data = refused(&format!(r#"{{"position": "9", "kind": "contact.changed", {at}}}"#));
+        assert!(no_data.is_some_and(|error| error.contains("missing field `data`")));
+        let bad_at =
+            refused(r#"{"position": "9", "kind": "contact.changed", "data": {"contact_id": "k1"}, "at": "now"}"#);
+        assert!(bad_at.is_some_and(|error| error.contains("RFC 3339")));
+        let wrong_type = refused(&format!(
+            r#"{{"position": "9", "kind": "read_state.changed", "data": {{"agent_id": "a1", "unread": "yes"}}, {at}}}"#
+        ));
+        assert!(wrong_type.is_some());
+    }
 }

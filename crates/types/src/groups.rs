@@ -13,7 +13,9 @@ pub struct Group {
     pub member_ids: Vec<AgentId>,
     /// New conversations given to the group go to one of its online members in turn.
     pub round_robin: bool,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 

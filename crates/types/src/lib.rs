@@ -29,6 +29,7 @@ pub mod organization;
 pub mod page;
 pub mod presence;
 pub mod problem;
+mod rfc3339;
 pub mod search;
 pub mod sending;
 pub mod setup;

@@ -148,14 +148,27 @@ pub struct Message {
     /// MMS media, in the order they were sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub media: Vec<MediaAttachment>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub sent_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub delivered_at: Option<DateTime<Utc>>,
     pub purpose: MessagePurpose,
     /// When a message held for quiet hours goes out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub scheduled_at: Option<DateTime<Utc>>,
     /// Things worth knowing about a message just sent (a large MMS), in the send answer only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

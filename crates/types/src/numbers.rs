@@ -26,7 +26,9 @@ pub struct Number {
     pub auto_assign_group_id: Option<GroupId>,
     /// Most messages this number sends per second (carriers' limit for its kind).
     pub send_rate_per_second: u32,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 

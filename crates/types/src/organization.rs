@@ -11,7 +11,9 @@ pub struct Organization {
     pub id: OrganizationId,
     pub name: String,
     pub settings: OrganizationSettings,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub updated_at: DateTime<Utc>,
 }
 

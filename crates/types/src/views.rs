@@ -183,16 +183,32 @@ pub struct ViewFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<bool>,
     /// Opened at or after this moment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub opened_from: Option<DateTime<Utc>>,
     /// Opened before this moment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub opened_until: Option<DateTime<Utc>>,
     /// Last active at or after this moment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub active_from: Option<DateTime<Utc>>,
     /// Last active before this moment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::option"
+    )]
     pub active_until: Option<DateTime<Utc>>,
     #[serde(default)]
     pub sort: ViewSort,

@@ -136,6 +136,8 @@ pub fn ConversationList(
     shown: Memo<Shown>,
     selected: Memo<Option<ConversationId>>,
     selection: Selection,
+    /// Notified when the view's criteria were saved in place, which the feed does not tell.
+    saved: Trigger,
 ) -> impl IntoView {
     let view = Memo::new(move |_| shown.with(|(view, _)| view.clone()));
     let list = ListState {
@@ -152,6 +154,7 @@ pub fn ConversationList(
     feed.subscribe(KINDS, move |_| on_change(), on_resync);
     let first = use_context::<FirstList>();
     Effect::new(move |_| {
+        saved.track();
         let current = shown.get();
         list.generation.update_value(|generation| *generation += 1);
         selection.clear();

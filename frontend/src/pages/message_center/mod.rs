@@ -52,6 +52,7 @@ pub fn MessageCenter() -> impl IntoView {
     let selected = Memo::new(move |_| location.pathname.with(|path| selected_at(path)));
     let searching = RwSignal::new(String::new());
     let selection = Selection::new();
+    let saved = Trigger::new();
     let online = RwSignal::new(Vec::new());
     keep_present(online);
     let numbers = LocalResource::new(api::numbers::list);
@@ -71,13 +72,13 @@ pub fn MessageCenter() -> impl IntoView {
                 <div class="list-tools">
                     <NumberFilter number numbers />
                     <MarkAllRead />
-                    <EditView current=view />
+                    <EditView current=view saved />
                 </div>
                 <Show
                     when=move || searching.with(String::is_empty)
                     fallback=move || view! { <SearchResults text=searching /> }
                 >
-                    <ConversationList shown selected selection />
+                    <ConversationList shown selected selection saved />
                 </Show>
             </section>
             // Its own boundary: opening a conversation suspends the pane, never the list.
