@@ -189,21 +189,7 @@ pub fn messages_matching(
         .bind::<Text, _>(organization.as_str())
         .bind::<BigInt, _>(candidates)
         .load(sqlite)?,
-        // PostgreSQL finds a rare word's few messages through the index and sorts them, and
-        // walks the newest messages testing their stored words for a common one.
-        DbConnection::Postgresql(pg) => diesel::sql_query(
-            "SELECT recent.id, recent.conversation_id, recent.body, recent.created_at, \
-             ts_rank(recent.search_words, query)::float8 AS score \
-             FROM (SELECT id, conversation_id, body, created_at, search_words FROM messages \
-                   WHERE organization_id = $1 AND purpose = 'normal' \
-                   AND search_words @@ to_tsquery('simple', $2) \
-                   ORDER BY id DESC LIMIT $3) AS recent, \
-             to_tsquery('simple', $2) AS query",
-        )
-        .bind::<Text, _>(organization.as_str())
-        .bind::<Text, _>(tsquery(&words, prefix_last))
-        .bind::<BigInt, _>(candidates)
-        .load(pg)?,
+        DbConnection::Postgresql(pg) => postgres_messages_matching(pg, organization, &words, prefix_last, candidates)?,
     };
     found.sort_by(|a, b| {
         b.score
@@ -212,6 +198,49 @@ pub fn messages_matching(
             .then_with(|| b.id.cmp(&a.id))
     });
     Ok(found)
+}
+
+/// PostgreSQL's side of `messages_matching`. Whether there are more matches than `candidates`
+/// is counted first (which is cheap however it is planned: from the word index for a word the
+/// statistics call rare, or scanning until enough turned up for one they call common). When
+/// there are not, the few matches are read through the word index and sorted, whatever the
+/// planner would estimate: it cannot estimate a prefix or a word missing from its statistics,
+/// and such a guess once walked all messages newest first for a number found nowhere
+/// (BENCHMARKS.md, "Issue 11"). When there are, the words are in the statistics and the planner
+/// chooses: walking the newest messages for a common word, the index for a rarer one.
+fn postgres_messages_matching(
+    pg: &mut diesel::PgConnection,
+    organization: &OrganizationId,
+    words: &[String],
+    prefix_last: bool,
+    candidates: i64,
+) -> Result<Vec<MessageMatch>, DbError> {
+    #[derive(QueryableByName)]
+    struct Counted {
+        #[diesel(sql_type = BigInt)]
+        matches: i64,
+    }
+    const MATCHING: &str = "SELECT id, conversation_id, body, created_at, search_words FROM messages \
+         WHERE organization_id = $1 AND purpose = 'normal' AND search_words @@ to_tsquery('simple', $2)";
+    let query = tsquery(words, prefix_last);
+    let counted: Counted = diesel::sql_query(format!("SELECT count(*) AS matches FROM ({MATCHING} LIMIT $3) AS probe"))
+        .bind::<Text, _>(organization.as_str())
+        .bind::<Text, _>(&query)
+        .bind::<BigInt, _>(candidates + 1)
+        .get_result(pg)?;
+    let newest = if counted.matches > candidates {
+        format!("{MATCHING} ORDER BY id DESC LIMIT $3")
+    } else {
+        format!("WITH found AS MATERIALIZED ({MATCHING}) SELECT * FROM found ORDER BY id DESC LIMIT $3")
+    };
+    Ok(diesel::sql_query(format!(
+        "SELECT recent.id, recent.conversation_id, recent.body, recent.created_at, \
+         ts_rank(recent.search_words, to_tsquery('simple', $2))::float8 AS score FROM ({newest}) AS recent"
+    ))
+    .bind::<Text, _>(organization.as_str())
+    .bind::<Text, _>(&query)
+    .bind::<BigInt, _>(candidates)
+    .load(pg)?)
 }
 
 /// The words with anything but letters and digits dropped, so none can carry query syntax.
