@@ -13,6 +13,7 @@ on_both_backends!(
     bad_parameters_name_the_field,
     results_page_without_duplicates,
     a_hit_opens_the_conversation_around_its_message,
+    common_and_rare_words_find_every_conversation_holding_them,
 );
 
 /// Adds a simulator number; returns its id.
@@ -653,4 +654,44 @@ async fn a_hit_opens_the_conversation_around_its_message(app: TestApp) {
     let (elsewhere, _) = send_to(&app, &owner, "+12025550144", "another thread").await;
     let foreign = app.get(&format!("{path}?around={elsewhere}"), token).await;
     assert_eq!(field_of(foreign), ("around".to_owned(), "unknown_message".to_owned()));
+}
+
+/// On PostgreSQL a word common among the newest messages is found walking them, a rare one
+/// through the word index: both find every conversation that holds it.
+async fn common_and_rare_words_find_every_conversation_holding_them(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    add_number(&app, &owner, "+12025550100").await;
+    let mut with_invoice = HashSet::new();
+    let mut with_parcel = HashSet::new();
+    for n in 0..30 {
+        let phone = format!("+120255502{n:02}");
+        let (_, conversation) = send_to(&app, &owner, &phone, &format!("Invoice {n} is attached")).await;
+        send_to(&app, &owner, &phone, "Your invoice was paid, thanks").await;
+        with_invoice.insert(conversation.clone());
+        if n % 10 == 0 {
+            send_to(&app, &owner, &phone, "The parcel left today").await;
+            with_parcel.insert(conversation);
+        }
+    }
+    let all_hits = |q: &'static str| {
+        let (app, owner) = (&app, &owner);
+        async move {
+            let mut found = HashSet::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let extra = cursor.map(|c| format!("&cursor={c}")).unwrap_or_default();
+                let page = search_raw(app, owner, q, &extra).await.expect(200).json();
+                found.extend(conversation_ids(page["items"].as_array().unwrap()));
+                match page["next_cursor"].as_str() {
+                    Some(next) => cursor = Some(next.to_owned()),
+                    None => break found,
+                }
+            }
+        }
+    };
+    assert_eq!(all_hits("invoice").await, with_invoice, "60 of 63 messages hold it");
+    assert_eq!(all_hits("invoi").await, with_invoice, "a word being typed");
+    assert_eq!(all_hits("parcel").await, with_parcel, "3 of 63 messages hold it");
+    assert!(all_hits("invoise").await.is_empty(), "a typo finds nothing, and fast");
+    assert!(all_hits("4242").await.is_empty());
 }
