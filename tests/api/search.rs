@@ -656,8 +656,10 @@ async fn a_hit_opens_the_conversation_around_its_message(app: TestApp) {
     assert_eq!(field_of(foreign), ("around".to_owned(), "unknown_message".to_owned()));
 }
 
-/// On PostgreSQL a word common among the newest messages is found walking them, a rare one
-/// through the word index: both find every conversation that holds it.
+/// A word in most messages, a word being typed, a rare word, a typo and a number found
+/// nowhere: each finds exactly the conversations holding it. (PostgreSQL looks up matches older
+/// than the newest 20,000 messages in the word index; `crates/loadgen/bench-inbox.sh` runs that
+/// part, at 1,000,000 messages.)
 async fn common_and_rare_words_find_every_conversation_holding_them(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     add_number(&app, &owner, "+12025550100").await;

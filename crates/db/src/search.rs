@@ -203,19 +203,17 @@ pub fn messages_matching(
     Ok(found)
 }
 
-/// How many of the newest messages PostgreSQL tests to learn how common the words are.
-const SAMPLED: i64 = 5_000;
+/// How many of the installation's newest messages PostgreSQL walks testing each before it
+/// looks older matches up in the word index.
+const WALKED: i64 = 20_000;
 
-/// Matches among the sample from which the words count as common (1 %): walking the newest
-/// messages then meets the ranked matches within 100 times as many messages, while reading
-/// every match through the word index would cost more.
-const COMMON_IN_SAMPLE: i64 = 50;
-
-/// PostgreSQL's side of `messages_matching`. How to find the newest matches is decided by
-/// testing the newest messages, not left to the planner: it cannot estimate a prefix or a word
+/// PostgreSQL's side of `messages_matching`, in a plan fixed by the query rather than left to
+/// the planner's guess of how common the words are: it cannot estimate a prefix or a word
 /// missing from its statistics (a typo, a number), and such a guess once walked all messages
-/// newest first for a number found nowhere (BENCHMARKS.md, "Issue 11"). Common words are then
-/// met walking the newest messages; rarer ones are read through the word index and sorted.
+/// newest first for a number found nowhere (BENCHMARKS.md, "Issue 11"). The newest `WALKED`
+/// messages are walked testing each, which meets a common word's newest matches at once; only
+/// when they hold fewer than `candidates` are older matches looked up in the word index (their
+/// ids, materialised, so no plan can turn that into a walk too), which serves rare words.
 fn postgres_messages_matching(
     pg: &mut diesel::PgConnection,
     organization: &OrganizationId,
@@ -223,40 +221,26 @@ fn postgres_messages_matching(
     prefix_last: bool,
     candidates: i64,
 ) -> Result<Vec<MessageMatch>, DbError> {
-    #[derive(QueryableByName)]
-    struct Counted {
-        #[diesel(sql_type = BigInt)]
-        matches: i64,
-    }
     const MATCHING: &str = "organization_id = $1 AND purpose = 'normal' AND search_words @@ to_tsquery('simple', $2)";
     const COLUMNS: &str = "id, conversation_id, body, created_at, search_words";
-    let query = tsquery(words, prefix_last);
-    let sampled: Counted = diesel::sql_query(format!(
-        "SELECT count(*) AS matches FROM (SELECT organization_id, purpose, search_words FROM messages \
-         ORDER BY id DESC LIMIT $3) AS newest WHERE {MATCHING}"
-    ))
-    .bind::<Text, _>(organization.as_str())
-    .bind::<Text, _>(&query)
-    .bind::<BigInt, _>(SAMPLED)
-    .get_result(pg)?;
-    let newest = if sampled.matches >= COMMON_IN_SAMPLE {
-        // `IS TRUE` keeps the match away from the word index: the walk is the only plan.
-        format!("SELECT {COLUMNS} FROM messages WHERE ({MATCHING}) IS TRUE ORDER BY id DESC LIMIT $3")
-    } else {
-        // The matches' ids through the word index first (a materialised set the planner
-        // cannot turn into a walk), then the newest of them whole.
-        format!(
-            "SELECT {COLUMNS} FROM messages WHERE id IN (WITH found AS MATERIALIZED \
-             (SELECT id FROM messages WHERE {MATCHING}) SELECT id FROM found ORDER BY id DESC LIMIT $3)"
-        )
-    };
     Ok(diesel::sql_query(format!(
-        "SELECT recent.id, recent.conversation_id, recent.body, recent.created_at, \
-         ts_rank(recent.search_words, to_tsquery('simple', $2))::float8 AS score FROM ({newest}) AS recent"
+        "WITH walked AS MATERIALIZED ( \
+             SELECT {COLUMNS} FROM (SELECT organization_id, purpose, {COLUMNS} FROM messages \
+                 ORDER BY id DESC LIMIT $4) AS newest \
+             WHERE {MATCHING} ORDER BY id DESC LIMIT $3), \
+         older AS MATERIALIZED ( \
+             SELECT id FROM messages WHERE (SELECT count(*) FROM walked) < $3 AND {MATCHING} \
+             AND id < (SELECT min(id) FROM (SELECT id FROM messages ORDER BY id DESC LIMIT $4) AS walked_ids)) \
+         SELECT found.id, found.conversation_id, found.body, found.created_at, \
+             ts_rank(found.search_words, to_tsquery('simple', $2))::float8 AS score \
+         FROM (SELECT * FROM walked UNION ALL (SELECT {COLUMNS} FROM messages \
+             WHERE id IN (SELECT id FROM older ORDER BY id DESC LIMIT $3))) AS found \
+         ORDER BY found.id DESC LIMIT $3"
     ))
     .bind::<Text, _>(organization.as_str())
-    .bind::<Text, _>(&query)
+    .bind::<Text, _>(tsquery(words, prefix_last))
     .bind::<BigInt, _>(candidates)
+    .bind::<BigInt, _>(WALKED)
     .load(pg)?)
 }
 
