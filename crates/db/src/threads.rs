@@ -49,7 +49,10 @@ pub fn record(
     organization: &OrganizationId,
     new: NewThreadMessage<'_>,
 ) -> Result<Recorded, DbError> {
-    record_all(conn, organization, &[new])?.pop().ok_or(DbError::NotFound)
+    let no_more = |_: &mut DbConnection, _: &[Recorded]| Ok::<(), DbError>(());
+    record_all(conn, organization, &[new], no_more)?
+        .pop()
+        .ok_or(DbError::NotFound)
 }
 
 /// Stores the organization's messages in the given order (the inbound path records a batch of
@@ -57,15 +60,31 @@ pub fn record(
 /// with one statement each, the messages inserted with one, the conversations' latest activity
 /// updated with one on PostgreSQL, and the changes appended with one. Messages of one contact
 /// go to the same conversation; each `Recorded` carries its conversation as the whole call
-/// left it.
-pub fn record_all(
+/// left it. `before_unread` acts on what was recorded (the inbound path assigns the new
+/// conversations) before the contacts' texts make their conversations unread for every agent:
+/// what it changes then goes into each agent's unread row as it is written, rather than
+/// rewritten in all of them by the database's trigger (BENCHMARKS.md, "Issue 11").
+pub fn record_all<E: From<DbError>>(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     new: &[NewThreadMessage<'_>],
-) -> Result<Vec<Recorded>, DbError> {
+    before_unread: impl FnOnce(&mut DbConnection, &[Recorded]) -> Result<(), E>,
+) -> Result<Vec<Recorded>, E> {
     if new.is_empty() {
         return Ok(Vec::new());
     }
+    let (recorded, unread) = record_messages(conn, organization, new)?;
+    before_unread(conn, &recorded)?;
+    unread.apply(conn)?;
+    Ok(recorded)
+}
+
+/// `record_all` but for what the texts do to what is unread, which it returns.
+fn record_messages(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    new: &[NewThreadMessage<'_>],
+) -> Result<(Vec<Recorded>, UnreadEffects), DbError> {
     let at = now();
     let (mut conversations, opened) = conversations_for(conn, organization, new, at)?;
     let rows: Vec<MessageRow> = new
@@ -82,7 +101,7 @@ pub fn record_all(
     crate::insert_all!(conn, messages::table, &rows)?;
     show_latest(conn, &mut conversations, new, &rows)?;
     remember_last_numbers(conn, new)?;
-    keep_unread(conn, new, &rows)?;
+    let unread = UnreadEffects::of(new, &rows);
     let mut changes = Vec::with_capacity(2 * rows.len());
     for (message, row) in new.iter().zip(&rows) {
         if message.direction == Direction::Outbound {
@@ -107,7 +126,8 @@ pub fn record_all(
     }
     events::append_all(conn, organization, &changes)?;
     let mut seen: HashSet<ConversationId> = HashSet::new();
-    rows.into_iter()
+    let recorded: Vec<Recorded> = rows
+        .into_iter()
         .map(|message| {
             let conversation = conversations
                 .get(&message.conversation_id)
@@ -120,7 +140,8 @@ pub fn record_all(
                 message,
             })
         })
-        .collect()
+        .collect::<Result<_, DbError>>()?;
+    Ok((recorded, unread))
 }
 
 /// The `index`th message of a batch is stamped a microsecond after the one before, so the
@@ -277,23 +298,39 @@ fn show_latest(
 /// A contact's text makes its conversation unread for the team, and a reply from the team
 /// settles it: in each conversation, the last of the two in the batch holds. Like the waiting
 /// clock, only the conversation's own texts count, not compliance texts.
-fn keep_unread(conn: &mut DbConnection, new: &[NewThreadMessage<'_>], rows: &[MessageRow]) -> Result<(), DbError> {
-    let mut last: Vec<(&str, WaitingClock)> = Vec::new();
-    for (message, row) in new.iter().zip(rows) {
-        let clock = WaitingClock::of(message.direction, message.author_kind);
-        if message.purpose == MessagePurpose::Normal && clock != WaitingClock::Keep {
-            last.retain(|(conversation, _)| *conversation != row.conversation_id.as_str());
-            last.push((row.conversation_id.as_str(), clock));
+struct UnreadEffects {
+    arrived: Vec<String>,
+    settled: Vec<String>,
+}
+
+impl UnreadEffects {
+    fn of(new: &[NewThreadMessage<'_>], rows: &[MessageRow]) -> UnreadEffects {
+        let mut last: Vec<(&str, WaitingClock)> = Vec::new();
+        for (message, row) in new.iter().zip(rows) {
+            let clock = WaitingClock::of(message.direction, message.author_kind);
+            if message.purpose == MessagePurpose::Normal && clock != WaitingClock::Keep {
+                last.retain(|(conversation, _)| *conversation != row.conversation_id.as_str());
+                last.push((row.conversation_id.as_str(), clock));
+            }
+        }
+        let with = |wanted: WaitingClock| -> Vec<String> {
+            last.iter()
+                .filter(|(_, clock)| *clock == wanted)
+                .map(|(conversation, _)| (*conversation).to_owned())
+                .collect()
+        };
+        UnreadEffects {
+            arrived: with(WaitingClock::Start),
+            settled: with(WaitingClock::Stop),
         }
     }
-    let with = |wanted: WaitingClock| -> Vec<&str> {
-        last.iter()
-            .filter(|(_, clock)| *clock == wanted)
-            .map(|(conversation, _)| *conversation)
-            .collect()
-    };
-    unread::arrived(conn, &with(WaitingClock::Start))?;
-    unread::settled(conn, &with(WaitingClock::Stop))
+
+    fn apply(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        let arrived: Vec<&str> = self.arrived.iter().map(String::as_str).collect();
+        let settled: Vec<&str> = self.settled.iter().map(String::as_str).collect();
+        unread::arrived(conn, &arrived)?;
+        unread::settled(conn, &settled)
+    }
 }
 
 /// Remembers the business number each contact was last texted through or from, with one

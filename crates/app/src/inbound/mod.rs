@@ -124,12 +124,13 @@ fn store_for_organization(
             })
         })
         .collect::<Result<_, AppError>>()?;
-    let recorded = threads::record_all(conn, organization, &new)?;
     let contacts: Vec<&ContactRow> = texts
         .iter()
         .map(|text| contact_of(text.from))
         .collect::<Result<_, AppError>>()?;
-    assign_opened(conn, now, organization, texts, &contacts, &recorded)?;
+    let recorded = threads::record_all(conn, organization, &new, |conn, recorded| {
+        assign_opened(conn, now, organization, texts, &contacts, recorded)
+    })?;
     let messages: Vec<MessageRow> = recorded.into_iter().map(|recorded| recorded.message).collect();
     // Most texts are conversation: the organization's settings are read only when a text
     // could be a keyword or brings media, so the common inbound message costs no more reads.
