@@ -189,7 +189,7 @@ export async function inboxChecks(context, server) {
     });
   });
 
-  await check('"Edit view" saves labels, opted-out and days, the days in the agent\'s time zone', page, async () => {
+  await check('"Edit view" saves labels, opted-out, "not" flags and days, the days in the agent\'s time zone', page, async () => {
     const me = await api(page, 'GET', '/me');
     await api(page, 'PATCH', '/me', { time_zone: 'America/New_York' });
     try {
@@ -200,6 +200,8 @@ export async function inboxChecks(context, server) {
       await page.fill('#view-labels', ' vip, gold ,, vip');
       await page.press('#view-labels', 'Tab');
       await page.selectOption('#view-opted-out', 'no');
+      await page.selectOption('#view-filter-follow-up', 'no');
+      await page.selectOption('#view-filter-waiting', 'no');
       // New York moved its clocks on 8 March 2026: the day starts at UTC-5 and ends at UTC-4.
       await page.fill('#view-opened-from', '2026-03-08');
       await page.fill('#view-opened-until', '2026-03-08');
@@ -215,6 +217,8 @@ export async function inboxChecks(context, server) {
       const wanted = {
         labels: ['vip', 'gold'],
         opted_out: false,
+        follow_up: false,
+        waiting: false,
         opened_from: '2026-03-08T05:00:00Z',
         opened_until: '2026-03-09T04:00:00Z',
         active_from: '2026-03-01T05:00:00Z',

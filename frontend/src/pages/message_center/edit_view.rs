@@ -41,7 +41,8 @@ const REPLIER: &[(&str, Option<Replier>)] = &[
     ("agent", Some(Replier::Agent)),
     ("contact", Some(Replier::Contact)),
 ];
-const OPTED_OUT: &[(&str, Option<bool>)] = &[("", None), ("yes", Some(true)), ("no", Some(false))];
+/// A criterion that is either, yes or no (opted out, follow-up, waiting).
+const YES_OR_NO: &[(&str, Option<bool>)] = &[("", None), ("yes", Some(true)), ("no", Some(false))];
 const SORT: &[(&str, Option<ViewSort>)] = &[
     ("last_activity", Some(ViewSort::LastActivity)),
     ("longest_waiting", Some(ViewSort::LongestWaiting)),
@@ -418,7 +419,7 @@ pub fn EditView(
                         on:change=move |e| filter.update(|f| f.labels = labels(&pick(&e))) />
                     <p class="hint" id="view-labels-hint">"Any of these, separated by commas"</p>
                     <label for="view-opted-out">"Opted out"</label>
-                    <select id="view-opted-out" on:change=move |e| filter.update(|f| f.opted_out = chosen(&pick(&e), OPTED_OUT))>
+                    <select id="view-opted-out" on:change=move |e| filter.update(|f| f.opted_out = chosen(&pick(&e), YES_OR_NO))>
                         <option value="">"Either"</option>
                         <option value="yes" selected=move || filter.with(|f| f.opted_out == Some(true))>"Opted out"</option>
                         <option value="no" selected=move || filter.with(|f| f.opted_out == Some(false))>"Not opted out"</option>
@@ -426,16 +427,18 @@ pub fn EditView(
                     <DayRange legend="Opened" key="opened" from=Bound::OpenedFrom until=Bound::OpenedUntil filter zone />
                     <DayRange legend="Last active" key="active" from=Bound::ActiveFrom until=Bound::ActiveUntil filter zone />
                     <p class="hint">{move || format!("Days in your time zone, {}", zone.get())}</p>
-                    <label class="check">
-                        <input type="checkbox" id="view-follow-up" prop:checked=move || filter.with(|f| f.follow_up == Some(true))
-                            on:change=move |e| filter.update(|f| f.follow_up = event_target_checked(&e).then_some(true)) />
-                        "Follow-up only"
-                    </label>
-                    <label class="check">
-                        <input type="checkbox" id="view-waiting" prop:checked=move || filter.with(|f| f.waiting == Some(true))
-                            on:change=move |e| filter.update(|f| f.waiting = event_target_checked(&e).then_some(true)) />
-                        "Waiting for a reply only"
-                    </label>
+                    <label for="view-filter-follow-up">"Follow-up"</label>
+                    <select id="view-filter-follow-up" on:change=move |e| filter.update(|f| f.follow_up = chosen(&pick(&e), YES_OR_NO))>
+                        <option value="">"Either"</option>
+                        <option value="yes" selected=move || filter.with(|f| f.follow_up == Some(true))>"Flagged for follow-up"</option>
+                        <option value="no" selected=move || filter.with(|f| f.follow_up == Some(false))>"Not flagged"</option>
+                    </select>
+                    <label for="view-filter-waiting">"Waiting for a reply"</label>
+                    <select id="view-filter-waiting" on:change=move |e| filter.update(|f| f.waiting = chosen(&pick(&e), YES_OR_NO))>
+                        <option value="">"Either"</option>
+                        <option value="yes" selected=move || filter.with(|f| f.waiting == Some(true))>"Waiting"</option>
+                        <option value="no" selected=move || filter.with(|f| f.waiting == Some(false))>"Not waiting"</option>
+                    </select>
                     <label for="view-sort">"Sort by"</label>
                     <select id="view-sort" on:change=move |e| filter.update(|f| f.sort = chosen(&pick(&e), SORT).unwrap_or_default())>
                         <option value="last_activity">"Last activity"</option>
