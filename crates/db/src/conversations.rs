@@ -779,8 +779,15 @@ pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> 
         return Ok(Vec::new());
     };
     let (viewer, organization) = (first.viewer.as_str(), first.organization.as_str());
-    let (joined, alone): (Vec<&ConversationFilter>, Vec<&ConversationFilter>) =
-        filters.iter().partition(|filter| filter.needs_conversations());
+    let joins: Vec<bool> = filters.iter().map(ConversationFilter::needs_conversations).collect();
+    let (mut joined, mut alone): (Vec<&ConversationFilter>, Vec<&ConversationFilter>) = (Vec::new(), Vec::new());
+    for (filter, joins) in filters.iter().zip(&joins) {
+        if *joins {
+            joined.push(filter)
+        } else {
+            alone.push(filter)
+        }
+    }
     let own_rows = || {
         unread_conversations::table
             .filter(unread_conversations::agent_id.eq(viewer))
@@ -803,10 +810,10 @@ pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> 
         |filter| view_conditions!(filter, CountSource)
     );
     let (mut alone_counts, mut joined_counts) = (alone_counts.into_iter(), joined_counts.into_iter());
-    Ok(filters
-        .iter()
-        .map(|filter| {
-            let next = if filter.needs_conversations() {
+    Ok(joins
+        .into_iter()
+        .map(|joins| {
+            let next = if joins {
                 joined_counts.next()
             } else {
                 alone_counts.next()
