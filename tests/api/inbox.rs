@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
+use textdesk_db::unread;
 use textdesk_tests::{Session, TestApp, on_both_backends};
 
 on_both_backends!(
@@ -17,6 +18,7 @@ on_both_backends!(
     round_robin_hands_out_to_a_member_who_joins_and_stops_when_switched_off,
     presence_follows_heartbeats_and_sign_out,
     view_counts_match_their_lists,
+    tallies_fold_safely_beside_concurrent_changes,
     custom_views_filter_like_a_brute_force_check,
     personal_views_are_private_and_shared_views_are_not,
     bulk_operations_close_assign_and_mark_read,
@@ -278,12 +280,28 @@ async fn waiting_for_reply_turns_on_as_time_passes(app: TestApp) {
     assert_eq!(row["waiting"], false);
     assert!(row["waiting_since"].is_string());
     assert!(whole_view(&app, &owner, "view=waiting").await.is_empty());
+    let not_waiting = app
+        .post(
+            "/api/v1/views",
+            token(&owner),
+            &json!({"name": "Answered or fresh", "shared": false, "filter": {"waiting": false}}),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = counts(&app, &owner).await;
+    assert_eq!((before["all"], before["waiting"], before[&not_waiting]), (1, 0, 1));
 
     // The organization's threshold is 15 minutes: nothing is written as the clock passes it.
     app.clock.set(Utc::now() + Duration::minutes(16));
     let row = conversation(&app, &owner, &waiting).await["conversation"].clone();
     assert_eq!(row["waiting"], true);
     assert_eq!(ids(&whole_view(&app, &owner, "view=waiting").await), [waiting.as_str()]);
+    let after = counts(&app, &owner).await;
+    assert_eq!((after["all"], after["waiting"], after[&not_waiting]), (1, 1, 0));
     let answered_row = conversation(&app, &owner, &answered).await["conversation"].clone();
     assert_eq!(answered_row["waiting"], false);
     assert_eq!(answered_row["last_replied_by"], "agent");
@@ -299,6 +317,7 @@ async fn waiting_for_reply_turns_on_as_time_passes(app: TestApp) {
     assert_eq!(row["waiting"], false);
     assert!(row.get("waiting_since").is_none());
     assert!(whole_view(&app, &owner, "view=waiting").await.is_empty());
+    assert!(counts(&app, &owner).await.values().all(|count| *count == 0));
 }
 
 async fn keyword_rules_come_before_the_numbers_target(app: TestApp) {
@@ -652,12 +671,19 @@ async fn view_counts_match_their_lists(app: TestApp) {
     }
     app.clock.set(Utc::now() + Duration::minutes(20));
 
-    for session in [&owner, &sam] {
-        let counts = counts(&app, session).await;
-        assert_eq!(counts.len(), 10);
-        for (view, count) in &counts {
-            let unread = whole_view(&app, session, &format!("view={view}&unread=true")).await;
-            assert_eq!(*count, unread.len() as i64, "view {view}");
+    // Counted from the changes' tallies as appended, then as housekeeping folds them.
+    for folded in [false, true] {
+        if folded {
+            let rows = app.db.write(|conn| unread::compact_tallies(conn, 0)).unwrap();
+            assert!(rows > 0);
+        }
+        for session in [&owner, &sam] {
+            let counts = counts(&app, session).await;
+            assert_eq!(counts.len(), 10);
+            for (view, count) in &counts {
+                let unread = whole_view(&app, session, &format!("view={view}&unread=true")).await;
+                assert_eq!(*count, unread.len() as i64, "view {view}, folded: {folded}");
+            }
         }
     }
     let sams = counts(&app, &sam).await;
@@ -692,6 +718,10 @@ async fn view_counts_match_their_lists(app: TestApp) {
     assert!(counts(&app, &lee).await.values().all(|count| *count == 0));
     text_in(&app, &owner, &number, "+12025553008", "Still there?").await;
     assert_eq!(counts(&app, &lee).await["all"], 1);
+    // A second fold, of the changes appended since the first, changes no count.
+    let before = counts(&app, &owner).await;
+    app.db.write(|conn| unread::compact_tallies(conn, 0)).unwrap();
+    assert_eq!(counts(&app, &owner).await, before);
     // Views list in their order: waiting longest first.
     let waiting = whole_view(&app, &owner, "view=waiting").await;
     let since: Vec<&str> = waiting
@@ -704,6 +734,72 @@ async fn view_counts_match_their_lists(app: TestApp) {
     app.get("/api/v1/conversations?view=nonsense", token(&owner))
         .await
         .expect(404);
+}
+
+/// Two folders (as two worker processes) run while texts arrive and conversations are closed and
+/// transferred: every change is counted once, whoever folds it.
+async fn tallies_fold_safely_beside_concurrent_changes(app: TestApp) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
+    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let mut conversations = Vec::new();
+    for index in 0..12 {
+        let from = format!("+1202555{:04}", 4000 + index);
+        conversations.push(text_in(&app, &owner, &number, &from, "Hello").await);
+    }
+    let folding = Arc::new(AtomicBool::new(true));
+    let folders: Vec<_> = (0..2)
+        .map(|_| {
+            let (db, folding) = (app.db.clone(), Arc::clone(&folding));
+            std::thread::spawn(move || {
+                let mut folded = 0;
+                while folding.load(Ordering::Relaxed) {
+                    folded += db.write(|conn| unread::compact_tallies(conn, 0)).unwrap();
+                }
+                folded
+            })
+        })
+        .collect();
+    let texts = (12..24).map(|index| {
+        let from = format!("+1202555{:04}", 4000 + index);
+        let (app, owner, number) = (&app, &owner, &number);
+        async move {
+            text_in(app, owner, number, &from, "Hello").await;
+        }
+    });
+    let closes = conversations[..4].iter().map(|id| {
+        let (app, owner) = (&app, &owner);
+        async move {
+            app.post(&format!("/api/v1/conversations/{id}/close"), token(owner), &json!({}))
+                .await
+                .expect(200);
+        }
+    });
+    let transfers = conversations[4..8].iter().map(|id| {
+        let (app, owner, sam) = (&app, &owner, &sam);
+        async move {
+            transfer(app, owner, id, &json!({"agent_id": sam.agent_id})).await;
+        }
+    });
+    futures_util::future::join3(
+        futures_util::future::join_all(texts),
+        futures_util::future::join_all(closes),
+        futures_util::future::join_all(transfers),
+    )
+    .await;
+    folding.store(false, Ordering::Relaxed);
+    let folded: usize = folders.into_iter().map(|folder| folder.join().unwrap()).sum();
+    assert!(folded > 0);
+    for session in [&owner, &sam] {
+        let counts = counts(&app, session).await;
+        assert_eq!(counts["all"], 20);
+        for (view, count) in &counts {
+            let unread = whole_view(&app, session, &format!("view={view}&unread=true")).await;
+            assert_eq!(*count, unread.len() as i64, "view {view}");
+        }
+    }
 }
 
 /// The filter criteria a brute-force check understands, applied to wire rows.

@@ -8,7 +8,9 @@ use textdesk_types::views::{OwnerScope, ViewSort};
 use textdesk_types::{AgentId, ContactId, ConversationId, GroupId, NumberId, OrganizationId};
 
 use crate::contacts::ContactRow;
-use crate::schema::{agent_group_members, contacts, conversations, messages, organizations, unread_conversations};
+use crate::schema::{
+    agent_group_members, contacts, conversations, messages, organizations, unread_conversations, unread_tallies,
+};
 use crate::{DbConnection, DbError, ids, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -402,8 +404,23 @@ macro_rules! unread_for_viewer {
 /// The criteria of a filter that `unread_conversations` keeps a copy of the columns for (status,
 /// owners, waiting, follow-up: what the built-in views ask), as one boxed condition on the
 /// columns of `$kept`: `conversations`, or the viewer's unread rows, which counts read alone.
+/// The waiting criterion is the one thing a tally keeps differently (whether the clock runs,
+/// not since when); a source that keeps it so says what it is with `|waiting, cutoff| …`.
 macro_rules! kept_conditions {
-    ($filter:expr, $source:ty, $kept:ident) => {{
+    ($filter:expr, $source:ty, $kept:ident) => {
+        kept_conditions!($filter, $source, $kept, |waiting, cutoff| {
+            let is_waiting = $kept::status
+                .eq(ConversationStatus::Open)
+                .and($kept::waiting_since.le(cutoff));
+            let criterion: Condition<'_, $source> = if waiting {
+                Box::new(is_waiting.nullable())
+            } else {
+                Box::new(diesel::dsl::not(unknown_is_false(is_waiting.nullable(), false)).nullable())
+            };
+            criterion
+        })
+    };
+    ($filter:expr, $source:ty, $kept:ident, |$waiting:ident, $cutoff:ident| $waiting_criterion:expr) => {{
         use diesel::sql_types::Bool;
         let filter: &ConversationFilter = $filter;
         let viewer = filter.viewer.as_str();
@@ -436,15 +453,9 @@ macro_rules! kept_conditions {
         if !filter.owner_groups.is_empty() {
             and!($kept::owner_group_id.eq_any(filter.owner_groups.clone()));
         }
-        if let Some((waiting, cutoff)) = filter.waiting {
-            let is_waiting = $kept::status
-                .eq(ConversationStatus::Open)
-                .and($kept::waiting_since.le(cutoff));
-            if waiting {
-                and!(is_waiting);
-            } else {
-                and!(diesel::dsl::not(unknown_is_false(is_waiting.nullable(), false)));
-            }
+        if let Some(($waiting, $cutoff)) = filter.waiting {
+            let criterion: Condition<'_, $source> = $waiting_criterion;
+            all = Box::new(all.and(criterion));
         }
         if let Some(follow_up) = filter.follow_up {
             and!($kept::follow_up.eq(follow_up));
@@ -735,11 +746,12 @@ pub fn list(
 }
 
 /// Counts of unread rows, eight to a statement: `$rows` (evaluated per statement) are the rows
-/// counted, each filter's condition on them made by `|$filter| $condition`.
+/// read, each adding `$weight` (1 for a row, `n` for a tally) to the count of every filter whose
+/// condition on it, made by `|$filter| $condition`, holds.
 macro_rules! counts_in_statements {
-    ($conn:expr, $filters:expr, $source:ty, $rows:expr, |$filter:ident| $condition:expr) => {{
-        use diesel::dsl::{case_when, count};
-        use diesel::sql_types::{Bool, Integer};
+    ($conn:expr, $filters:expr, $source:ty, $rows:expr, $weight:expr, |$filter:ident| $condition:expr) => {{
+        use diesel::dsl::{case_when, sum};
+        use diesel::sql_types::Bool;
         let filters: &[&ConversationFilter] = $filters;
         let mut counts: Vec<i64> = Vec::with_capacity(filters.len());
         for chunk in filters.chunks(COUNTS_PER_STATEMENT) {
@@ -748,7 +760,7 @@ macro_rules! counts_in_statements {
                     Some($filter) => $condition,
                     None => Box::new(false.into_sql::<Bool>().nullable()),
                 };
-                count(case_when(condition, 1.into_sql::<Integer>()))
+                sum(case_when(condition, $weight))
             };
             let columns = (
                 counted(0),
@@ -760,9 +772,15 @@ macro_rules! counts_in_statements {
                 counted(6),
                 counted(7),
             );
-            let (a, b, c, d, e, f, g, h): (i64, i64, i64, i64, i64, i64, i64, i64) =
+            type Sum = Option<i64>;
+            let (a, b, c, d, e, f, g, h): (Sum, Sum, Sum, Sum, Sum, Sum, Sum, Sum) =
                 $rows.select(columns).first($conn)?;
-            counts.extend([a, b, c, d, e, f, g, h].into_iter().take(chunk.len()));
+            counts.extend(
+                [a, b, c, d, e, f, g, h]
+                    .into_iter()
+                    .take(chunk.len())
+                    .map(Option::unwrap_or_default),
+            );
         }
         counts
     }};
@@ -770,8 +788,9 @@ macro_rules! counts_in_statements {
 
 /// How many of each filter's conversations are unread for its viewer, in the filters' order.
 /// The filters are one agent's (the first one's viewer). Filters on what the viewer's unread
-/// rows keep a copy of (the built-in views) are counted from those rows alone; the others from
-/// the rows with their conversations, reached by key. An unread row is its conversation's
+/// rows keep a copy of (the built-in views) are counted from the viewer's tallies, corrected
+/// for the clocks that started within the waiting threshold; the others from the viewer's
+/// unread rows with their conversations, reached by key. An unread row is its conversation's
 /// organization's, which is the viewer's, so nothing constrains the conversations and neither
 /// planner walks the organization's instead (BENCHMARKS.md, "Issue 11").
 pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> Result<Vec<i64>, DbError> {
@@ -780,12 +799,12 @@ pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> 
     };
     let (viewer, organization) = (first.viewer.as_str(), first.organization.as_str());
     let joins: Vec<bool> = filters.iter().map(ConversationFilter::needs_conversations).collect();
-    let (mut joined, mut alone): (Vec<&ConversationFilter>, Vec<&ConversationFilter>) = (Vec::new(), Vec::new());
+    let (mut joined, mut tallied): (Vec<&ConversationFilter>, Vec<&ConversationFilter>) = (Vec::new(), Vec::new());
     for (filter, joins) in filters.iter().zip(&joins) {
         if *joins {
             joined.push(filter)
         } else {
-            alone.push(filter)
+            tallied.push(filter)
         }
     }
     let own_rows = || {
@@ -793,13 +812,7 @@ pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> 
             .filter(unread_conversations::agent_id.eq(viewer))
             .filter(unread_conversations::organization_id.eq(organization))
     };
-    let alone_counts = counts_in_statements!(
-        conn,
-        &alone,
-        unread_conversations::table,
-        own_rows().into_boxed(),
-        |filter| kept_conditions!(filter, unread_conversations::table, unread_conversations)
-    );
+    let tallied_counts = tallied_counts(conn, viewer, organization, &tallied)?;
     let joined_counts = counts_in_statements!(
         conn,
         &joined,
@@ -807,20 +820,97 @@ pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> 
         own_rows()
             .inner_join(conversations::table.on(conversations::id.eq(unread_conversations::conversation_id)))
             .into_boxed(),
+        1.into_sql::<diesel::sql_types::Integer>(),
         |filter| view_conditions!(filter, CountSource)
     );
-    let (mut alone_counts, mut joined_counts) = (alone_counts.into_iter(), joined_counts.into_iter());
+    let (mut tallied_counts, mut joined_counts) = (tallied_counts.into_iter(), joined_counts.into_iter());
     Ok(joins
         .into_iter()
         .map(|joins| {
             let next = if joins {
                 joined_counts.next()
             } else {
-                alone_counts.next()
+                tallied_counts.next()
             };
             next.unwrap_or_default()
         })
         .collect())
+}
+
+/// The counts of filters on kept columns alone, from the viewer's tallies. A tally knows that a
+/// conversation's clock runs, not since when: the rows whose clock started after a filter's
+/// waiting cutoff (the last few minutes' texts) are counted apart, and taken off the waiting
+/// (or added to the not-waiting) tally.
+fn tallied_counts(
+    conn: &mut DbConnection,
+    viewer: &str,
+    organization: &str,
+    filters: &[&ConversationFilter],
+) -> Result<Vec<i64>, DbError> {
+    type Tallies = unread_tallies::table;
+    let mut counts = counts_in_statements!(
+        conn,
+        filters,
+        Tallies,
+        unread_tallies::table
+            .filter(unread_tallies::agent_id.eq(viewer))
+            .filter(unread_tallies::organization_id.eq(organization))
+            .into_boxed(),
+        unread_tallies::n,
+        |filter| kept_conditions!(filter, Tallies, unread_tallies, |waiting, _cutoff| {
+            let clock_runs = unread_tallies::status
+                .eq(ConversationStatus::Open)
+                .and(unread_tallies::waiting);
+            let criterion: Condition<'_, Tallies> = if waiting {
+                Box::new(clock_runs.nullable())
+            } else {
+                Box::new(diesel::dsl::not(clock_runs).nullable())
+            };
+            criterion
+        })
+    );
+    let on_the_clock: Vec<(usize, &ConversationFilter)> = filters
+        .iter()
+        .enumerate()
+        .filter(|(_, filter)| filter.waiting.is_some())
+        .map(|(at, filter)| (at, *filter))
+        .collect();
+    let Some(earliest_cutoff) = on_the_clock
+        .iter()
+        .filter_map(|(_, filter)| filter.waiting)
+        .map(|(_, cutoff)| cutoff)
+        .min()
+    else {
+        return Ok(counts);
+    };
+    type Recent = unread_conversations::table;
+    let recent_filters: Vec<&ConversationFilter> = on_the_clock.iter().map(|(_, filter)| *filter).collect();
+    let recent = counts_in_statements!(
+        conn,
+        &recent_filters,
+        Recent,
+        unread_conversations::table
+            .filter(unread_conversations::agent_id.eq(viewer))
+            .filter(unread_conversations::organization_id.eq(organization))
+            .filter(unread_conversations::waiting_since.gt(earliest_cutoff))
+            .into_boxed(),
+        1.into_sql::<diesel::sql_types::Integer>(),
+        |filter| kept_conditions!(filter, Recent, unread_conversations, |_waiting, cutoff| {
+            let started_since: Condition<'_, Recent> = Box::new(
+                unread_conversations::status
+                    .eq(ConversationStatus::Open)
+                    .and(unread_conversations::waiting_since.gt(cutoff))
+                    .nullable(),
+            );
+            started_since
+        })
+    );
+    for ((at, filter), recent) in on_the_clock.into_iter().zip(recent) {
+        if let (Some(count), Some((waiting, _))) = (counts.get_mut(at), filter.waiting) {
+            *count += if waiting { -recent } else { recent };
+        }
+    }
+    Ok(counts)
 }
 
 /// How many counts one statement of `count_unread` computes.

@@ -271,6 +271,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    unread_tallies (id) {
+        id -> BigInt,
+        agent_id -> Text,
+        organization_id -> Text,
+        status -> Text,
+        owner_agent_id -> Nullable<Text>,
+        owner_group_id -> Nullable<Text>,
+        follow_up -> Bool,
+        waiting -> Bool,
+        n -> Integer,
+        compacted -> Bool,
+    }
+}
+
+diesel::table! {
     jobs (id) {
         id -> Text,
         organization_id -> Nullable<Text>,
@@ -383,6 +398,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     messages,
     unread_conversations,
+    unread_tallies,
     jobs,
     events,
     media,

@@ -4,11 +4,14 @@
 //! A conversation is unread for an agent when the contact wrote after the agent last read it
 //! and nobody on the team has answered or closed it since, or when the agent marked it unread
 //! (a mark only the agent's own reading clears).
+//!
+//! The database's triggers also tally each agent's rows by what the built-in views filter on
+//! (`unread_tallies`), appending a row per change; `compact_tallies` folds them.
 
 use diesel::prelude::*;
 use textdesk_types::{AgentId, ConversationId, OrganizationId};
 
-use crate::schema::{agents, conversations, unread_conversations};
+use crate::schema::{agents, conversations, unread_conversations, unread_tallies};
 use crate::{DbConnection, DbError};
 
 /// The conversation's columns an unread row keeps a copy of, so the views' counts read the
@@ -146,4 +149,72 @@ pub fn forget(conn: &mut DbConnection, conversation: &ConversationId) -> Result<
     diesel::delete(unread_conversations::table.filter(unread_conversations::conversation_id.eq(conversation.as_str())))
         .execute(conn)?;
     Ok(())
+}
+
+/// Housekeeping folds an agent's tallies once more than this many changes were appended since
+/// the last fold: counting reads every one of them, folding rewrites all of the agent's.
+pub const UNFOLDED_TALLIES_MAX: i64 = 32;
+
+/// Folds the tallies of every agent who has more than `unfolded_max` appended ones into one row
+/// per bucket, so counting reads a few rows per agent however busy the inbox. Safe beside
+/// concurrent changes and other processes folding: a tally is summed only by whoever deleted
+/// it. Returns the rows folded.
+pub fn compact_tallies(conn: &mut DbConnection, unfolded_max: i64) -> Result<usize, DbError> {
+    use diesel::sql_types::BigInt;
+    // Each backend folds in the way that keeps that promise: PostgreSQL deletes and re-adds in
+    // one statement; SQLite, which has one writer at a time, in two within the transaction.
+    let folded = match conn {
+        DbConnection::Postgresql(pg) => {
+            #[derive(QueryableByName)]
+            struct Folded {
+                #[diesel(sql_type = BigInt)]
+                rows: i64,
+            }
+            let folded: Folded = diesel::sql_query(
+                "WITH busy AS ( \
+                     SELECT agent_id FROM unread_tallies GROUP BY agent_id \
+                     HAVING COUNT(*) FILTER (WHERE NOT compacted) > $1), \
+                 gone AS ( \
+                     DELETE FROM unread_tallies WHERE agent_id IN (SELECT agent_id FROM busy) \
+                     RETURNING agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, n), \
+                 folded AS ( \
+                     INSERT INTO unread_tallies (agent_id, organization_id, status, owner_agent_id, owner_group_id, \
+                         follow_up, waiting, n, compacted) \
+                     SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, \
+                         SUM(n), true \
+                     FROM gone GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting \
+                     HAVING SUM(n) <> 0) \
+                 SELECT COUNT(*) AS rows FROM gone",
+            )
+            .bind::<BigInt, _>(unfolded_max)
+            .get_result(pg)?;
+            usize::try_from(folded.rows).unwrap_or_default()
+        }
+        DbConnection::Sqlite(sqlite) => {
+            const BUSY: &str = "agent_id IN (SELECT agent_id FROM unread_tallies WHERE id <= ? \
+                 GROUP BY agent_id HAVING SUM(NOT compacted) > ?)";
+            let last: Option<i64> = unread_tallies::table
+                .select(diesel::dsl::max(unread_tallies::id))
+                .first(sqlite)?;
+            let Some(last) = last else { return Ok(0) };
+            diesel::sql_query(format!(
+                "INSERT INTO unread_tallies (agent_id, organization_id, status, owner_agent_id, owner_group_id, \
+                     follow_up, waiting, n, compacted) \
+                 SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, SUM(n), 1 \
+                 FROM unread_tallies WHERE id <= ? AND {BUSY} \
+                 GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting \
+                 HAVING SUM(n) <> 0"
+            ))
+            .bind::<BigInt, _>(last)
+            .bind::<BigInt, _>(last)
+            .bind::<BigInt, _>(unfolded_max)
+            .execute(sqlite)?;
+            diesel::sql_query(format!("DELETE FROM unread_tallies WHERE id <= ? AND {BUSY}"))
+                .bind::<BigInt, _>(last)
+                .bind::<BigInt, _>(last)
+                .bind::<BigInt, _>(unfolded_max)
+                .execute(sqlite)?
+        }
+    };
+    Ok(folded)
 }

@@ -377,6 +377,9 @@ pub fn run(args: SeedInboxArgs) -> anyhow::Result<()> {
             bail!("--round-robin-number {phone} is not a connected number of the organization");
         }
     }
+    // What the worker's housekeeping does within seconds of a busy spell.
+    let folded = db.write(|conn| textdesk_db::unread::compact_tallies(conn, 0))?;
+    eprintln!("  {folded} unread tallies folded");
     let (messages_in_index, conversations_total) = db.read(|conn| count_indexed(conn, &target))?;
     println!(
         "seeded {} agents, {} groups, {contact_count} contacts, {} conversations ({} open, {} waiting, {} follow-up), \

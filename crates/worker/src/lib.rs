@@ -13,7 +13,7 @@ use std::time::Duration;
 use textdesk_db::clock::Clock;
 use textdesk_db::jobs::JobClass;
 use textdesk_db::secrets::SecretBox;
-use textdesk_db::{Database, housekeeping};
+use textdesk_db::{Database, housekeeping, unread};
 use textdesk_providers::HttpClient;
 use tokio::sync::{Semaphore, watch};
 
@@ -24,6 +24,8 @@ const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15 * 60);
 /// How often tables that changed much get fresh planner statistics (a cheap catalog read when
 /// none did).
 const STATISTICS_EVERY: Duration = Duration::from_secs(2);
+/// How often the agents' appended unread tallies are folded (a cheap read when none need it).
+const TALLIES_EVERY: Duration = Duration::from_secs(5);
 /// How long an idle worker waits before looking for jobs again.
 const IDLE_POLL: Duration = Duration::from_millis(200);
 
@@ -121,10 +123,12 @@ async fn run_class(context: WorkerContext, class: JobClass, mut shutdown: watch:
 async fn housekeep(db: Database, mut shutdown: watch::Receiver<bool>) {
     let mut purge = tokio::time::interval(HOUSEKEEPING_EVERY);
     let mut statistics = tokio::time::interval(STATISTICS_EVERY);
+    let mut tallies = tokio::time::interval(TALLIES_EVERY);
     while !*shutdown.borrow() {
         tokio::select! {
             _ = purge.tick() => run_housekeeping(&db).await,
             _ = statistics.tick() => refresh_statistics(&db).await,
+            _ = tallies.tick() => compact_unread_tallies(&db).await,
             _ = shutdown.changed() => {}
         }
     }
@@ -137,6 +141,20 @@ async fn refresh_statistics(db: &Database) {
         Ok(Ok(_)) => {}
         Ok(Err(error)) => tracing::warn!(%error, "refreshing planner statistics failed"),
         Err(error) => tracing::error!(%error, "refreshing planner statistics panicked"),
+    }
+}
+
+async fn compact_unread_tallies(db: &Database) {
+    let db = db.clone();
+    match tokio::task::spawn_blocking(move || {
+        db.write(|conn| unread::compact_tallies(conn, unread::UNFOLDED_TALLIES_MAX))
+    })
+    .await
+    {
+        Ok(Ok(folded)) if folded > 0 => tracing::debug!(folded, "unread tallies folded"),
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "folding unread tallies failed"),
+        Err(error) => tracing::error!(%error, "folding unread tallies panicked"),
     }
 }
 
