@@ -160,11 +160,8 @@ pub fn list(app: &AppContext, caller: &Caller) -> AppResult<ViewList> {
                 shared: row.owner_agent_id.is_none(),
             });
         }
-        let filters: Vec<ConversationFilter> = views
-            .iter()
-            .map(|view| to_conversation_filter(&caller.organization_id, &caller.agent_id, &view.filter, cutoff))
-            .collect();
-        let counts = conversations::count_unread(conn, &filters)?;
+        let filters: Vec<&ViewFilter> = views.iter().map(|view| &view.filter).collect();
+        let counts = unread_counts(conn, caller, &filters, cutoff)?;
         for (view, count) in views.iter_mut().zip(counts) {
             view.unread_count = count;
         }
@@ -240,7 +237,10 @@ fn one(app: &AppContext, conn: &mut DbConnection, caller: &Caller, row: ViewRow)
     let filter = parse_stored(&row)?;
     let cutoff = waiting_cutoff(app, conn, &caller.organization_id)?;
     Ok(View {
-        unread_count: unread_count(conn, caller, &filter, cutoff)?,
+        unread_count: unread_counts(conn, caller, &[&filter], cutoff)?
+            .first()
+            .copied()
+            .unwrap_or_default(),
         id: row.id.into_inner(),
         name: row.name,
         built_in: None,
@@ -249,15 +249,18 @@ fn one(app: &AppContext, conn: &mut DbConnection, caller: &Caller, row: ViewRow)
     })
 }
 
-fn unread_count(
+/// How many of each view's conversations are unread for the caller, in one read.
+fn unread_counts(
     conn: &mut DbConnection,
     caller: &Caller,
-    filter: &ViewFilter,
+    filters: &[&ViewFilter],
     cutoff: NaiveDateTime,
-) -> AppResult<i64> {
-    let filter = to_conversation_filter(&caller.organization_id, &caller.agent_id, filter, cutoff);
-    let counts = conversations::count_unread(conn, std::slice::from_ref(&filter))?;
-    Ok(counts.first().copied().unwrap_or_default())
+) -> AppResult<Vec<i64>> {
+    let filters: Vec<ConversationFilter> = filters
+        .iter()
+        .map(|filter| to_conversation_filter(&caller.organization_id, &caller.agent_id, filter, cutoff))
+        .collect();
+    Ok(conversations::count_unread(conn, &filters)?)
 }
 
 /// The first conversations a filter would show, before it is saved ("Edit view"'s preview).

@@ -401,14 +401,41 @@ macro_rules! unread_for_viewer {
     };
 }
 
+/// The groups of the filters' viewer, read before the query when a filter asks for "my groups"
+/// and bound as values: as a subquery, the planner guessed its size from the members' table,
+/// which a young install has not analysed yet, and walked all open conversations
+/// (BENCHMARKS.md, "Issue 11, third session").
+struct ViewerGroups(Vec<String>);
+
+impl ViewerGroups {
+    fn read<'a>(
+        conn: &mut DbConnection,
+        filters: impl IntoIterator<Item = &'a ConversationFilter>,
+    ) -> Result<ViewerGroups, DbError> {
+        let mut filters = filters.into_iter();
+        let Some(viewer) = filters
+            .find(|filter| filter.owner == Some(OwnerScope::MyGroups))
+            .map(|filter| filter.viewer.as_str())
+        else {
+            return Ok(ViewerGroups(Vec::new()));
+        };
+        Ok(ViewerGroups(
+            agent_group_members::table
+                .filter(agent_group_members::agent_id.eq(viewer))
+                .select(agent_group_members::group_id)
+                .load(conn)?,
+        ))
+    }
+}
+
 /// The criteria of a filter that `unread_conversations` keeps a copy of the columns for (status,
 /// owners, waiting, follow-up: what the built-in views ask), as one boxed condition on the
 /// columns of `$kept`: `conversations`, or the viewer's unread rows, which counts read alone.
 /// The waiting criterion is the one thing a tally keeps differently (whether the clock runs,
 /// not since when); a source that keeps it so says what it is with `|waiting, cutoff| …`.
 macro_rules! kept_conditions {
-    ($filter:expr, $source:ty, $kept:ident) => {
-        kept_conditions!($filter, $source, $kept, |waiting, cutoff| {
+    ($filter:expr, $source:ty, $kept:ident, $groups:expr) => {
+        kept_conditions!($filter, $source, $kept, $groups, |waiting, cutoff| {
             let is_waiting = $kept::status
                 .eq(ConversationStatus::Open)
                 .and($kept::waiting_since.le(cutoff));
@@ -420,7 +447,7 @@ macro_rules! kept_conditions {
             criterion
         })
     };
-    ($filter:expr, $source:ty, $kept:ident, |$waiting:ident, $cutoff:ident| $waiting_criterion:expr) => {{
+    ($filter:expr, $source:ty, $kept:ident, $groups:expr, |$waiting:ident, $cutoff:ident| $waiting_criterion:expr) => {{
         use diesel::sql_types::Bool;
         let filter: &ConversationFilter = $filter;
         let viewer = filter.viewer.as_str();
@@ -436,10 +463,8 @@ macro_rules! kept_conditions {
         match filter.owner {
             Some(OwnerScope::Me) => and!($kept::owner_agent_id.eq(viewer)),
             Some(OwnerScope::MyGroups) => {
-                let groups = agent_group_members::table
-                    .filter(agent_group_members::agent_id.eq(viewer))
-                    .select(agent_group_members::group_id.nullable());
-                and!($kept::owner_group_id.eq_any(groups));
+                let groups: &ViewerGroups = $groups;
+                and!($kept::owner_group_id.eq_any(groups.0.clone()));
             }
             Some(OwnerScope::Nobody) => {
                 and!($kept::owner_agent_id.is_null());
@@ -466,8 +491,8 @@ macro_rules! kept_conditions {
 
 /// Every criterion of a filter but the organization, as one boxed condition on `conversations`.
 macro_rules! view_conditions {
-    ($filter:expr, $source:ty) => {{
-        let kept: Condition<'_, $source> = kept_conditions!($filter, $source, conversations);
+    ($filter:expr, $source:ty, $groups:expr) => {{
+        let kept: Condition<'_, $source> = kept_conditions!($filter, $source, conversations, $groups);
         let other: Condition<'_, $source> = other_conditions!($filter, $source);
         let all: Condition<'_, $source> = Box::new(kept.and(other));
         all
@@ -604,7 +629,7 @@ macro_rules! other_conditions {
 /// The filter's conversations joined to their contacts and the viewer's unread row, boxed, with
 /// every criterion applied; the caller selects, orders and limits.
 macro_rules! filtered {
-    ($filter:expr) => {{
+    ($filter:expr, $groups:expr) => {{
         let filter: &ConversationFilter = $filter;
         let own_unread = unread_conversations::table.on(unread_conversations::conversation_id
             .eq(conversations::id)
@@ -622,7 +647,7 @@ macro_rules! filtered {
         } else {
             query.filter(conversations::organization_id.eq(organization))
         };
-        let conditions = view_conditions!(filter, ListSource<'_>);
+        let conditions = view_conditions!(filter, ListSource<'_>, $groups);
         query.filter(conditions)
     }};
 }
@@ -684,7 +709,8 @@ pub fn list(
     after: Option<ListPosition>,
     limit: i64,
 ) -> Result<Vec<ListedConversation>, DbError> {
-    let mut query = filtered!(filter)
+    let groups = ViewerGroups::read(conn, [filter])?;
+    let mut query = filtered!(filter, &groups)
         .select((
             ConversationRow::as_select(),
             ContactRow::as_select(),
@@ -812,7 +838,8 @@ pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> 
             .filter(unread_conversations::agent_id.eq(viewer))
             .filter(unread_conversations::organization_id.eq(organization))
     };
-    let tallied_counts = tallied_counts(conn, viewer, organization, &tallied)?;
+    let groups = ViewerGroups::read(conn, filters)?;
+    let tallied_counts = tallied_counts(conn, viewer, organization, &groups, &tallied)?;
     let joined_counts = counts_in_statements!(
         conn,
         &joined,
@@ -821,7 +848,7 @@ pub fn count_unread(conn: &mut DbConnection, filters: &[ConversationFilter]) -> 
             .inner_join(conversations::table.on(conversations::id.eq(unread_conversations::conversation_id)))
             .into_boxed(),
         1.into_sql::<diesel::sql_types::Integer>(),
-        |filter| view_conditions!(filter, CountSource)
+        |filter| view_conditions!(filter, CountSource, &groups)
     );
     let (mut tallied_counts, mut joined_counts) = (tallied_counts.into_iter(), joined_counts.into_iter());
     Ok(joins
@@ -845,6 +872,7 @@ fn tallied_counts(
     conn: &mut DbConnection,
     viewer: &str,
     organization: &str,
+    groups: &ViewerGroups,
     filters: &[&ConversationFilter],
 ) -> Result<Vec<i64>, DbError> {
     type Tallies = unread_tallies::table;
@@ -857,7 +885,7 @@ fn tallied_counts(
             .filter(unread_tallies::organization_id.eq(organization))
             .into_boxed(),
         unread_tallies::n,
-        |filter| kept_conditions!(filter, Tallies, unread_tallies, |waiting, _cutoff| {
+        |filter| kept_conditions!(filter, Tallies, unread_tallies, groups, |waiting, _cutoff| {
             let clock_runs = unread_tallies::status
                 .eq(ConversationStatus::Open)
                 .and(unread_tallies::waiting);
@@ -895,7 +923,7 @@ fn tallied_counts(
             .filter(unread_conversations::waiting_since.gt(earliest_cutoff))
             .into_boxed(),
         1.into_sql::<diesel::sql_types::Integer>(),
-        |filter| kept_conditions!(filter, Recent, unread_conversations, |_waiting, cutoff| {
+        |filter| kept_conditions!(filter, Recent, unread_conversations, groups, |_waiting, cutoff| {
             let started_since: Condition<'_, Recent> = Box::new(
                 unread_conversations::status
                     .eq(ConversationStatus::Open)

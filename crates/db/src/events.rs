@@ -193,17 +193,10 @@ fn horizon(conn: &mut DbConnection) -> Result<i64, DbError> {
     }
 }
 
-/// `pg_snapshot_xmin` counting only transactions that may belong to this database: the lowest
-/// running transaction id not seen in another database, or the snapshot's `xmax` when none.
-const LOCAL_HORIZON: &str = "
-    WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS snap),
-         elsewhere AS MATERIALIZED (
-             SELECT backend_xid FROM pg_stat_activity
-             WHERE backend_xid IS NOT NULL AND datname IS NOT NULL AND datname <> current_database())
-    SELECT COALESCE(
-        (SELECT min(running::text::bigint) FROM snapshot, pg_snapshot_xip(snapshot.snap) AS running
-          WHERE running::xid NOT IN (SELECT backend_xid FROM elsewhere)),
-        (SELECT pg_snapshot_xmax(snap)::text::bigint FROM snapshot)) AS xmin";
+/// `pg_snapshot_xmin` counting only transactions that may belong to this database: the
+/// database's function `feed_horizon` (migration `2026-12-05-000017_feed_horizon`), where its
+/// plan is kept from call to call.
+const LOCAL_HORIZON: &str = "SELECT feed_horizon() AS xmin";
 
 /// What a reader may see now, oldest first.
 pub struct Visible {

@@ -6,7 +6,9 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
-use crate::{Backend, Database, DbError, events, login_failures, organizations, password_resets, refresh_tokens};
+use crate::{
+    Backend, Database, DbError, events, login_failures, organizations, password_resets, refresh_tokens, unread,
+};
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Purged {
@@ -77,4 +79,18 @@ pub fn refresh_statistics(db: &Database) -> Result<Vec<String>, DbError> {
         analysed.push(table.relname);
     }
     Ok(analysed)
+}
+
+/// Folds the agents' appended unread tallies (`unread::compact_tallies`) once more than
+/// `unfolded_max` piled up for an agent. On PostgreSQL the table is then vacuumed: folding
+/// leaves dead rows, which counting would step over, and marks pages all-visible, so counting
+/// reads the tallies' covering index alone. Autovacuum would do it too, where it is on and in
+/// its own time. Returns the tallies folded.
+pub fn fold_unread_tallies(db: &Database, unfolded_max: i64) -> Result<usize, DbError> {
+    let folded = db.write(|conn| unread::compact_tallies(conn, unfolded_max))?;
+    if folded > 0 && db.backend() == Backend::Postgres {
+        // VACUUM cannot run in a transaction; reads run outside one.
+        db.read(|conn| conn.batch_execute("VACUUM unread_tallies").map_err(DbError::from))?;
+    }
+    Ok(folded)
 }

@@ -206,14 +206,21 @@ pub fn messages_matching(
 /// How many of the installation's newest messages PostgreSQL walks testing each before it
 /// looks older matches up in the word index.
 const WALKED: i64 = 20_000;
+/// A walk that met at least this many matches goes on walking, up to `WALKED_ON` more messages:
+/// for a word in one message of a hundred or so, walking on meets the newest matches sooner
+/// than reading every older match the word index lists, each from another page.
+const WALK_ON_MATCHES: i64 = 100;
+const WALKED_ON: i64 = 80_000;
 
 /// PostgreSQL's side of `messages_matching`, in a plan fixed by the query rather than left to
 /// the planner's guess of how common the words are: it cannot estimate a prefix or a word
 /// missing from its statistics (a typo, a number), and such a guess once walked all messages
 /// newest first for a number found nowhere (BENCHMARKS.md, "Issue 11"). The newest `WALKED`
-/// messages are walked testing each, which meets a common word's newest matches at once; only
-/// when they hold fewer than `candidates` are older matches looked up in the word index (their
-/// ids, materialised, so no plan can turn that into a walk too), which serves rare words.
+/// messages are walked testing each, which meets a common word's newest matches at once; a
+/// walk that found many but not enough goes on (`WALK_ON_MATCHES`); only then are older
+/// matches looked up in the word index (their ids, materialised, so no plan can turn that into
+/// a walk too), which serves rare words. Each stage below starts under the last match of the
+/// one before, and between that match and where the stage stopped, nothing matched.
 fn postgres_messages_matching(
     pg: &mut diesel::PgConnection,
     organization: &OrganizationId,
@@ -228,12 +235,20 @@ fn postgres_messages_matching(
              SELECT {COLUMNS} FROM (SELECT organization_id, purpose, {COLUMNS} FROM messages \
                  ORDER BY id DESC LIMIT $4) AS newest \
              WHERE {MATCHING} ORDER BY id DESC LIMIT $3), \
+         counted AS MATERIALIZED (SELECT count(*) AS found, min(id) AS last FROM walked), \
+         walked_on AS MATERIALIZED ( \
+             SELECT {COLUMNS} FROM (SELECT organization_id, purpose, {COLUMNS} FROM messages \
+                 WHERE id < (SELECT last FROM counted) ORDER BY id DESC LIMIT $6) AS next \
+             WHERE (SELECT found FROM counted) BETWEEN $5 AND $3 - 1 AND {MATCHING} \
+             ORDER BY id DESC LIMIT $3 - (SELECT found FROM counted)), \
          older AS MATERIALIZED ( \
-             SELECT id FROM messages WHERE (SELECT count(*) FROM walked) < $3 AND {MATCHING} \
-             AND id < (SELECT min(id) FROM (SELECT id FROM messages ORDER BY id DESC LIMIT $4) AS walked_ids)) \
+             SELECT id FROM messages \
+             WHERE (SELECT found FROM counted) + (SELECT count(*) FROM walked_on) < $3 AND {MATCHING} \
+             AND (id < COALESCE((SELECT min(id) FROM walked_on), (SELECT last FROM counted)) \
+                  OR (SELECT last FROM counted) IS NULL)) \
          SELECT found.id, found.conversation_id, found.body, found.created_at, \
              ts_rank(found.search_words, to_tsquery('simple', $2))::float8 AS score \
-         FROM (SELECT * FROM walked UNION ALL (SELECT {COLUMNS} FROM messages \
+         FROM (SELECT * FROM walked UNION ALL SELECT * FROM walked_on UNION ALL (SELECT {COLUMNS} FROM messages \
              WHERE id IN (SELECT id FROM older ORDER BY id DESC LIMIT $3))) AS found \
          ORDER BY found.id DESC LIMIT $3"
     ))
@@ -241,6 +256,8 @@ fn postgres_messages_matching(
     .bind::<Text, _>(tsquery(words, prefix_last))
     .bind::<BigInt, _>(candidates)
     .bind::<BigInt, _>(WALKED)
+    .bind::<BigInt, _>(WALK_ON_MATCHES)
+    .bind::<BigInt, _>(WALKED_ON)
     .load(pg)?)
 }
 

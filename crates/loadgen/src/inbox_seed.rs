@@ -378,7 +378,7 @@ pub fn run(args: SeedInboxArgs) -> anyhow::Result<()> {
         }
     }
     // What the worker's housekeeping does within seconds of a busy spell.
-    let folded = db.write(|conn| textdesk_db::unread::compact_tallies(conn, 0))?;
+    let folded = textdesk_db::housekeeping::fold_unread_tallies(&db, 0)?;
     eprintln!("  {folded} unread tallies folded");
     let (messages_in_index, conversations_total) = db.read(|conn| count_indexed(conn, &target))?;
     println!(

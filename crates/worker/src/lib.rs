@@ -146,10 +146,8 @@ async fn refresh_statistics(db: &Database) {
 
 async fn compact_unread_tallies(db: &Database) {
     let db = db.clone();
-    match tokio::task::spawn_blocking(move || {
-        db.write(|conn| unread::compact_tallies(conn, unread::UNFOLDED_TALLIES_MAX))
-    })
-    .await
+    match tokio::task::spawn_blocking(move || housekeeping::fold_unread_tallies(&db, unread::UNFOLDED_TALLIES_MAX))
+        .await
     {
         Ok(Ok(folded)) if folded > 0 => tracing::debug!(folded, "unread tallies folded"),
         Ok(Ok(_)) => {}

@@ -2,7 +2,8 @@
 -- views' unread counts read a few tallies instead of every unread row (BENCHMARKS.md, "Issue 11,
 -- third session"). The triggers below append rows (+n or -n) rather than update a single
 -- counter, so concurrent texts never queue on one agent's counter row; housekeeping folds each
--- agent's appended rows into one row per bucket (`compacted`).
+-- agent's appended rows into one row per bucket (`compacted`) and vacuums the table, so the
+-- folded rows leave no dead ones behind even where autovacuum is off.
 --
 -- `waiting` says the contact's text is unanswered (waiting_since is set); whether it has waited
 -- past the organization's threshold is decided when counting, from the few rows newer than it.
@@ -18,7 +19,9 @@ CREATE TABLE unread_tallies (
     n INTEGER NOT NULL,
     compacted BOOLEAN NOT NULL
 );
-CREATE INDEX unread_tallies_agent ON unread_tallies (agent_id);
+-- Counting reads an agent's tallies from this index alone once housekeeping has vacuumed them.
+CREATE INDEX unread_tallies_agent ON unread_tallies (agent_id)
+    INCLUDE (organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, n);
 -- The unread rows whose clock started within the threshold: the correction to the tallies.
 CREATE INDEX unread_conversations_waiting ON unread_conversations (agent_id, waiting_since);
 

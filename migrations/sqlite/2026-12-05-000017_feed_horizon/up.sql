@@ -1,0 +1,1 @@
+-- The change feed's horizon is PostgreSQL's alone (SQLite has one writer at a time): nothing here.
