@@ -10,6 +10,7 @@ mod inbox;
 mod messaging;
 mod organization;
 mod project;
+mod quick_replies;
 mod robustness;
 mod search;
 mod setup;

@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { composerChecks } from './composer.mjs';
 import { frameChecks } from './frame.mjs';
 import { inboxChecks } from './inbox.mjs';
 import { paneChecks } from './pane.mjs';
@@ -602,6 +603,7 @@ async function main() {
     await frameChecks(context, demo);
     await inboxChecks(context, demo);
     await paneChecks(context, otherContext, demo);
+    await composerChecks(context, demo);
     await staticChecks(check, demo);
     await setupChecks(context, fresh);
   } finally {

@@ -34,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         (name = "contacts", description = "Contacts (mobile users) and their threads"),
         (name = "conversations", description = "Conversations, messages, notes, read state, ownership, flags, closing and deleting"),
         (name = "views", description = "The Message Center's views with their unread counts, and custom views"),
+        (name = "quick-replies", description = "Saved texts for the composer, with merge fields"),
         (name = "presence", description = "Who has the Message Center open (online agents)"),
         (name = "assignment", description = "Keyword rules that assign new conversations"),
         (name = "search", description = "Searching conversations by number, phone, name or message text"),

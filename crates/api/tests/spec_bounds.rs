@@ -8,7 +8,9 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use textdesk_app::{consent, contacts, conversations, events, messages, numbers, presence, search, simulator, views};
+use textdesk_app::{
+    consent, contacts, conversations, events, messages, numbers, presence, quick_replies, search, simulator, views,
+};
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_domain::assignment::PATTERN_MAX;
 use textdesk_domain::organization::{
@@ -303,6 +305,10 @@ fn documented_bounds_are_the_servers() {
         spec.text(&field(schema, "name"), Some(NON_EMPTY), views::VIEW_NAME_MAX);
     }
     spec.text(&field("Heartbeat", "tab_id"), Some(NON_EMPTY), presence::TAB_ID_MAX);
+    for schema in ["CreateQuickReply", "UpdateQuickReply"] {
+        spec.text(&field(schema, "title"), Some(NON_EMPTY), quick_replies::TITLE_MAX);
+        spec.text(&field(schema, "body"), Some(NON_EMPTY), quick_replies::BODY_MAX);
+    }
     spec.range(&field("PreviewView", "limit"), 1u32, MAX_PAGE_SIZE);
     spec.text(
         &field("ViewFilter", "contact"),

@@ -29,6 +29,8 @@ pub enum Permission {
     ManageSettings,
     /// Read the audit log.
     ReadAuditLog,
+    /// Add, change and delete the quick replies shared with the organization.
+    ManageSharedReplies,
 }
 
 impl Permission {
@@ -36,7 +38,11 @@ impl Permission {
     fn admins_only(self) -> bool {
         matches!(
             self,
-            Permission::ManageNumbers | Permission::ManageTeam | Permission::ManageSettings | Permission::ReadAuditLog
+            Permission::ManageNumbers
+                | Permission::ManageTeam
+                | Permission::ManageSettings
+                | Permission::ReadAuditLog
+                | Permission::ManageSharedReplies
         )
     }
 }

@@ -30,6 +30,7 @@ pub mod organization;
 pub mod pagination;
 pub mod passwords;
 pub mod presence;
+pub mod quick_replies;
 pub mod search;
 pub mod sessions;
 pub mod simulator;

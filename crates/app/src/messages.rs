@@ -135,3 +135,24 @@ fn requeue(
     )?;
     Ok(updated)
 }
+
+/// The text as it goes to the contact: every merge field replaced by the contact's value.
+/// A field the contact has no value for is refused, naming it, rather than sent as a gap.
+pub fn merged_body(body: &str, contact: &textdesk_types::contacts::Contact) -> AppResult<String> {
+    let merged = textdesk_types::merge::merge(body, &contact.merge_values());
+    if !merged.missing.is_empty() {
+        let names = merged
+            .missing
+            .iter()
+            .map(|name| format!("{{{{{name}}}}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let detail = if merged.missing.len() == 1 {
+            format!("this contact has no value for {names}")
+        } else {
+            format!("this contact has no values for {names}")
+        };
+        return Err(AppError::field("body", "merge_field_missing", detail));
+    }
+    Ok(merged.text)
+}

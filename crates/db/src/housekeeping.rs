@@ -87,7 +87,15 @@ pub fn refresh_statistics(db: &Database) -> Result<Vec<String>, DbError> {
 /// reads the tallies' covering index alone. Autovacuum would do it too, where it is on and in
 /// its own time. Returns the tallies folded.
 pub fn fold_unread_tallies(db: &Database, unfolded_max: i64) -> Result<usize, DbError> {
-    let folded = db.write(|conn| unread::compact_tallies(conn, unfolded_max))?;
+    let mut folded = 0;
+    loop {
+        let chunk = db.write(|conn| unread::compact_tallies(conn, unfolded_max))?;
+        folded += chunk;
+        // SQLite folds a chunk per transaction, so inbound texts are never held long.
+        if db.backend() != Backend::Sqlite || i64::try_from(chunk).unwrap_or(i64::MAX) < unread::SQLITE_FOLD_CHUNK {
+            break;
+        }
+    }
     if folded > 0 && db.backend() == Backend::Postgres {
         // VACUUM cannot run in a transaction; reads run outside one.
         db.read(|conn| conn.batch_execute("VACUUM unread_tallies").map_err(DbError::from))?;

@@ -27,6 +27,7 @@ pub mod numbers;
 pub mod organizations;
 pub mod password_resets;
 pub mod presence;
+pub mod quick_replies;
 pub mod refresh_tokens;
 pub mod schema;
 pub mod schema_check;

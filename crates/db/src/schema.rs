@@ -363,6 +363,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    quick_replies (id) {
+        id -> Text,
+        organization_id -> Text,
+        owner_agent_id -> Nullable<Text>,
+        title -> Text,
+        body -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     views (id) {
         id -> Text,
         organization_id -> Text,
@@ -406,5 +419,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     feed_purges,
     assignment_rules,
     presence,
+    quick_replies,
     views,
 );

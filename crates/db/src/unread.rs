@@ -11,7 +11,7 @@
 use diesel::prelude::*;
 use textdesk_types::{AgentId, ConversationId, OrganizationId};
 
-use crate::schema::{agents, conversations, unread_conversations, unread_tallies};
+use crate::schema::{agents, conversations, unread_conversations};
 use crate::{DbConnection, DbError};
 
 /// The conversation's columns an unread row keeps a copy of, so the views' counts read the
@@ -155,10 +155,14 @@ pub fn forget(conn: &mut DbConnection, conversation: &ConversationId) -> Result<
 /// the last fold: counting reads every one of them, folding rewrites all of the agent's.
 pub const UNFOLDED_TALLIES_MAX: i64 = 32;
 
-/// Folds the tallies of every agent who has more than `unfolded_max` appended ones into one row
-/// per bucket, so counting reads a few rows per agent however busy the inbox. Safe beside
-/// concurrent changes and other processes folding: a tally is summed only by whoever deleted
-/// it. Returns the rows folded.
+/// Folds appended tallies into one row per agent and bucket, so counting reads a few rows per
+/// agent however busy the inbox. Safe beside concurrent changes and other processes folding:
+/// a tally is summed only by whoever deleted it. Returns the rows folded.
+///
+/// PostgreSQL folds every agent with more than `unfolded_max` appended tallies. SQLite, where
+/// a writer holds everybody else's writes back, folds at most `SQLITE_FOLD_CHUNK` of the oldest
+/// (when more than `unfolded_max` are waiting) into the folded rows in place: call it again
+/// while it folds a whole chunk.
 pub fn compact_tallies(conn: &mut DbConnection, unfolded_max: i64) -> Result<usize, DbError> {
     use diesel::sql_types::BigInt;
     // Each backend folds in the way that keeps that promise: PostgreSQL deletes and re-adds in
@@ -190,31 +194,54 @@ pub fn compact_tallies(conn: &mut DbConnection, unfolded_max: i64) -> Result<usi
             .get_result(pg)?;
             usize::try_from(folded.rows).unwrap_or_default()
         }
-        DbConnection::Sqlite(sqlite) => {
-            const BUSY: &str = "agent_id IN (SELECT agent_id FROM unread_tallies WHERE id <= ? \
-                 GROUP BY agent_id HAVING SUM(NOT compacted) > ?)";
-            let last: Option<i64> = unread_tallies::table
-                .select(diesel::dsl::max(unread_tallies::id))
-                .first(sqlite)?;
-            let Some(last) = last else { return Ok(0) };
-            diesel::sql_query(format!(
-                "INSERT INTO unread_tallies (agent_id, organization_id, status, owner_agent_id, owner_group_id, \
-                     follow_up, waiting, n, compacted) \
-                 SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, SUM(n), 1 \
-                 FROM unread_tallies WHERE id <= ? AND {BUSY} \
-                 GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting \
-                 HAVING SUM(n) <> 0"
-            ))
-            .bind::<BigInt, _>(last)
-            .bind::<BigInt, _>(last)
-            .bind::<BigInt, _>(unfolded_max)
-            .execute(sqlite)?;
-            diesel::sql_query(format!("DELETE FROM unread_tallies WHERE id <= ? AND {BUSY}"))
-                .bind::<BigInt, _>(last)
-                .bind::<BigInt, _>(last)
-                .bind::<BigInt, _>(unfolded_max)
-                .execute(sqlite)?
-        }
+        DbConnection::Sqlite(sqlite) => fold_sqlite_chunk(sqlite, unfolded_max)?,
     };
     Ok(folded)
+}
+
+/// The most appended tallies SQLite folds in one transaction (a few milliseconds of the lock).
+pub const SQLITE_FOLD_CHUNK: i64 = 2_000;
+
+fn fold_sqlite_chunk(sqlite: &mut diesel::SqliteConnection, unfolded_max: i64) -> Result<usize, DbError> {
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct Chunk {
+        #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+        last: Option<i64>,
+        #[diesel(sql_type = BigInt)]
+        rows: i64,
+    }
+    let chunk: Chunk = diesel::sql_query(
+        "SELECT max(id) AS last, count(*) AS rows FROM \
+         (SELECT id FROM unread_tallies WHERE NOT compacted ORDER BY id LIMIT ?)",
+    )
+    .bind::<BigInt, _>(SQLITE_FOLD_CHUNK)
+    .get_result(sqlite)?;
+    let Some(last) = chunk.last.filter(|_| chunk.rows > unfolded_max) else {
+        return Ok(0);
+    };
+    const SAME_BUCKET: &str = "folded.compacted AND folded.agent_id = delta.agent_id AND folded.status = delta.status \
+         AND folded.owner_agent_id IS delta.owner_agent_id AND folded.owner_group_id IS delta.owner_group_id \
+         AND folded.follow_up = delta.follow_up AND folded.waiting = delta.waiting";
+    const DELTAS: &str = "SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, \
+         SUM(n) AS n FROM unread_tallies WHERE NOT compacted AND id <= ? \
+         GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting";
+    diesel::sql_query(format!(
+        "UPDATE unread_tallies AS folded SET n = folded.n + delta.n FROM ({DELTAS}) AS delta WHERE {SAME_BUCKET}"
+    ))
+    .bind::<BigInt, _>(last)
+    .execute(sqlite)?;
+    diesel::sql_query(format!(
+        "INSERT INTO unread_tallies (agent_id, organization_id, status, owner_agent_id, owner_group_id, \
+             follow_up, waiting, n, compacted) \
+         SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, n, 1 \
+         FROM ({DELTAS}) AS delta WHERE n <> 0 AND NOT EXISTS (SELECT 1 FROM unread_tallies AS folded WHERE {SAME_BUCKET})"
+    ))
+    .bind::<BigInt, _>(last)
+    .execute(sqlite)?;
+    Ok(
+        diesel::sql_query("DELETE FROM unread_tallies WHERE NOT compacted AND id <= ?")
+            .bind::<BigInt, _>(last)
+            .execute(sqlite)?,
+    )
 }

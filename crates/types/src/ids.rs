@@ -86,6 +86,10 @@ define_id!(
     ViewId
 );
 define_id!(
+    /// A quick reply: a saved text an agent puts into the composer.
+    QuickReplyId
+);
+define_id!(
     /// An admin's keyword rule that assigns new conversations.
     AssignmentRuleId
 );

@@ -23,12 +23,14 @@ mod delivery;
 pub mod events;
 pub mod groups;
 pub mod ids;
+pub mod merge;
 pub mod messages;
 pub mod numbers;
 pub mod organization;
 pub mod page;
 pub mod presence;
 pub mod problem;
+pub mod quick_replies;
 mod rfc3339;
 pub mod search;
 pub mod sending;
@@ -40,7 +42,7 @@ pub mod views;
 
 pub use ids::{
     AgentId, AssignmentRuleId, AuditEntryId, ContactId, ConversationId, GroupId, MediaId, MessageId, NumberId,
-    OrganizationId, ViewId,
+    OrganizationId, QuickReplyId, ViewId,
 };
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};

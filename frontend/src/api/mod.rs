@@ -17,6 +17,7 @@ pub mod messages;
 pub mod numbers;
 pub mod organization;
 pub mod presence;
+pub mod quick_replies;
 pub mod simulator;
 pub mod views;
 

@@ -2,7 +2,7 @@
 -- views' unread counts read a few tallies instead of every unread row (BENCHMARKS.md, "Issue 11,
 -- third session"). The triggers below append one row per change (+1 or -1) rather than update a
 -- single counter, so concurrent texts never queue on one agent's counter row; housekeeping folds
--- each agent's appended rows into one row per bucket (`compacted`).
+-- the appended rows, a chunk per transaction, into one row per agent and bucket (`compacted`).
 --
 -- `waiting` says the contact's text is unanswered (waiting_since is set); whether it has waited
 -- past the organization's threshold is decided when counting, from the few rows newer than it.
@@ -18,7 +18,10 @@ CREATE TABLE unread_tallies (
     n INTEGER NOT NULL,
     compacted BOOLEAN NOT NULL
 );
-CREATE INDEX unread_tallies_agent ON unread_tallies (agent_id);
+-- An agent's tallies, bucket by bucket: counting reads them by agent, folding finds the folded
+-- row of each bucket; and the appended ones, oldest first, which folding takes in chunks.
+CREATE INDEX unread_tallies_agent ON unread_tallies (agent_id, status, owner_agent_id, owner_group_id, follow_up, waiting);
+CREATE INDEX unread_tallies_unfolded ON unread_tallies (id) WHERE NOT compacted;
 -- The unread rows whose clock started within the threshold: the correction to the tallies.
 CREATE INDEX unread_conversations_waiting ON unread_conversations (agent_id, waiting_since);
 

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod numbers;
 pub mod organization;
 pub mod presence;
+pub mod quick_replies;
 pub mod search;
 pub mod segments;
 pub mod setup;
@@ -83,6 +84,10 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(conversations::update_conversation)
         .service(conversations::delete_conversation)
         .service(conversations::bulk_update)
+        .service(quick_replies::list_quick_replies)
+        .service(quick_replies::create_quick_reply)
+        .service(quick_replies::update_quick_reply)
+        .service(quick_replies::delete_quick_reply)
         .service(views::list_views)
         .service(views::create_view)
         .service(views::preview_view)

@@ -118,7 +118,8 @@ pub(super) fn queue(
 ) -> AppResult<Message> {
     let organization = organizations::find(conn, &caller.organization_id)?;
     compliance::ensure_sendable(&organization, contact)?;
-    compliance::check_body(&organization, outgoing.body, !outgoing.media_ids.is_empty())?;
+    let body = crate::messages::merged_body(outgoing.body, &contact.clone().into_wire()?)?;
+    compliance::check_body(&organization, &body, !outgoing.media_ids.is_empty())?;
     let held = compliance::hold_until(
         &app.clock,
         &organization,
@@ -138,7 +139,7 @@ pub(super) fn queue(
             conversation: None,
             number: Some(through),
             direction: Direction::Outbound,
-            body: outgoing.body,
+            body: &body,
             author_kind,
             author_id,
             lane,

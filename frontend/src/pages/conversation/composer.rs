@@ -9,11 +9,13 @@ use leptos_router::hooks::use_navigate;
 use textdesk_types::ProblemDetails;
 use textdesk_types::contacts::{Consent, Contact};
 use textdesk_types::conversations::{Conversation, ConversationStatus, StartConversation};
+use textdesk_types::merge::{self, Merged};
 use textdesk_types::messages::{Message, MessagePurpose};
 use textdesk_types::sending::{self, SendRefusal};
 use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
 
 use super::Thread;
+use super::quick_replies::{QuickReplyPicker, SaveQuickReply};
 use crate::api::{self, ApiResult, Problem};
 use crate::pages::frame::CurrentOrganization;
 use crate::pages::message_center::views::ViewKey;
@@ -72,7 +74,18 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                 .with(|contact| zone.with(|zone| lock_reason(contact, conversation, double_opt_in, zone)))
         })
     });
-    let length = Memo::new(move |_| draft.with(|text| sms::check_length(text, policy)));
+    // What is sent: the draft with its merge fields filled from the contact, counted and checked
+    // by the rules and the very function the server applies.
+    let merged = Memo::new(move |_| {
+        draft.with(|text| {
+            thread
+                .contact
+                .with(|contact| merge::merge(text, &contact.merge_values()))
+        })
+    });
+    let has_fields = Memo::new(move |_| draft.with(|text| !merge::fields(text).is_empty()));
+    let length = Memo::new(move |_| merged.with(|merged| sms::check_length(&merged.text, policy)));
+    let picker_open = RwSignal::new(false);
     // A thread shows one conversation for its whole life.
     let conversation_id = thread.conversation.with_untracked(|c| c.id.clone());
     let post = Action::new_local(move |(kind, body): &(Post, String)| {
@@ -95,7 +108,12 @@ pub fn Composer(thread: Thread) -> impl IntoView {
         }
     });
     let pending = post.pending();
-    let can_send = Signal::derive(move || lock.with(Option::is_none) && length.with(Result::is_ok) && !pending.get());
+    let can_send = Signal::derive(move || {
+        lock.with(Option::is_none)
+            && length.with(Result::is_ok)
+            && merged.with(|merged| merged.missing.is_empty())
+            && !pending.get()
+    });
     let can_note = Signal::derive(move || draft.with(|text| !text.trim().is_empty()) && !pending.get());
     let submit = move |kind: Post| {
         let allowed = match kind {
@@ -113,6 +131,11 @@ pub fn Composer(thread: Thread) -> impl IntoView {
     // Enter posts, Shift+Enter starts a new line; Enter while an input method composes a
     // character belongs to it. When the contact cannot be texted, Enter adds a note.
     let on_keydown = move |event: KeyboardEvent| {
+        if event.key() == "/" && (event.ctrl_key() || event.meta_key()) {
+            event.prevent_default();
+            picker_open.update(|open| *open = !*open);
+            return;
+        }
         // Safari ends a composition with an Enter whose isComposing is false but keyCode 229.
         let composing = event.is_composing() || event.key_code() == 229;
         if event.key() == "Enter" && !event.shift_key() && !composing {
@@ -147,7 +170,11 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                 rows="3"
                 placeholder=move || if locked() { "Write an internal note…" } else { "Write a reply…" }
                 aria-describedby=move || {
-                    if locked() { "composer-lock composer-keys composer-problem" } else { "composer-keys composer-counter composer-problem" }
+                    if locked() {
+                        "composer-lock composer-keys composer-problem"
+                    } else {
+                        "composer-keys composer-counter composer-merged composer-missing composer-problem"
+                    }
                 }
                 bind:value=draft
                 on:keydown=on_keydown
@@ -155,13 +182,24 @@ pub fn Composer(thread: Thread) -> impl IntoView {
             <div class="composer-footer">
                 <p class="composer-keys" id="composer-keys">
                     {move || if locked() { "Enter adds the note" } else { "Enter sends" }}
-                    " · Shift+Enter for a new line"
+                    " · Shift+Enter for a new line · Ctrl+/ quick replies"
                 </p>
                 // A note is not a text: it has no segments to count.
                 <Show when=move || !locked()>
-                    <Counter draft />
+                    <Counter merged />
                 </Show>
                 <div class="composer-actions">
+                    <button
+                        type="button"
+                        class="button button-quiet"
+                        id="quick-replies"
+                        aria-haspopup="listbox"
+                        aria-expanded=move || picker_open.get().to_string()
+                        on:click=move |_| picker_open.update(|open| *open = !*open)
+                    >
+                        "Quick replies"
+                    </button>
+                    <SaveQuickReply draft />
                     <button
                         type="button"
                         class="button"
@@ -180,6 +218,8 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                     </Show>
                 </div>
             </div>
+            <QuickReplyPicker draft textarea open=picker_open />
+            <MergeSummary merged has_fields locked=Signal::derive(locked) />
             <p class="composer-problem" id="composer-problem" role="alert">
                 {move || {
                     let too_long = length.get().err().filter(|_| !draft.with(String::is_empty) && !locked());
@@ -274,10 +314,38 @@ fn counter_text(count: SegmentCount) -> (&'static str, String, String) {
     (encoding, segments, format!("{} left", count.remaining))
 }
 
-/// Encoding, segments and room left in the current segment, counted in the browser.
+/// With merge fields in the draft: how long the text is as this contact will get it, and which
+/// fields the contact has no value for (the text is not sent with a gap).
 #[component]
-fn Counter(draft: RwSignal<String>) -> impl IntoView {
-    let counted = Memo::new(move |_| draft.with(|text| counter_text(sms::count(text))));
+fn MergeSummary(merged: Memo<Merged>, has_fields: Memo<bool>, locked: Signal<bool>) -> impl IntoView {
+    let shown = move || has_fields.get() && !locked.get();
+    view! {
+        <p class="composer-merged" id="composer-merged" hidden=move || !shown()>
+            {move || {
+                merged.with(|merged| {
+                    let characters = merged.text.chars().count();
+                    format!("As sent, with the contact's details: {characters} characters")
+                })
+            }}
+        </p>
+        <p class="composer-missing" id="composer-missing" role="alert">
+            {move || {
+                merged.with(|merged| {
+                    (shown() && !merged.missing.is_empty()).then(|| {
+                        let names: Vec<String> = merged.missing.iter().map(|name| format!("{{{{{name}}}}}")).collect();
+                        format!("This contact has no value for {} — fill it in or take it out to send.", names.join(", "))
+                    })
+                })
+            }}
+        </p>
+    }
+}
+
+/// Encoding, segments and room left in the current segment of the text as it will be sent,
+/// counted in the browser.
+#[component]
+fn Counter(merged: Memo<Merged>) -> impl IntoView {
+    let counted = Memo::new(move |_| merged.with(|merged| counter_text(sms::count(&merged.text))));
     view! {
         <p class="composer-counter" id="composer-counter">
             <span id="composer-encoding">{move || counted.get().0}</span>

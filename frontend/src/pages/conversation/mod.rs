@@ -3,6 +3,7 @@
 
 mod composer;
 mod header;
+mod quick_replies;
 mod thread;
 
 use std::collections::HashMap;

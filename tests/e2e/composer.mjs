@@ -1,0 +1,104 @@
+// The composer's quick replies and merge fields: a shared quick reply put into the draft with
+// the keyboard (never sent by itself), the merged length for this contact, a missing field
+// flagged before sending, "+" saving the draft, and 375 px.
+
+import {
+  DEMO_OWNER,
+  DEMO_PASSWORD,
+  TIMEOUT_MS,
+  api,
+  check,
+  eventually,
+  expectNoSidewaysScroll,
+  expectPath,
+  expectText,
+  signIn,
+  textAsCustomer,
+} from './lib.mjs';
+
+const CUSTOMER = '+12025550477';
+
+export async function composerChecks(context, server) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  let conversation;
+
+  await check('a quick reply is picked with the keyboard and fills the draft without sending', page, async () => {
+    await page.goto(`${server.url}/`);
+    await page.locator('.conversation-row, #email').first().waitFor({ timeout: TIMEOUT_MS });
+    if (await page.locator('#email').isVisible()) await signIn(page, DEMO_OWNER, DEMO_PASSWORD);
+    await expectPath(page, '/');
+    await textAsCustomer(page, CUSTOMER, 'Do you have my order?');
+    const list = await api(page, 'GET', '/conversations?view=all&limit=100');
+    conversation = list.items.find((c) => c.contact_phone_number === CUSTOMER && c.status === 'open');
+    await api(page, 'PATCH', `/contacts/${conversation.contact_id}`, { first_name: 'Ada' });
+    await api(page, 'POST', '/quick-replies', {
+      title: 'Order on its way',
+      body: 'Hi {{First Name}}, your order is on its way.',
+      shared: true,
+    });
+    await api(page, 'POST', '/quick-replies', { title: 'Opening hours', body: 'We are open 9 to 5.', shared: false });
+    await page.goto(`${server.url}/conversations/${conversation.id}`);
+    await page.locator('#composer-text').focus();
+    await page.keyboard.type('Hello! ');
+    await page.keyboard.press('Control+/');
+    await page.locator('#quick-reply-search').waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+    await page.keyboard.type('order');
+    await expectText(page.locator('#quick-reply-list'), /Order on its way/);
+    const titles = await page.locator('#quick-reply-list .quick-reply-title').allTextContents();
+    if (titles.includes('Opening hours')) throw new Error(`the search kept ${titles.join(', ')}`);
+    await page.keyboard.press('Enter');
+    await eventually('the draft holds the quick reply after what was typed', async () =>
+      (await page.inputValue('#composer-text')) === 'Hello! Hi {{First Name}}, your order is on its way.');
+    if (!(await page.locator('#quick-reply-picker').isHidden())) throw new Error('the picker stayed open');
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    if (focused !== 'composer-text') throw new Error(`focus went to ${focused}, not the draft`);
+    const shown = await api(page, 'GET', `/conversations/${conversation.id}`);
+    if (JSON.stringify(shown).includes('your order is on its way')) throw new Error('the quick reply was sent by itself');
+  });
+
+  await check('the counter counts the text as the contact gets it; a missing field stops sending', page, async () => {
+    // "Hello! Hi Ada, your order is on its way." is 40 characters; the draft itself is longer.
+    await expectText(page.locator('#composer-merged'), /40 characters/);
+    await expectText(page.locator('#composer-remaining'), /^120 left$/);
+    await page.locator('#composer-text').fill('Hi {{First Name}} {{Last Name}}');
+    await expectText(page.locator('#composer-missing'), /\{\{Last Name\}\}/);
+    if (!(await page.locator('#send').isDisabled())) throw new Error('Send stayed enabled with a missing field');
+    await page.locator('#composer-text').fill('Hi {{First Name}}, thanks!');
+    await expectText(page.locator('#composer-missing'), /^$/);
+    await page.click('#send');
+    await expectText(page.locator('.message-outbound').last(), /Hi Ada, thanks!/);
+  });
+
+  await check('"+" saves the draft as a quick reply, which the picker then offers', page, async () => {
+    await page.locator('#composer-text').fill('Your refund was sent today.');
+    await page.click('#save-quick-reply');
+    await page.locator('#quick-reply-title').fill('Refund sent');
+    await page.keyboard.press('Enter');
+    await expectText(page.locator('#quick-reply-status'), /Saved “Refund sent”/);
+    const mine = await api(page, 'GET', '/quick-replies?q=refund');
+    if (!mine.some((reply) => reply.title === 'Refund sent' && reply.body === 'Your refund was sent today.')) {
+      throw new Error(`not saved: ${JSON.stringify(mine)}`);
+    }
+    await page.click('#quick-replies');
+    await expectText(page.locator('#quick-reply-list'), /Refund sent/);
+    await page.keyboard.press('Escape');
+    await page.locator('#quick-reply-picker').waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
+  });
+
+  await check('at 375 px the composer and its picker do not scroll sideways', page, async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      await page.click('#quick-replies');
+      await page.locator('#quick-reply-search').waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+      await expectNoSidewaysScroll(page, 'the composer with its quick replies');
+      await page.screenshot({ path: '/tmp/textdesk-composer-375.png' });
+      await page.keyboard.press('Escape');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);
+  });
+  await page.close();
+}
