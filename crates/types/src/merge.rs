@@ -139,16 +139,6 @@ pub fn merge(text: &str, values: &MergeValues<'_>) -> Merged {
     Merged { text: merged, missing }
 }
 
-/// The fields an organization's texts may use: the built-in ones, then the contact's custom
-/// fields by name (for the composer's field picker).
-pub fn available_fields(custom_fields: &BTreeMap<String, String>) -> Vec<String> {
-    [FIRST_NAME, LAST_NAME, COMPANY_NAME]
-        .into_iter()
-        .map(str::to_owned)
-        .chain(custom_fields.keys().cloned())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

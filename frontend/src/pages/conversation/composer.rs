@@ -51,7 +51,7 @@ fn lock_reason(contact: &Contact, conversation: &Conversation, double_opt_in: bo
 }
 
 /// The server's reason, as one sentence: a field error says it better than the title.
-fn refusal(problem: &Problem) -> String {
+pub(super) fn refusal(problem: &Problem) -> String {
     problem
         .errors
         .first()
