@@ -81,6 +81,9 @@ pub fn refresh_statistics(db: &Database) -> Result<Vec<String>, DbError> {
     Ok(analysed)
 }
 
+/// How long SQLite's folding lets other writers in between two chunks.
+const FOLD_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Folds the agents' appended unread tallies (`unread::compact_tallies`) once more than
 /// `unfolded_max` piled up for an agent. On PostgreSQL the table is then vacuumed: folding
 /// leaves dead rows, which counting would step over, and marks pages all-visible, so counting
@@ -91,10 +94,13 @@ pub fn fold_unread_tallies(db: &Database, unfolded_max: i64) -> Result<usize, Db
     loop {
         let chunk = db.write(|conn| unread::compact_tallies(conn, unfolded_max))?;
         folded += chunk;
-        // SQLite folds a chunk per transaction, so inbound texts are never held long.
+        // SQLite folds a chunk per transaction, so inbound texts are never held long, and
+        // pauses between chunks: taking the lock straight back would starve other writers
+        // (another process's for good, past its busy timeout).
         if db.backend() != Backend::Sqlite || i64::try_from(chunk).unwrap_or(i64::MAX) < unread::SQLITE_FOLD_CHUNK {
             break;
         }
+        std::thread::sleep(FOLD_PAUSE);
     }
     if folded > 0 && db.backend() == Backend::Postgres {
         // VACUUM cannot run in a transaction; reads run outside one.

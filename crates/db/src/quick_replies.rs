@@ -21,19 +21,28 @@ pub struct QuickReplyRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// The quick replies `agent` sees (the organization's shared ones and their own), by title.
-pub fn visible_to(
-    conn: &mut DbConnection,
-    organization: &OrganizationId,
-    agent: &AgentId,
-) -> Result<Vec<QuickReplyRow>, DbError> {
-    Ok(quick_replies::table
+/// The organization's shared quick replies and the agent's own.
+fn visible<'a>(
+    organization: &'a OrganizationId,
+    agent: &'a AgentId,
+) -> quick_replies::BoxedQuery<'a, crate::connection::MultiBackend> {
+    quick_replies::table
         .filter(quick_replies::organization_id.eq(organization.as_str()))
         .filter(
             quick_replies::owner_agent_id
                 .is_null()
                 .or(quick_replies::owner_agent_id.eq(agent.as_str())),
         )
+        .into_boxed()
+}
+
+/// The quick replies `agent` sees, by title.
+pub fn visible_to(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    agent: &AgentId,
+) -> Result<Vec<QuickReplyRow>, DbError> {
+    Ok(visible(organization, agent)
         .order((quick_replies::title.asc(), quick_replies::id.asc()))
         .select(QuickReplyRow::as_select())
         .load(conn)?)
@@ -46,14 +55,8 @@ pub fn find_visible(
     agent: &AgentId,
     id: &QuickReplyId,
 ) -> Result<QuickReplyRow, DbError> {
-    Ok(quick_replies::table
-        .filter(quick_replies::organization_id.eq(organization.as_str()))
-        .filter(
-            quick_replies::owner_agent_id
-                .is_null()
-                .or(quick_replies::owner_agent_id.eq(agent.as_str())),
-        )
-        .find(id.as_str())
+    Ok(visible(organization, agent)
+        .filter(quick_replies::id.eq(id.as_str()))
         .select(QuickReplyRow::as_select())
         .first(conn)?)
 }

@@ -204,44 +204,39 @@ pub const SQLITE_FOLD_CHUNK: i64 = 2_000;
 
 fn fold_sqlite_chunk(sqlite: &mut diesel::SqliteConnection, unfolded_max: i64) -> Result<usize, DbError> {
     use diesel::sql_types::BigInt;
-    #[derive(QueryableByName)]
-    struct Chunk {
-        #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
-        last: Option<i64>,
-        #[diesel(sql_type = BigInt)]
-        rows: i64,
-    }
-    let chunk: Chunk = diesel::sql_query(
-        "SELECT max(id) AS last, count(*) AS rows FROM \
-         (SELECT id FROM unread_tallies WHERE NOT compacted ORDER BY id LIMIT ?)",
-    )
-    .bind::<BigInt, _>(SQLITE_FOLD_CHUNK)
-    .get_result(sqlite)?;
-    let Some(last) = chunk.last.filter(|_| chunk.rows > unfolded_max) else {
-        return Ok(0);
-    };
-    const SAME_BUCKET: &str = "folded.compacted AND folded.agent_id = delta.agent_id AND folded.status = delta.status \
+    // The last appended tally of this chunk, or NULL (nothing folds) when no more than
+    // `unfolded_max` wait. Each statement computes it again and gets the same: the transaction
+    // writes from its first statement on, so nobody appends in between. Starting with a read
+    // instead would fail at once, not wait, when another process wrote meanwhile.
+    const LAST: &str = "(SELECT CASE WHEN count(*) > ? THEN max(id) END FROM \
+         (SELECT id FROM unread_tallies WHERE NOT compacted ORDER BY id LIMIT ?))";
+    let same_bucket = "folded.compacted AND folded.agent_id = delta.agent_id AND folded.status = delta.status \
          AND folded.owner_agent_id IS delta.owner_agent_id AND folded.owner_group_id IS delta.owner_group_id \
          AND folded.follow_up = delta.follow_up AND folded.waiting = delta.waiting";
-    const DELTAS: &str = "SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, \
-         SUM(n) AS n FROM unread_tallies WHERE NOT compacted AND id <= ? \
-         GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting";
+    let deltas = format!(
+        "SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, \
+         SUM(n) AS n FROM unread_tallies WHERE NOT compacted AND id <= {LAST} \
+         GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting"
+    );
     diesel::sql_query(format!(
-        "UPDATE unread_tallies AS folded SET n = folded.n + delta.n FROM ({DELTAS}) AS delta WHERE {SAME_BUCKET}"
+        "UPDATE unread_tallies AS folded SET n = folded.n + delta.n FROM ({deltas}) AS delta WHERE {same_bucket}"
     ))
-    .bind::<BigInt, _>(last)
+    .bind::<BigInt, _>(unfolded_max)
+    .bind::<BigInt, _>(SQLITE_FOLD_CHUNK)
     .execute(sqlite)?;
     diesel::sql_query(format!(
         "INSERT INTO unread_tallies (agent_id, organization_id, status, owner_agent_id, owner_group_id, \
              follow_up, waiting, n, compacted) \
          SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, n, 1 \
-         FROM ({DELTAS}) AS delta WHERE n <> 0 AND NOT EXISTS (SELECT 1 FROM unread_tallies AS folded WHERE {SAME_BUCKET})"
+         FROM ({deltas}) AS delta WHERE n <> 0 AND NOT EXISTS (SELECT 1 FROM unread_tallies AS folded WHERE {same_bucket})"
     ))
-    .bind::<BigInt, _>(last)
+    .bind::<BigInt, _>(unfolded_max)
+    .bind::<BigInt, _>(SQLITE_FOLD_CHUNK)
     .execute(sqlite)?;
-    Ok(
-        diesel::sql_query("DELETE FROM unread_tallies WHERE NOT compacted AND id <= ?")
-            .bind::<BigInt, _>(last)
-            .execute(sqlite)?,
-    )
+    Ok(diesel::sql_query(format!(
+        "DELETE FROM unread_tallies WHERE NOT compacted AND id <= {LAST}"
+    ))
+    .bind::<BigInt, _>(unfolded_max)
+    .bind::<BigInt, _>(SQLITE_FOLD_CHUNK)
+    .execute(sqlite)?)
 }
