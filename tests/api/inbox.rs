@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
-use textdesk_db::unread;
+use textdesk_db::{Backend, unread};
 use textdesk_tests::{Session, TestApp, on_both_backends};
 
 on_both_backends!(
@@ -671,11 +671,12 @@ async fn view_counts_match_their_lists(app: TestApp) {
     }
     app.clock.set(Utc::now() + Duration::minutes(20));
 
-    // Counted from the changes' tallies as appended, then as housekeeping folds them.
+    // Counted from the changes' tallies as appended, then as housekeeping folds them
+    // (PostgreSQL's; SQLite's are kept in place, with nothing to fold).
     for folded in [false, true] {
         if folded {
             let rows = app.db.write(|conn| unread::compact_tallies(conn, 0)).unwrap();
-            assert!(rows > 0);
+            assert_eq!(rows > 0, app.db.backend() == Backend::Postgres);
         }
         for session in [&owner, &sam] {
             let counts = counts(&app, session).await;
@@ -791,7 +792,7 @@ async fn tallies_fold_safely_beside_concurrent_changes(app: TestApp) {
     .await;
     folding.store(false, Ordering::Relaxed);
     let folded: usize = folders.into_iter().map(|folder| folder.join().unwrap()).sum();
-    assert!(folded > 0);
+    assert_eq!(folded > 0, app.db.backend() == Backend::Postgres);
     for session in [&owner, &sam] {
         let counts = counts(&app, session).await;
         assert_eq!(counts["all"], 20);

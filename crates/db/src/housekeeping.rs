@@ -81,28 +81,17 @@ pub fn refresh_statistics(db: &Database) -> Result<Vec<String>, DbError> {
     Ok(analysed)
 }
 
-/// How long SQLite's folding lets other writers in between two chunks.
-const FOLD_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
-
 /// Folds the agents' appended unread tallies (`unread::compact_tallies`) once more than
-/// `unfolded_max` piled up for an agent. On PostgreSQL the table is then vacuumed: folding
-/// leaves dead rows, which counting would step over, and marks pages all-visible, so counting
-/// reads the tallies' covering index alone. Autovacuum would do it too, where it is on and in
-/// its own time. Returns the tallies folded.
+/// `unfolded_max` piled up for an agent, then vacuums the table: folding leaves dead rows,
+/// which counting would step over, and vacuuming marks pages all-visible, so counting reads the
+/// tallies' covering index alone. Autovacuum would do it too, where it is on and in its own
+/// time. PostgreSQL's alone (SQLite keeps its tallies in place). Returns the tallies folded.
 pub fn fold_unread_tallies(db: &Database, unfolded_max: i64) -> Result<usize, DbError> {
-    let mut folded = 0;
-    loop {
-        let chunk = db.write(|conn| unread::compact_tallies(conn, unfolded_max))?;
-        folded += chunk;
-        // SQLite folds a chunk per transaction, so inbound texts are never held long, and
-        // pauses between chunks: taking the lock straight back would starve other writers
-        // (another process's for good, past its busy timeout).
-        if db.backend() != Backend::Sqlite || i64::try_from(chunk).unwrap_or(i64::MAX) < unread::SQLITE_FOLD_CHUNK {
-            break;
-        }
-        std::thread::sleep(FOLD_PAUSE);
+    if db.backend() != Backend::Postgres {
+        return Ok(0);
     }
-    if folded > 0 && db.backend() == Backend::Postgres {
+    let folded = db.write(|conn| unread::compact_tallies(conn, unfolded_max))?;
+    if folded > 0 {
         // VACUUM cannot run in a transaction; reads run outside one.
         db.read(|conn| conn.batch_execute("VACUUM unread_tallies").map_err(DbError::from))?;
     }

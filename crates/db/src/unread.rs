@@ -6,7 +6,8 @@
 //! (a mark only the agent's own reading clears).
 //!
 //! The database's triggers also tally each agent's rows by what the built-in views filter on
-//! (`unread_tallies`), appending a row per change; `compact_tallies` folds them.
+//! (`unread_tallies`): on PostgreSQL by appending a row per change, which `compact_tallies`
+//! folds; on SQLite in place.
 
 use diesel::prelude::*;
 use textdesk_types::{AgentId, ConversationId, OrganizationId};
@@ -156,87 +157,41 @@ pub fn forget(conn: &mut DbConnection, conversation: &ConversationId) -> Result<
 pub const UNFOLDED_TALLIES_MAX: i64 = 32;
 
 /// Folds appended tallies into one row per agent and bucket, so counting reads a few rows per
-/// agent however busy the inbox. Safe beside concurrent changes and other processes folding:
-/// a tally is summed only by whoever deleted it. Returns the rows folded.
+/// agent however busy the inbox: every agent with more than `unfolded_max` appended. Safe
+/// beside concurrent changes and other processes folding: a tally is summed only by whoever
+/// deleted it. Returns the rows folded.
 ///
-/// PostgreSQL folds every agent with more than `unfolded_max` appended tallies. SQLite, where
-/// a writer holds everybody else's writes back, folds at most `SQLITE_FOLD_CHUNK` of the oldest
-/// (when more than `unfolded_max` are waiting) into the folded rows in place: call it again
-/// while it folds a whole chunk.
+/// Only PostgreSQL appends: SQLite's triggers add to one row per bucket in place (one writer at
+/// a time queues nobody on it), so there is never anything to fold there.
 pub fn compact_tallies(conn: &mut DbConnection, unfolded_max: i64) -> Result<usize, DbError> {
     use diesel::sql_types::BigInt;
-    // Each backend folds in the way that keeps that promise: PostgreSQL deletes and re-adds in
-    // one statement; SQLite, which has one writer at a time, in two within the transaction.
-    let folded = match conn {
-        DbConnection::Postgresql(pg) => {
-            #[derive(QueryableByName)]
-            struct Folded {
-                #[diesel(sql_type = BigInt)]
-                rows: i64,
-            }
-            let folded: Folded = diesel::sql_query(
-                "WITH busy AS ( \
-                     SELECT agent_id FROM unread_tallies GROUP BY agent_id \
-                     HAVING COUNT(*) FILTER (WHERE NOT compacted) > $1), \
-                 gone AS ( \
-                     DELETE FROM unread_tallies WHERE agent_id IN (SELECT agent_id FROM busy) \
-                     RETURNING agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, n), \
-                 folded AS ( \
-                     INSERT INTO unread_tallies (agent_id, organization_id, status, owner_agent_id, owner_group_id, \
-                         follow_up, waiting, n, compacted) \
-                     SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, \
-                         SUM(n), true \
-                     FROM gone GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting \
-                     HAVING SUM(n) <> 0) \
-                 SELECT COUNT(*) AS rows FROM gone",
-            )
-            .bind::<BigInt, _>(unfolded_max)
-            .get_result(pg)?;
-            usize::try_from(folded.rows).unwrap_or_default()
-        }
-        DbConnection::Sqlite(sqlite) => fold_sqlite_chunk(sqlite, unfolded_max)?,
+    let DbConnection::Postgresql(pg) = conn else {
+        return Ok(0);
     };
-    Ok(folded)
-}
-
-/// The most appended tallies SQLite folds in one transaction (a few milliseconds of the lock).
-pub const SQLITE_FOLD_CHUNK: i64 = 2_000;
-
-fn fold_sqlite_chunk(sqlite: &mut diesel::SqliteConnection, unfolded_max: i64) -> Result<usize, DbError> {
-    use diesel::sql_types::BigInt;
-    // The last appended tally of this chunk, or NULL (nothing folds) when no more than
-    // `unfolded_max` wait. Each statement computes it again and gets the same: the transaction
-    // writes from its first statement on, so nobody appends in between. Starting with a read
-    // instead would fail at once, not wait, when another process wrote meanwhile.
-    const LAST: &str = "(SELECT CASE WHEN count(*) > ? THEN max(id) END FROM \
-         (SELECT id FROM unread_tallies WHERE NOT compacted ORDER BY id LIMIT ?))";
-    let same_bucket = "folded.compacted AND folded.agent_id = delta.agent_id AND folded.status = delta.status \
-         AND folded.owner_agent_id IS delta.owner_agent_id AND folded.owner_group_id IS delta.owner_group_id \
-         AND folded.follow_up = delta.follow_up AND folded.waiting = delta.waiting";
-    let deltas = format!(
-        "SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, \
-         SUM(n) AS n FROM unread_tallies WHERE NOT compacted AND id <= {LAST} \
-         GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting"
-    );
-    diesel::sql_query(format!(
-        "UPDATE unread_tallies AS folded SET n = folded.n + delta.n FROM ({deltas}) AS delta WHERE {same_bucket}"
-    ))
+    #[derive(QueryableByName)]
+    struct Folded {
+        #[diesel(sql_type = BigInt)]
+        rows: i64,
+    }
+    // Deleting and re-adding in one statement: each appended row is summed by the statement
+    // that deleted it, and by no other.
+    let folded: Folded = diesel::sql_query(
+        "WITH busy AS ( \
+             SELECT agent_id FROM unread_tallies GROUP BY agent_id \
+             HAVING COUNT(*) FILTER (WHERE NOT compacted) > $1), \
+         gone AS ( \
+             DELETE FROM unread_tallies WHERE agent_id IN (SELECT agent_id FROM busy) \
+             RETURNING agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, n), \
+         folded AS ( \
+             INSERT INTO unread_tallies (agent_id, organization_id, status, owner_agent_id, owner_group_id, \
+                 follow_up, waiting, n, compacted) \
+             SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, \
+                 SUM(n), true \
+             FROM gone GROUP BY agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting \
+             HAVING SUM(n) <> 0) \
+         SELECT COUNT(*) AS rows FROM gone",
+    )
     .bind::<BigInt, _>(unfolded_max)
-    .bind::<BigInt, _>(SQLITE_FOLD_CHUNK)
-    .execute(sqlite)?;
-    diesel::sql_query(format!(
-        "INSERT INTO unread_tallies (agent_id, organization_id, status, owner_agent_id, owner_group_id, \
-             follow_up, waiting, n, compacted) \
-         SELECT agent_id, organization_id, status, owner_agent_id, owner_group_id, follow_up, waiting, n, 1 \
-         FROM ({deltas}) AS delta WHERE n <> 0 AND NOT EXISTS (SELECT 1 FROM unread_tallies AS folded WHERE {same_bucket})"
-    ))
-    .bind::<BigInt, _>(unfolded_max)
-    .bind::<BigInt, _>(SQLITE_FOLD_CHUNK)
-    .execute(sqlite)?;
-    Ok(diesel::sql_query(format!(
-        "DELETE FROM unread_tallies WHERE NOT compacted AND id <= {LAST}"
-    ))
-    .bind::<BigInt, _>(unfolded_max)
-    .bind::<BigInt, _>(SQLITE_FOLD_CHUNK)
-    .execute(sqlite)?)
+    .get_result(pg)?;
+    Ok(usize::try_from(folded.rows).unwrap_or_default())
 }
