@@ -1,19 +1,18 @@
 //! The routes of the app.
+//!
+//! The Message Center and sign-in are in the first download; every other page is split into a
+//! part of the wasm of its own (Leptos's lazy routes, split by `scripts/build-frontend.sh`),
+//! fetched the first time the page is opened.
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 
 use crate::components::NotFound;
 use crate::pages::conversation::ConversationPane;
 use crate::pages::frame::Shell;
 use crate::pages::login::Login;
 use crate::pages::message_center::{MessageCenter, NoSelection};
-use crate::pages::profile::Profile;
-use crate::pages::reset_password::ResetPassword;
-use crate::pages::setup::Setup;
-use crate::pages::simulator::PhoneSimulator;
-use crate::pages::team::Team;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -21,8 +20,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=Login />
-                <Route path=path!("/setup") view=Setup />
-                <Route path=path!("/reset-password") view=ResetPassword />
+                <Route path=path!("/setup") view={Lazy::<SetupPage>::new()} />
+                <Route path=path!("/reset-password") view={Lazy::<ResetPasswordPage>::new()} />
                 // The shell decides between setup, sign-in and the signed-in app, then shows
                 // the matched page inside its frame.
                 <ParentRoute path=path!("") view=Shell>
@@ -31,11 +30,36 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=NoSelection />
                         <Route path=path!("conversations/:id") view=ConversationPane />
                     </ParentRoute>
-                    <Route path=path!("team") view=Team />
-                    <Route path=path!("profile") view=Profile />
-                    <Route path=path!("simulator") view=PhoneSimulator />
+                    <Route path=path!("team") view={Lazy::<TeamPage>::new()} />
+                    <Route path=path!("profile") view={Lazy::<ProfilePage>::new()} />
+                    <Route path=path!("simulator") view={Lazy::<SimulatorPage>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
+
+/// A page whose code is loaded when it is first opened; it loads its own data.
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(SetupPage, crate::pages::setup::Setup);
+lazy_page!(ResetPasswordPage, crate::pages::reset_password::ResetPassword);
+lazy_page!(TeamPage, crate::pages::team::Team);
+lazy_page!(ProfilePage, crate::pages::profile::Profile);
+lazy_page!(SimulatorPage, crate::pages::simulator::PhoneSimulator);

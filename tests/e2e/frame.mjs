@@ -86,6 +86,8 @@ async function expectAllTabbable(page) {
     [...document.querySelectorAll('a[href], button:not([disabled]), input:not([hidden]), textarea, select')]
       .filter((element) => element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden')
       .filter((element) => !element.classList.contains('skip-link'))
+      // A tab list is one Tab stop: its other tabs are reached with the arrow keys.
+      .filter((element) => !(element.getAttribute('role') === 'tab' && element.tabIndex === -1))
       // What a closed <details> holds is not shown, whatever its boxes say.
       .filter((element) => !element.parentElement?.closest('details:not([open])'))
       .filter((element) => element.dataset.tabbed !== '1')
@@ -219,7 +221,7 @@ export async function frameChecks(context, server) {
       await held;
       await route.continue();
     };
-    await page.route('**/assets/*.wasm', hold);
+    await page.route('**/assets/**/*.wasm', hold);
     try {
       await page.goto(`${server.url}/`, { waitUntil: 'domcontentloaded' });
       await expectText(page.locator('.boot .loading'), /Loading/);
@@ -228,18 +230,18 @@ export async function frameChecks(context, server) {
       release();
     }
     await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });
-    await page.unroute('**/assets/*.wasm', hold);
+    await page.unroute('**/assets/**/*.wasm', hold);
     if ((await page.locator('.boot').count()) !== 0) throw new Error('the boot frame stayed after the app started');
   });
 
   await check('when the app cannot load, the frame says so', page, async () => {
     const refuse = (route) => route.abort();
-    await page.route('**/assets/*.wasm', refuse);
+    await page.route('**/assets/**/*.wasm', refuse);
     try {
       await page.goto(`${server.url}/`);
       await expectText(page.locator('.boot [role=alert]'), /could not load/);
     } finally {
-      await page.unroute('**/assets/*.wasm', refuse);
+      await page.unroute('**/assets/**/*.wasm', refuse);
     }
     await page.goto(`${server.url}/`);
     await page.locator('.conversation-row').first().waitFor({ timeout: TIMEOUT_MS });

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { composerChecks } from './composer.mjs';
+import { contactChecks } from './contact.mjs';
 import { frameChecks } from './frame.mjs';
 import { inboxChecks } from './inbox.mjs';
 import { paneChecks } from './pane.mjs';
@@ -604,6 +605,7 @@ async function main() {
     await inboxChecks(context, demo);
     await paneChecks(context, otherContext, demo);
     await composerChecks(context, demo);
+    await contactChecks(context, demo);
     await staticChecks(check, demo);
     await setupChecks(context, fresh);
   } finally {

@@ -9,7 +9,8 @@ import { request } from 'node:http';
 import { strict as assert } from 'node:assert';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-const HASHED = /^\/assets\/[a-z]+-[0-9a-f]{16}\.(js|wasm|css)$/;
+// A file named after its content, or the app's files in a directory named after theirs.
+const HASHED = /^\/assets\/([a-z]+-[0-9a-f]{16}\.css|app-[0-9a-f]{16}\/[\w.-]+\.(js|wasm))$/;
 const CONTENT_TYPES = { js: /^text\/javascript/, wasm: /^application\/wasm$/, css: /^text\/css/ };
 
 /**
@@ -72,8 +73,26 @@ export async function staticChecks(check, server) {
     assert.deepEqual([...magic], [0x00, 0x61, 0x73, 0x6d], 'the brotli wasm does not decode to wasm');
   });
 
+  await check('the parts of the app loaded when first needed come precompressed and immutable', null, async () => {
+    const js = assets.find((path) => path.endsWith('.js'));
+    const directory = js.slice(0, js.lastIndexOf('/') + 1);
+    const loader = await fetch(`${server.url}${directory}__wasm_split.js`);
+    assert.equal(loader.status, 200);
+    assert.equal(loader.headers.get('cache-control'), IMMUTABLE);
+    const parts = [...(await loader.text()).matchAll(/new URL\("\.\/([\w.-]+\.wasm)"/g)].map((match) => directory + match[1]);
+    assert.ok(parts.length > 1, 'the loader names no parts');
+    for (const path of parts) {
+      const { status, headers, bytes } = await wire(`${server.url}${path}`, 'br');
+      assert.equal(status, 200, path);
+      assert.equal(headers['content-encoding'], 'br', path);
+      assert.match(headers['content-type'] ?? '', CONTENT_TYPES.wasm, path);
+      assert.equal(headers['cache-control'], IMMUTABLE, path);
+      assert.ok(bytes > 0, path);
+    }
+  });
+
   await check('a stale asset name is a 404, not index.html', null, async () => {
-    const response = await fetch(`${server.url}/assets/textdesk-0000000000000000.js`);
+    const response = await fetch(`${server.url}/assets/app-0000000000000000/textdesk_frontend.js`);
     assert.equal(response.status, 404);
     assert.doesNotMatch(response.headers.get('content-type') ?? '', /text\/html/);
   });

@@ -1,7 +1,8 @@
-//! Contacts.
+//! Contacts, and their opt-out and consent state.
 
+use gloo_net::http::Method;
 use textdesk_types::ContactId;
-use textdesk_types::contacts::Contact;
+use textdesk_types::contacts::{ConsentAction, ConsentChange, Contact, UpdateContact};
 
 use super::{ApiResult, Call, fetch};
 
@@ -9,7 +10,24 @@ pub async fn get(id: ContactId) -> ApiResult<Contact> {
     fetch(Call::get(&format!("/contacts/{id}"))).await
 }
 
+/// Saves the fields present; an empty text clears that field.
+pub async fn update(id: ContactId, changes: &UpdateContact) -> ApiResult<Contact> {
+    fetch(Call::new(Method::PATCH, &format!("/contacts/{id}")).with_json(changes)?).await
+}
+
 /// Every conversation with the contact, oldest first.
 pub async fn thread(id: ContactId) -> ApiResult<Vec<textdesk_types::conversations::Conversation>> {
     fetch(Call::get(&format!("/contacts/{id}/thread"))).await
+}
+
+/// Opts the contact out (`out`) or back in by hand, with the reason kept in the history.
+pub async fn set_opted_out(id: ContactId, out: bool, reason: Option<String>) -> ApiResult<Contact> {
+    let action = if out { "opt-out" } else { "opt-in" };
+    let call = Call::new(Method::POST, &format!("/contacts/{id}/{action}")).with_json(&ConsentAction { reason })?;
+    fetch(call).await
+}
+
+/// Who changed the contact's opt-out state and consent, and when, oldest first.
+pub async fn consent_history(id: ContactId) -> ApiResult<Vec<ConsentChange>> {
+    fetch(Call::get(&format!("/contacts/{id}/consent-history"))).await
 }

@@ -14,6 +14,7 @@ use textdesk_types::presence::OnlineAgent;
 use textdesk_types::{AgentId, GroupId};
 
 use super::Thread;
+use super::contact::Panel;
 use crate::api::{self, ApiResult};
 use crate::pages::frame::{CurrentAgent, CurrentOrganization};
 use crate::pages::message_center::views::ViewKey;
@@ -223,6 +224,23 @@ pub fn ConversationHeader(thread: Thread) -> impl IntoView {
                     contact.with(|c| {
                         (c.display_name() != c.phone_number).then(|| view! { <span class="lead">{c.phone_number.clone()}</span> })
                     })
+                }}
+                // Seed 001's "Add contact", seed 002's "Create lead": name the number.
+                {move || {
+                    contact
+                        .with(|c| c.display_name() == c.phone_number)
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button button-quiet"
+                                    id="add-contact"
+                                    on:click=move |_| thread.panel.set(Panel::AddContact)
+                                >
+                                    "Add contact"
+                                </button>
+                            }
+                        })
                 }}
                 <span id="conversation-owner">{owner}</span>
                 <span id="conversation-line">{line}</span>

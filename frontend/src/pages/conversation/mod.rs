@@ -2,6 +2,7 @@
 //! by the change feed, and the composer.
 
 mod composer;
+mod contact;
 mod header;
 mod quick_replies;
 mod thread;
@@ -19,6 +20,7 @@ use textdesk_types::messages::{AuthorKind, Direction, Message};
 use textdesk_types::{AgentId, ConversationId, MessageId};
 
 use self::composer::Composer;
+use self::contact::{ContactPanel, Panel};
 use self::header::ConversationHeader;
 use self::thread::MessageList;
 use crate::api::{self, ApiResult};
@@ -49,6 +51,8 @@ pub struct Thread {
     announcement: RwSignal<String>,
     /// The message the address asked for (`?around=`), shown highlighted.
     found: StoredValue<Option<MessageId>>,
+    /// The tab shown: the messages or the contact.
+    panel: RwSignal<Panel>,
 }
 
 impl Thread {
@@ -298,6 +302,7 @@ fn OpenConversation(
         names: StoredValue::new(names),
         announcement: RwSignal::new(String::new()),
         found: StoredValue::new(found.clone()),
+        panel: RwSignal::new(Panel::Messages),
     };
     if let Some(found) = found {
         // Once drawn, the hit is brought into view.
@@ -327,11 +332,78 @@ fn OpenConversation(
         <PageTitle text=title />
         <article class="conversation-page" aria-labelledby="conversation-contact">
             <ConversationHeader thread />
-            <MessageList thread />
-            <p class="visually-hidden" role="status" aria-live="polite">
-                {move || thread.announcement.get()}
-            </p>
-            <Composer thread />
+            <PanelTabs thread />
+            // Hidden rather than dropped, so a draft and the scroll position survive a look
+            // at the contact.
+            <div
+                class="messages-panel"
+                id="messages-panel"
+                role="tabpanel"
+                aria-labelledby="tab-messages"
+                hidden=move || thread.panel.get() != Panel::Messages
+            >
+                <MessageList thread />
+                <p class="visually-hidden" role="status" aria-live="polite">
+                    {move || thread.announcement.get()}
+                </p>
+                <Composer thread />
+            </div>
+            <Show when=move || thread.panel.get().shows_contact()>
+                <Suspense fallback=Loading>{move || Suspend::new(contact_panel(thread))}</Suspense>
+            </Show>
         </article>
+    }
+}
+
+/// The Contact tab, in a part of the wasm of its own, fetched the first time it is opened.
+#[leptos::lazy]
+fn contact_panel(thread: Thread) -> AnyView {
+    view! { <ContactPanel thread /> }.into_any()
+}
+
+/// The two tabs of an open conversation; arrow keys move between them, as a tab list's do.
+#[component]
+fn PanelTabs(thread: Thread) -> impl IntoView {
+    let tab = move |panel: Panel, id: &'static str, controls: &'static str, label: &'static str| {
+        let selected = move || thread.panel.get().shows_contact() == panel.shows_contact();
+        view! {
+            <button
+                type="button"
+                role="tab"
+                class="panel-tab"
+                id=id
+                aria-controls=controls
+                aria-selected=move || selected().to_string()
+                tabindex=move || if selected() { "0" } else { "-1" }
+                on:click=move |_| thread.panel.set(panel)
+            >
+                {label}
+            </button>
+        }
+    };
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        let next = match event.key().as_str() {
+            "ArrowLeft" | "Home" => Panel::Messages,
+            "ArrowRight" | "End" => Panel::Contact,
+            _ => return,
+        };
+        event.prevent_default();
+        thread.panel.set(next);
+        let id = if next == Panel::Messages {
+            "tab-messages"
+        } else {
+            "tab-contact"
+        };
+        if let Some(element) = document().get_element_by_id(id)
+            && let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element)
+        {
+            let _ = button.focus();
+        }
+    };
+    view! {
+        <div class="panel-tabs" role="tablist" aria-label="Conversation or contact" on:keydown=on_keydown>
+            {tab(Panel::Messages, "tab-messages", "messages-panel", "Messages")}
+            {tab(Panel::Contact, "tab-contact", "contact-panel", "Contact")}
+        </div>
     }
 }
