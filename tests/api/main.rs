@@ -4,6 +4,7 @@
 mod agents;
 mod auth;
 mod compliance;
+mod contacts;
 mod conventions;
 mod groups;
 mod inbox;

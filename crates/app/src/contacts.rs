@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use textdesk_db::contacts::{self, ContactChanges, ContactRow, NewContact, to_json_text};
+use textdesk_db::contacts::{self, ContactChanges, ContactRow, ContactSearch, NewContact, to_json_text};
 use textdesk_db::conversations::{self, ConversationFilter};
 use textdesk_db::{DbConnection, DbError, events};
 use textdesk_domain::Invalid;
 use textdesk_domain::accounts::EmailAddress;
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_domain::quiet_hours::parse_time_zone;
+use textdesk_domain::search::{QUERY_MAX_CHARS, SearchText};
 use textdesk_domain::text::{Label, NAME_MAX, TITLE_MAX};
 use textdesk_types::contacts::{Contact, CreateContact, UpdateContact};
 use textdesk_types::conversations::Conversation;
@@ -29,16 +30,39 @@ pub const CUSTOM_FIELD_VALUE_MAX: usize = 500;
 pub const LABELS_MAX: usize = 50;
 pub const LABEL_MAX: usize = 50;
 
-/// The organization's contacts in creation order; `search` matches part of a name, company or
-/// number.
-pub fn list(app: &AppContext, caller: &Caller, search: Option<String>, query: PageQuery) -> AppResult<Page<Contact>> {
+/// The organization's contacts in creation order. `search` matches part of a name (first,
+/// last or both), company, email or number, a number typed in any common format included;
+/// `label` keeps the contacts carrying that label.
+pub fn list(
+    app: &AppContext,
+    caller: &Caller,
+    search: Option<String>,
+    label: Option<String>,
+    query: PageQuery,
+) -> AppResult<Page<Contact>> {
     caller.permits(Permission::ReadInbox)?;
     let page = PageRequest::parse(&query)?;
+    let mut v = Validator::new();
+    let text = v.check_optional("q", search, |raw| bounded_query(&raw));
+    let label = v.check_optional("label", label, |raw| {
+        Label::parse(&raw, LABEL_MAX).map(Label::into_inner)
+    });
+    v.finish()?;
+    let text = text.flatten();
+    let search = ContactSearch {
+        digits: text
+            .as_deref()
+            .and_then(|text| SearchText::parse(text).ok())
+            .map(|parsed| parsed.phone_digits().to_vec())
+            .unwrap_or_default(),
+        text,
+        label,
+    };
     app.db.read(move |conn| {
         let rows = contacts::list(
             conn,
             &caller.organization_id,
-            search.as_deref(),
+            &search,
             page.after.as_deref(),
             page.fetch(),
         )?;
@@ -48,6 +72,18 @@ pub fn list(app: &AppContext, caller: &Caller, search: Option<String>, query: Pa
             .collect::<Result<Vec<_>, _>>()?;
         Ok(page.page(contacts, |contact| contact.id.as_str()))
     })
+}
+
+/// The search text trimmed (none when blank), at most as long as the search box takes.
+fn bounded_query(raw: &str) -> Result<Option<String>, Invalid> {
+    let trimmed = raw.trim();
+    if trimmed.chars().count() > QUERY_MAX_CHARS {
+        return Err(Invalid::new(
+            "too_long",
+            format!("must be at most {QUERY_MAX_CHARS} characters long"),
+        ));
+    }
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }
 
 /// Adds a contact; the number is checked and stored in E.164 form, once per organization.

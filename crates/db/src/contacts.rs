@@ -254,11 +254,28 @@ fn insert_new(conn: &mut DbConnection, rows: &[ContactRow]) -> Result<usize, DbE
     })
 }
 
-/// Contacts in creation order, after the `after` id; `search` matches names, company and number.
+/// A condition on a contact, built up from the parts of a search.
+type MatchingContact =
+    Box<dyn BoxableExpression<contacts::table, crate::connection::MultiBackend, SqlType = diesel::sql_types::Bool>>;
+
+/// What the contacts page searches for; every part given must match.
+#[derive(Clone, Debug, Default)]
+pub struct ContactSearch {
+    /// Part of the name (first, last, or both as "first last"), company, email or number,
+    /// in any case.
+    pub text: Option<String>,
+    /// Digits a phone number was typed with (several spellings of one number): the contact's
+    /// number holds one of them.
+    pub digits: Vec<String>,
+    /// A label the contact carries, exactly.
+    pub label: Option<String>,
+}
+
+/// A page of the organization's contacts in the order they were added, searched.
 pub fn list(
     conn: &mut DbConnection,
     organization: &OrganizationId,
-    search: Option<&str>,
+    search: &ContactSearch,
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ContactRow>, DbError> {
@@ -271,17 +288,30 @@ pub fn list(
     if let Some(after) = after {
         query = query.filter(contacts::id.gt(after.to_owned()));
     }
-    if let Some(search) = search.filter(|s| !s.is_empty()) {
+    if let Some(text) = search.text.as_deref().filter(|text| !text.is_empty()) {
         // Case-insensitive on both backends, and `%`, `_` and `\` match themselves.
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
-        query = query.filter(
-            lower(contacts::first_name)
+        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        let full_name = lower(contacts::first_name.concat(" ").concat(contacts::last_name));
+        let mut matching: MatchingContact = Box::new(
+            full_name
                 .like(pattern.clone())
                 .escape('\\')
-                .or(lower(contacts::last_name).like(pattern.clone()).escape('\\'))
                 .or(lower(contacts::company).like(pattern.clone()).escape('\\'))
+                .or(lower(contacts::email.assume_not_null())
+                    .like(pattern.clone())
+                    .escape('\\'))
                 .or(contacts::phone_number.like(pattern).escape('\\')),
         );
+        for digits in &search.digits {
+            let pattern = format!("%{}%", escape_like(digits));
+            matching = Box::new(matching.or(contacts::phone_number.like(pattern).escape('\\')));
+        }
+        query = query.filter(matching);
+    }
+    if let Some(label) = &search.label {
+        // Labels are kept as a JSON array: the label as a JSON string, quotes and all.
+        let pattern = format!("%{}%", escape_like(&to_json_text(label)));
+        query = query.filter(contacts::labels.like(pattern).escape('\\'));
     }
     Ok(query.load(conn)?)
 }

@@ -17,8 +17,14 @@ use crate::{ApiError, AppState};
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ContactQuery {
-    /// Part of a name, company or number.
+    /// Part of a name (first, last, or "first last"), company, email or number; a number in
+    /// any common format, such as `(202) 555-0123`, finds the contact with it (at most 200
+    /// characters).
+    #[param(max_length = 200)]
     pub q: Option<String>,
+    /// Only the contacts with this label, exactly.
+    #[param(max_length = 50)]
+    pub label: Option<String>,
     /// How many items to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -30,7 +36,10 @@ pub struct ContactQuery {
     tag = "contacts",
     security(("bearer" = [])),
     params(ContactQuery),
-    responses((status = 200, description = "A page of contacts", body = Page<Contact>))
+    responses(
+        (status = 200, description = "A page of contacts", body = Page<Contact>),
+        (status = 422, description = "A search or label too long", body = ProblemDetails, content_type = "application/problem+json"),
+    )
 )]
 #[get("/contacts")]
 pub async fn list_contacts(
@@ -38,10 +47,15 @@ pub async fn list_contacts(
     me: CurrentAgent,
     query: web::Query<ContactQuery>,
 ) -> Result<web::Json<Page<Contact>>, ApiError> {
-    let ContactQuery { q, limit, cursor } = query.into_inner();
+    let ContactQuery {
+        q,
+        label,
+        limit,
+        cursor,
+    } = query.into_inner();
     let caller = me.caller();
     let page = state
-        .run(move |app| contacts::list(app, &caller, q, PageQuery { limit, cursor }))
+        .run(move |app| contacts::list(app, &caller, q, label, PageQuery { limit, cursor }))
         .await?;
     Ok(web::Json(page))
 }
