@@ -339,6 +339,10 @@ fn documented_bounds_are_the_servers() {
     spec.bound(&wait, "maximum", events::MAX_WAIT_SECONDS);
     let search_text = spec.param("get", "/api/v1/search", "q");
     spec.text(&search_text, Some(NON_EMPTY), search::QUERY_MAX_CHARS);
+    let contact_search = spec.param("get", "/api/v1/contacts", "q");
+    spec.text(&contact_search, None, search::QUERY_MAX_CHARS);
+    let contact_label = spec.param("get", "/api/v1/contacts", "label");
+    spec.text(&contact_label, None, contacts::LABEL_MAX);
 
     let unchecked: Vec<_> = spec.documented_bounds().difference(&spec.checked).cloned().collect();
     assert!(
