@@ -30,6 +30,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=NoSelection />
                         <Route path=path!("conversations/:id") view=ConversationPane />
                     </ParentRoute>
+                    <Route path=path!("contacts") view={Lazy::<ContactsPage>::new()} />
+                    <Route path=path!("contacts/:id") view={Lazy::<ContactPage>::new()} />
                     <Route path=path!("team") view={Lazy::<TeamPage>::new()} />
                     <Route path=path!("profile") view={Lazy::<ProfilePage>::new()} />
                     <Route path=path!("simulator") view={Lazy::<SimulatorPage>::new()} />
@@ -60,6 +62,8 @@ macro_rules! lazy_page {
 
 lazy_page!(SetupPage, crate::pages::setup::Setup);
 lazy_page!(ResetPasswordPage, crate::pages::reset_password::ResetPassword);
+lazy_page!(ContactsPage, crate::pages::contacts::Contacts);
+lazy_page!(ContactPage, crate::pages::contacts::ContactPage);
 lazy_page!(TeamPage, crate::pages::team::Team);
 lazy_page!(ProfilePage, crate::pages::profile::Profile);
 lazy_page!(SimulatorPage, crate::pages::simulator::PhoneSimulator);

@@ -107,7 +107,48 @@ export async function contactChecks(context, server) {
     await page.screenshot({ path: '/tmp/textdesk-contact-1280.png' });
   });
 
+  await check('the Contacts page finds the contact by a number as typed, a name and a label', page, async () => {
+    await page.click('nav >> text=Contacts');
+    await expectPath(page, '/contacts');
+    await page.locator('#contacts-q').fill('(202) 555-0588');
+    await page.keyboard.press('Enter');
+    await expectText(page.locator('#contacts'), /^Grace Hopper/);
+    if ((await page.locator('#contacts .contact-row').count()) !== 1) throw new Error('the number found more than one contact');
+    await page.locator('#contacts-q').fill('hopper');
+    await page.keyboard.press('Enter');
+    await expectText(page.locator('#contacts .contact-row').first(), /Grace Hopper.*Navy Yard · grace@navy\.example.*catering/s);
+    await page.click('#contacts .contact-row a.chip:has-text("catering")');
+    await expectText(page.locator('#contacts-label'), /Label: catering/);
+    await expectText(page.locator('#contacts'), /Grace Hopper/);
+    await page.locator('#contacts-q').fill('nobody-at-all');
+    await page.keyboard.press('Enter');
+    await expectText(page.locator('#contacts-none'), /No contact matches/);
+  });
+
+  await check("a name saved elsewhere reaches the Contacts page live; the contact's page starts a conversation", page, async () => {
+    await page.goto(`${server.url}/contacts?q=hopper`);
+    await expectText(page.locator('#contacts'), /Grace Hopper/);
+    await api(page, 'PATCH', `/contacts/${conversation.contact_id}`, { first_name: 'Amazing Grace' });
+    await expectText(page.locator('#contacts'), /Amazing Grace Hopper/);
+    await page.click('#contacts a.contact-name');
+    await expectText(page.locator('#contact-page-name'), /^Amazing Grace Hopper$/);
+    await expectText(page.locator('#contact-conversations'), new RegExp(`#${conversation.number} · Open`));
+    await expectNoSidewaysScroll(page, 'the contact page');
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      await expectNoSidewaysScroll(page, 'the contact page at 375 px');
+      await page.screenshot({ path: '/tmp/textdesk-contact-page-375.png', fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    await page.locator('#start-body').fill('Your table is booked for 8.');
+    await page.click('#start-conversation');
+    await expectPath(page, `/conversations/${conversation.id}`);
+    await expectText(page.locator('.message-outbound').last(), /Your table is booked for 8\./);
+  });
+
   await check('at 375 px the Contact tab does not scroll sideways', page, async () => {
+    await page.locator('#tab-contact').click();
     await page.setViewportSize({ width: 375, height: 740 });
     try {
       await page.locator('#contact-panel').waitFor({ state: 'visible', timeout: TIMEOUT_MS });

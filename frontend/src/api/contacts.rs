@@ -1,8 +1,8 @@
 //! Contacts, and their opt-out and consent state.
 
 use gloo_net::http::Method;
-use textdesk_types::ContactId;
 use textdesk_types::contacts::{ConsentAction, ConsentChange, Contact, UpdateContact};
+use textdesk_types::{ContactId, Page};
 
 use super::{ApiResult, Call, fetch};
 
@@ -31,3 +31,23 @@ pub async fn set_opted_out(id: ContactId, out: bool, reason: Option<String>) -> 
 pub async fn consent_history(id: ContactId) -> ApiResult<Vec<ConsentChange>> {
     fetch(Call::get(&format!("/contacts/{id}/consent-history"))).await
 }
+
+/// A page of the organization's contacts: those matching `search` (a name, company, email or
+/// number in any format) and carrying `label`, when given; the first page when `cursor` is
+/// `None`.
+pub async fn list(search: &str, label: Option<&str>, cursor: Option<String>) -> ApiResult<Page<Contact>> {
+    let mut call = Call::get("/contacts").with_query("limit", PAGE_SIZE.to_string());
+    if !search.trim().is_empty() {
+        call = call.with_query("q", search.trim().to_owned());
+    }
+    if let Some(label) = label {
+        call = call.with_query("label", label.to_owned());
+    }
+    if let Some(cursor) = cursor {
+        call = call.with_query("cursor", cursor);
+    }
+    fetch(call).await
+}
+
+/// How many contacts a page of the contacts page shows.
+const PAGE_SIZE: u32 = 50;

@@ -248,6 +248,7 @@ fn MainNavigation() -> impl IntoView {
                 "Inbox"
                 {move || unread.label().map(|count| view! { <span class="nav-count" title="Conversations with unread messages">{count}</span> })}
             </a>
+            <A href="/contacts">"Contacts"</A>
             <A href="/team">"Team"</A>
             <A href="/profile">"Profile"</A>
             // "Simulator" on a phone, where the four links share 375 pixels.

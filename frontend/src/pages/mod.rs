@@ -1,5 +1,6 @@
 //! One module per screen; the Message Center's pieces under it.
 
+pub mod contacts;
 pub mod conversation;
 pub mod frame;
 pub mod login;
