@@ -248,7 +248,7 @@ fn ContactShown(contact: Contact) -> impl IntoView {
                 on_change();
             }
         },
-        move || refresh(),
+        refresh,
     );
     let title = Signal::derive(move || contact.with(Contact::display_name));
     let changed = Signal::derive(move || contact.track());
