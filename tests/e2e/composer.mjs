@@ -87,6 +87,50 @@ export async function composerChecks(context, server) {
     await page.locator('#quick-reply-picker').waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
   });
 
+  await check('a picture is attached, previewed and sent as MMS without text; a PDF is refused with what is allowed', page, async () => {
+    // A real 1×1 PNG: the server reads the type from the bytes.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await page.locator('#composer-text').fill('');
+    await page.setInputFiles('#composer-file', { name: 'smile.png', mimeType: 'image/png', buffer: png });
+    await expectText(page.locator('#composer-attachments'), /smile\.png/);
+    await page.locator('#composer-attachments img.attachment-preview').waitFor({ timeout: TIMEOUT_MS });
+    await expectText(page.locator('#composer-encoding'), /^(GSM-7|MMS)$/);
+    if (await page.locator('#send').isDisabled()) throw new Error('Send stayed disabled with a picture and no text');
+    await page.setInputFiles('#composer-file', { name: 'menu.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7 menu') });
+    await expectText(page.locator('#composer-media-problem'), /menu\.pdf: MMS can carry JPEG, PNG or GIF images and MP4 or 3GP video/);
+    if ((await page.locator('#composer-attachments .attachment').count()) !== 1) throw new Error('the PDF was attached');
+    await page.click('#send');
+    await page.locator('.message-outbound').last().locator('.media').waitFor({ timeout: TIMEOUT_MS });
+    await eventually('the attachments are cleared once sent', async () => page.locator('#composer-attachments').isHidden());
+    const detail = await api(page, 'GET', `/conversations/${conversation.id}`);
+    const sent = detail.messages.filter((message) => message.direction === 'outbound').pop();
+    if (sent.media.length !== 1 || sent.media[0].content_type !== 'image/png') throw new Error(`sent ${JSON.stringify(sent.media)}`);
+  });
+
+  await check('a large picture is warned about and can be removed; one over 5 MB is refused', page, async () => {
+    const jpeg = (bytes) => {
+      const buffer = Buffer.alloc(bytes);
+      buffer.set([0xff, 0xd8, 0xff, 0xe0]);
+      return buffer;
+    };
+    await page.setInputFiles('#composer-file', { name: 'big.jpg', mimeType: 'image/jpeg', buffer: jpeg(1_600_000) });
+    await expectText(page.locator('#composer-media-warning'), /1\.6 MB; above 1\.5 MB some carriers/);
+    await page.click('button[aria-label="Remove big.jpg"]');
+    await page.locator('#composer-attachments').waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
+    await expectText(page.locator('#composer-media-warning'), /^$/);
+    await page.setInputFiles('#composer-file', { name: 'huge.jpg', mimeType: 'image/jpeg', buffer: jpeg(5 * 1024 * 1024 + 1) });
+    await expectText(page.locator('#composer-media-problem'), /huge\.jpg: MMS media must be at most 5 MB/);
+    // The camera button opens the file picker.
+    const chooser = page.waitForEvent('filechooser', { timeout: TIMEOUT_MS });
+    await page.click('#attach-media');
+    const picker = await chooser;
+    if (!picker.isMultiple()) throw new Error('the picker takes one file at a time');
+    await picker.setFiles([]);
+  });
+
   await check('at 375 px the composer and its picker do not scroll sideways', page, async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     try {

@@ -23,8 +23,7 @@ use textdesk_types::{NumberId, OrganizationId};
 
 use crate::AppError;
 
-/// Above this, an MMS is likely to be slow or cut by some carriers (seed 000).
-pub const MMS_WARNING_BYTES: u64 = 1_500_000;
+pub use textdesk_types::media::{MMS_WARNING_BYTES, media_warning};
 
 /// Refuses an agent's or API client's text to a contact who may not be texted (the one rule
 /// in `textdesk_types::sending`).
@@ -55,11 +54,8 @@ pub fn check_body(organization: &OrganizationRow, body: &str, has_media: bool) -
 
 /// The organization's length rule for a text, with or without media.
 pub fn length_policy(organization: &OrganizationRow, has_media: bool) -> LengthPolicy {
-    if has_media && organization.settings.mms_text_only {
-        LengthPolicy::MmsTextOnly
-    } else {
-        LengthPolicy::for_sms(organization.settings.concatenation_allowed)
-    }
+    let settings = &organization.settings;
+    LengthPolicy::for_message(settings.concatenation_allowed, settings.mms_text_only, has_media)
 }
 
 /// When a message on `lane` to `contact` through the business number `sender` may go out:
@@ -235,14 +231,4 @@ fn opt_in_by_keyword(
         consent::request_opt_in(conn, contact, by, at)?;
         Ok(false)
     }
-}
-
-/// A warning for media above what carriers handle well; not a refusal.
-pub fn media_warning(total_bytes: u64) -> Option<String> {
-    (total_bytes > MMS_WARNING_BYTES).then(|| {
-        format!(
-            "The media total {:.1} MB; above 1.5 MB some carriers deliver slowly or not at all.",
-            total_bytes as f64 / 1_000_000.0
-        )
-    })
 }

@@ -1,9 +1,9 @@
 //! MMS media: which files may be sent and received, decided from their bytes.
 
-use crate::Invalid;
+pub use textdesk_types::media::MAX_MMS_BYTES;
+use textdesk_types::media::{OUTBOUND_TYPES_REFUSAL, TOO_LARGE_REFUSAL};
 
-/// Carriers' common limit for one MMS.
-pub const MAX_MMS_BYTES: usize = 5 * 1024 * 1024;
+use crate::Invalid;
 
 /// The type of a file to send as MMS, read from its bytes, never from its name or a header:
 /// JPEG, PNG and GIF images, MP4 and 3GP video.
@@ -12,7 +12,7 @@ pub fn sniff_outbound(bytes: &[u8]) -> Result<&'static str, Invalid> {
         return Err(Invalid::new("required", "the file is empty"));
     }
     if bytes.len() > MAX_MMS_BYTES {
-        return Err(Invalid::new("too_large", "MMS media must be at most 5 MB"));
+        return Err(Invalid::new("too_large", TOO_LARGE_REFUSAL));
     }
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return Ok("image/jpeg");
@@ -30,10 +30,7 @@ pub fn sniff_outbound(bytes: &[u8]) -> Result<&'static str, Invalid> {
             "video/mp4"
         });
     }
-    Err(Invalid::new(
-        "unsupported_type",
-        "MMS can carry JPEG, PNG or GIF images and MP4 or 3GP video; PDFs and other files cannot be sent",
-    ))
+    Err(Invalid::new("unsupported_type", OUTBOUND_TYPES_REFUSAL))
 }
 
 /// Whether a contact's media of this type is kept: pictures, video, audio and contact cards.

@@ -23,6 +23,7 @@ mod delivery;
 pub mod events;
 pub mod groups;
 pub mod ids;
+pub mod media;
 pub mod merge;
 pub mod messages;
 pub mod numbers;

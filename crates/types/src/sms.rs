@@ -150,6 +150,17 @@ impl LengthPolicy {
             LengthPolicy::SingleSegment
         }
     }
+
+    /// The policy for a message under the organization's settings: with media and the MMS
+    /// text-only mode on, the MMS limit; else the SMS rule. The server and the composer both
+    /// decide by this.
+    pub fn for_message(concatenation_allowed: bool, mms_text_only: bool, has_media: bool) -> Self {
+        if has_media && mms_text_only {
+            LengthPolicy::MmsTextOnly
+        } else {
+            LengthPolicy::for_sms(concatenation_allowed)
+        }
+    }
 }
 
 /// Why a text may not be sent under a [`LengthPolicy`]; `Display` is a sentence for the composer.

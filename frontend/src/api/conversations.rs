@@ -7,7 +7,7 @@ use textdesk_types::conversations::{
     UpdateConversation,
 };
 use textdesk_types::messages::{AddNote, Message, SendMessage};
-use textdesk_types::{ConversationId, MessageId, NumberId, Page};
+use textdesk_types::{ConversationId, MediaId, MessageId, NumberId, Page};
 
 use super::{ApiResult, Call, fetch, fetch_empty};
 
@@ -108,11 +108,12 @@ pub async fn bulk(ids: Vec<ConversationId>, view: Option<String>, operation: Bul
     fetch(Call::new(Method::POST, "/conversations/bulk").with_json(&request)?).await
 }
 
-pub async fn send_message(id: ConversationId, body: String) -> ApiResult<Message> {
+/// A reply, with the media uploaded for it.
+pub async fn send_message(id: ConversationId, body: String, media_ids: Vec<MediaId>) -> ApiResult<Message> {
     let message = SendMessage {
         body,
         from_number_id: None,
-        media_ids: Vec::new(),
+        media_ids,
         lane: Default::default(),
     };
     fetch(Call::new(Method::POST, &format!("/conversations/{id}/messages")).with_json(&message)?).await

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod contacts;
 pub mod conversations;
 pub mod events;
+pub mod media;
 pub mod messages;
 pub mod numbers;
 pub mod organization;
@@ -53,7 +54,14 @@ struct Call {
     method: Method,
     path: String,
     query: Vec<(&'static str, String)>,
-    body: Option<String>,
+    body: Option<CallBody>,
+}
+
+/// What a request carries: JSON, or a file as it is (a handle the browser reads again when the
+/// call is repeated).
+enum CallBody {
+    Json(String),
+    File(web_sys::File),
 }
 
 impl Call {
@@ -77,8 +85,13 @@ impl Call {
                     .with_detail(error.to_string()),
             )
         })?;
-        self.body = Some(json);
+        self.body = Some(CallBody::Json(json));
         Ok(self)
+    }
+
+    fn with_file(mut self, file: web_sys::File) -> Self {
+        self.body = Some(CallBody::File(file));
+        self
     }
 
     fn with_query(mut self, name: &'static str, value: String) -> Self {
@@ -94,7 +107,8 @@ impl Call {
             request = request.header("Authorization", &format!("Bearer {token}"));
         }
         let request = match &self.body {
-            Some(json) => request.header("Content-Type", "application/json").body(json.as_str()),
+            Some(CallBody::Json(json)) => request.header("Content-Type", "application/json").body(json.as_str()),
+            Some(CallBody::File(file)) => request.header("Content-Type", &file.type_()).body(file.clone()),
             None => request.build(),
         };
         request

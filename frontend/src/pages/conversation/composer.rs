@@ -15,6 +15,7 @@ use textdesk_types::sending::{self, SendRefusal};
 use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
 
 use super::Thread;
+use super::attachments::{AttachButton, AttachmentList, Attachments};
 use super::quick_replies::{QuickReplyPicker, SaveQuickReply};
 use crate::api::{self, ApiResult, Problem};
 use crate::pages::frame::CurrentOrganization;
@@ -62,9 +63,13 @@ pub(super) fn refusal(problem: &Problem) -> String {
 #[component]
 pub fn Composer(thread: Thread) -> impl IntoView {
     let settings = use_context::<CurrentOrganization>().map(|CurrentOrganization(org)| org.settings);
-    let policy = LengthPolicy::for_sms(settings.as_ref().is_none_or(|s| s.concatenation_allowed));
+    let concatenation_allowed = settings.as_ref().is_none_or(|s| s.concatenation_allowed);
+    let mms_text_only = settings.as_ref().is_some_and(|s| s.mms_text_only);
     let double_opt_in = settings.as_ref().is_some_and(|s| s.double_opt_in);
     let draft = RwSignal::new(String::new());
+    let attachments = Attachments::new();
+    // With media the reply goes as MMS, whose text limit the organization may raise.
+    let policy = Memo::new(move |_| LengthPolicy::for_message(concatenation_allowed, mms_text_only, attachments.any()));
     let textarea = NodeRef::<Textarea>::new();
     let zone = time::agent_zone();
     let lock = Memo::new(move |_| {
@@ -84,20 +89,29 @@ pub fn Composer(thread: Thread) -> impl IntoView {
         })
     });
     let has_fields = Memo::new(move |_| draft.with(|text| !merge::fields(text).is_empty()));
-    let length = Memo::new(move |_| merged.with(|merged| sms::check_length(&merged.text, policy)));
+    let length = Memo::new(move |_| merged.with(|merged| sms::check_length(&merged.text, policy.get())));
+    // Media may go without text.
+    let text_ok = Memo::new(move |_| {
+        length.with(Result::is_ok) || (attachments.any() && merged.with(|merged| merged.text.trim().is_empty()))
+    });
     let picker_open = RwSignal::new(false);
     // A thread shows one conversation for its whole life.
     let conversation_id = thread.conversation.with_untracked(|c| c.id.clone());
     let post = Action::new_local(move |(kind, body): &(Post, String)| {
         let (kind, body) = (*kind, body.clone());
         let id = conversation_id.clone();
+        let media = match kind {
+            Post::Reply => attachments.ids(),
+            Post::Note => Vec::new(),
+        };
         async move {
             let posted: ApiResult<Message> = match kind {
-                Post::Reply => api::conversations::send_message(id, body.clone()).await,
+                Post::Reply => api::conversations::send_message(id, body.clone(), media.clone()).await,
                 Post::Note => api::conversations::add_note(id, body.clone()).await,
             };
             let message = posted?;
             thread.upsert(vec![message], false);
+            attachments.clear_sent(&media);
             // Text typed while the message was on its way stays.
             draft.try_update(|text| {
                 if *text == body {
@@ -110,8 +124,9 @@ pub fn Composer(thread: Thread) -> impl IntoView {
     let pending = post.pending();
     let can_send = Signal::derive(move || {
         lock.with(Option::is_none)
-            && length.with(Result::is_ok)
+            && text_ok.get()
             && merged.with(|merged| merged.missing.is_empty())
+            && !attachments.busy()
             && !pending.get()
     });
     let can_note = Signal::derive(move || draft.with(|text| !text.trim().is_empty()) && !pending.get());
@@ -186,9 +201,10 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                 </p>
                 // A note is not a text: it has no segments to count.
                 <Show when=move || !locked()>
-                    <Counter merged />
+                    <Counter merged policy />
                 </Show>
                 <div class="composer-actions">
+                    <AttachButton attachments disabled=Signal::derive(locked) />
                     <button
                         type="button"
                         class="button button-quiet"
@@ -218,11 +234,12 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                     </Show>
                 </div>
             </div>
+            <AttachmentList attachments />
             <QuickReplyPicker draft textarea open=picker_open />
             <MergeSummary merged has_fields locked=Signal::derive(locked) />
             <p class="composer-problem" id="composer-problem" role="alert">
                 {move || {
-                    let too_long = length.get().err().filter(|_| !draft.with(String::is_empty) && !locked());
+                    let too_long = length.get().err().filter(|_| !text_ok.get() && !draft.with(String::is_empty) && !locked());
                     problem().or_else(|| too_long.map(|error| error.to_string()))
                 }}
             </p>
@@ -342,10 +359,19 @@ fn MergeSummary(merged: Memo<Merged>, has_fields: Memo<bool>, locked: Signal<boo
 }
 
 /// Encoding, segments and room left in the current segment of the text as it will be sent,
-/// counted in the browser.
+/// counted in the browser; for an MMS under the text-only limit, characters of that limit.
 #[component]
-fn Counter(merged: Memo<Merged>) -> impl IntoView {
-    let counted = Memo::new(move |_| merged.with(|merged| counter_text(sms::count(&merged.text))));
+fn Counter(merged: Memo<Merged>, policy: Memo<LengthPolicy>) -> impl IntoView {
+    let counted = Memo::new(move |_| {
+        merged.with(|merged| match policy.get() {
+            LengthPolicy::MmsTextOnly => {
+                let characters = merged.text.chars().count();
+                let left = (sms::MMS_TEXT_MAX_CHARACTERS as usize).saturating_sub(characters);
+                ("MMS", format!("{characters} characters"), format!("{left} left"))
+            }
+            _ => counter_text(sms::count(&merged.text)),
+        })
+    });
     view! {
         <p class="composer-counter" id="composer-counter">
             <span id="composer-encoding">{move || counted.get().0}</span>

@@ -1,6 +1,7 @@
 //! One conversation in the Message Center's reading pane: its head, its messages kept current
 //! by the change feed, and the composer.
 
+mod attachments;
 mod composer;
 mod contact;
 mod header;

@@ -243,48 +243,61 @@ fn DayRange(
     }
 }
 
+/// "Edit view": a button that opens the form below it. The form is in a part of the wasm of its
+/// own, fetched the first time it is opened, and made anew at each opening from the view shown.
 #[component]
 pub fn EditView(
     current: Memo<ViewKey>,
     /// Notified when the view shown is saved in place, so its list is read again.
     saved: Trigger,
 ) -> impl IntoView {
+    let details = NodeRef::<leptos::html::Details>::new();
+    let open = RwSignal::new(false);
+    view! {
+        <details
+            class="edit-view"
+            node_ref=details
+            on:toggle=move |_| open.set(details.get_untracked().is_some_and(|details| details.open()))
+        >
+            <summary class="button button-quiet" id="edit-view">"Edit view"</summary>
+            <Show when=move || open.get()>
+                <Suspense fallback=|| view! { <p class="hint">"Loading…"</p> }>
+                    {move || Suspend::new(edit_view_form(current, saved, details))}
+                </Suspense>
+            </Show>
+        </details>
+    }
+}
+
+#[leptos::lazy]
+fn edit_view_form(current: Memo<ViewKey>, saved: Trigger, details: NodeRef<leptos::html::Details>) -> AnyView {
+    view! { <EditViewForm current saved details /> }.into_any()
+}
+
+/// The form: every criterion, the live preview, and saving in place or as a new view.
+#[component]
+fn EditViewForm(current: Memo<ViewKey>, saved: Trigger, details: NodeRef<leptos::html::Details>) -> impl IntoView {
     let inbox = expect_context::<InboxViews>();
     let navigate = use_navigate();
     let zone = time::agent_zone();
     let base = move || inbox.find(&current.get().0);
-    let details = NodeRef::<leptos::html::Details>::new();
-    let filter = RwSignal::new(ViewFilter::default());
-    let name = RwSignal::new(String::new());
+    let start = base();
+    let filter = RwSignal::new(start.as_ref().map(|view| view.filter.clone()).unwrap_or_default());
+    let name = RwSignal::new(start.map(|view| view.name).unwrap_or_default());
     let shared = RwSignal::new(true);
-    // Counts the openings: the choices of agents, groups and numbers are read at each, not
-    // with the inbox.
-    let opened = RwSignal::new(0_u32);
-    // The form starts from the view shown whenever it is opened.
-    let reset = move || {
-        let view = base();
-        filter.set(view.as_ref().map(|view| view.filter.clone()).unwrap_or_default());
-        name.set(view.map(|view| view.name).unwrap_or_default());
-    };
-    let listed = LocalResource::new(move || {
-        let opened = opened.get();
-        async move {
-            if opened == 0 {
-                return None;
-            }
-            let (agents, groups, numbers) =
-                join3(api::agents::list(), api::agents::groups(), api::numbers::list()).await;
-            Some((
-                agents.unwrap_or_default(),
-                groups.unwrap_or_default(),
-                numbers.unwrap_or_default(),
-            ))
-        }
+    // The choices of agents, groups and numbers are read at each opening, not with the inbox.
+    let listed = LocalResource::new(move || async move {
+        let (agents, groups, numbers) = join3(api::agents::list(), api::agents::groups(), api::numbers::list()).await;
+        (
+            agents.unwrap_or_default(),
+            groups.unwrap_or_default(),
+            numbers.unwrap_or_default(),
+        )
     });
     // Read after each opening's reset (untracked, so ticking a box does not rebuild the list
     // under the keyboard's focus): the ids the view already names stay listed.
     let agents = Signal::derive(move || {
-        let (agents, _, _) = listed.get().flatten()?;
+        let (agents, _, _) = listed.get()?;
         filter.with_untracked(|f| {
             let chosen = IdList::Agents.ids(f);
             let listed = agents
@@ -302,7 +315,7 @@ pub fn EditView(
         })
     });
     let groups = Signal::derive(move || {
-        let (_, groups, _) = listed.get().flatten()?;
+        let (_, groups, _) = listed.get()?;
         let listed = groups
             .into_iter()
             .map(|group| (group.id.into_inner(), group.name))
@@ -310,7 +323,7 @@ pub fn EditView(
         Some(filter.with_untracked(|f| IdList::Groups.with_chosen(f, listed)))
     });
     let numbers = Signal::derive(move || {
-        let (_, _, numbers) = listed.get().flatten()?;
+        let (_, _, numbers) = listed.get()?;
         let listed = numbers
             .into_iter()
             .map(|number| {
@@ -363,19 +376,9 @@ pub fn EditView(
             ApiResult::Ok(())
         }
     });
-    // On the click that opens it, before anything can be typed: the `toggle` event comes
-    // later, and resetting then could undo what was typed first.
-    let opening = move |_| {
-        if details.get_untracked().is_some_and(|details| !details.open()) {
-            reset();
-            opened.update(|count| *count += 1);
-        }
-    };
     let pick = move |event: &leptos::ev::Event| event_target_value(event);
     let is_custom = move || base().is_some_and(|view| view.built_in.is_none());
     view! {
-        <details class="edit-view" node_ref=details>
-            <summary class="button button-quiet" id="edit-view" on:click=opening>"Edit view"</summary>
             <form class="edit-view-form" on:submit=move |event| {
                 event.prevent_default();
                 save.dispatch(true);
@@ -477,6 +480,5 @@ pub fn EditView(
                     </section>
                 </div>
             </form>
-        </details>
     }
 }

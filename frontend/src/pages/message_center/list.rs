@@ -354,7 +354,12 @@ fn ConversationRow(
                 <span class="conversation-preview">
                     {field(|c| {
                         let replied = c.last_direction == Some(Direction::Outbound);
-                        format!("{}{}", if replied { "You: " } else { "" }, c.last_message_preview)
+                        // A message with nothing but media has no text to preview.
+                        let preview = match c.last_message_preview.as_str() {
+                            "" if c.last_direction.is_some() => "Picture or video",
+                            text => text,
+                        };
+                        format!("{}{preview}", if replied { "You: " } else { "" })
                     })}
                 </span>
                 <span class="conversation-tags">
