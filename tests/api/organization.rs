@@ -23,10 +23,11 @@ async fn settings_are_typed_and_validated(app: TestApp) {
     );
     assert_eq!(settings["concatenation_allowed"], true);
     assert_eq!(settings["consent_message_required"], false);
+    assert_eq!(settings["name_tags_in_first_message"], false);
 
     let update = json!({
         "name": "Acme Dental", "consent_message_required": true, "opt_out_keywords": [" stop", "Unstop ", "STOP"],
-        "distribution_list_limit": 500, "waiting_for_reply_minutes": 30
+        "distribution_list_limit": 500, "waiting_for_reply_minutes": 30, "name_tags_in_first_message": true
     });
     let updated = app
         .patch("/api/v1/organization", token, &update)
@@ -37,6 +38,7 @@ async fn settings_are_typed_and_validated(app: TestApp) {
     assert_eq!(updated["settings"]["opt_out_keywords"], json!(["STOP", "UNSTOP"]));
     assert_eq!(updated["settings"]["consent_message_required"], true);
     assert_eq!(updated["settings"]["distribution_list_limit"], 500);
+    assert_eq!(updated["settings"]["name_tags_in_first_message"], true);
     assert_eq!(
         updated["settings"]["help_keywords"],
         json!(["HELP", "INFO"]),

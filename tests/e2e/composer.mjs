@@ -87,6 +87,42 @@ export async function composerChecks(context, server) {
     await page.locator('#quick-reply-picker').waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
   });
 
+  await check('"{ }" puts a merge field where the cursor is', page, async () => {
+    await page.locator('#composer-text').fill('Hi , see you soon');
+    await page.locator('#composer-text').evaluate((field) => field.setSelectionRange(3, 3));
+    await page.click('#merge-fields');
+    await page.click('#merge-field-list button:has-text("{{Company Name}}")');
+    await eventually('the field is in the draft at the cursor', async () =>
+      (await page.inputValue('#composer-text')) === 'Hi {{Company Name}}, see you soon');
+    if (!(await page.locator('#merge-field-list').isHidden())) throw new Error('the menu stayed open');
+    await expectText(page.locator('#composer-missing'), /\{\{Company Name\}\}/);
+    await page.locator('#composer-text').fill('');
+  });
+
+  await check("with the organization's switch on, a first message starts with the name tags the contact has", page, async () => {
+    await api(page, 'PATCH', '/organization', { name_tags_in_first_message: true });
+    try {
+      await textAsCustomer(page, '+12025550478', 'Is the shop open?');
+      const list = await api(page, 'GET', '/conversations?view=all&limit=100');
+      const first = list.items.find((c) => c.contact_phone_number === '+12025550478' && c.status === 'open');
+      await api(page, 'PATCH', `/contacts/${first.contact_id}`, { first_name: 'Lin' });
+      await page.goto(`${server.url}/conversations/${first.id}`);
+      await eventually('the draft starts with {{First Name}}', async () =>
+        (await page.inputValue('#composer-text')) === '{{First Name}} ');
+      await page.locator('#composer-text').press('End');
+      await page.keyboard.type('we open at 9.');
+      await page.click('#send');
+      await expectText(page.locator('.message-outbound .message-body').last(), /^Lin we open at 9\.$/);
+      await page.reload();
+      await page.locator('#composer-text').waitFor({ timeout: TIMEOUT_MS });
+      if ((await page.inputValue('#composer-text')) !== '') throw new Error('the second message started with the tags too');
+    } finally {
+      await api(page, 'PATCH', '/organization', { name_tags_in_first_message: false });
+      await page.goto(`${server.url}/conversations/${conversation.id}`);
+      await page.locator('#composer-text').waitFor({ timeout: TIMEOUT_MS });
+    }
+  });
+
   await check('a picture is attached, previewed and sent as MMS without text; a PDF is refused with what is allowed', page, async () => {
     // A real 1×1 PNG: the server reads the type from the bytes.
     const png = Buffer.from(

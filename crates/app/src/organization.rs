@@ -143,5 +143,6 @@ fn apply(settings: &mut OrganizationSettings, update: UpdateOrganization) {
         quiet_hours_start_minute,
         quiet_hours_end_minute,
         mms_text_only,
+        name_tags_in_first_message,
     );
 }

@@ -47,6 +47,7 @@ macro_rules! settings_values {
             organizations::quiet_hours_start_minute.eq(to_i32(settings.quiet_hours_start_minute)),
             organizations::quiet_hours_end_minute.eq(to_i32(settings.quiet_hours_end_minute)),
             organizations::mms_text_only.eq(settings.mms_text_only),
+            organizations::name_tags_in_first_message.eq(settings.name_tags_in_first_message),
         )
     }};
 }
@@ -122,6 +123,7 @@ pub fn find(conn: &mut DbConnection, id: &OrganizationId) -> Result<Organization
             organizations::quiet_hours_start_minute,
             organizations::quiet_hours_end_minute,
             organizations::mms_text_only,
+            organizations::name_tags_in_first_message,
         ),
         organizations::created_at,
         organizations::updated_at,

@@ -30,6 +30,7 @@ diesel::table! {
         quiet_hours_start_minute -> Integer,
         quiet_hours_end_minute -> Integer,
         mms_text_only -> Bool,
+        name_tags_in_first_message -> Bool,
     }
 }
 

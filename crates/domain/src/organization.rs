@@ -67,6 +67,7 @@ pub fn default_settings(organization_name: &str) -> OrganizationSettings {
         quiet_hours_start_minute: u32::from(SendWindow::DEFAULT.start_minute()),
         quiet_hours_end_minute: u32::from(SendWindow::DEFAULT.end_minute()),
         mms_text_only: false,
+        name_tags_in_first_message: false,
     }
 }
 

@@ -41,7 +41,24 @@ impl Contact {
     }
 }
 
+/// A field as written in a text: `{{First Name}}`.
+pub fn tag(field: &str) -> String {
+    ["{{", field, "}}"].concat()
+}
+
 impl MergeValues<'_> {
+    /// The name tags this contact has values for, as the start of a conversation's first
+    /// message (the organization's `name_tags_in_first_message`): `{{First Name}} {{Last Name}}`,
+    /// either alone, or `None` for a contact known by number only.
+    pub fn name_tags(&self) -> Option<String> {
+        let tags: Vec<String> = [FIRST_NAME, LAST_NAME]
+            .into_iter()
+            .filter(|field| self.value(field).is_some())
+            .map(tag)
+            .collect();
+        (!tags.is_empty()).then(|| tags.join(" "))
+    }
+
     /// The value of a field, trimmed; `None` when the contact has no such field or it is empty.
     fn value(&self, field: &str) -> Option<&str> {
         let builtin = if field.eq_ignore_ascii_case(FIRST_NAME) {
@@ -141,6 +158,24 @@ pub fn merge(text: &str, values: &MergeValues<'_>) -> Merged {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn name_tags_are_those_the_contact_has() {
+        let none = BTreeMap::new();
+        let values = |first_name, last_name| MergeValues {
+            first_name,
+            last_name,
+            company: "Acme",
+            custom_fields: &none,
+        };
+        assert_eq!(
+            values("Ada", "Lovelace").name_tags().as_deref(),
+            Some("{{First Name}} {{Last Name}}")
+        );
+        assert_eq!(values(" ", "Lovelace").name_tags().as_deref(), Some("{{Last Name}}"));
+        assert_eq!(values("Ada", "").name_tags().as_deref(), Some("{{First Name}}"));
+        assert_eq!(values("", "").name_tags(), None);
+    }
+
     use super::*;
 
     fn values<'a>(custom: &'a BTreeMap<String, String>) -> MergeValues<'a> {

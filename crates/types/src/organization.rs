@@ -73,6 +73,9 @@ pub struct OrganizationSettings {
     pub quiet_hours_end_minute: u32,
     /// A message with media may carry up to 2,000 characters of text, whatever its segments.
     pub mms_text_only: bool,
+    /// An agent's first message in a conversation starts with the contact's name tags
+    /// (`{{First Name}} {{Last Name}}`, those the contact has), filled in when it is sent.
+    pub name_tags_in_first_message: bool,
 }
 
 /// An admin's changes to the organization. Absent fields stay as they are.
@@ -140,4 +143,6 @@ pub struct UpdateOrganization {
     pub quiet_hours_end_minute: Option<u32>,
     #[serde(default)]
     pub mms_text_only: Option<bool>,
+    #[serde(default)]
+    pub name_tags_in_first_message: Option<bool>,
 }

@@ -16,6 +16,7 @@ use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
 
 use super::Thread;
 use super::attachments::{AttachButton, AttachmentList, Attachments};
+use super::merge_fields::{MergeFieldMenu, first_message_start};
 use super::quick_replies::{QuickReplyPicker, SaveQuickReply};
 use crate::api::{self, ApiResult, Problem};
 use crate::pages::frame::CurrentOrganization;
@@ -66,6 +67,7 @@ pub fn Composer(thread: Thread) -> impl IntoView {
     let concatenation_allowed = settings.as_ref().is_none_or(|s| s.concatenation_allowed);
     let mms_text_only = settings.as_ref().is_some_and(|s| s.mms_text_only);
     let double_opt_in = settings.as_ref().is_some_and(|s| s.double_opt_in);
+    let name_tags = settings.as_ref().is_some_and(|s| s.name_tags_in_first_message);
     let draft = RwSignal::new(String::new());
     let attachments = Attachments::new();
     // With media the reply goes as MMS, whose text limit the organization may raise.
@@ -79,6 +81,14 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                 .with(|contact| zone.with(|zone| lock_reason(contact, conversation, double_opt_in, zone)))
         })
     });
+    // A conversation's first message may start with the contact's name tags (an organization's
+    // choice); a note, where nothing can be texted, does not.
+    if name_tags
+        && lock.with_untracked(Option::is_none)
+        && let Some(start) = first_message_start(thread)
+    {
+        draft.set(start);
+    }
     // What is sent: the draft with its merge fields filled from the contact, counted and checked
     // by the rules and the very function the server applies.
     let merged = Memo::new(move |_| {
@@ -204,6 +214,7 @@ pub fn Composer(thread: Thread) -> impl IntoView {
                     <Counter merged policy />
                 </Show>
                 <div class="composer-actions">
+                    <MergeFieldMenu thread draft textarea disabled=Signal::derive(locked) />
                     <AttachButton attachments disabled=Signal::derive(locked) />
                     <button
                         type="button"

@@ -5,6 +5,7 @@ mod attachments;
 mod composer;
 mod contact;
 mod header;
+mod merge_fields;
 mod quick_replies;
 mod thread;
 

@@ -24,7 +24,7 @@ fn byte_offset(text: &str, utf16: u32) -> usize {
 
 /// Puts `body` into the draft where the cursor is (replacing a selection), and the cursor
 /// after it.
-fn insert_at_cursor(draft: RwSignal<String>, textarea: NodeRef<Textarea>, body: &str) {
+pub(super) fn insert_at_cursor(draft: RwSignal<String>, textarea: NodeRef<Textarea>, body: &str) {
     let Some(field) = textarea.get_untracked() else {
         draft.update(|text| text.push_str(body));
         return;
