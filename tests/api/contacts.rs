@@ -8,6 +8,8 @@ on_both_backends!(
     contacts_are_found_by_name_email_number_and_label,
     contact_search_refuses_an_overlong_query_and_label,
     another_organizations_contacts_stay_hidden,
+    custom_fields_are_typed_and_admins_define_them,
+    labels_given_to_contacts_are_offered,
 );
 
 fn token(session: &Session) -> Option<&str> {
@@ -139,4 +141,137 @@ async fn another_organizations_contacts_stay_hidden(app: TestApp) {
     app.post(&format!("/api/v1/contacts/{id}/opt-out"), token(&acme), &json!({}))
         .await
         .expect(404);
+}
+
+async fn custom_fields_are_typed_and_admins_define_them(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
+    let mut ids = Vec::new();
+    for (name, kind) in [("visits", "number"), ("renewal date", "date"), ("membership", "text")] {
+        let field = app
+            .post(
+                "/api/v1/custom-fields",
+                token(&owner),
+                &json!({"name": name, "kind": kind}),
+            )
+            .await
+            .expect(201)
+            .json();
+        assert_eq!(field["kind"], kind);
+        ids.push(field["id"].as_str().unwrap().to_owned());
+    }
+    let taken = app
+        .post(
+            "/api/v1/custom-fields",
+            token(&owner),
+            &json!({"name": "visits", "kind": "text"}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(
+        (taken.errors[0].field.as_str(), taken.errors[0].code.as_str()),
+        ("name", "name_taken")
+    );
+    app.post(
+        "/api/v1/custom-fields",
+        token(&sam),
+        &json!({"name": "tier", "kind": "text"}),
+    )
+    .await
+    .expect(403);
+    let listed = app.get("/api/v1/custom-fields", token(&sam)).await.expect(200).json();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["membership", "renewal date", "visits"]);
+
+    // Values are checked by type, every wrong one named; nothing is saved.
+    let wrong = app
+        .post(
+            "/api/v1/contacts",
+            token(&sam),
+            &json!({"phone_number": "+12025550123", "custom_fields": {"visits": "ten", "renewal date": "2026-13-01"}}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    let mut named: Vec<(&str, &str)> = wrong
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code.as_str()))
+        .collect();
+    named.sort();
+    assert_eq!(
+        named,
+        [
+            ("custom_fields.renewal date", "invalid_date"),
+            ("custom_fields.visits", "invalid_number")
+        ]
+    );
+    assert!(found(&app, &sam, "q=5550123").await.is_empty());
+    let contact = add(
+        &app,
+        &sam,
+        json!({"phone_number": "+12025550123", "custom_fields": {"visits": " 12 ", "renewal date": "2027-01-31", "shoe size": "9"}}),
+    )
+    .await;
+    assert_eq!(
+        contact["custom_fields"],
+        json!({"renewal date": "2027-01-31", "shoe size": "9", "visits": "12"})
+    );
+    let path = format!("/api/v1/contacts/{}", contact["id"].as_str().unwrap());
+    let problem = app
+        .patch(&path, token(&sam), &json!({"custom_fields": {"visits": "a dozen"}}))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].field, "custom_fields.visits");
+
+    // Another organization's field is not found; once removed, the field's values are text.
+    let globex = app.create_other_organization("Globex", "owner@globex.example").await;
+    app.delete(&format!("/api/v1/custom-fields/{}", ids[0]), token(&globex))
+        .await
+        .expect(404);
+    app.delete(&format!("/api/v1/custom-fields/{}", ids[0]), token(&sam))
+        .await
+        .expect(403);
+    app.delete(&format!("/api/v1/custom-fields/{}", ids[0]), token(&owner))
+        .await
+        .expect(204);
+    let patched = app
+        .patch(&path, token(&sam), &json!({"custom_fields": {"visits": "a dozen"}}))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(patched["custom_fields"]["visits"], "a dozen");
+    assert!(
+        app.get("/api/v1/custom-fields", token(&globex))
+            .await
+            .expect(200)
+            .json()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn labels_given_to_contacts_are_offered(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    add(&app, &owner, json!({"phone_number": "+12025550123", "labels": ["vip"]})).await;
+    let other = add(&app, &owner, json!({"phone_number": "+12025550124"})).await;
+    app.patch(
+        &format!("/api/v1/contacts/{}", other["id"].as_str().unwrap()),
+        token(&owner),
+        &json!({"labels": ["gold", "vip"]}),
+    )
+    .await
+    .expect(200);
+    let labels = app.get("/api/v1/labels", token(&owner)).await.expect(200).json();
+    assert_eq!(labels, json!(["gold", "vip"]));
+    let globex = app.create_other_organization("Globex", "owner@globex.example").await;
+    assert_eq!(
+        app.get("/api/v1/labels", token(&globex)).await.expect(200).json(),
+        json!([])
+    );
 }

@@ -309,6 +309,11 @@ fn documented_bounds_are_the_servers() {
         spec.text(&field(schema, "title"), Some(NON_EMPTY), quick_replies::TITLE_MAX);
         spec.text(&field(schema, "body"), Some(NON_EMPTY), quick_replies::BODY_MAX);
     }
+    spec.text(
+        &field("CreateCustomField", "name"),
+        Some(NON_EMPTY),
+        contacts::CUSTOM_FIELD_NAME_MAX,
+    );
     spec.range(&field("PreviewView", "limit"), 1u32, MAX_PAGE_SIZE);
     spec.text(
         &field("ViewFilter", "contact"),

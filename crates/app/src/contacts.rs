@@ -17,6 +17,7 @@ use textdesk_types::conversations::Conversation;
 use textdesk_types::page::PageQuery;
 use textdesk_types::{ContactId, Page};
 
+use crate::custom_fields;
 use crate::pagination::PageRequest;
 use crate::validation::{Validator, checked};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
@@ -89,8 +90,10 @@ fn bounded_query(raw: &str) -> Result<Option<String>, Invalid> {
 /// Adds a contact; the number is checked and stored in E.164 form, once per organization.
 pub fn create(app: &AppContext, caller: &Caller, request: CreateContact) -> AppResult<Contact> {
     caller.permits(Permission::WriteContacts)?;
-    let new = validate_new(request)?;
+    let mut new = validate_new(request)?;
     app.db.write(move |conn| {
+        custom_fields::check_values(conn, &caller.organization_id, &mut new.custom_fields)?;
+        custom_fields::remember_labels(conn, &caller.organization_id, &new.labels)?;
         let row = contacts::insert(conn, &caller.organization_id, new).map_err(number_taken)?;
         events::contact_changed(conn, &caller.organization_id, &row.id)?;
         Ok(row.into_wire()?)
@@ -106,8 +109,16 @@ pub fn get(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Contac
 /// Edits a contact's name, company, email, custom fields, labels or time zone.
 pub fn update(app: &AppContext, caller: &Caller, id: ContactId, request: UpdateContact) -> AppResult<Contact> {
     caller.permits(Permission::WriteContacts)?;
-    let changes = validate_changes(request)?;
+    let (mut changes, fields, labels) = validate_changes(request)?;
     app.db.write(move |conn| {
+        if let Some(mut fields) = fields {
+            custom_fields::check_values(conn, &caller.organization_id, &mut fields)?;
+            changes.custom_fields = Some(to_json_text(&fields));
+        }
+        if let Some(labels) = labels {
+            custom_fields::remember_labels(conn, &caller.organization_id, &labels)?;
+            changes.labels = Some(to_json_text(&labels));
+        }
         let row = contacts::update(conn, &caller.organization_id, &id, &changes).or_missing("contact")?;
         events::contact_changed(conn, &caller.organization_id, &row.id)?;
         Ok(row.into_wire()?)
@@ -175,7 +186,11 @@ fn validate_new(request: CreateContact) -> AppResult<NewContact> {
     })
 }
 
-fn validate_changes(request: UpdateContact) -> AppResult<ContactChanges> {
+/// The changes checked field by field; the custom fields and labels come apart, as they are
+/// checked against the organization's definitions when written.
+fn validate_changes(
+    request: UpdateContact,
+) -> AppResult<(ContactChanges, Option<BTreeMap<String, String>>, Option<Vec<String>>)> {
     let mut v = Validator::new();
     let first = v.check_optional("first_name", request.first_name, |raw| optional_text(&raw, NAME_MAX));
     let last = v.check_optional("last_name", request.last_name, |raw| optional_text(&raw, NAME_MAX));
@@ -185,16 +200,17 @@ fn validate_changes(request: UpdateContact) -> AppResult<ContactChanges> {
     let labels = v.check_optional("labels", request.labels, parse_labels);
     let time_zone = v.check_optional("time_zone", request.time_zone, |raw| parse_time_zone(&raw));
     v.finish()?;
-    Ok(ContactChanges {
+    let changes = ContactChanges {
         first_name: first,
         last_name: last,
         company,
         email,
-        custom_fields: custom_fields.map(|fields| to_json_text(&fields)),
-        labels: labels.map(|labels| to_json_text(&labels)),
+        custom_fields: None,
+        labels: None,
         last_number_id: None,
         time_zone,
-    })
+    };
+    Ok((changes, custom_fields, labels))
 }
 
 /// Names may be empty (a number nobody has named yet), but not overlong or multi-line.

@@ -18,6 +18,7 @@ pub mod consent;
 pub mod contacts;
 pub mod context;
 pub mod conversations;
+pub mod custom_fields;
 pub mod error;
 pub mod events;
 pub mod groups;

@@ -14,6 +14,7 @@ pub mod connection;
 pub mod consent;
 pub mod contacts;
 pub mod conversations;
+pub mod custom_fields;
 pub mod error;
 pub mod events;
 pub mod groups;

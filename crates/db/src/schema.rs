@@ -364,6 +364,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    custom_fields (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    labels (organization_id, name) {
+        organization_id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     quick_replies (id) {
         id -> Text,
         organization_id -> Text,
@@ -421,5 +439,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assignment_rules,
     presence,
     quick_replies,
+    custom_fields,
+    labels,
     views,
 );

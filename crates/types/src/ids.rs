@@ -90,6 +90,10 @@ define_id!(
     QuickReplyId
 );
 define_id!(
+    /// One of the organization's custom fields of contacts.
+    CustomFieldId
+);
+define_id!(
     /// An admin's keyword rule that assigns new conversations.
     AssignmentRuleId
 );

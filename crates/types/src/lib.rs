@@ -19,6 +19,7 @@ pub mod auth;
 mod bounds;
 pub mod contacts;
 pub mod conversations;
+pub mod custom_fields;
 mod delivery;
 pub mod events;
 pub mod groups;
@@ -42,8 +43,8 @@ pub mod sql;
 pub mod views;
 
 pub use ids::{
-    AgentId, AssignmentRuleId, AuditEntryId, ContactId, ConversationId, GroupId, MediaId, MessageId, NumberId,
-    OrganizationId, QuickReplyId, ViewId,
+    AgentId, AssignmentRuleId, AuditEntryId, ContactId, ConversationId, CustomFieldId, GroupId, MediaId, MessageId,
+    NumberId, OrganizationId, QuickReplyId, ViewId,
 };
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};

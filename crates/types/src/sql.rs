@@ -51,6 +51,7 @@ enum_stored_as_text!(
     crate::contacts::Consent,
     crate::contacts::ConsentSource,
     crate::conversations::ConversationStatus,
+    crate::custom_fields::CustomFieldKind,
     crate::messages::AuthorKind,
     crate::messages::Direction,
     crate::messages::MediaStatus,

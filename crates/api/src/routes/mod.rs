@@ -7,6 +7,7 @@ pub mod auth;
 pub mod consent;
 pub mod contacts;
 pub mod conversations;
+pub mod custom_fields;
 pub mod events;
 pub mod groups;
 pub mod health;
@@ -64,6 +65,10 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(contacts::get_contact)
         .service(contacts::update_contact)
         .service(contacts::get_thread)
+        .service(custom_fields::list_custom_fields)
+        .service(custom_fields::create_custom_field)
+        .service(custom_fields::delete_custom_field)
+        .service(custom_fields::list_labels)
         .service(consent::opt_out)
         .service(consent::opt_in)
         .service(consent::record_consent)

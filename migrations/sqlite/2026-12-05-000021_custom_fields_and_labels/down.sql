@@ -1,0 +1,2 @@
+DROP TABLE labels;
+DROP TABLE custom_fields;
