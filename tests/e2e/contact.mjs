@@ -147,7 +147,40 @@ export async function contactChecks(context, server) {
     await expectText(page.locator('.message-outbound').last(), /Your table is booked for 8\./);
   });
 
+  await check('an admin defines typed custom fields on the Contacts page; the contact card edits them by type', page, async () => {
+    await page.goto(`${server.url}/contacts`);
+    for (const [name, kind] of [['visits', 'number'], ['renewal', 'date']]) {
+      await page.locator('#custom-field-name').fill(name);
+      await page.selectOption('#custom-field-kind', kind);
+      await page.click('#custom-field-add');
+      await expectText(page.locator('#custom-fields'), new RegExp(name));
+    }
+    await page.locator('#custom-field-name').fill('visits');
+    await page.click('#custom-field-add');
+    await expectText(page.locator('.custom-fields-admin .field-error'), /exists/);
+    await page.goto(`${server.url}/contacts/${conversation.contact_id}`);
+    const visits = page.locator('input[data-field="visits"]');
+    const renewal = page.locator('input[data-field="renewal"]');
+    if ((await visits.getAttribute('type')) !== 'number') throw new Error('visits is not a number input');
+    if ((await renewal.getAttribute('type')) !== 'date') throw new Error('renewal is not a date input');
+    await visits.fill('12');
+    await renewal.fill('2027-01-31');
+    await page.click('#contact-save');
+    await expectText(page.locator('#contact-status'), /Saved/);
+    const saved = await api(page, 'GET', `/contacts/${conversation.contact_id}`);
+    if (saved.custom_fields.visits !== '12' || saved.custom_fields.renewal !== '2027-01-31') {
+      throw new Error(`saved ${JSON.stringify(saved.custom_fields)}`);
+    }
+    // The organization's labels are offered as one is typed.
+    await page.locator('#organization-labels option[value="catering"]').waitFor({ state: 'attached', timeout: TIMEOUT_MS });
+    await page.goto(`${server.url}/contacts`);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('button[aria-label="Remove renewal"]');
+    await eventually('the field is gone', async () => !(await page.locator('#custom-fields').textContent()).includes('renewal'));
+  });
+
   await check('at 375 px the Contact tab does not scroll sideways', page, async () => {
+    await page.goto(`${server.url}/conversations/${conversation.id}`);
     await page.locator('#tab-contact').click();
     await page.setViewportSize({ width: 375, height: 740 });
     try {

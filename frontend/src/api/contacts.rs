@@ -2,9 +2,10 @@
 
 use gloo_net::http::Method;
 use textdesk_types::contacts::{ConsentAction, ConsentChange, Contact, UpdateContact};
-use textdesk_types::{ContactId, Page};
+use textdesk_types::custom_fields::{CreateCustomField, CustomField};
+use textdesk_types::{ContactId, CustomFieldId, Page};
 
-use super::{ApiResult, Call, fetch};
+use super::{ApiResult, Call, fetch, fetch_empty};
 
 pub async fn get(id: ContactId) -> ApiResult<Contact> {
     fetch(Call::get(&format!("/contacts/{id}"))).await
@@ -51,3 +52,21 @@ pub async fn list(search: &str, label: Option<&str>, cursor: Option<String>) -> 
 
 /// How many contacts a page of the contacts page shows.
 const PAGE_SIZE: u32 = 50;
+
+/// The organization's custom fields, by name.
+pub async fn custom_fields() -> ApiResult<Vec<CustomField>> {
+    fetch(Call::get("/custom-fields")).await
+}
+
+pub async fn create_custom_field(field: &CreateCustomField) -> ApiResult<CustomField> {
+    fetch(Call::new(Method::POST, "/custom-fields").with_json(field)?).await
+}
+
+pub async fn delete_custom_field(id: CustomFieldId) -> ApiResult<()> {
+    fetch_empty(Call::new(Method::DELETE, &format!("/custom-fields/{id}"))).await
+}
+
+/// The labels the organization's contacts carry or have carried, by name.
+pub async fn labels() -> ApiResult<Vec<String>> {
+    fetch(Call::get("/labels")).await
+}

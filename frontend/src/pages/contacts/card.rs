@@ -9,6 +9,7 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use textdesk_types::contacts::{Consent, ConsentChange, ConsentSource, Contact, UpdateContact};
 use textdesk_types::conversations::{Conversation, ConversationStatus};
+use textdesk_types::custom_fields::CustomFieldKind;
 use textdesk_types::{AgentId, ConversationId};
 
 use crate::api::{self, ApiResult, Problem};
@@ -161,7 +162,7 @@ pub fn ContactDetails(
                 <Field label="Email" id="contact-email" error=field_error(problem, "email")>
                     <input id="contact-email" type="email" autocomplete="off" prop:value=email on:input=set_email />
                 </Field>
-                <CustomFields draft />
+                <CustomFields contact draft problem />
             </div>
             <Labels draft problem />
             <div class="form-actions">
@@ -179,33 +180,70 @@ pub fn ContactDetails(
     }
 }
 
-/// The contact's custom fields, each value editable; an emptied value is kept empty.
+/// The organization's custom fields, each with an input of its type, then any other field the
+/// contact holds (an integration's own) as text. An emptied value is removed.
 #[component]
-fn CustomFields(draft: RwSignal<Draft>) -> impl IntoView {
-    let names = Memo::new(move |_| draft.with(|draft| draft.custom_fields.keys().cloned().collect::<Vec<_>>()));
-    move || {
-        names
+fn CustomFields(contact: RwSignal<Contact>, draft: RwSignal<Draft>, problem: Signal<Option<Problem>>) -> impl IntoView {
+    let definitions = LocalResource::new(api::contacts::custom_fields);
+    let rows = Memo::new(move |_| {
+        let mut rows: Vec<(String, CustomFieldKind)> = definitions
             .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|field| (field.name, field.kind))
+            .collect();
+        contact.with(|contact| {
+            for name in contact.custom_fields.keys() {
+                if !rows.iter().any(|(defined, _)| defined == name) {
+                    rows.push((name.clone(), CustomFieldKind::Text));
+                }
+            }
+        });
+        rows
+    });
+    move || {
+        rows.get()
             .into_iter()
             .enumerate()
-            .map(|(at, name)| {
+            .map(|(at, (name, kind))| {
                 let id = format!("contact-field-{at}");
                 let (shown, edited) = (name.clone(), name.clone());
+                let wire_name = format!("custom_fields.{name}");
+                let error = Signal::derive(move || {
+                    problem.with(|problem| {
+                        let errors = &problem.as_ref()?.errors;
+                        errors.iter().find(|error| error.field == wire_name).map(|error| error.message.clone())
+                    })
+                });
+                let input_type = match kind {
+                    CustomFieldKind::Text => "text",
+                    CustomFieldKind::Number => "number",
+                    CustomFieldKind::Date => "date",
+                };
                 view! {
-                    <div class="field">
+                    <div class="field" class:has-error=move || error.with(Option::is_some)>
                         <label for=id.clone()>{name.clone()}</label>
                         <input
                             id=id
                             class="contact-custom-field"
+                            type=input_type
+                            step=(kind == CustomFieldKind::Number).then_some("any")
                             autocomplete="off"
+                            data-field=name.clone()
                             prop:value=move || draft.with(|draft| draft.custom_fields.get(&shown).cloned().unwrap_or_default())
                             on:input=move |event| {
                                 let value = event_target_value(&event);
                                 draft.update(|draft| {
-                                    draft.custom_fields.insert(edited.clone(), value);
+                                    if value.trim().is_empty() {
+                                        draft.custom_fields.remove(&edited);
+                                    } else {
+                                        draft.custom_fields.insert(edited.clone(), value);
+                                    }
                                 });
                             }
                         />
+                        {move || error.get().map(|message| view! { <p class="field-error">{message}</p> })}
                     </div>
                 }
             })
@@ -218,6 +256,8 @@ fn CustomFields(draft: RwSignal<Draft>) -> impl IntoView {
 fn Labels(draft: RwSignal<Draft>, problem: Signal<Option<Problem>>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let labels_error = field_error(problem, "labels");
+    // The organization's labels, offered as one is typed.
+    let known = LocalResource::new(api::contacts::labels);
     let add = move || {
         let label = typed.get_untracked().trim().to_owned();
         if label.is_empty() {
@@ -262,6 +302,7 @@ fn Labels(draft: RwSignal<Draft>, problem: Signal<Option<Problem>>) -> impl Into
                     id="contact-label-new"
                     maxlength="50"
                     autocomplete="off"
+                    list="organization-labels"
                     bind:value=typed
                     on:keydown=move |event: KeyboardEvent| {
                         if event.key() == "Enter" {
@@ -273,6 +314,17 @@ fn Labels(draft: RwSignal<Draft>, problem: Signal<Option<Problem>>) -> impl Into
                 <button type="button" class="button button-quiet" id="contact-label-add" on:click=move |_| add()>
                     "Add label"
                 </button>
+                <datalist id="organization-labels">
+                    {move || {
+                        known
+                            .get()
+                            .and_then(Result::ok)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|label| view! { <option value=label></option> })
+                            .collect_view()
+                    }}
+                </datalist>
             </div>
             {move || labels_error.get().map(|message| view! { <p class="field-error">{message}</p> })}
         </div>

@@ -11,13 +11,15 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use textdesk_types::contacts::{Consent, Contact};
 use textdesk_types::conversations::StartConversation;
+use textdesk_types::custom_fields::{CreateCustomField, CustomFieldKind};
 use textdesk_types::events::ChangeKind;
-use textdesk_types::{ContactId, NumberId};
+use textdesk_types::{ContactId, CustomFieldId, NumberId};
 
 use self::card::{ContactConversations, ContactDetails, Texting};
 use crate::api::{self, ApiResult};
-use crate::components::{FormAlert, LoadError, Loading, PageTitle, failure};
+use crate::components::{FormAlert, LoadError, Loading, PageTitle, failure, field_error};
 use crate::live::{LiveFeed, coalesced};
+use crate::pages::frame::CurrentAgent;
 
 /// The list: what was searched, the contacts found so far and where the next page starts.
 #[derive(Clone, Default)]
@@ -33,6 +35,8 @@ pub fn Contacts() -> impl IntoView {
     // The search lives in the address, so a search can be bookmarked and Back returns to it.
     let search = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
     let label = Memo::new(move |_| query.with(|q| q.get("label").filter(|label| !label.is_empty())));
+    let is_admin =
+        use_context::<CurrentAgent>().is_some_and(|CurrentAgent(agent)| agent.get_untracked().role.is_admin());
     let found = RwSignal::new(None::<ApiResult<Found>>);
     let loading_more = RwSignal::new(false);
     let load = move || {
@@ -150,6 +154,103 @@ pub fn Contacts() -> impl IntoView {
                         .into_any()
                 }
             }}
+        </section>
+        <Show when=move || is_admin>
+            <CustomFieldsAdmin />
+        </Show>
+    }
+}
+
+/// Owners and admins define the organization's custom fields: a name and a type each.
+#[component]
+fn CustomFieldsAdmin() -> impl IntoView {
+    let fields = LocalResource::new(api::contacts::custom_fields);
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new(CustomFieldKind::Text);
+    let add = Action::new_local(move |request: &CreateCustomField| {
+        let request = request.clone();
+        async move {
+            api::contacts::create_custom_field(&request).await?;
+            name.set(String::new());
+            fields.refetch();
+            ApiResult::Ok(())
+        }
+    });
+    let remove = Action::new_local(move |(id, field): &(CustomFieldId, String)| {
+        let (id, field) = (id.clone(), field.clone());
+        async move {
+            let question = format!("Remove the custom field “{field}”? Contacts keep their values as text.");
+            if !window().confirm_with_message(&question).unwrap_or(false) {
+                return ApiResult::Ok(());
+            }
+            api::contacts::delete_custom_field(id).await?;
+            fields.refetch();
+            ApiResult::Ok(())
+        }
+    });
+    let problem = failure(add);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        add.dispatch(CreateCustomField {
+            name: name.get_untracked(),
+            kind: kind.get_untracked(),
+        });
+    };
+    let kind_name = |kind: CustomFieldKind| match kind {
+        CustomFieldKind::Text => "Text",
+        CustomFieldKind::Number => "Number",
+        CustomFieldKind::Date => "Date",
+    };
+    view! {
+        <section class="card custom-fields-admin" aria-labelledby="custom-fields-heading">
+            <h2 class="card-title" id="custom-fields-heading">"Custom fields"</h2>
+            <p class="muted">"Every contact can hold a value for each; each is also a merge field, such as {{membership}}."</p>
+            <ul class="custom-field-list" id="custom-fields">
+                {move || {
+                    fields
+                        .get()
+                        .and_then(Result::ok)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|field| {
+                            let label = format!("Remove {}", field.name);
+                            let request = (field.id.clone(), field.name.clone());
+                            view! {
+                                <li>
+                                    <span class="custom-field-name">{field.name.clone()}</span>
+                                    <span class="badge">{kind_name(field.kind)}</span>
+                                    <button
+                                        type="button"
+                                        class="button button-quiet"
+                                        aria-label=label
+                                        on:click=move |_| {
+                                            remove.dispatch(request.clone());
+                                        }
+                                    >
+                                        "Remove"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <form class="inline-form" on:submit=submit>
+                <label class="visually-hidden" for="custom-field-name">"New field's name"</label>
+                <input id="custom-field-name" maxlength="50" placeholder="Field name, such as membership" required bind:value=name />
+                <label class="visually-hidden" for="custom-field-kind">"Its type"</label>
+                <select
+                    id="custom-field-kind"
+                    on:change=move |event| kind.set(CustomFieldKind::parse(&event_target_value(&event)).unwrap_or(CustomFieldKind::Text))
+                >
+                    <option value="text">"Text"</option>
+                    <option value="number">"Number"</option>
+                    <option value="date">"Date"</option>
+                </select>
+                <button type="submit" class="button" id="custom-field-add" disabled=add.pending()>"Add field"</button>
+            </form>
+            <FormAlert problem />
+            {move || field_error(problem, "name").get().map(|message| view! { <p class="field-error">{message}</p> })}
         </section>
     }
 }
