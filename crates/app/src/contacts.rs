@@ -109,7 +109,11 @@ pub fn get(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Contac
 /// Edits a contact's name, company, email, custom fields, labels or time zone.
 pub fn update(app: &AppContext, caller: &Caller, id: ContactId, request: UpdateContact) -> AppResult<Contact> {
     caller.permits(Permission::WriteContacts)?;
-    let (mut changes, fields, labels) = validate_changes(request)?;
+    let CheckedChanges {
+        mut changes,
+        custom_fields: fields,
+        labels,
+    } = validate_changes(request)?;
     app.db.write(move |conn| {
         if let Some(mut fields) = fields {
             custom_fields::check_values(conn, &caller.organization_id, &mut fields)?;
@@ -186,11 +190,15 @@ fn validate_new(request: CreateContact) -> AppResult<NewContact> {
     })
 }
 
-/// The changes checked field by field; the custom fields and labels come apart, as they are
-/// checked against the organization's definitions when written.
-fn validate_changes(
-    request: UpdateContact,
-) -> AppResult<(ContactChanges, Option<BTreeMap<String, String>>, Option<Vec<String>>)> {
+/// A contact's changes checked field by field; the custom fields and labels apart, as they are
+/// checked against the organization's definitions (and kept as its labels) when written.
+struct CheckedChanges {
+    changes: ContactChanges,
+    custom_fields: Option<BTreeMap<String, String>>,
+    labels: Option<Vec<String>>,
+}
+
+fn validate_changes(request: UpdateContact) -> AppResult<CheckedChanges> {
     let mut v = Validator::new();
     let first = v.check_optional("first_name", request.first_name, |raw| optional_text(&raw, NAME_MAX));
     let last = v.check_optional("last_name", request.last_name, |raw| optional_text(&raw, NAME_MAX));
@@ -210,7 +218,11 @@ fn validate_changes(
         last_number_id: None,
         time_zone,
     };
-    Ok((changes, custom_fields, labels))
+    Ok(CheckedChanges {
+        changes,
+        custom_fields,
+        labels,
+    })
 }
 
 /// Names may be empty (a number nobody has named yet), but not overlong or multi-line.

@@ -136,5 +136,5 @@ pub(crate) fn check_values(
             }
         }
     }
-    Ok(v.finish()?)
+    v.finish()
 }
