@@ -6,6 +6,7 @@ mod auth;
 mod compliance;
 mod contacts;
 mod conventions;
+mod exports;
 mod groups;
 mod inbox;
 mod messaging;

@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         (name = "quick-replies", description = "Saved texts for the composer, with merge fields"),
         (name = "presence", description = "Who has the Message Center open (online agents)"),
         (name = "assignment", description = "Keyword rules that assign new conversations"),
+        (name = "exports", description = "Messages exported as CSV or a printable page"),
         (name = "search", description = "Searching conversations by number, phone, name or message text"),
         (name = "events", description = "The change feed"),
         (name = "webhooks", description = "Deliveries from SMS providers"),

@@ -21,6 +21,7 @@ pub mod conversations;
 pub mod custom_fields;
 pub mod error;
 pub mod events;
+pub mod exports;
 pub mod groups;
 pub mod inbound;
 pub mod me;

@@ -17,6 +17,7 @@ pub mod conversations;
 pub mod custom_fields;
 pub mod error;
 pub mod events;
+pub mod exports;
 pub mod groups;
 pub mod housekeeping;
 pub mod ids;

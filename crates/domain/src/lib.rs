@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod assignment;
 pub mod compliance;
+pub mod export;
 pub mod media;
 pub mod organization;
 pub mod permissions;

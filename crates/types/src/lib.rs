@@ -22,6 +22,7 @@ pub mod conversations;
 pub mod custom_fields;
 mod delivery;
 pub mod events;
+pub mod exports;
 pub mod groups;
 pub mod ids;
 pub mod media;

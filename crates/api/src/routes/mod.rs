@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod custom_fields;
 pub mod events;
+pub mod exports;
 pub mod groups;
 pub mod health;
 pub mod me;
@@ -107,6 +108,7 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(messages::retry_message)
         .service(segments::count_segments)
         .service(events::list_events)
+        .service(exports::export_messages)
         .service(simulator::send_as_customer)
         .service(simulator::handset_messages)
         .service(media::upload_media)

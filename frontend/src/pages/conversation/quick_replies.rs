@@ -166,8 +166,15 @@ pub fn QuickReplyPicker(draft: RwSignal<String>, textarea: NodeRef<Textarea>, op
                 }}
             </ul>
             {move || {
-                let empty = replies.get().is_some_and(|loaded| loaded.is_ok()) && shown.with(Vec::is_empty);
-                empty.then(|| view! { <p class="hint" id="quick-reply-none">"No quick reply matches."</p> })
+                let none_saved = replies.get().and_then(Result::ok).map(|replies| replies.is_empty())?;
+                let text = if none_saved {
+                    "No quick replies yet: write a text and save it with “+”."
+                } else if shown.with(Vec::is_empty) {
+                    "No quick reply matches."
+                } else {
+                    return None;
+                };
+                Some(view! { <p class="hint" id="quick-reply-none">{text}</p> })
             }}
         </div>
     }

@@ -1,0 +1,262 @@
+//! Exports of messages: the columns, cells a spreadsheet shows as text, HTML escaped, the days
+//! of one conversation, a contact's thread, chosen conversations, the whole organization for
+//! admins, the organization's switch, other organizations' ids, and the audit log.
+
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+use textdesk_tests::{Session, TestApp, on_both_backends};
+
+on_both_backends!(
+    a_conversation_exports_as_csv_with_formulas_shown_as_text,
+    exports_cover_threads_chosen_conversations_and_the_organization,
+    exports_are_refused_where_not_allowed,
+);
+
+fn token(session: &Session) -> Option<&str> {
+    Some(session.access_token.as_str())
+}
+
+async fn simulator_number(app: &TestApp, owner: &Session, phone: &str) -> String {
+    let body = json!({"phone_number": phone, "label": "Main", "provider": "simulator"});
+    let number = app
+        .post("/api/v1/numbers", token(owner), &body)
+        .await
+        .expect(201)
+        .json();
+    number["id"].as_str().unwrap().to_owned()
+}
+
+/// A customer texts the number; returns the message.
+async fn text_in(app: &TestApp, session: &Session, number: &str, from: &str, body: &str) -> Value {
+    let text = json!({"from": from, "number_id": number, "body": body});
+    app.post("/api/v1/simulator/messages", token(session), &text)
+        .await
+        .expect(201)
+        .json()
+}
+
+async fn export(app: &TestApp, session: &Session, query: &str) -> String {
+    let response = app
+        .get(&format!("/api/v1/exports/messages?{query}"), token(session))
+        .await
+        .expect(200);
+    String::from_utf8(response.body).unwrap()
+}
+
+/// The CSV's lines, split where RFC 4180 would (a quoted cell may hold a line break).
+fn records(csv: &str) -> Vec<&str> {
+    csv.split("\r\n").filter(|line| !line.is_empty()).collect()
+}
+
+async fn a_conversation_exports_as_csv_with_formulas_shown_as_text(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let first = text_in(
+        &app,
+        &owner,
+        &number,
+        "+12025550143",
+        "=HYPERLINK(\"http://evil.example\",\"Click\")",
+    )
+    .await;
+    let conversation = first["conversation_id"].as_str().unwrap().to_owned();
+    let contact = app
+        .get(&format!("/api/v1/conversations/{conversation}"), token(&owner))
+        .await
+        .expect(200)
+        .json()["conversation"]["contact_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.patch(
+        &format!("/api/v1/contacts/{contact}"),
+        token(&owner),
+        &json!({"first_name": "Joe", "last_name": "Smith"}),
+    )
+    .await
+    .expect(200);
+    text_in(
+        &app,
+        &owner,
+        &number,
+        "+12025550143",
+        "Hi, it's \"Joe\"\non two lines <b>",
+    )
+    .await;
+
+    let response = app
+        .get(
+            &format!("/api/v1/exports/messages?conversation_id={conversation}"),
+            token(&owner),
+        )
+        .await
+        .expect(200);
+    assert!(response.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(response.header("content-disposition").unwrap().contains("attachment"));
+    let csv = String::from_utf8(response.body).unwrap();
+    let lines = records(&csv);
+    assert_eq!(
+        lines[0],
+        "Message ID,Thread ID,Conversation,Date and time,Contact,From,To,Status,Message"
+    );
+    assert!(lines[1].starts_with(first["id"].as_str().unwrap()), "{csv}");
+    assert!(lines[1].contains(&format!(",{contact},")), "{csv}");
+    // A number starts with `+`, which a spreadsheet would also read as a formula.
+    assert!(lines[1].contains(",Joe Smith,'+12025550143,'+12025550100,received,"), "{csv}");
+    assert!(
+        lines[1].ends_with("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\""),
+        "{csv}"
+    );
+    assert!(csv.contains("\"Hi, it's \"\"Joe\"\"\non two lines <b>\""), "{csv}");
+    assert_eq!(lines.len(), 3);
+
+    // The days, in the agent's zone: both included, at most 7.
+    let today = Utc::now().date_naive();
+    let days = |from: i64, until: i64| {
+        format!(
+            "conversation_id={conversation}&from={}&until={}",
+            today + Duration::days(from),
+            today + Duration::days(until)
+        )
+    };
+    assert_eq!(records(&export(&app, &owner, &days(-1, 1)).await).len(), 3);
+    assert_eq!(
+        records(&export(&app, &owner, &days(-10, -4)).await).len(),
+        1,
+        "the header alone"
+    );
+    let problem = app
+        .get(&format!("/api/v1/exports/messages?{}", days(-7, 0)), token(&owner))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(
+        (problem.errors[0].field.as_str(), problem.errors[0].code.as_str()),
+        ("until", "range_too_long")
+    );
+    let problem = app
+        .get(
+            &format!("/api/v1/exports/messages?conversation_id={conversation}&from=yesterday&until=2026-12-01"),
+            token(&owner),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].field, "from");
+
+    let html = export(&app, &owner, &format!("conversation_id={conversation}&format=html")).await;
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("on two lines &lt;b&gt;"), "{html}");
+    assert!(!html.contains("<b>"));
+    assert!(html.trim_end().ends_with("</html>"));
+}
+
+async fn exports_cover_threads_chosen_conversations_and_the_organization(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let mut conversations = Vec::new();
+    for (from, body) in [
+        ("+12025550143", "one"),
+        ("+12025550144", "two"),
+        ("+12025550145", "three"),
+    ] {
+        let message = text_in(&app, &owner, &number, from, body).await;
+        conversations.push(message["conversation_id"].as_str().unwrap().to_owned());
+    }
+    // A second conversation with the first contact, after the first is closed.
+    app.post(
+        &format!("/api/v1/conversations/{}/close", conversations[0]),
+        token(&owner),
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    text_in(&app, &owner, &number, "+12025550143", "four").await;
+    let contact = app
+        .get(&format!("/api/v1/conversations/{}", conversations[0]), token(&owner))
+        .await
+        .expect(200)
+        .json()["conversation"]["contact_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bodies = |csv: String| -> Vec<String> {
+        records(&csv)[1..]
+            .iter()
+            .map(|line| line.rsplit(',').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        bodies(export(&app, &owner, &format!("contact_id={contact}")).await),
+        ["one", "four"]
+    );
+    let chosen = format!("conversation_ids={},{}", conversations[1], conversations[2]);
+    assert_eq!(bodies(export(&app, &owner, &chosen).await), ["two", "three"]);
+    assert_eq!(bodies(export(&app, &owner, "").await), ["one", "two", "three", "four"]);
+    // Notes are the team's own.
+    app.post(
+        &format!("/api/v1/conversations/{}/notes", conversations[1]),
+        token(&owner),
+        &json!({"body": "internal"}),
+    )
+    .await
+    .expect(201);
+    assert!(!export(&app, &owner, "").await.contains("internal"));
+    let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
+    assert_eq!(bodies(export(&app, &sam, &chosen).await), ["two", "three"]);
+    app.get("/api/v1/exports/messages", token(&sam))
+        .await
+        .expect_problem(403, "admins_only");
+    // Each export is in the audit log.
+    let log = app
+        .get("/api/v1/audit-log?limit=10", token(&owner))
+        .await
+        .expect(200)
+        .json();
+    let exported = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["action"] == "messages.exported")
+        .count();
+    assert_eq!(exported, 5, "four by the owner, one by Sam; the refused one is not an export");
+}
+
+async fn exports_are_refused_where_not_allowed(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let message = text_in(&app, &owner, &number, "+12025550143", "hello").await;
+    let conversation = message["conversation_id"].as_str().unwrap();
+    let globex = app.create_other_organization("Globex", "owner@globex.example").await;
+    app.get(
+        &format!("/api/v1/exports/messages?conversation_id={conversation}"),
+        token(&globex),
+    )
+    .await
+    .expect(404);
+    app.get(
+        &format!("/api/v1/exports/messages?conversation_ids={conversation}"),
+        token(&globex),
+    )
+    .await
+    .expect(404);
+    let both = app
+        .get(
+            &format!("/api/v1/exports/messages?conversation_id={conversation}&conversation_ids={conversation}"),
+            token(&owner),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(both.errors[0].code, "one_scope");
+    app.patch(
+        "/api/v1/organization",
+        token(&owner),
+        &json!({"exports_allowed": false}),
+    )
+    .await
+    .expect(200);
+    app.get(
+        &format!("/api/v1/exports/messages?conversation_id={conversation}"),
+        token(&owner),
+    )
+    .await
+    .expect_problem(403, "exports_disabled");
+}
