@@ -102,7 +102,10 @@ async fn a_conversation_exports_as_csv_with_formulas_shown_as_text(app: TestApp)
     assert!(lines[1].starts_with(first["id"].as_str().unwrap()), "{csv}");
     assert!(lines[1].contains(&format!(",{contact},")), "{csv}");
     // A number starts with `+`, which a spreadsheet would also read as a formula.
-    assert!(lines[1].contains(",Joe Smith,'+12025550143,'+12025550100,received,"), "{csv}");
+    assert!(
+        lines[1].contains(",Joe Smith,'+12025550143,'+12025550100,received,"),
+        "{csv}"
+    );
     assert!(
         lines[1].ends_with("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Click\"\")\""),
         "{csv}"
@@ -217,7 +220,10 @@ async fn exports_cover_threads_chosen_conversations_and_the_organization(app: Te
         .iter()
         .filter(|entry| entry["action"] == "messages.exported")
         .count();
-    assert_eq!(exported, 5, "four by the owner, one by Sam; the refused one is not an export");
+    assert_eq!(
+        exported, 5,
+        "four by the owner, one by Sam; the refused one is not an export"
+    );
 }
 
 async fn exports_are_refused_where_not_allowed(app: TestApp) {

@@ -179,6 +179,33 @@ export async function contactChecks(context, server) {
     await eventually('the field is gone', async () => !(await page.locator('#custom-fields').textContent()).includes('renewal'));
   });
 
+  await check("exports download with progress: a conversation's last week, a thread as a page, chosen conversations", page, async () => {
+    const downloaded = async (click) => {
+      const download = page.waitForEvent('download', { timeout: TIMEOUT_MS });
+      await click();
+      const file = await download;
+      const { readFile } = await import('node:fs/promises');
+      return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
+    };
+    await page.goto(`${server.url}/conversations/${conversation.id}`);
+    await page.click('#export-conversation-open');
+    const csv = await downloaded(() => page.click('#export-conversation'));
+    if (!csv.name.endsWith('.csv') || !csv.text.startsWith('Message ID,Thread ID,Conversation')) throw new Error(`got ${csv.name}: ${csv.text.slice(0, 80)}`);
+    if (!csv.text.includes('Hi, is my table booked?')) throw new Error('the text is missing from the export');
+    await expectText(page.locator('#export-conversation-status'), /Downloaded/);
+    await page.locator('#export-from').fill('2020-01-01');
+    await page.click('#export-conversation');
+    await expectText(page.locator('#export-conversation-status'), /7 days/);
+    await page.goto(`${server.url}/contacts/${conversation.contact_id}`);
+    const html = await downloaded(() => page.click('#export-thread-html'));
+    if (!html.name.endsWith('.html') || !html.text.startsWith('<!doctype html>')) throw new Error(`got ${html.name}`);
+    await page.goto(`${server.url}/?view=all`);
+    await page.locator(`a.conversation-row[href^="/conversations/${conversation.id}"] + input.row-select`).check();
+    const chosen = await downloaded(() => page.click('#bulk-export'));
+    if (!chosen.text.includes('Your table is booked for 8.')) throw new Error('the chosen conversation is missing');
+    await page.click('.bulk-bar >> text=Clear');
+  });
+
   await check('at 375 px the Contact tab does not scroll sideways', page, async () => {
     await page.goto(`${server.url}/conversations/${conversation.id}`);
     await page.locator('#tab-contact').click();

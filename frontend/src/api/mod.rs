@@ -13,6 +13,7 @@ pub mod auth;
 pub mod contacts;
 pub mod conversations;
 pub mod events;
+pub mod exports;
 pub mod media;
 pub mod messages;
 pub mod numbers;

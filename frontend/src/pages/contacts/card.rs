@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html::Input;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use textdesk_types::contacts::{Consent, ConsentChange, ConsentSource, Contact, UpdateContact};
 use textdesk_types::conversations::{Conversation, ConversationStatus};
 use textdesk_types::custom_fields::CustomFieldKind;
@@ -184,12 +185,17 @@ pub fn ContactDetails(
 /// contact holds (an integration's own) as text. An emptied value is removed.
 #[component]
 fn CustomFields(contact: RwSignal<Contact>, draft: RwSignal<Draft>, problem: Signal<Option<Problem>>) -> impl IntoView {
-    let definitions = LocalResource::new(api::contacts::custom_fields);
+    // A signal, not a resource: read under the page's Suspense, a resource would make it draw
+    // the card again when the fields arrive, and take away the focus.
+    let definitions = RwSignal::new(Vec::new());
+    spawn_local(async move {
+        if let Ok(fields) = api::contacts::custom_fields().await {
+            definitions.try_set(fields);
+        }
+    });
     let rows = Memo::new(move |_| {
         let mut rows: Vec<(String, CustomFieldKind)> = definitions
             .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
             .into_iter()
             .map(|field| (field.name, field.kind))
             .collect();
@@ -256,8 +262,13 @@ fn CustomFields(contact: RwSignal<Contact>, draft: RwSignal<Draft>, problem: Sig
 fn Labels(draft: RwSignal<Draft>, problem: Signal<Option<Problem>>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let labels_error = field_error(problem, "labels");
-    // The organization's labels, offered as one is typed.
-    let known = LocalResource::new(api::contacts::labels);
+    // The organization's labels, offered as one is typed (a signal, as for the custom fields).
+    let known = RwSignal::new(Vec::new());
+    spawn_local(async move {
+        if let Ok(labels) = api::contacts::labels().await {
+            known.try_set(labels);
+        }
+    });
     let add = move || {
         let label = typed.get_untracked().trim().to_owned();
         if label.is_empty() {
@@ -318,8 +329,6 @@ fn Labels(draft: RwSignal<Draft>, problem: Signal<Option<Problem>>) -> impl Into
                     {move || {
                         known
                             .get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
                             .into_iter()
                             .map(|label| view! { <option value=label></option> })
                             .collect_view()

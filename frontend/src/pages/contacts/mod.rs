@@ -17,7 +17,7 @@ use textdesk_types::{ContactId, CustomFieldId, NumberId};
 
 use self::card::{ContactConversations, ContactDetails, Texting};
 use crate::api::{self, ApiResult};
-use crate::components::{FormAlert, LoadError, Loading, PageTitle, failure, field_error};
+use crate::components::{ExportButton, FormAlert, LoadError, Loading, PageTitle, failure, field_error};
 use crate::live::{LiveFeed, coalesced};
 use crate::pages::frame::CurrentAgent;
 
@@ -156,6 +156,11 @@ pub fn Contacts() -> impl IntoView {
             }}
         </section>
         <Show when=move || is_admin>
+            <section class="card" aria-labelledby="all-messages-heading">
+                <h2 class="card-title" id="all-messages-heading">"All messages"</h2>
+                <p class="muted">"Every text of every conversation, as a CSV file for a spreadsheet."</p>
+                <ExportButton id="export-all" label="Download all messages" query=Signal::stored(Vec::new()) />
+            </section>
             <CustomFieldsAdmin />
         </Show>
     }
@@ -363,6 +368,23 @@ fn ContactShown(contact: Contact) -> impl IntoView {
             <ContactDetails contact naming=false />
             <Texting contact />
             <StartConversationForm contact />
+            <section class="contact-section" aria-labelledby="thread-export-heading">
+                <h2 id="thread-export-heading">"Export"</h2>
+                <div class="inline-form">
+                    <ExportButton
+                        id="export-thread"
+                        label="Thread as CSV"
+                        query=Signal::derive(move || vec![("contact_id", contact.with(|c| c.id.to_string()))])
+                    />
+                    <ExportButton
+                        id="export-thread-html"
+                        label="Thread as a page to print"
+                        query=Signal::derive(move || {
+                            vec![("contact_id", contact.with(|c| c.id.to_string())), ("format", "html".to_owned())]
+                        })
+                    />
+                </div>
+            </section>
             <ContactConversations contact current=None changed />
         </div>
     }

@@ -16,6 +16,7 @@ use textdesk_types::{AgentId, GroupId};
 use super::Thread;
 use super::contact::Panel;
 use crate::api::{self, ApiResult};
+use crate::components::ExportButton;
 use crate::pages::frame::{CurrentAgent, CurrentOrganization};
 use crate::pages::message_center::views::ViewKey;
 use crate::time::{agent_zone, long};
@@ -279,6 +280,7 @@ pub fn ConversationHeader(thread: Thread) -> impl IntoView {
                     "Delete"
                 </button>
             </fieldset>
+            <ExportConversation thread />
             <p class="pane-problem" id="conversation-problem" role="alert">
                 {move || op.value().get().and_then(Result::err).map(|problem| problem.message())}
             </p>
@@ -366,6 +368,43 @@ fn TransferForm(groups: RwSignal<Vec<Group>>, op: Action<Op, ApiResult<()>>, ope
                     "Transfer"
                 </button>
             </form>
+        </details>
+    }
+}
+
+/// "Export…": the conversation's messages between two days at most seven apart (the last
+/// week's by default), as CSV or a page to print.
+#[component]
+fn ExportConversation(thread: Thread) -> impl IntoView {
+    let zone = agent_zone();
+    let today = zone.with_untracked(|zone| crate::time::date_in(zone, chrono::Utc::now()));
+    let from = RwSignal::new((today - chrono::Duration::days(6)).to_string());
+    let until = RwSignal::new(today.to_string());
+    let format = RwSignal::new("csv".to_owned());
+    let query = Signal::derive(move || {
+        let id = thread.conversation.with(|c| c.id.to_string());
+        vec![
+            ("conversation_id", id),
+            ("from", from.get()),
+            ("until", until.get()),
+            ("format", format.get()),
+        ]
+    });
+    view! {
+        <details class="export-menu">
+            <summary class="button button-quiet" id="export-conversation-open">"Export…"</summary>
+            <div class="export-form">
+                <label for="export-from">"From"</label>
+                <input type="date" id="export-from" bind:value=from />
+                <label for="export-until">"Until (at most 7 days)"</label>
+                <input type="date" id="export-until" bind:value=until />
+                <label for="export-format">"As"</label>
+                <select id="export-format" on:change=move |event| format.set(event_target_value(&event))>
+                    <option value="csv">"CSV for a spreadsheet"</option>
+                    <option value="html">"A page to print"</option>
+                </select>
+                <ExportButton id="export-conversation" label="Download" query />
+            </div>
         </details>
     }
 }

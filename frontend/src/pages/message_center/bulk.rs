@@ -7,7 +7,7 @@ use textdesk_types::{AgentId, ConversationId, GroupId};
 
 use super::views::ViewKey;
 use crate::api::{self, ApiResult};
-use crate::components::{FormAlert, failure};
+use crate::components::{ExportButton, FormAlert, failure};
 
 /// The ticked rows, or the whole view.
 #[derive(Clone, Copy)]
@@ -148,6 +148,17 @@ pub fn BulkBar(
                 >
                     "Mark read"
                 </button>
+                // An export names the conversations chosen one by one.
+                <Show when=move || !selection.whole_view.get()>
+                    <ExportButton
+                        id="bulk-export"
+                        label="Export"
+                        query=Signal::derive(move || {
+                            let ids = selection.ids.with(|ids| ids.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(","));
+                            vec![("conversation_ids", ids)]
+                        })
+                    />
+                </Show>
                 <select class="bulk-assign" id="bulk-assign" aria-label="Assign the selected to" on:change=assign prop:value="">
                     <option value="">"Assign to…"</option>
                     {move || {
