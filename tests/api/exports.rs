@@ -3,7 +3,7 @@
 //! admins, the organization's switch, other organizations' ids, and the audit log.
 
 use chrono::{Duration, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 use textdesk_tests::{Session, TestApp, on_both_backends};
 
 on_both_backends!(
@@ -14,25 +14,6 @@ on_both_backends!(
 
 fn token(session: &Session) -> Option<&str> {
     Some(session.access_token.as_str())
-}
-
-async fn simulator_number(app: &TestApp, owner: &Session, phone: &str) -> String {
-    let body = json!({"phone_number": phone, "label": "Main", "provider": "simulator"});
-    let number = app
-        .post("/api/v1/numbers", token(owner), &body)
-        .await
-        .expect(201)
-        .json();
-    number["id"].as_str().unwrap().to_owned()
-}
-
-/// A customer texts the number; returns the message.
-async fn text_in(app: &TestApp, session: &Session, number: &str, from: &str, body: &str) -> Value {
-    let text = json!({"from": from, "number_id": number, "body": body});
-    app.post("/api/v1/simulator/messages", token(session), &text)
-        .await
-        .expect(201)
-        .json()
 }
 
 async fn export(app: &TestApp, session: &Session, query: &str) -> String {
@@ -50,15 +31,15 @@ fn records(csv: &str) -> Vec<&str> {
 
 async fn a_conversation_exports_as_csv_with_formulas_shown_as_text(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
-    let first = text_in(
-        &app,
-        &owner,
-        &number,
-        "+12025550143",
-        "=HYPERLINK(\"http://evil.example\",\"Click\")",
-    )
-    .await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
+    let first = app
+        .text_from_customer(
+            &owner,
+            &number,
+            "+12025550143",
+            "=HYPERLINK(\"http://evil.example\",\"Click\")",
+        )
+        .await;
     let conversation = first["conversation_id"].as_str().unwrap().to_owned();
     let contact = app
         .get(&format!("/api/v1/conversations/{conversation}"), token(&owner))
@@ -75,14 +56,8 @@ async fn a_conversation_exports_as_csv_with_formulas_shown_as_text(app: TestApp)
     )
     .await
     .expect(200);
-    text_in(
-        &app,
-        &owner,
-        &number,
-        "+12025550143",
-        "Hi, it's \"Joe\"\non two lines <b>",
-    )
-    .await;
+    app.text_from_customer(&owner, &number, "+12025550143", "Hi, it's \"Joe\"\non two lines <b>")
+        .await;
 
     let response = app
         .get(
@@ -154,14 +129,14 @@ async fn a_conversation_exports_as_csv_with_formulas_shown_as_text(app: TestApp)
 
 async fn exports_cover_threads_chosen_conversations_and_the_organization(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let mut conversations = Vec::new();
     for (from, body) in [
         ("+12025550143", "one"),
         ("+12025550144", "two"),
         ("+12025550145", "three"),
     ] {
-        let message = text_in(&app, &owner, &number, from, body).await;
+        let message = app.text_from_customer(&owner, &number, from, body).await;
         conversations.push(message["conversation_id"].as_str().unwrap().to_owned());
     }
     // A second conversation with the first contact, after the first is closed.
@@ -172,7 +147,7 @@ async fn exports_cover_threads_chosen_conversations_and_the_organization(app: Te
     )
     .await
     .expect(200);
-    text_in(&app, &owner, &number, "+12025550143", "four").await;
+    app.text_from_customer(&owner, &number, "+12025550143", "four").await;
     let contact = app
         .get(&format!("/api/v1/conversations/{}", conversations[0]), token(&owner))
         .await
@@ -228,8 +203,8 @@ async fn exports_cover_threads_chosen_conversations_and_the_organization(app: Te
 
 async fn exports_are_refused_where_not_allowed(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
-    let message = text_in(&app, &owner, &number, "+12025550143", "hello").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
+    let message = app.text_from_customer(&owner, &number, "+12025550143", "hello").await;
     let conversation = message["conversation_id"].as_str().unwrap();
     let globex = app.create_other_organization("Globex", "owner@globex.example").await;
     app.get(

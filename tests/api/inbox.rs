@@ -30,24 +30,9 @@ fn token(session: &Session) -> Option<&str> {
     Some(session.access_token.as_str())
 }
 
-async fn simulator_number(app: &TestApp, owner: &Session, phone: &str) -> String {
-    let body = json!({"phone_number": phone, "label": "Main", "provider": "simulator"});
-    let number = app
-        .post("/api/v1/numbers", token(owner), &body)
-        .await
-        .expect(201)
-        .json();
-    number["id"].as_str().unwrap().to_owned()
-}
-
 /// A customer texts the number; returns the conversation's id.
 async fn text_in(app: &TestApp, session: &Session, number: &str, from: &str, body: &str) -> String {
-    let text = json!({"from": from, "number_id": number, "body": body});
-    let message = app
-        .post("/api/v1/simulator/messages", token(session), &text)
-        .await
-        .expect(201)
-        .json();
+    let message = app.text_from_customer(session, number, from, body).await;
     message["conversation_id"].as_str().unwrap().to_owned()
 }
 
@@ -120,7 +105,7 @@ async fn claims_and_transfers_leave_system_notes(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
     let billing = group(&app, &owner, "Billing", &[&sam], false).await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let id = text_in(&app, &owner, &number, "+12025550143", "Where is my order?").await;
     let fresh = conversation(&app, &owner, &id).await["conversation"].clone();
     assert!(fresh.get("owner_agent_id").is_none() && fresh.get("owner_group_id").is_none());
@@ -181,7 +166,7 @@ async fn transfers_name_only_enabled_agents_of_the_organization(app: TestApp) {
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
     let kim = app.add_agent(&owner, "kim@acme.example", "agent").await;
     let billing = group(&app, &owner, "Billing", &[&sam], false).await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let id = text_in(&app, &owner, &number, "+12025550143", "Hello").await;
     let path = format!("/api/v1/conversations/{id}/transfer");
 
@@ -231,7 +216,7 @@ async fn transfers_name_only_enabled_agents_of_the_organization(app: TestApp) {
 async fn follow_up_survives_transfers_and_closing_clears_it(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let id = text_in(&app, &owner, &number, "+12025550143", "Call me back").await;
     let path = format!("/api/v1/conversations/{id}");
     let flagged = app
@@ -266,7 +251,7 @@ async fn follow_up_survives_transfers_and_closing_clears_it(app: TestApp) {
 
 async fn waiting_for_reply_turns_on_as_time_passes(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let waiting = text_in(&app, &owner, &number, "+12025550143", "Anyone there?").await;
     let answered = text_in(&app, &owner, &number, "+12025550144", "Hi").await;
     app.post(
@@ -324,7 +309,7 @@ async fn keyword_rules_come_before_the_numbers_target(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
     let billing = group(&app, &owner, "Billing", &[&sam], false).await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     app.patch(
         &format!("/api/v1/numbers/{number}"),
         token(&owner),
@@ -412,7 +397,7 @@ async fn round_robin_hands_out_to_a_member_who_joins_and_stops_when_switched_off
     let ana = app.add_agent(&owner, "ana@acme.example", "agent").await;
     let dee = app.add_agent(&owner, "dee@acme.example", "agent").await;
     let desk = group(&app, &owner, "Desk", &[&ana], true).await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     app.patch(
         &format!("/api/v1/numbers/{number}"),
         token(&owner),
@@ -474,7 +459,7 @@ async fn round_robin_is_fair_and_waits_for_someone_online(app: TestApp) {
     let ben = app.add_agent(&owner, "ben@acme.example", "agent").await;
     let cy = app.add_agent(&owner, "cy@acme.example", "agent").await;
     let desk = group(&app, &owner, "Desk", &[&ana, &ben, &cy], true).await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     app.patch(
         &format!("/api/v1/numbers/{number}"),
         token(&owner),
@@ -612,7 +597,7 @@ async fn view_counts_match_their_lists(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
     let billing = group(&app, &owner, "Billing", &[&sam], false).await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let mut conversations = Vec::new();
     for index in 0..9 {
         let from = format!("+1202555{:04}", 3000 + index);
@@ -744,7 +729,7 @@ async fn tallies_fold_safely_beside_concurrent_changes(app: TestApp) {
     use std::sync::atomic::{AtomicBool, Ordering};
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let mut conversations = Vec::new();
     for index in 0..12 {
         let from = format!("+1202555{:04}", 4000 + index);
@@ -844,7 +829,7 @@ fn holds(filter: &Value, row: &Value, contact_names: &HashMap<String, String>) -
 async fn custom_views_filter_like_a_brute_force_check(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let billing = group(&app, &owner, "Billing", &[&owner], false).await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let names = [
         "Maria Lopez",
         "Mario Rossi",
@@ -1019,7 +1004,7 @@ async fn personal_views_are_private_and_shared_views_are_not(app: TestApp) {
 async fn bulk_operations_close_assign_and_mark_read(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let mut conversations = Vec::new();
     for index in 0..5 {
         let from = format!("+1202555{:04}", 5000 + index);
@@ -1095,7 +1080,7 @@ async fn bulk_operations_close_assign_and_mark_read(app: TestApp) {
 async fn deleting_is_allowed_where_the_organization_allows_it(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let first = text_in(&app, &owner, &number, "+12025550143", "Delete me").await;
     let second = text_in(&app, &owner, &number, "+12025550144", "Me too").await;
     let problem = app
@@ -1141,7 +1126,7 @@ async fn deleting_is_allowed_where_the_organization_allows_it(app: TestApp) {
 async fn another_organizations_inbox_ids_are_not_found(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.example").await;
     let other = app.create_other_organization("Other", "other@other.example").await;
-    let number = simulator_number(&app, &owner, "+12025550100").await;
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
     let id = text_in(&app, &owner, &number, "+12025550143", "Hello").await;
     let view = app
         .post(

@@ -384,6 +384,27 @@ impl TestApp {
         self.sign_in(email).await
     }
 
+    /// Connects a simulator number for the organization, as `admin`; returns its id.
+    pub async fn add_simulator_number(&self, admin: &Session, phone: &str) -> String {
+        let body = json!({"phone_number": phone, "label": "Main", "provider": "simulator"});
+        let number = self
+            .post("/api/v1/numbers", Some(&admin.access_token), &body)
+            .await
+            .expect(201)
+            .json();
+        number["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// A customer with the phone `from` texts the simulator number `number_id`; returns the
+    /// message as stored.
+    pub async fn text_from_customer(&self, session: &Session, number_id: &str, from: &str, body: &str) -> Value {
+        let text = json!({"from": from, "number_id": number_id, "body": body});
+        self.post("/api/v1/simulator/messages", Some(&session.access_token), &text)
+            .await
+            .expect(201)
+            .json()
+    }
+
     pub async fn sign_in(&self, email: &str) -> Session {
         let tokens: TokenResponse = self.login(email, PASSWORD).await.expect(200).parse();
         self.session(tokens, email).await

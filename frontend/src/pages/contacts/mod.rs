@@ -20,6 +20,7 @@ use crate::api::{self, ApiResult};
 use crate::components::{ExportButton, FormAlert, LoadError, Loading, PageTitle, failure, field_error};
 use crate::live::{LiveFeed, coalesced};
 use crate::pages::frame::CurrentAgent;
+use crate::pages::message_center::tools::NumberOptions;
 
 /// The list: what was searched, the contacts found so far and where the next page starts.
 #[derive(Clone, Default)]
@@ -434,18 +435,7 @@ fn StartConversationForm(contact: RwSignal<Contact>) -> impl IntoView {
             <h2 id="start-heading">"Start a conversation"</h2>
             <label for="start-from">"From"</label>
             <select id="start-from" required prop:value=from on:change=move |event| from.set(event_target_value(&event))>
-                {move || {
-                    numbers
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|number| {
-                            let text = format!("{} ({})", number.label, number.phone_number);
-                            view! { <option value=number.id.to_string()>{text}</option> }
-                        })
-                        .collect_view()
-                }}
+                <NumberOptions numbers />
             </select>
             <label for="start-body">"First message (optional)"</label>
             <textarea id="start-body" rows="2" maxlength="2000" bind:value=body></textarea>

@@ -10,7 +10,7 @@ mod list;
 mod presence;
 mod search;
 mod tabs;
-mod tools;
+pub mod tools;
 pub mod views;
 
 use leptos::prelude::*;

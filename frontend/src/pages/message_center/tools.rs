@@ -103,18 +103,7 @@ pub fn NewConversation(numbers: LocalResource<ApiResult<Vec<Number>>>) -> impl I
                 <input id="new-to" node_ref=to type="tel" required placeholder="(202) 555-0123" autocomplete="off" />
                 <label for="new-from">"From"</label>
                 <select id="new-from" node_ref=from required>
-                    {move || {
-                        numbers
-                            .get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|number| {
-                                let text = format!("{} ({})", number.label, number.phone_number);
-                                view! { <option value=number.id.to_string()>{text}</option> }
-                            })
-                            .collect_view()
-                    }}
+                    <NumberOptions numbers />
                 </select>
                 <label for="new-body">"First message (optional)"</label>
                 <textarea id="new-body" node_ref=body rows="2" maxlength="2000"></textarea>
@@ -122,5 +111,22 @@ pub fn NewConversation(numbers: LocalResource<ApiResult<Vec<Number>>>) -> impl I
                 <button type="submit" class="button button-primary" disabled=start.pending()>"Start"</button>
             </form>
         </details>
+    }
+}
+
+/// The business numbers as a `<select>`'s options, "label (number)", once they are loaded.
+#[component]
+pub fn NumberOptions(numbers: LocalResource<ApiResult<Vec<Number>>>) -> impl IntoView {
+    move || {
+        numbers
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|number| {
+                let text = format!("{} ({})", number.label, number.phone_number);
+                view! { <option value=number.id.to_string()>{text}</option> }
+            })
+            .collect_view()
     }
 }
