@@ -169,6 +169,14 @@ async fn exports_cover_threads_chosen_conversations_and_the_organization(app: Te
     let chosen = format!("conversation_ids={},{}", conversations[1], conversations[2]);
     assert_eq!(bodies(export(&app, &owner, &chosen).await), ["two", "three"]);
     assert_eq!(bodies(export(&app, &owner, "").await), ["one", "two", "three", "four"]);
+    // "Select all in view": the open ones, the first conversation being closed.
+    assert_eq!(
+        bodies(export(&app, &owner, "view=open").await),
+        ["two", "three", "four"]
+    );
+    app.get("/api/v1/exports/messages?view=no-such-view", token(&owner))
+        .await
+        .expect(404);
     // Notes are the team's own.
     app.post(
         &format!("/api/v1/conversations/{}/notes", conversations[1]),
@@ -196,8 +204,8 @@ async fn exports_cover_threads_chosen_conversations_and_the_organization(app: Te
         .filter(|entry| entry["action"] == "messages.exported")
         .count();
     assert_eq!(
-        exported, 5,
-        "four by the owner, one by Sam; the refused one is not an export"
+        exported, 6,
+        "five by the owner, one by Sam; the refused ones are not exports"
     );
 }
 

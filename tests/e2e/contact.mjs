@@ -203,6 +203,12 @@ export async function contactChecks(context, server) {
     await page.locator(`a.conversation-row[href^="/conversations/${conversation.id}"] + input.row-select`).check();
     const chosen = await downloaded(() => page.click('#bulk-export'));
     if (!chosen.text.includes('Your table is booked for 8.')) throw new Error('the chosen conversation is missing');
+    if (chosen.text.includes('Do you have my order?')) throw new Error('a conversation not chosen was exported');
+    await page.click('#select-view');
+    const whole = await downloaded(() => page.click('#bulk-export'));
+    if (!whole.text.includes('Your table is booked for 8.') || !whole.text.includes('Do you have my order?')) {
+      throw new Error('"Select all in view" did not export the whole view');
+    }
     await page.click('.bulk-bar >> text=Clear');
   });
 

@@ -59,7 +59,7 @@ pub fn begin(app: &AppContext, caller: &Caller, request: ExportRequest, client_a
         }
         let agent = agents::find(conn, &caller.organization_id, &caller.agent_id)?;
         let zone = agent.time_zone.parse::<Tz>().unwrap_or(Tz::UTC);
-        let (scope, title) = scope_of(conn, caller, &request, zone)?;
+        let (scope, title) = scope_of(app, conn, caller, &request, zone)?;
         let detail = serde_json::json!({"scope": title, "format": format_name(request.format)});
         let event = caller.audit_event(
             client_address,
@@ -114,6 +114,7 @@ fn file_stem(title: &str) -> String {
 /// The scope the request names, checked: another organization's conversation or contact is
 /// not found; a conversation's days at most seven apart; the whole organization for admins.
 fn scope_of(
+    app: &AppContext,
     conn: &mut textdesk_db::DbConnection,
     caller: &Caller,
     request: &ExportRequest,
@@ -121,12 +122,13 @@ fn scope_of(
 ) -> AppResult<(ExportScope, String)> {
     let named = usize::from(request.conversation_id.is_some())
         + usize::from(request.contact_id.is_some())
-        + usize::from(!request.conversation_ids.is_empty());
+        + usize::from(!request.conversation_ids.is_empty())
+        + usize::from(request.view.is_some());
     if named > 1 {
         return Err(AppError::field(
             "conversation_id",
             "one_scope",
-            "give one of conversation_id, contact_id and conversation_ids",
+            "give one of conversation_id, contact_id, conversation_ids and view",
         ));
     }
     if (request.from.is_some() || request.until.is_some()) && request.conversation_id.is_none() {
@@ -174,6 +176,14 @@ fn scope_of(
         return Ok((
             ExportScope::Conversations(request.conversation_ids.clone()),
             format!("{count} conversations"),
+        ));
+    }
+    if let Some(view) = &request.view {
+        let ids = crate::conversations::ids_in_view(app, conn, caller, view)?;
+        let count = ids.len();
+        return Ok((
+            ExportScope::Conversations(ids),
+            format!("{count} conversations of a view"),
         ));
     }
     caller

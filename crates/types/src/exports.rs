@@ -17,7 +17,8 @@ pub enum ExportFormat {
 }
 
 /// Which messages to export: one conversation (between two days at most 7 days apart, or
-/// whole), a contact's whole thread, conversations chosen in a view, or, with none of these,
+/// whole), a contact's whole thread, conversations chosen in a view or a whole view, or, with
+/// none of these,
 /// the organization's (owners and admins).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportRequest {
@@ -25,6 +26,9 @@ pub struct ExportRequest {
     pub conversation_id: Option<ConversationId>,
     pub contact_id: Option<ContactId>,
     pub conversation_ids: Vec<ConversationId>,
+    /// Every conversation of this view as its list shows them now (up to 10,000): "Select all
+    /// in view".
+    pub view: Option<String>,
     /// The first day, in the requesting agent's time zone.
     pub from: Option<NaiveDate>,
     /// The last day, included.

@@ -28,6 +28,9 @@ pub struct ExportQuery {
     pub contact_id: Option<ContactId>,
     /// Conversations chosen in a view, their ids separated by commas (at most 1,000).
     pub conversation_ids: Option<String>,
+    /// Every conversation of a view (a built-in view's key such as `open`, or a custom view's
+    /// id), as its list shows them now, up to 10,000.
+    pub view: Option<String>,
     /// With `conversation_id`: the first day (`YYYY-MM-DD`, in your time zone).
     pub from: Option<String>,
     /// With `conversation_id`: the last day, included; at most 7 days from `from`.
@@ -44,7 +47,7 @@ fn day(field: &str, raw: Option<String>) -> Result<Option<NaiveDate>, ApiError> 
 
 /// Export messages as CSV or a printable HTML page, downloaded as a file: one conversation's
 /// (whole, or between two days at most 7 days apart), a contact's whole thread, conversations
-/// chosen in a view, or, with none of these, every message of the organization (owners and
+/// chosen in a view or a whole view, or, with none of these, every message of the organization (owners and
 /// admins). Columns: message id, thread (contact) id, conversation number, date and time in
 /// your time zone, contact's name, from, to, status, text. Texts only, not notes. A cell that
 /// a spreadsheet would run as a formula starts with `'`. Each export is recorded in the audit
@@ -81,6 +84,7 @@ pub async fn export_messages(
         conversation_id: query.conversation_id,
         contact_id: query.contact_id,
         conversation_ids,
+        view: query.view,
         from: day("from", query.from)?,
         until: day("until", query.until)?,
     };

@@ -109,3 +109,22 @@ pub fn bulk(app: &AppContext, caller: &Caller, request: BulkRequest) -> AppResul
         Ok(BulkResult { changed })
     })
 }
+
+/// The conversations of a view as its list shows them now (at most `BULK_VIEW_MAX`): what
+/// "Select all in view" means to an operation that takes ids (an export).
+pub(crate) fn ids_in_view(
+    app: &AppContext,
+    conn: &mut textdesk_db::DbConnection,
+    caller: &Caller,
+    view: &str,
+) -> AppResult<Vec<textdesk_types::ConversationId>> {
+    let list = ListRequest {
+        view: Some(ViewRef::parse(view)),
+        ..ListRequest::default()
+    };
+    let filter = filter_of(app, conn, caller, &list)?.0;
+    Ok(conversations::list(conn, &filter, None, BULK_VIEW_MAX)?
+        .into_iter()
+        .map(|listed| listed.conversation.id)
+        .collect())
+}

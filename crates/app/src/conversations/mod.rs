@@ -26,6 +26,7 @@ use crate::pagination::{cut_page, decode_cursor, decode_id_cursor, encode_cursor
 use crate::views::{self, waiting_cutoff};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
+pub(crate) use bulk::ids_in_view;
 pub use bulk::{BULK_IDS_MAX, bulk};
 pub use close::close;
 pub use delete::delete;

@@ -148,17 +148,18 @@ pub fn BulkBar(
                 >
                     "Mark read"
                 </button>
-                // An export names the conversations chosen one by one.
-                <Show when=move || !selection.whole_view.get()>
-                    <ExportButton
-                        id="bulk-export"
-                        label="Export"
-                        query=Signal::derive(move || {
+                <ExportButton
+                    id="bulk-export"
+                    label="Export"
+                    query=Signal::derive(move || {
+                        if selection.whole_view.get() {
+                            vec![("view", view.get().0)]
+                        } else {
                             let ids = selection.ids.with(|ids| ids.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(","));
                             vec![("conversation_ids", ids)]
-                        })
-                    />
-                </Show>
+                        }
+                    })
+                />
                 <select class="bulk-assign" id="bulk-assign" aria-label="Assign the selected to" on:change=assign prop:value="">
                     <option value="">"Assign to…"</option>
                     {move || {
