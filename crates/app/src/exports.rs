@@ -7,6 +7,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
+use textdesk_db::conversations::ConversationFilter;
 use textdesk_db::exports::{self as stored, ExportRow, ExportScope};
 use textdesk_db::{agents, audit, contacts, conversations, organizations};
 use textdesk_domain::export::{check_range, csv_line, html_text};
@@ -38,7 +39,7 @@ const COLUMNS: [&str; 9] = [
 pub struct Export {
     caller: Caller,
     scope: ExportScope,
-    pub format: ExportFormat,
+    format: ExportFormat,
     zone: Tz,
     title: String,
     /// The name the file is downloaded under.
@@ -169,8 +170,16 @@ fn scope_of(
                 format!("at most {CHOSEN_MAX} conversations"),
             ));
         }
-        for id in &request.conversation_ids {
-            conversations::find(conn, &caller.organization_id, id).or_missing("conversation")?;
+        // One query for them all: an id the organization does not have is not found.
+        let mut wanted = request.conversation_ids.clone();
+        wanted.sort();
+        wanted.dedup();
+        let filter = ConversationFilter {
+            ids: Some(wanted.clone()),
+            ..ConversationFilter::new(caller.organization_id.clone(), caller.agent_id.clone())
+        };
+        if conversations::ids(conn, &filter, i64::try_from(wanted.len()).unwrap_or(i64::MAX))?.len() != wanted.len() {
+            return Err(AppError::NotFound("conversation"));
         }
         let count = request.conversation_ids.len();
         return Ok((

@@ -123,8 +123,5 @@ pub(crate) fn ids_in_view(
         ..ListRequest::default()
     };
     let filter = filter_of(app, conn, caller, &list)?.0;
-    Ok(conversations::list(conn, &filter, None, BULK_VIEW_MAX)?
-        .into_iter()
-        .map(|listed| listed.conversation.id)
-        .collect())
+    Ok(conversations::ids(conn, &filter, BULK_VIEW_MAX)?)
 }

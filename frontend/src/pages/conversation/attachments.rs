@@ -82,10 +82,7 @@ impl Attachments {
     /// Checks a picked file as the server will, then uploads it.
     fn add(&self, file: web_sys::File) {
         let size = file.size() as u64;
-        let total = self
-            .list
-            .with_untracked(|list| list.iter().map(|a| a.media.size_bytes).sum::<u64>())
-            + size;
+        let total = untrack(|| self.total_bytes()) + size;
         let refused = if !OUTBOUND_TYPES.contains(&file.type_().as_str()) {
             Some(format!("{}: {OUTBOUND_TYPES_REFUSAL}.", file.name()))
         } else if total > MAX_MMS_BYTES as u64 {
