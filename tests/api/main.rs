@@ -4,6 +4,7 @@
 mod agents;
 mod auth;
 mod compliance;
+mod contact_imports;
 mod contacts;
 mod conventions;
 mod exports;

@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 use textdesk_app::{
-    consent, contacts, conversations, events, messages, numbers, presence, quick_replies, search, simulator, views,
+    consent, contact_import, contacts, conversations, events, messages, numbers, presence, quick_replies, search,
+    simulator, views,
 };
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_domain::assignment::PATTERN_MAX;
@@ -332,6 +333,7 @@ fn documented_bounds_are_the_servers() {
         "/api/v1/agents",
         "/api/v1/audit-log",
         "/api/v1/contacts",
+        "/api/v1/contact-imports/{id}/issues",
         "/api/v1/conversations",
         "/api/v1/conversations/{id}",
         "/api/v1/groups",
@@ -348,6 +350,8 @@ fn documented_bounds_are_the_servers() {
     spec.text(&contact_search, None, search::QUERY_MAX_CHARS);
     let contact_label = spec.param("get", "/api/v1/contacts", "label");
     spec.text(&contact_label, None, contacts::LABEL_MAX);
+    let file_name = spec.param("post", "/api/v1/contact-imports", "file_name");
+    spec.text(&file_name, None, contact_import::FILE_NAME_MAX);
 
     let unchecked: Vec<_> = spec.documented_bounds().difference(&spec.checked).cloned().collect();
     assert!(

@@ -31,6 +31,8 @@ pub enum Permission {
     ReadAuditLog,
     /// Add, change and delete the quick replies shared with the organization.
     ManageSharedReplies,
+    /// Import contacts from CSV files.
+    ImportContacts,
 }
 
 impl Permission {
@@ -43,6 +45,7 @@ impl Permission {
                 | Permission::ManageSettings
                 | Permission::ReadAuditLog
                 | Permission::ManageSharedReplies
+                | Permission::ImportContacts
         )
     }
 }

@@ -7,7 +7,7 @@ use textdesk_db::contacts::{self, ContactChanges, ContactRow, ContactSearch, New
 use textdesk_db::conversations::{self, ConversationFilter};
 use textdesk_db::{DbConnection, DbError, events};
 use textdesk_domain::Invalid;
-use textdesk_domain::accounts::EmailAddress;
+use textdesk_domain::contact_fields::{self, optional_email, optional_text};
 use textdesk_domain::phone::PhoneNumber;
 use textdesk_domain::quiet_hours::parse_time_zone;
 use textdesk_domain::search::{QUERY_MAX_CHARS, SearchText};
@@ -22,14 +22,9 @@ use crate::pagination::PageRequest;
 use crate::validation::{Validator, checked};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
-/// The most custom fields a contact may have.
-pub const CUSTOM_FIELDS_MAX: usize = 50;
-/// The longest custom field name and value.
-pub const CUSTOM_FIELD_NAME_MAX: usize = 50;
-pub const CUSTOM_FIELD_VALUE_MAX: usize = 500;
-/// The most labels a contact may have, and the longest label.
-pub const LABELS_MAX: usize = 50;
-pub const LABEL_MAX: usize = 50;
+pub use textdesk_domain::contact_fields::{
+    CUSTOM_FIELD_NAME_MAX, CUSTOM_FIELD_VALUE_MAX, CUSTOM_FIELDS_MAX, LABEL_MAX, LABELS_MAX,
+};
 
 /// The organization's contacts in creation order. `search` matches part of a name (first,
 /// last or both), company, email or number, a number typed in any common format included;
@@ -175,9 +170,13 @@ fn validate_new(request: CreateContact) -> AppResult<NewContact> {
     let first = v.check_optional("first_name", request.first_name, |raw| optional_text(&raw, NAME_MAX));
     let last = v.check_optional("last_name", request.last_name, |raw| optional_text(&raw, NAME_MAX));
     let company = v.check_optional("company", request.company, |raw| optional_text(&raw, TITLE_MAX));
-    let email = v.check_optional("email", request.email, |raw| parse_email(&raw));
-    let custom_fields = v.check_optional("custom_fields", request.custom_fields, parse_custom_fields);
-    let labels = v.check_optional("labels", request.labels, parse_labels);
+    let email = v.check_optional("email", request.email, |raw| optional_email(&raw));
+    let custom_fields = v.check_optional(
+        "custom_fields",
+        request.custom_fields,
+        contact_fields::custom_field_values,
+    );
+    let labels = v.check_optional("labels", request.labels, contact_fields::labels);
     v.finish()?;
     Ok(NewContact {
         phone_number: checked(phone)?.into_inner(),
@@ -203,9 +202,13 @@ fn validate_changes(request: UpdateContact) -> AppResult<CheckedChanges> {
     let first = v.check_optional("first_name", request.first_name, |raw| optional_text(&raw, NAME_MAX));
     let last = v.check_optional("last_name", request.last_name, |raw| optional_text(&raw, NAME_MAX));
     let company = v.check_optional("company", request.company, |raw| optional_text(&raw, TITLE_MAX));
-    let email = v.check_optional("email", request.email, |raw| parse_email(&raw));
-    let custom_fields = v.check_optional("custom_fields", request.custom_fields, parse_custom_fields);
-    let labels = v.check_optional("labels", request.labels, parse_labels);
+    let email = v.check_optional("email", request.email, |raw| optional_email(&raw));
+    let custom_fields = v.check_optional(
+        "custom_fields",
+        request.custom_fields,
+        contact_fields::custom_field_values,
+    );
+    let labels = v.check_optional("labels", request.labels, contact_fields::labels);
     let time_zone = v.check_optional("time_zone", request.time_zone, |raw| parse_time_zone(&raw));
     v.finish()?;
     let changes = ContactChanges {
@@ -223,49 +226,4 @@ fn validate_changes(request: UpdateContact) -> AppResult<CheckedChanges> {
         custom_fields,
         labels,
     })
-}
-
-/// Names may be empty (a number nobody has named yet), but not overlong or multi-line.
-fn optional_text(raw: &str, max: usize) -> Result<String, Invalid> {
-    if raw.trim().is_empty() {
-        Ok(String::new())
-    } else {
-        Label::parse(raw, max).map(Label::into_inner)
-    }
-}
-
-fn parse_email(raw: &str) -> Result<Option<String>, Invalid> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        EmailAddress::parse(raw).map(|email| Some(email.into_inner()))
-    }
-}
-
-fn parse_custom_fields(raw: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, Invalid> {
-    if raw.len() > CUSTOM_FIELDS_MAX {
-        return Err(Invalid::new("too_many", format!("at most {CUSTOM_FIELDS_MAX} fields")));
-    }
-    raw.into_iter()
-        .map(|(name, value)| {
-            let name = Label::parse(&name, CUSTOM_FIELD_NAME_MAX)
-                .map_err(|e| Invalid::new(e.code, format!("field name: {}", e.message)))?;
-            let value = optional_text(&value, CUSTOM_FIELD_VALUE_MAX)?;
-            Ok((name.into_inner(), value))
-        })
-        .collect()
-}
-
-fn parse_labels(raw: Vec<String>) -> Result<Vec<String>, Invalid> {
-    if raw.len() > LABELS_MAX {
-        return Err(Invalid::new("too_many", format!("at most {LABELS_MAX} labels")));
-    }
-    let mut labels: Vec<String> = Vec::new();
-    for label in raw {
-        let label = Label::parse(&label, LABEL_MAX)?.into_inner();
-        if !labels.contains(&label) {
-            labels.push(label);
-        }
-    }
-    Ok(labels)
 }

@@ -15,6 +15,7 @@ pub mod audit_log;
 pub mod caller;
 pub mod compliance;
 pub mod consent;
+pub mod contact_import;
 pub mod contacts;
 pub mod context;
 pub mod conversations;

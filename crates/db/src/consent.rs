@@ -229,6 +229,19 @@ pub fn set_consent(
     Ok(true)
 }
 
+/// Who opted the contact out last (the contact by keyword, the carrier, an agent…); none when
+/// nobody ever did.
+pub fn last_opt_out_source(conn: &mut DbConnection, contact: &ContactId) -> Result<Option<ConsentSource>, DbError> {
+    Ok(consent_changes::table
+        .filter(consent_changes::contact_id.eq(contact))
+        .filter(consent_changes::field.eq(FIELD_OPTED_OUT))
+        .filter(consent_changes::new_value.eq("true"))
+        .order((consent_changes::created_at.desc(), consent_changes::id.desc()))
+        .select(consent_changes::source)
+        .first(conn)
+        .optional()?)
+}
+
 /// Marks the organization's consent message as sent to the contact. Returns true for the one
 /// caller that marked it: concurrent sends to a new contact queue the consent message once.
 pub fn claim_consent_message(conn: &mut DbConnection, contact: &ContactId, at: NaiveDateTime) -> Result<bool, DbError> {

@@ -147,6 +147,41 @@ pub fn find_by_phone(
         .optional()?)
 }
 
+/// The organization's contacts with these numbers.
+pub fn find_by_phones(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    phone_numbers: &[&str],
+) -> Result<Vec<ContactRow>, DbError> {
+    Ok(contacts::table
+        .filter(contacts::organization_id.eq(organization))
+        .filter(contacts::phone_number.eq_any(phone_numbers))
+        .select(ContactRow::as_select())
+        .load(conn)?)
+}
+
+/// Adds contacts with one statement, announcing none (the caller announces them as a batch);
+/// returns those added. A number another transaction stored meanwhile is left out.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    new: Vec<NewContact>,
+) -> Result<Vec<ContactRow>, DbError> {
+    let now = now();
+    let mut rows: Vec<ContactRow> = new.into_iter().map(|new| new_row(organization, new, now)).collect();
+    rows.sort_unstable_by(|a, b| a.phone_number.cmp(&b.phone_number));
+    if rows.is_empty() || insert_new(conn, &rows)? == rows.len() {
+        return Ok(rows);
+    }
+    let phones: Vec<&str> = rows.iter().map(|row| row.phone_number.as_str()).collect();
+    let stored: Vec<ContactId> = find_by_phones(conn, organization, &phones)?
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    rows.retain(|row| stored.contains(&row.id));
+    Ok(rows)
+}
+
 /// The contact with this number, created (with no name, announced on the change feed) if the
 /// organization has none; `true` when created.
 pub fn find_or_create(
@@ -361,6 +396,14 @@ pub fn update(
         return Err(DbError::NotFound);
     }
     find(conn, organization, id)
+}
+
+/// Changes a contact found earlier in the same transaction, without reading it back.
+pub fn apply_changes(conn: &mut DbConnection, id: &ContactId, changes: &ContactChanges) -> Result<(), DbError> {
+    diesel::update(contacts::table.find(id))
+        .set((changes, contacts::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Remembers the number last used with these contacts, the default for their next message.

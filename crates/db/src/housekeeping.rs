@@ -7,7 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
 use crate::{
-    Backend, Database, DbError, events, login_failures, organizations, password_resets, refresh_tokens, unread,
+    Backend, Database, DbError, contact_imports, events, login_failures, organizations, password_resets,
+    refresh_tokens, unread,
 };
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -15,6 +16,7 @@ pub struct Purged {
     pub refresh_tokens: usize,
     pub password_resets: usize,
     pub login_failures: usize,
+    pub unconfirmed_imports: usize,
     pub events: usize,
 }
 
@@ -23,7 +25,8 @@ pub struct Purged {
 pub const FEED_RETENTION_DAYS: i64 = 7;
 
 /// Expired tokens are kept a day (so a late reuse is still recognised and answered as such),
-/// sign-in failures a day past any throttle window.
+/// sign-in failures a day past any throttle window, and a checked import file a day for its
+/// importer to confirm.
 pub fn purge(db: &Database) -> Result<Purged, DbError> {
     let cutoff = (Utc::now() - Duration::days(1)).naive_utc();
     let mut purged = db.write(|conn| -> Result<Purged, DbError> {
@@ -31,6 +34,7 @@ pub fn purge(db: &Database) -> Result<Purged, DbError> {
             refresh_tokens: refresh_tokens::purge_expired(conn, cutoff)?,
             password_resets: password_resets::purge_expired(conn, cutoff)?,
             login_failures: login_failures::purge_older_than(conn, cutoff)?,
+            unconfirmed_imports: contact_imports::purge_unconfirmed(conn, cutoff)?,
             events: 0,
         })
     })?;

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use textdesk_types::messages::SendLane;
-use textdesk_types::{MediaId, MessageId, OrganizationId};
+use textdesk_types::{ContactImportId, MediaId, MessageId, OrganizationId};
 
 use crate::schema::jobs;
 use crate::{DbConnection, DbError, ids, now};
@@ -43,6 +43,7 @@ pub enum JobKind {
     SendMessage,
     SimulateDelivery,
     FetchMedia,
+    ImportContacts,
 }
 
 impl JobKind {
@@ -51,6 +52,7 @@ impl JobKind {
             JobKind::SendMessage => "send_message",
             JobKind::SimulateDelivery => "simulate_delivery",
             JobKind::FetchMedia => "fetch_media",
+            JobKind::ImportContacts => "import_contacts",
         }
     }
 
@@ -59,7 +61,12 @@ impl JobKind {
     }
 }
 
-const ALL_KINDS: [JobKind; 3] = [JobKind::SendMessage, JobKind::SimulateDelivery, JobKind::FetchMedia];
+const ALL_KINDS: [JobKind; 4] = [
+    JobKind::SendMessage,
+    JobKind::SimulateDelivery,
+    JobKind::FetchMedia,
+    JobKind::ImportContacts,
+];
 
 /// Jobs a worker runs side by side, each class with its own runners, so an agent's reply never
 /// waits behind a slower kind of work (a media server that does not answer, a broadcast).
@@ -73,14 +80,17 @@ pub enum JobClass {
     Media,
     /// The delivery reports the simulator makes up.
     Reports,
+    /// Contact imports, one at a time: each is long, and none is urgent.
+    Imports,
 }
 
 impl JobClass {
-    pub const ALL: [JobClass; 4] = [
+    pub const ALL: [JobClass; 5] = [
         JobClass::Conversational,
         JobClass::Outreach,
         JobClass::Media,
         JobClass::Reports,
+        JobClass::Imports,
     ];
 
     fn kinds(self) -> &'static [JobKind] {
@@ -88,6 +98,7 @@ impl JobClass {
             JobClass::Conversational | JobClass::Outreach => &[JobKind::SendMessage],
             JobClass::Media => &[JobKind::FetchMedia],
             JobClass::Reports => &[JobKind::SimulateDelivery],
+            JobClass::Imports => &[JobKind::ImportContacts],
         }
     }
 
@@ -96,7 +107,7 @@ impl JobClass {
         let (first, last) = match self {
             JobClass::Conversational => (SendLane::Conversational, SendLane::Conversational),
             JobClass::Outreach => (SendLane::Automated, SendLane::Bulk),
-            JobClass::Media | JobClass::Reports => (SendLane::Conversational, SendLane::Bulk),
+            JobClass::Media | JobClass::Reports | JobClass::Imports => (SendLane::Conversational, SendLane::Bulk),
         };
         first as i32..=last as i32
     }
@@ -114,6 +125,12 @@ pub struct MediaJob {
     pub media_id: MediaId,
 }
 
+/// A job about one contact import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportJob {
+    pub import_id: ContactImportId,
+}
+
 /// A job with its typed payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Job {
@@ -123,6 +140,8 @@ pub enum Job {
     SimulateDelivery(MessageJob),
     /// Fetches an inbound MMS's media from the provider into Textdesk's store.
     FetchMedia(MediaJob),
+    /// Imports a confirmed CSV file of contacts, batch by batch.
+    ImportContacts(ImportJob),
 }
 
 impl Job {
@@ -137,6 +156,7 @@ impl Job {
             Job::SendMessage(_) => JobKind::SendMessage,
             Job::SimulateDelivery(_) => JobKind::SimulateDelivery,
             Job::FetchMedia(_) => JobKind::FetchMedia,
+            Job::ImportContacts(_) => JobKind::ImportContacts,
         }
     }
 
@@ -144,7 +164,7 @@ impl Job {
     pub fn message_id(&self) -> Option<&MessageId> {
         match self {
             Job::SendMessage(job) | Job::SimulateDelivery(job) => Some(&job.message_id),
-            Job::FetchMedia(_) => None,
+            Job::FetchMedia(_) | Job::ImportContacts(_) => None,
         }
     }
 
@@ -152,6 +172,7 @@ impl Job {
         let text = match self {
             Job::SendMessage(job) | Job::SimulateDelivery(job) => serde_json::to_string(job),
             Job::FetchMedia(job) => serde_json::to_string(job),
+            Job::ImportContacts(job) => serde_json::to_string(job),
         };
         text.map_err(|e| DbError::Corrupt(format!("job payload: {e}")))
     }
@@ -165,6 +186,7 @@ impl Job {
                 Ok(Job::SimulateDelivery(serde_json::from_str(payload).map_err(corrupt)?))
             }
             Some(JobKind::FetchMedia) => Ok(Job::FetchMedia(serde_json::from_str(payload).map_err(corrupt)?)),
+            Some(JobKind::ImportContacts) => Ok(Job::ImportContacts(serde_json::from_str(payload).map_err(corrupt)?)),
             None => Err(DbError::Corrupt(format!("unknown job kind {kind:?}"))),
         }
     }

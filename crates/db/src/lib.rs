@@ -12,6 +12,7 @@ pub mod change_signal;
 pub mod clock;
 pub mod connection;
 pub mod consent;
+pub mod contact_imports;
 pub mod contacts;
 pub mod conversations;
 pub mod custom_fields;

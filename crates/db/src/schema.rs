@@ -395,6 +395,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_imports (id) {
+        id -> Text,
+        organization_id -> Text,
+        created_by -> Text,
+        file_name -> Text,
+        status -> Text,
+        add_country_code -> Bool,
+        existing -> Nullable<Text>,
+        column_map -> Text,
+        preview -> Text,
+        file -> Nullable<Binary>,
+        rows_total -> Integer,
+        rows_valid -> Integer,
+        rows_existing -> Integer,
+        rows_done -> Integer,
+        created -> Integer,
+        updated -> Integer,
+        skipped -> Integer,
+        failed -> Integer,
+        issues -> Integer,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contact_import_issues (import_id, seq) {
+        import_id -> Text,
+        seq -> Integer,
+        row_number -> Integer,
+        number_cell -> Text,
+        column_heading -> Nullable<Text>,
+        code -> Text,
+        message -> Text,
+        outcome -> Text,
+    }
+}
+
+diesel::table! {
     views (id) {
         id -> Text,
         organization_id -> Text,
@@ -416,6 +457,8 @@ diesel::joinable!(messages -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
+    contact_imports,
+    contact_import_issues,
     setup_state,
     agents,
     agent_avatars,

@@ -8,6 +8,8 @@
 pub mod accounts;
 pub mod assignment;
 pub mod compliance;
+pub mod contact_fields;
+pub mod contact_import;
 pub mod export;
 pub mod media;
 pub mod organization;

@@ -181,6 +181,8 @@ pub enum ConsentSource {
     Api,
     /// The provider reported the contact opted out (Twilio error 21610).
     Provider,
+    /// An agent's CSV import of contacts.
+    Import,
 }
 
 impl ConsentSource {
@@ -190,6 +192,7 @@ impl ConsentSource {
             ConsentSource::Agent => "agent",
             ConsentSource::Api => "api",
             ConsentSource::Provider => "provider",
+            ConsentSource::Import => "import",
         }
     }
 
@@ -199,6 +202,7 @@ impl ConsentSource {
             ConsentSource::Agent,
             ConsentSource::Api,
             ConsentSource::Provider,
+            ConsentSource::Import,
         ]
         .into_iter()
         .find(|source| source.as_str() == raw)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::messages::MessageStatus;
 use crate::rfc3339::Moment;
-use crate::{AgentId, ContactId, ConversationId, MediaId, MessageId};
+use crate::{AgentId, ContactId, ContactImportId, ConversationId, MediaId, MessageId};
 
 /// One change in the feed: where it is, what changed, and when.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -74,6 +74,7 @@ const KINDS: &[&str] = &[
     "message.status_changed",
     "message.media_changed",
     "contact.changed",
+    "contacts.imported",
     "read_state.changed",
 ];
 
@@ -90,6 +91,8 @@ struct AnyData {
     unread: Option<bool>,
     #[serde(default)]
     all: bool,
+    import_id: Option<ContactImportId>,
+    created: Option<u32>,
 }
 
 impl AnyData {
@@ -119,6 +122,10 @@ impl AnyData {
             }),
             "contact.changed" => Change::ContactChanged(ContactChange {
                 contact_id: needed(self.contact_id, "contact_id")?,
+            }),
+            "contacts.imported" => Change::ContactsImported(ContactsImported {
+                import_id: needed(self.import_id, "import_id")?,
+                created: needed(self.created, "created")?,
             }),
             "read_state.changed" => Change::ReadStateChanged(ReadStateChange {
                 agent_id: needed(self.agent_id, "agent_id")?,
@@ -157,6 +164,10 @@ pub enum Change {
     /// A contact was created or changed (name, consent, opt-out).
     #[serde(rename = "contact.changed")]
     ContactChanged(ContactChange),
+    /// A contact import moved on: a batch of rows was imported, or it started or ended. The
+    /// contacts it creates are announced here, one event per batch, not one each.
+    #[serde(rename = "contacts.imported")]
+    ContactsImported(ContactsImported),
     /// The receiving agent's own read state changed (only they receive it).
     #[serde(rename = "read_state.changed")]
     ReadStateChanged(ReadStateChange),
@@ -172,6 +183,7 @@ pub enum ChangeKind {
     MessageStatusChanged,
     MessageMediaChanged,
     ContactChanged,
+    ContactsImported,
     ReadStateChanged,
 }
 
@@ -184,6 +196,7 @@ impl Change {
             Change::MessageStatusChanged(_) => ChangeKind::MessageStatusChanged,
             Change::MessageMediaChanged(_) => ChangeKind::MessageMediaChanged,
             Change::ContactChanged(_) => ChangeKind::ContactChanged,
+            Change::ContactsImported(_) => ChangeKind::ContactsImported,
             Change::ReadStateChanged(_) => ChangeKind::ReadStateChanged,
         }
     }
@@ -195,7 +208,7 @@ impl Change {
             Change::MessageAdded(change) => Some(&change.conversation_id),
             Change::MessageStatusChanged(change) => Some(&change.conversation_id),
             Change::ReadStateChanged(change) => change.conversation_id.as_ref(),
-            Change::MessageMediaChanged(_) | Change::ContactChanged(_) => None,
+            Change::MessageMediaChanged(_) | Change::ContactChanged(_) | Change::ContactsImported(_) => None,
         }
     }
 }
@@ -234,6 +247,14 @@ pub struct MediaChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactChange {
     pub contact_id: ContactId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactsImported {
+    pub import_id: ContactImportId,
+    /// Contacts the import created in this batch.
+    pub created: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,6 +327,10 @@ mod tests {
             ChangeKind::ContactChanged => Change::ContactChanged(ContactChange {
                 contact_id: ContactId::new("k1"),
             }),
+            ChangeKind::ContactsImported => Change::ContactsImported(ContactsImported {
+                import_id: ContactImportId::new("i1"),
+                created: 500,
+            }),
             ChangeKind::ReadStateChanged => Change::ReadStateChanged(ReadStateChange {
                 agent_id: AgentId::new("a1"),
                 conversation_id: None,
@@ -316,13 +341,14 @@ mod tests {
     }
 
     /// Every kind (a new one goes here too, and in `KINDS`).
-    const EVERY_KIND: [ChangeKind; 7] = [
+    const EVERY_KIND: [ChangeKind; 8] = [
         ChangeKind::ConversationChanged,
         ChangeKind::ConversationDeleted,
         ChangeKind::MessageAdded,
         ChangeKind::MessageStatusChanged,
         ChangeKind::MessageMediaChanged,
         ChangeKind::ContactChanged,
+        ChangeKind::ContactsImported,
         ChangeKind::ReadStateChanged,
     ];
 

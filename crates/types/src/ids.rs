@@ -97,3 +97,7 @@ define_id!(
     /// An admin's keyword rule that assigns new conversations.
     AssignmentRuleId
 );
+define_id!(
+    /// A contact import from a CSV file: checked, then run in the background.
+    ContactImportId
+);

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "openapi")]
 mod bounds;
+pub mod contact_imports;
 pub mod contacts;
 pub mod conversations;
 pub mod custom_fields;
@@ -44,8 +45,8 @@ pub mod sql;
 pub mod views;
 
 pub use ids::{
-    AgentId, AssignmentRuleId, AuditEntryId, ContactId, ConversationId, CustomFieldId, GroupId, MediaId, MessageId,
-    NumberId, OrganizationId, QuickReplyId, ViewId,
+    AgentId, AssignmentRuleId, AuditEntryId, ContactId, ContactImportId, ConversationId, CustomFieldId, GroupId,
+    MediaId, MessageId, NumberId, OrganizationId, QuickReplyId, ViewId,
 };
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};

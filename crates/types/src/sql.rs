@@ -48,6 +48,9 @@ macro_rules! enum_stored_as_text {
 
 enum_stored_as_text!(
     crate::agents::Role,
+    crate::contact_imports::ExistingContacts,
+    crate::contact_imports::ImportStatus,
+    crate::contact_imports::IssueOutcome,
     crate::contacts::Consent,
     crate::contacts::ConsentSource,
     crate::conversations::ConversationStatus,

@@ -3,7 +3,7 @@
 //! processes. Every job reads and writes only through the database, so any number of workers
 //! can run against one PostgreSQL.
 //!
-//! Depends on storage and the providers; never on the HTTP API.
+//! Depends on the application operations, storage and the providers; never on the HTTP API.
 
 mod jobs;
 
@@ -59,6 +59,7 @@ fn concurrency(class: JobClass) -> usize {
         JobClass::Outreach => 2,
         JobClass::Media => 4,
         JobClass::Reports => 1,
+        JobClass::Imports => 1,
     }
 }
 

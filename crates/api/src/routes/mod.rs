@@ -5,6 +5,7 @@ pub mod assignment_rules;
 pub mod audit_log;
 pub mod auth;
 pub mod consent;
+pub mod contact_imports;
 pub mod contacts;
 pub mod conversations;
 pub mod custom_fields;
@@ -66,6 +67,13 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(contacts::get_contact)
         .service(contacts::update_contact)
         .service(contacts::get_thread)
+        .service(contact_imports::list_imports)
+        .service(contact_imports::sample_file)
+        .service(contact_imports::check_import)
+        .service(contact_imports::get_import)
+        .service(contact_imports::list_issues)
+        .service(contact_imports::import_report)
+        .service(contact_imports::start_import)
         .service(custom_fields::list_custom_fields)
         .service(custom_fields::create_custom_field)
         .service(custom_fields::delete_custom_field)

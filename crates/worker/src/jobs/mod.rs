@@ -1,6 +1,7 @@
 //! The queue's job kinds and how a worker runs one.
 
 mod fetch_media;
+mod import_contacts;
 mod send_gate;
 mod send_message;
 mod simulate_delivery;
@@ -58,6 +59,7 @@ pub fn run_claimed(context: &WorkerContext, job: &JobRow) -> anyhow::Result<()> 
         Ok(Job::SendMessage(send)) => send_message::run(context, &send.message_id, job.attempts),
         Ok(Job::SimulateDelivery(report)) => simulate_delivery::run(context, &report.message_id),
         Ok(Job::FetchMedia(fetch)) => fetch_media::run(context, &fetch.media_id, job.attempts),
+        Ok(Job::ImportContacts(import)) => import_contacts::run(context, &import.import_id, job.attempts),
         Err(error) => {
             tracing::error!(%error, kind = job.kind, id = %job.id, "a job that cannot be read; dropping it");
             Ok(Next::Done)

@@ -489,6 +489,7 @@ fn change_line(change: &ConsentChange, agent: Option<String>) -> String {
         ConsentSource::Agent => format!("by {}", agent.unwrap_or_else(|| "an agent".to_owned())),
         ConsentSource::Api => "through the API".to_owned(),
         ConsentSource::Provider => "reported by the carrier".to_owned(),
+        ConsentSource::Import => format!("in an import by {}", agent.unwrap_or_else(|| "an agent".to_owned())),
     };
     let mut line = [what.as_str(), " · ", &who].concat();
     if let Some(reason) = change.reason.as_deref().filter(|reason| !reason.is_empty()) {
