@@ -20,7 +20,7 @@ use textdesk_types::contact_imports::{
     IssueOutcome, StartImport,
 };
 use textdesk_types::contacts::ConsentSource;
-use textdesk_types::events::{Change, ContactsImported};
+use textdesk_types::events::{Change, ContactChange, ContactsImported};
 use textdesk_types::page::PageQuery;
 use textdesk_types::{ContactImportId, OrganizationId, Page};
 
@@ -426,6 +426,8 @@ fn import_batch(
     let reason = format!("Imported from {}", import.file_name);
     let by = ChangedBy::agent(ConsentSource::Import, &import.created_by, Some(&reason));
     let mut labels: Vec<String> = Vec::new();
+    // The batch's changed contacts are announced together, with one statement.
+    let mut changed: Vec<Change> = Vec::new();
     for (read, values) in &valid {
         if let Some(contact) = created.get(&values.phone_number) {
             progress.created += 1;
@@ -447,7 +449,7 @@ fn import_batch(
                 }
                 ExistingContacts::Update => {
                     progress.updated += 1;
-                    update_contact(conn, contact, read, values, &by, &mut issues)?;
+                    update_contact(conn, contact, read, values, &by, &mut issues, &mut changed)?;
                 }
             }
         } else {
@@ -460,6 +462,7 @@ fn import_batch(
         }
     }
     remember_labels(conn, organization, &labels)?;
+    events::append_all(conn, organization, &changed)?;
     progress.rows_done += count(batch.len());
     progress.issues = issues.seq;
     contact_imports::add_issues(conn, &issues.rows)?;
@@ -482,7 +485,8 @@ fn new_contact(values: &ContactValues) -> NewContact {
 
 /// Fills in an existing contact from a row: the values the row has replace the contact's,
 /// labels are added, and an opted-out column applies, except that it never opts back in a
-/// contact who opted out by keyword or whose carrier reported it.
+/// contact who opted out by keyword or whose carrier reported it. A changed contact joins
+/// `changed`, for the feed.
 fn update_contact(
     conn: &mut DbConnection,
     contact: &ContactRow,
@@ -490,6 +494,7 @@ fn update_contact(
     values: &ContactValues,
     by: &ChangedBy<'_>,
     issues: &mut IssueWriter<'_>,
+    changed: &mut Vec<Change>,
 ) -> AppResult<()> {
     let mut changes = ContactChanges {
         first_name: values.first_name.clone(),
@@ -540,7 +545,9 @@ fn update_contact(
         || changes.labels.is_some();
     if changes_anything {
         contacts::apply_changes(conn, &contact.id, &changes)?;
-        events::contact_changed(conn, &contact.organization_id, &contact.id)?;
+        changed.push(Change::ContactChanged(ContactChange {
+            contact_id: contact.id.clone(),
+        }));
     }
     match values.opted_out {
         Some(true) if !contact.opted_out => {

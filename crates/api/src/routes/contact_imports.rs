@@ -94,7 +94,7 @@ pub async fn check_import(
     let caller = me.caller();
     let options = query.into_inner();
     let checked = state
-        .run(move |app| contact_import::check(app, &caller, options, file.to_vec()))
+        .run(move |app| contact_import::check(app, &caller, options, Vec::from(file)))
         .await?;
     Ok(HttpResponse::Created().json(checked))
 }
