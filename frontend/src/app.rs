@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("conversations/:id") view=ConversationPane />
                     </ParentRoute>
                     <Route path=path!("contacts") view={Lazy::<ContactsPage>::new()} />
+                    <Route path=path!("contacts/import") view={Lazy::<ImportContactsPage>::new()} />
                     <Route path=path!("contacts/:id") view={Lazy::<ContactPage>::new()} />
                     <Route path=path!("team") view={Lazy::<TeamPage>::new()} />
                     <Route path=path!("profile") view={Lazy::<ProfilePage>::new()} />
@@ -64,6 +65,7 @@ lazy_page!(SetupPage, crate::pages::setup::Setup);
 lazy_page!(ResetPasswordPage, crate::pages::reset_password::ResetPassword);
 lazy_page!(ContactsPage, crate::pages::contacts::Contacts);
 lazy_page!(ContactPage, crate::pages::contacts::ContactPage);
+lazy_page!(ImportContactsPage, crate::pages::contacts::import::ImportContacts);
 lazy_page!(TeamPage, crate::pages::team::Team);
 lazy_page!(ProfilePage, crate::pages::profile::Profile);
 lazy_page!(SimulatorPage, crate::pages::simulator::PhoneSimulator);

@@ -10,6 +10,7 @@ on_both_backends!(
     a_conversation_exports_as_csv_with_formulas_shown_as_text,
     exports_cover_threads_chosen_conversations_and_the_organization,
     exports_are_refused_where_not_allowed,
+    a_day_across_a_daylight_saving_change_is_the_agents_day,
 );
 
 fn token(session: &Session) -> Option<&str> {
@@ -248,4 +249,59 @@ async fn exports_are_refused_where_not_allowed(app: TestApp) {
     )
     .await
     .expect_problem(403, "exports_disabled");
+}
+
+/// The agent's zone turns its clocks back on 2026-11-01 (America/New_York): that day has 25
+/// hours, 01:30 comes twice, and its export holds exactly its texts, each time with its zone.
+async fn a_day_across_a_daylight_saving_change_is_the_agents_day(app: TestApp) {
+    use diesel::prelude::*;
+    use textdesk_db::schema::messages;
+
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    app.patch("/api/v1/me", token(&owner), &json!({"time_zone": "America/New_York"}))
+        .await
+        .expect(200);
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
+    let sent_at = [
+        ("the evening before", "2026-10-31T23:30:00Z"),
+        ("first half past one", "2026-11-01T05:30:00Z"),
+        ("second half past one", "2026-11-01T06:30:00Z"),
+        ("late that night", "2026-11-02T04:30:00Z"),
+        ("the next day", "2026-11-02T05:30:00Z"),
+    ];
+    let mut conversation = String::new();
+    for (body, at) in sent_at {
+        let text = app.text_from_customer(&owner, &number, "+12025550143", body).await;
+        conversation = text["conversation_id"].as_str().unwrap().to_owned();
+        let id = text["id"].as_str().unwrap().to_owned();
+        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().naive_utc();
+        app.db
+            .write(move |conn| {
+                let updated = diesel::update(messages::table.filter(messages::id.eq(id)))
+                    .set(messages::created_at.eq(at))
+                    .execute(conn)?;
+                Ok::<_, textdesk_db::DbError>(updated)
+            })
+            .unwrap();
+    }
+    let csv = export(
+        &app,
+        &owner,
+        &format!("conversation_id={conversation}&from=2026-11-01&until=2026-11-01"),
+    )
+    .await;
+    let lines = records(&csv);
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines[1].contains(",2026-11-01 01:30:00 EDT,") && lines[1].ends_with("first half past one"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains(",2026-11-01 01:30:00 EST,") && lines[2].ends_with("second half past one"),
+        "{csv}"
+    );
+    assert!(
+        lines[3].contains(",2026-11-01 23:30:00 EST,") && lines[3].ends_with("late that night"),
+        "{csv}"
+    );
 }

@@ -18,6 +18,7 @@ const DESKTOP = { width: 1280, height: 800 };
 /** The pages besides the Message Center, each with what shows once it has loaded. */
 const PAGES = [
   ['/contacts', '#contacts .contact-row'],
+  ['/contacts/import', '#import-file'],
   ['/team', '#agents tbody tr'],
   ['/profile', '#profile-form #first-name'],
   ['/simulator', '.handset-stack .bubble, .handset-stack .hint'],

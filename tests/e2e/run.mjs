@@ -23,6 +23,7 @@ import { chromium } from 'playwright-core';
 import { composerChecks } from './composer.mjs';
 import { contactChecks } from './contact.mjs';
 import { frameChecks } from './frame.mjs';
+import { importChecks } from './import.mjs';
 import { inboxChecks } from './inbox.mjs';
 import { paneChecks } from './pane.mjs';
 import {
@@ -606,6 +607,7 @@ async function main() {
     await paneChecks(context, otherContext, demo);
     await composerChecks(context, demo);
     await contactChecks(context, demo);
+    await importChecks(context, demo);
     await staticChecks(check, demo);
     await setupChecks(context, fresh);
   } finally {

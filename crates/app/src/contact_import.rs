@@ -210,12 +210,7 @@ pub fn issues(
     caller.permits(Permission::ImportContacts)?;
     let limit = parse_limit(query.limit)?;
     let after = match query.cursor.as_deref() {
-        Some(cursor) => Some(
-            decode_cursor("cursor", cursor, 1)?
-                .pop()
-                .and_then(|seq| seq.parse::<i32>().ok())
-                .ok_or_else(|| AppError::field("cursor", "invalid_cursor", "is not a cursor this API returned"))?,
-        ),
+        Some(cursor) => Some(issue_key(cursor)?),
         None => None,
     };
     app.db.read(|conn| {
@@ -226,13 +221,21 @@ pub fn issues(
         let next_cursor = rows
             .last()
             .filter(|_| more)
-            .map(|last| encode_cursor(&[&last.seq.to_string()]));
+            .map(|last| encode_cursor(&[&last.row_number.to_string(), &last.seq.to_string()]));
         Ok(Page {
             items: rows.into_iter().map(IssueRow::into_wire).collect(),
             next_cursor,
             feed_cursor: None,
         })
     })
+}
+
+/// The row and place in the report a cursor of [`issues`] names.
+fn issue_key(cursor: &str) -> AppResult<(i32, i32)> {
+    let invalid = || AppError::field("cursor", "invalid_cursor", "is not a cursor this API returned");
+    let [row, seq] = <[String; 2]>::try_from(decode_cursor("cursor", cursor, 2)?).map_err(|_| invalid())?;
+    let number = |part: String| part.parse::<i32>().map_err(|_| invalid());
+    Ok((number(row)?, number(seq)?))
 }
 
 /// The whole report as CSV: row, number, column, outcome, problem.
@@ -245,7 +248,7 @@ pub fn report(app: &AppContext, caller: &Caller, id: ContactImportId) -> AppResu
         loop {
             let rows = contact_imports::issues(conn, &id, after, 5_000)?;
             let Some(last) = rows.last() else { break };
-            after = Some(last.seq);
+            after = Some((last.row_number, last.seq));
             for issue in rows {
                 let row = issue.row_number.to_string();
                 csv.push_str(&csv_line([

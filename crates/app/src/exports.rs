@@ -281,10 +281,11 @@ impl Export {
     }
 
     fn row(&self, row: &ExportRow) -> String {
+        // The zone's abbreviation tells apart the hour a daylight-saving change repeats.
         let at = self
             .zone
             .from_utc_datetime(&row.created_at)
-            .format("%Y-%m-%d %H:%M:%S")
+            .format("%Y-%m-%d %H:%M:%S %Z")
             .to_string();
         let name = format!("{} {}", row.first_name, row.last_name);
         let number = row.conversation_number.to_string();

@@ -210,21 +210,33 @@ pub fn latest(
         .load(conn)?)
 }
 
-/// A page of the report, in file order.
+/// Where a page of the report starts: after this row's issue of this place in the report.
+pub type IssueKey = (i32, i32);
+
+/// A page of the report, in file order (a row's issues in the order they were found).
 pub fn issues(
     conn: &mut DbConnection,
     id: &ContactImportId,
-    after_seq: Option<i32>,
+    after: Option<IssueKey>,
     limit: i64,
 ) -> Result<Vec<IssueRow>, DbError> {
     let mut query = contact_import_issues::table
         .filter(contact_import_issues::import_id.eq(id))
-        .order(contact_import_issues::seq.asc())
+        .order((
+            contact_import_issues::row_number.asc(),
+            contact_import_issues::seq.asc(),
+        ))
         .limit(limit)
         .select(IssueRow::as_select())
         .into_boxed();
-    if let Some(after) = after_seq {
-        query = query.filter(contact_import_issues::seq.gt(after));
+    if let Some((row, seq)) = after {
+        query = query.filter(
+            contact_import_issues::row_number
+                .gt(row)
+                .or(contact_import_issues::row_number
+                    .eq(row)
+                    .and(contact_import_issues::seq.gt(seq))),
+        );
     }
     Ok(query.load(conn)?)
 }

@@ -207,6 +207,24 @@ mod tests {
     }
 
     #[test]
+    fn an_emoji_in_a_name_changes_the_encoding_and_the_count() {
+        use crate::sms::{Encoding, count};
+        let custom = BTreeMap::new();
+        let template = "Hi {{First Name}}, your table is ready.";
+        let plain = merge(template, &values(&custom));
+        assert_eq!(count(&plain.text).encoding, Encoding::Gsm7);
+        let named = MergeValues {
+            first_name: "Zoë 🌮",
+            ..values(&custom)
+        };
+        let merged = merge(template, &named);
+        let counted = count(&merged.text);
+        assert_eq!(counted.encoding, Encoding::Ucs2);
+        // The taco is two UTF-16 units.
+        assert_eq!(counted.units, merged.text.chars().count() as u32 + 1);
+    }
+
+    #[test]
     fn values_are_cut_to_thirty_characters() {
         let custom = BTreeMap::from([("note".to_owned(), "é".repeat(40))]);
         let merged = merge("{{note}}", &values(&custom));

@@ -1,5 +1,5 @@
-//! Exports of messages, downloaded as files: the answer is read as it streams in, so the page
-//! can show how much has arrived, then handed to the browser to save.
+//! Exports of messages and other files the server makes, downloaded: the answer is read as it
+//! streams in, so the page can show how much has arrived, then handed to the browser to save.
 
 use textdesk_types::ProblemDetails;
 use wasm_bindgen::JsCast;
@@ -23,6 +23,12 @@ pub async fn download(query: ExportQuery, progress: impl Fn(u64)) -> ApiResult<(
     for (name, value) in query {
         call = call.with_query(name, value);
     }
+    download_file(call, progress).await
+}
+
+/// Downloads the file `call` answers with, calling `progress` with the bytes received so far,
+/// and saves it under the name the server gives.
+pub(super) async fn download_file(call: Call, progress: impl Fn(u64)) -> ApiResult<()> {
     let response = authorized(call).await?;
     if !response.ok() {
         return Err(problem_of(response).await);

@@ -10,6 +10,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod contact_imports;
 pub mod contacts;
 pub mod conversations;
 pub mod events;
@@ -109,7 +110,13 @@ impl Call {
         }
         let request = match &self.body {
             Some(CallBody::Json(json)) => request.header("Content-Type", "application/json").body(json.as_str()),
-            Some(CallBody::File(file)) => request.header("Content-Type", &file.type_()).body(file.clone()),
+            Some(CallBody::File(file)) => {
+                // The browser knows no type for some files (a CSV on Windows may even be
+                // "application/vnd.ms-excel"): the server reads what the bytes are.
+                let content_type = Some(file.type_()).filter(|kind| !kind.is_empty());
+                let content_type = content_type.unwrap_or_else(|| "application/octet-stream".to_owned());
+                request.header("Content-Type", &content_type).body(file.clone())
+            }
             None => request.build(),
         };
         request

@@ -38,3 +38,5 @@ CREATE TABLE contact_import_issues (
     outcome TEXT NOT NULL,
     PRIMARY KEY (import_id, seq)
 );
+-- The report is read in file order.
+CREATE INDEX contact_import_issues_rows ON contact_import_issues (import_id, row_number, seq);

@@ -3,6 +3,7 @@
 //! their conversations and a way to start one. Both are kept current by the change feed.
 
 pub mod card;
+pub mod import;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -55,8 +56,13 @@ pub fn Contacts() -> impl IntoView {
         label.track();
         load();
     });
-    // Someone else's edit shows without a reload: the first page is read again.
-    LiveFeed::expect().subscribe(&[ChangeKind::ContactChanged], move |_| load(), load);
+    // Someone else's edit, or an import's batch, shows without a reload: the first page is read
+    // again.
+    LiveFeed::expect().subscribe(
+        &[ChangeKind::ContactChanged, ChangeKind::ContactsImported],
+        move |_| load(),
+        load,
+    );
     let more = move |_| {
         let Some(Ok(Found { next: Some(cursor), .. })) = found.get_untracked() else {
             return;
@@ -99,6 +105,9 @@ pub fn Contacts() -> impl IntoView {
         <header class="page-header">
             <h1>"Contacts"</h1>
             <p class="lead">"Everyone who has texted you or been added, with their consent to be texted."</p>
+            <Show when=move || is_admin>
+                <a class="button button-quiet" href="/contacts/import" id="contacts-import">"Import contacts"</a>
+            </Show>
         </header>
         <form class="contacts-search" role="search" on:submit=submit>
             <label class="visually-hidden" for="contacts-q">"Search contacts"</label>
