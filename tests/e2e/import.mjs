@@ -56,6 +56,7 @@ export async function importChecks(context, server) {
     await page.keyboard.press('Enter');
     await expectText(page.locator('#import-summary'), /customers\.csv: 5 rows\. 3 can be imported \(1 number already has a contact\)/);
     importUrl = page.url();
+    await page.screenshot({ path: '/tmp/textdesk-import-checked.png', fullPage: true });
     if (!importUrl.includes('/contacts/import?id=')) throw new Error(`the address is ${importUrl}`);
     await expectText(page.locator('#import-failed-warning'), /2 rows cannot be imported/);
     await expectText(page.locator('#import-columns'), /Favourite colour\s*→\s*Ignored/);
@@ -89,9 +90,16 @@ export async function importChecks(context, server) {
     await expectText(page.locator('#contacts'), /Alan, Jr Turing/);
   });
 
-  await check('at 375 px the import report does not scroll sideways', page, async () => {
+  await check('at 375 px the form, a checked file and the report do not scroll sideways', page, async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     try {
+      await page.goto(`${server.url}/contacts/import`);
+      await page.setInputFiles('#import-file', { name: 'again.csv', mimeType: 'text/csv', buffer: Buffer.from(FILE) });
+      await page.check('#import-us');
+      await page.click('#import-check');
+      await page.locator('#import-preview tbody tr').first().waitFor({ timeout: TIMEOUT_MS });
+      await expectNoSidewaysScroll(page, 'a checked file');
+      await page.screenshot({ path: '/tmp/textdesk-import-checked-375.png', fullPage: true });
       await page.goto(importUrl);
       await page.locator('#import-issues tbody tr').first().waitFor({ timeout: TIMEOUT_MS });
       await expectNoSidewaysScroll(page, 'the import report');

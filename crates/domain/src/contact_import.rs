@@ -454,7 +454,7 @@ fn read_number(cell: &str, add_country_code: bool) -> Result<String, Invalid> {
             let hint = if us_number {
                 ": it has no country code; for U.S. numbers, choose “Add the U.S. country code”"
             } else {
-                " with its country code"
+                " (write it with its country code)"
             };
             Invalid::new(
                 "invalid_phone_number",

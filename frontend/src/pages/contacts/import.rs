@@ -297,10 +297,15 @@ fn Checked(import: ContactImport, state: RwSignal<Option<ApiResult<ContactImport
             <p id="import-summary">{summary}</p>
             {(failed > 0)
                 .then(|| {
+                    let next = if can_import {
+                        "Correct them and check the file again, or import the rest now."
+                    } else {
+                        "Correct them and check the file again."
+                    };
                     view! {
                         <p class="alert alert-warning" id="import-failed-warning">
                             {format!(
-                                "{} cannot be imported: they are listed below with why. Correct them and import the file again, or import the rest now.",
+                                "{} cannot be imported: they are listed below with why. {next}",
                                 rows(failed, "row", "rows"),
                             )}
                         </p>
@@ -410,9 +415,11 @@ fn Preview(rows: Vec<ImportRow>, columns: Vec<ImportColumn>) -> impl IntoView {
             view! {
                 <tr>
                     <td data-label="Row">{row.row}</td>
-                    <td data-label="Number">
-                        {row.phone_number.clone()}
-                        {row.existing.then(|| view! { <span class="badge">"Has a contact"</span> })}
+                    <td data-label="Number" class="import-number">
+                        <span>
+                            {row.phone_number.clone()}
+                            {row.existing.then(|| view! { <span class="badge">"Has a contact"</span> })}
+                        </span>
                     </td>
                     <td data-label="Name">{name}</td>
                     <td data-label="Company">{row.company.clone().unwrap_or_default()}</td>
@@ -505,7 +512,7 @@ fn IssueList(id: ContactImportId, total: u32) -> impl IntoView {
                     <For each=move || shown.get().into_iter().enumerate() key=|(index, _)| *index let:((_, issue))>
                         <tr>
                             <td data-label="Row">{issue.row}</td>
-                            <td data-label="Number">{issue.number.clone()}</td>
+                            <td data-label="Number" class="import-number">{issue.number.clone()}</td>
                             <td data-label="Column">{issue.column.clone().unwrap_or_default()}</td>
                             <td data-label="What happened">
                                 <span>
