@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod agents;
+mod api_keys;
 mod auth;
 mod compliance;
 mod contact_imports;

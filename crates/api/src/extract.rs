@@ -1,5 +1,5 @@
-//! Request extractors: JSON bodies that name the bad field, the signed-in agent, the client
-//! address, and size-limited raw bodies.
+//! Request extractors: JSON bodies that name the bad field, the signed-in agent or API key, the
+//! client address, and size-limited raw bodies.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,7 +14,10 @@ use textdesk_app::Caller;
 use textdesk_db::DbError;
 use textdesk_db::agents::{self, AgentRow};
 use textdesk_types::agents::Role;
+use textdesk_types::api_keys::API_KEY_PREFIX;
 use textdesk_types::{AgentId, OrganizationId};
+
+use crate::auth::tokens::hash_token;
 
 use crate::{ApiError, AppState};
 
@@ -222,26 +225,39 @@ impl CurrentAgent {
     }
 }
 
+/// The token of the `Authorization: Bearer` header, if any.
+fn bearer_token(request: &HttpRequest) -> Option<String> {
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+        .map(|token| token.trim().to_owned())
+}
+
+fn missing_token() -> ApiError {
+    ApiError::unauthorized(
+        "missing_token",
+        "Send an access token or API key in the Authorization: Bearer header.",
+    )
+}
+
 impl FromRequest for CurrentAgent {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = request.app_data::<web::Data<AppState>>().cloned();
-        let bearer = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
-            .map(|token| token.trim().to_owned());
+        let bearer = bearer_token(request);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state is missing"))?;
-            let token = bearer.ok_or_else(|| {
-                ApiError::unauthorized(
-                    "missing_token",
-                    "Send an access token in the Authorization: Bearer header.",
-                )
-            })?;
+            let token = bearer.ok_or_else(missing_token)?;
+            if token.starts_with(API_KEY_PREFIX) {
+                return Err(ApiError::Forbidden {
+                    code: "agents_only",
+                    detail: "Only a signed-in agent may do this, not an API key.".to_owned(),
+                });
+            }
             let claims = state.tokens.verify_access(&token)?;
             let organization = OrganizationId::new(claims.org);
             let agent = AgentId::new(claims.sub);
@@ -272,6 +288,40 @@ impl FromRequest for CurrentAgent {
                 row,
             })
         })
+    }
+}
+
+/// Who a request acts for, on the endpoints integrations use: a signed-in agent, or an API key
+/// (`Authorization: Bearer tdk_…`), which the operation then holds to its scopes. A revoked key
+/// fails at once, on every server process: keys are looked up on every request.
+pub struct CurrentCaller(Caller);
+
+impl CurrentCaller {
+    pub fn caller(&self) -> Caller {
+        self.0.clone()
+    }
+}
+
+impl FromRequest for CurrentCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        match bearer_token(request) {
+            Some(token) if token.starts_with(API_KEY_PREFIX) => Box::pin(async move {
+                let state = state.ok_or_else(|| ApiError::internal("application state is missing"))?;
+                let hash = hash_token(&token);
+                let caller = state
+                    .run(move |app| textdesk_app::api_keys::authenticate(app, &hash))
+                    .await?;
+                Ok(CurrentCaller(caller))
+            }),
+            _ => {
+                let agent = CurrentAgent::from_request(request, payload);
+                Box::pin(async move { Ok(CurrentCaller(agent.await?.caller())) })
+            }
+        }
     }
 }
 

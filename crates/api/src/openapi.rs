@@ -11,7 +11,11 @@ use utoipa::{Modify, OpenApi};
         description = "The API of Textdesk, the shared inbox for business text messaging.\n\n\
             Authenticate with `POST /api/v1/auth/login` and send the access token as \
             `Authorization: Bearer <token>`; refresh it with `POST /api/v1/auth/refresh` before it \
-            expires (about 15 minutes).\n\n\
+            expires (about 15 minutes). Integrations use an API key instead (owners and admins \
+            create them at `/api/v1/api-keys`), sent the same way: `Authorization: Bearer tdk_…`. \
+            A key works on the endpoints its scopes cover (contacts, conversations, notes, \
+            sending, the change feed) and is refused with 403 `scope_missing` or \
+            `agents_only` elsewhere.\n\n\
             Errors are RFC 9457 `application/problem+json` documents with a stable `code`; \
             validation errors list every invalid field in `errors`. Lists are keyset-paginated: \
             pass a page's `next_cursor` back as `cursor`.\n\n\
@@ -27,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         (name = "setup", description = "First run: creating the first workspace"),
         (name = "me", description = "The signed-in agent's own profile"),
         (name = "agents", description = "The organization's agents and their roles"),
+        (name = "api-keys", description = "API keys for integrations, with their scopes"),
         (name = "groups", description = "Groups of agents"),
         (name = "organization", description = "The organization's settings"),
         (name = "audit", description = "The audit log"),
@@ -54,8 +59,10 @@ impl Modify for BearerScheme {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
-        scheme.bearer_format = Some("JWT".to_owned());
-        scheme.description = Some("An access token from POST /api/v1/auth/login or /api/v1/auth/refresh.".to_owned());
+        scheme.description = Some(
+            "An access token from POST /api/v1/auth/login or /api/v1/auth/refresh (a JWT), or an API key (tdk_…) from POST /api/v1/api-keys."
+                .to_owned(),
+        );
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
     }
 }
@@ -71,7 +78,7 @@ const COMMON_PROBLEMS: [(&str, &str, &str); 7] = [
     (
         "401",
         "Unauthorized",
-        "No valid access token (missing_token, invalid_token, token_expired, account_disabled)",
+        "No valid access token or API key (missing_token, invalid_token, token_expired, account_disabled, invalid_api_key, api_key_revoked)",
     ),
     ("404", "NotFound", "No such resource in your organization"),
     (

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 use textdesk_app::{
-    consent, contact_import, contacts, conversations, events, messages, numbers, presence, quick_replies, search,
-    simulator, views,
+    api_keys, consent, contact_import, contacts, conversations, events, messages, numbers, presence, quick_replies,
+    search, simulator, views,
 };
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_domain::assignment::PATTERN_MAX;
@@ -306,6 +306,8 @@ fn documented_bounds_are_the_servers() {
         spec.text(&field(schema, "name"), Some(NON_EMPTY), views::VIEW_NAME_MAX);
     }
     spec.text(&field("Heartbeat", "tab_id"), Some(NON_EMPTY), presence::TAB_ID_MAX);
+    spec.text(&field("CreateApiKey", "label"), Some(NON_EMPTY), TITLE_MAX);
+    spec.bound(&field("CreateApiKey", "scopes"), "minItems", api_keys::SCOPES_MIN);
     for schema in ["CreateQuickReply", "UpdateQuickReply"] {
         spec.text(&field(schema, "title"), Some(NON_EMPTY), quick_replies::TITLE_MAX);
         spec.text(&field(schema, "body"), Some(NON_EMPTY), quick_replies::BODY_MAX);

@@ -1,20 +1,23 @@
-//! Who makes a request, and what they may do. Operations ask the caller for a permission
-//! instead of checking roles by hand, so API keys with scopes (a later kind of caller) fit in
-//! without touching them.
+//! Who makes a request, and what they may do: a signed-in agent, by role, or an API key, by
+//! its scopes. Operations ask the caller for a permission instead of checking roles or scopes
+//! by hand.
 
 use textdesk_db::audit::AuditEvent;
 use textdesk_domain::permissions::Denied;
 use textdesk_types::agents::Role;
+use textdesk_types::api_keys::ApiScope;
 use textdesk_types::messages::AuthorKind;
-use textdesk_types::{AgentId, OrganizationId};
+use textdesk_types::{AgentId, ApiKeyId, OrganizationId};
 
 use crate::AppError;
 
 /// What a caller may be allowed to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Permission {
-    /// Read conversations, messages, contacts and the change feed.
+    /// Read conversations, messages and the change feed.
     ReadInbox,
+    /// Read and search contacts, custom fields, labels and consent history.
+    ReadContacts,
     /// Send texts and start conversations.
     SendMessages,
     /// Add internal notes.
@@ -33,6 +36,8 @@ pub enum Permission {
     ManageSharedReplies,
     /// Import contacts from CSV files.
     ImportContacts,
+    /// Create and revoke the organization's API keys.
+    ManageApiKeys,
 }
 
 impl Permission {
@@ -46,16 +51,47 @@ impl Permission {
                 | Permission::ReadAuditLog
                 | Permission::ManageSharedReplies
                 | Permission::ImportContacts
+                | Permission::ManageApiKeys
         )
+    }
+
+    /// The scope an API key needs for it; none when only agents may.
+    fn scope(self) -> Option<ApiScope> {
+        match self {
+            Permission::ReadInbox => Some(ApiScope::ConversationsRead),
+            Permission::ReadContacts => Some(ApiScope::ContactsRead),
+            Permission::WriteContacts => Some(ApiScope::ContactsWrite),
+            Permission::SendMessages => Some(ApiScope::MessagesSend),
+            Permission::WriteNotes => Some(ApiScope::NotesWrite),
+            Permission::ManageNumbers
+            | Permission::ManageTeam
+            | Permission::ManageSettings
+            | Permission::ReadAuditLog
+            | Permission::ManageSharedReplies
+            | Permission::ImportContacts
+            | Permission::ManageApiKeys => None,
+        }
     }
 }
 
-/// The signed-in agent a request acts for (an organization's API key comes later).
+/// The API key a request was made with.
+#[derive(Clone, Debug)]
+pub struct KeyCaller {
+    pub id: ApiKeyId,
+    /// Shown where the key acted ("via Shopify").
+    pub label: String,
+    pub scopes: Vec<ApiScope>,
+}
+
+/// Who a request acts for: a signed-in agent, or an API key of the organization. A key acts
+/// under the id of the agent who created it (whose views and read state it would see), with
+/// its scopes, never their role, bounding what it may do.
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub organization_id: OrganizationId,
     pub agent_id: AgentId,
     pub role: Role,
+    pub key: Option<KeyCaller>,
 }
 
 impl Caller {
@@ -64,11 +100,35 @@ impl Caller {
             organization_id,
             agent_id,
             role,
+            key: None,
+        }
+    }
+
+    /// A request made with an API key that `created_by` created.
+    pub fn api_key(organization_id: OrganizationId, created_by: AgentId, key: KeyCaller) -> Caller {
+        Caller {
+            organization_id,
+            agent_id: created_by,
+            role: Role::Agent,
+            key: Some(key),
         }
     }
 
     /// Refuses what this caller may not do.
     pub fn permits(&self, permission: Permission) -> Result<(), AppError> {
+        if let Some(key) = &self.key {
+            return match permission.scope() {
+                Some(scope) if key.scopes.contains(&scope) => Ok(()),
+                Some(scope) => Err(AppError::Forbidden {
+                    code: "scope_missing",
+                    detail: format!("This API key does not have the {} scope.", scope.as_str()),
+                }),
+                None => Err(AppError::Forbidden {
+                    code: "agents_only",
+                    detail: "Only a signed-in agent may do this, not an API key.".to_owned(),
+                }),
+            };
+        }
         if permission.admins_only() && !self.role.is_admin() {
             return Err(Denied::AdminsOnly.into());
         }
@@ -77,7 +137,10 @@ impl Caller {
 
     /// How messages and notes this caller writes are attributed.
     pub fn author(&self) -> (AuthorKind, Option<&str>) {
-        (AuthorKind::Agent, Some(self.agent_id.as_str()))
+        match &self.key {
+            Some(key) => (AuthorKind::ApiClient, Some(key.id.as_str())),
+            None => (AuthorKind::Agent, Some(self.agent_id.as_str())),
+        }
     }
 
     /// The audit-log entry of something this caller did from `client_address` to a target
@@ -87,8 +150,14 @@ impl Caller {
         client_address: &'a str,
         action: &'a str,
         (target_type, target_id): (&'a str, &'a str),
-        detail: serde_json::Value,
+        mut detail: serde_json::Value,
     ) -> AuditEvent<'a> {
+        if let (Some(key), Some(fields)) = (&self.key, detail.as_object_mut()) {
+            fields.insert(
+                "via_api_key".to_owned(),
+                serde_json::json!({ "id": key.id, "label": key.label }),
+            );
+        }
         AuditEvent {
             organization: &self.organization_id,
             actor: Some(&self.agent_id),

@@ -68,15 +68,12 @@ fn change_opt_out(
         };
         // Repeating a request changes nothing and adds no entry.
         if changed {
-            let event = audit::AuditEvent {
-                organization: &caller.organization_id,
-                actor: Some(&caller.agent_id),
-                action: audit_action,
-                target_type: "contact",
-                target_id: contact.id.as_str(),
-                detail: serde_json::json!({ "reason": reason }),
-                client_address: Some(&client_address),
-            };
+            let event = caller.audit_event(
+                &client_address,
+                audit_action,
+                ("contact", contact.id.as_str()),
+                serde_json::json!({ "reason": reason }),
+            );
             audit::append(conn, event)?;
         }
         Ok(find(conn, caller, &id)?.into_wire()?)
@@ -113,7 +110,7 @@ pub fn record(app: &AppContext, caller: &Caller, id: ContactId, request: RecordC
 /// Every change of the contact's opt-out state and consent, oldest first: who (the contact by
 /// keyword, an agent, an API client, the provider), when and why.
 pub fn history(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Vec<ConsentChange>> {
-    caller.permits(Permission::ReadInbox)?;
+    caller.permits(Permission::ReadContacts)?;
     app.db.read(move |conn| {
         find(conn, caller, &id)?;
         Ok(consent::history(conn, &caller.organization_id, &id)?

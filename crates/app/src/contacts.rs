@@ -36,7 +36,7 @@ pub fn list(
     label: Option<String>,
     query: PageQuery,
 ) -> AppResult<Page<Contact>> {
-    caller.permits(Permission::ReadInbox)?;
+    caller.permits(Permission::ReadContacts)?;
     let page = PageRequest::parse(&query)?;
     let mut v = Validator::new();
     let text = v.check_optional("q", search, |raw| bounded_query(&raw));
@@ -97,7 +97,7 @@ pub fn create(app: &AppContext, caller: &Caller, request: CreateContact) -> AppR
 
 /// One contact.
 pub fn get(app: &AppContext, caller: &Caller, id: ContactId) -> AppResult<Contact> {
-    caller.permits(Permission::ReadInbox)?;
+    caller.permits(Permission::ReadContacts)?;
     app.db.read(move |conn| Ok(find(conn, caller, &id)?.into_wire()?))
 }
 

@@ -28,7 +28,7 @@ fn into_wire(row: CustomFieldRow) -> CustomField {
 
 /// The organization's custom fields, by name.
 pub fn list(app: &AppContext, caller: &Caller) -> AppResult<Vec<CustomField>> {
-    caller.permits(Permission::ReadInbox)?;
+    caller.permits(Permission::ReadContacts)?;
     app.db.read(|conn| {
         Ok(stored::list(conn, &caller.organization_id)?
             .into_iter()
@@ -101,7 +101,7 @@ pub fn delete(app: &AppContext, caller: &Caller, id: CustomFieldId, client_addre
 
 /// The labels the organization's contacts carry or have carried, by name.
 pub fn labels(app: &AppContext, caller: &Caller) -> AppResult<Vec<String>> {
-    caller.permits(Permission::ReadInbox)?;
+    caller.permits(Permission::ReadContacts)?;
     app.db.read(|conn| Ok(stored::labels(conn, &caller.organization_id)?))
 }
 

@@ -10,6 +10,7 @@
 //! the binary.
 
 pub mod agents;
+pub mod api_keys;
 pub mod assignment;
 pub mod audit_log;
 pub mod caller;

@@ -6,6 +6,7 @@
 //! not depend on the web framework or the worker.
 
 pub mod agents;
+pub mod api_keys;
 pub mod assignment_rules;
 pub mod audit;
 pub mod change_signal;

@@ -395,6 +395,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        organization_id -> Text,
+        label -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     contact_imports (id) {
         id -> Text,
         organization_id -> Text,
@@ -457,6 +472,7 @@ diesel::joinable!(messages -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
+    api_keys,
     contact_imports,
     contact_import_issues,
     setup_state,

@@ -101,3 +101,7 @@ define_id!(
     /// A contact import from a CSV file: checked, then run in the background.
     ContactImportId
 );
+define_id!(
+    /// An organization's API key, which CRMs and other systems call the API with.
+    ApiKeyId
+);

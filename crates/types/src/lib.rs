@@ -12,6 +12,7 @@
 //! drifts from the constant the server uses.
 
 pub mod agents;
+pub mod api_keys;
 pub mod assignment;
 pub mod audit;
 pub mod auth;
@@ -45,8 +46,8 @@ pub mod sql;
 pub mod views;
 
 pub use ids::{
-    AgentId, AssignmentRuleId, AuditEntryId, ContactId, ContactImportId, ConversationId, CustomFieldId, GroupId,
-    MediaId, MessageId, NumberId, OrganizationId, QuickReplyId, ViewId,
+    AgentId, ApiKeyId, AssignmentRuleId, AuditEntryId, ContactId, ContactImportId, ConversationId, CustomFieldId,
+    GroupId, MediaId, MessageId, NumberId, OrganizationId, QuickReplyId, ViewId,
 };
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};

@@ -7,7 +7,7 @@ use textdesk_app::consent;
 use textdesk_types::contacts::{ConsentAction, ConsentChange, Contact, RecordConsent};
 use textdesk_types::{ContactId, ProblemDetails};
 
-use crate::extract::{CurrentAgent, JsonBody, client_address};
+use crate::extract::{CurrentCaller, JsonBody, client_address};
 use crate::{ApiError, AppState};
 
 /// Opt a contact out by hand, on every number of the organization (for a request by phone or
@@ -27,7 +27,7 @@ use crate::{ApiError, AppState};
 pub async fn opt_out(
     state: web::Data<AppState>,
     request: HttpRequest,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ContactId>,
     body: JsonBody<ConsentAction>,
 ) -> Result<web::Json<Contact>, ApiError> {
@@ -55,7 +55,7 @@ pub async fn opt_out(
 pub async fn opt_in(
     state: web::Data<AppState>,
     request: HttpRequest,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ContactId>,
     body: JsonBody<ConsentAction>,
 ) -> Result<web::Json<Contact>, ApiError> {
@@ -84,7 +84,7 @@ pub async fn opt_in(
 #[post("/contacts/{id}/consent")]
 pub async fn record_consent(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ContactId>,
     body: JsonBody<RecordConsent>,
 ) -> Result<web::Json<Contact>, ApiError> {
@@ -107,7 +107,7 @@ pub async fn record_consent(
 #[get("/contacts/{id}/consent-history")]
 pub async fn consent_history(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ContactId>,
 ) -> Result<web::Json<Vec<ConsentChange>>, ApiError> {
     let (caller, id) = (me.caller(), id.into_inner());

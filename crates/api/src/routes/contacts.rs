@@ -10,7 +10,7 @@ use textdesk_types::conversations::Conversation;
 use textdesk_types::page::PageQuery;
 use textdesk_types::{ContactId, Page, ProblemDetails};
 
-use crate::extract::{CurrentAgent, JsonBody};
+use crate::extract::{CurrentCaller, JsonBody};
 use crate::{ApiError, AppState};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -44,7 +44,7 @@ pub struct ContactQuery {
 #[get("/contacts")]
 pub async fn list_contacts(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     query: web::Query<ContactQuery>,
 ) -> Result<web::Json<Page<Contact>>, ApiError> {
     let ContactQuery {
@@ -73,7 +73,7 @@ pub async fn list_contacts(
 #[post("/contacts")]
 pub async fn create_contact(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     body: JsonBody<CreateContact>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = me.caller();
@@ -96,7 +96,7 @@ pub async fn create_contact(
 #[get("/contacts/{id}")]
 pub async fn get_contact(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ContactId>,
 ) -> Result<web::Json<Contact>, ApiError> {
     let (caller, id) = (me.caller(), id.into_inner());
@@ -119,7 +119,7 @@ pub async fn get_contact(
 #[patch("/contacts/{id}")]
 pub async fn update_contact(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ContactId>,
     body: JsonBody<UpdateContact>,
 ) -> Result<web::Json<Contact>, ApiError> {
@@ -141,7 +141,7 @@ pub async fn update_contact(
 #[get("/contacts/{id}/thread")]
 pub async fn get_thread(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ContactId>,
 ) -> Result<web::Json<Vec<Conversation>>, ApiError> {
     let (caller, id) = (me.caller(), id.into_inner());

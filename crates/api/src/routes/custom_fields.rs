@@ -6,7 +6,7 @@ use textdesk_app::custom_fields;
 use textdesk_types::custom_fields::{CreateCustomField, CustomField};
 use textdesk_types::{CustomFieldId, ProblemDetails};
 
-use crate::extract::{CurrentAgent, JsonBody, client_address};
+use crate::extract::{CurrentAgent, CurrentCaller, JsonBody, client_address};
 use crate::{ApiError, AppState};
 
 /// The organization's custom fields of contacts, by name. A contact's value for a number or
@@ -19,7 +19,7 @@ use crate::{ApiError, AppState};
 #[get("/custom-fields")]
 pub async fn list_custom_fields(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
 ) -> Result<web::Json<Vec<CustomField>>, ApiError> {
     let caller = me.caller();
     Ok(web::Json(
@@ -85,7 +85,7 @@ pub async fn delete_custom_field(
     responses((status = 200, description = "The labels", body = Vec<String>))
 )]
 #[get("/labels")]
-pub async fn list_labels(state: web::Data<AppState>, me: CurrentAgent) -> Result<web::Json<Vec<String>>, ApiError> {
+pub async fn list_labels(state: web::Data<AppState>, me: CurrentCaller) -> Result<web::Json<Vec<String>>, ApiError> {
     let caller = me.caller();
     Ok(web::Json(
         state.run(move |app| custom_fields::labels(app, &caller)).await?,

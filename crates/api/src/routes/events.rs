@@ -8,7 +8,7 @@ use textdesk_app::events::{self, FeedRequest};
 use textdesk_types::ProblemDetails;
 use textdesk_types::events::{EventBatch, EventQuery};
 
-use crate::extract::CurrentAgent;
+use crate::extract::CurrentCaller;
 use crate::{ApiError, AppState};
 
 /// How long a request waits for committed changes held back by an older transaction, and how
@@ -35,7 +35,7 @@ const HELD_BACK_LOOK: Duration = Duration::from_millis(2);
 #[get("/events")]
 pub async fn list_events(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     query: web::Query<EventQuery>,
 ) -> Result<web::Json<EventBatch>, ApiError> {
     let FeedRequest { after, wait } = FeedRequest::parse(&query)?;

@@ -5,7 +5,7 @@ use textdesk_app::{conversations, messages};
 use textdesk_types::messages::{Message, SendToPhone};
 use textdesk_types::{MessageId, ProblemDetails};
 
-use crate::extract::{CurrentAgent, JsonBody};
+use crate::extract::{CurrentCaller, JsonBody};
 use crate::{ApiError, AppState};
 
 /// Send a message to a phone number. The contact, thread and conversation are created as
@@ -23,7 +23,7 @@ use crate::{ApiError, AppState};
 #[post("/messages")]
 pub async fn send_to_phone(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     body: JsonBody<SendToPhone>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = me.caller();
@@ -47,7 +47,7 @@ pub async fn send_to_phone(
 #[post("/messages/{id}/retry")]
 pub async fn retry_message(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<MessageId>,
 ) -> Result<web::Json<Message>, ApiError> {
     let (caller, id) = (me.caller(), id.into_inner());

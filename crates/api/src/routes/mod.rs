@@ -1,6 +1,7 @@
 //! Handlers, one module per resource. `v1` registers everything under `/api/v1`.
 
 pub mod agents;
+pub mod api_keys;
 pub mod assignment_rules;
 pub mod audit_log;
 pub mod auth;
@@ -48,6 +49,9 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(agents::update_agent)
         .service(agents::issue_password_reset)
         .service(agents::get_avatar)
+        .service(api_keys::list_api_keys)
+        .service(api_keys::create_api_key)
+        .service(api_keys::revoke_api_key)
         .service(groups::list_groups)
         .service(groups::create_group)
         .service(groups::get_group)

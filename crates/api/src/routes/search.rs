@@ -5,7 +5,7 @@ use textdesk_app::search;
 use textdesk_types::search::{SearchHit, SearchQuery};
 use textdesk_types::{Page, ProblemDetails};
 
-use crate::extract::CurrentAgent;
+use crate::extract::CurrentCaller;
 use crate::{ApiError, AppState};
 
 /// Search conversations, open and closed.
@@ -27,7 +27,7 @@ use crate::{ApiError, AppState};
 #[get("/search")]
 pub async fn search_conversations(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     query: web::Query<SearchQuery>,
 ) -> Result<web::Json<Page<SearchHit>>, ApiError> {
     let caller = me.caller();

@@ -3,7 +3,7 @@ use textdesk_app::conversations;
 use textdesk_types::messages::{AddNote, Message, SendMessage};
 use textdesk_types::{ConversationId, ProblemDetails};
 
-use crate::extract::{CurrentAgent, JsonBody};
+use crate::extract::{CurrentCaller, JsonBody};
 use crate::{ApiError, AppState};
 
 /// Reply in an open conversation. The answer comes once the message is queued; its status then
@@ -23,7 +23,7 @@ use crate::{ApiError, AppState};
 #[post("/conversations/{id}/messages")]
 pub async fn send_message(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ConversationId>,
     body: JsonBody<SendMessage>,
 ) -> Result<HttpResponse, ApiError> {
@@ -48,7 +48,7 @@ pub async fn send_message(
 #[post("/conversations/{id}/notes")]
 pub async fn add_note(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ConversationId>,
     body: JsonBody<AddNote>,
 ) -> Result<HttpResponse, ApiError> {

@@ -15,7 +15,7 @@ use textdesk_types::conversations::{Conversation, ConversationDetail, Conversati
 use textdesk_types::views::ViewRef;
 use textdesk_types::{ConversationId, NumberId, Page, ProblemDetails};
 
-use crate::extract::CurrentAgent;
+use crate::extract::CurrentCaller;
 use crate::{ApiError, AppState};
 
 pub use close::close_conversation;
@@ -77,7 +77,7 @@ impl ConversationQuery {
 #[get("/conversations")]
 pub async fn list_conversations(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     query: web::Query<ConversationQuery>,
 ) -> Result<web::Json<Page<Conversation>>, ApiError> {
     let query = query.into_inner();
@@ -102,7 +102,7 @@ pub async fn list_conversations(
 #[get("/conversations/{id}")]
 pub async fn get_conversation(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     id: web::Path<ConversationId>,
     query: web::Query<MessageWindow>,
 ) -> Result<web::Json<ConversationDetail>, ApiError> {

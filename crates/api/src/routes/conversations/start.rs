@@ -3,7 +3,7 @@ use textdesk_app::conversations;
 use textdesk_types::ProblemDetails;
 use textdesk_types::conversations::{Conversation, StartConversation};
 
-use crate::extract::{CurrentAgent, JsonBody};
+use crate::extract::{CurrentCaller, JsonBody};
 use crate::{ApiError, AppState};
 
 /// Start a conversation with a phone number or a contact from a chosen number, optionally
@@ -22,7 +22,7 @@ use crate::{ApiError, AppState};
 #[post("/conversations")]
 pub async fn start_conversation(
     state: web::Data<AppState>,
-    me: CurrentAgent,
+    me: CurrentCaller,
     body: JsonBody<StartConversation>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = me.caller();
