@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("contacts/import") view={Lazy::<ImportContactsPage>::new()} />
                     <Route path=path!("contacts/:id") view={Lazy::<ContactPage>::new()} />
                     <Route path=path!("team") view={Lazy::<TeamPage>::new()} />
+                    <Route path=path!("settings") view={Lazy::<SettingsPage>::new()} />
                     <Route path=path!("profile") view={Lazy::<ProfilePage>::new()} />
                     <Route path=path!("simulator") view={Lazy::<SimulatorPage>::new()} />
                 </ParentRoute>
@@ -67,5 +68,6 @@ lazy_page!(ContactsPage, crate::pages::contacts::Contacts);
 lazy_page!(ContactPage, crate::pages::contacts::ContactPage);
 lazy_page!(ImportContactsPage, crate::pages::contacts::import::ImportContacts);
 lazy_page!(TeamPage, crate::pages::team::Team);
+lazy_page!(SettingsPage, crate::pages::settings::Settings);
 lazy_page!(ProfilePage, crate::pages::profile::Profile);
 lazy_page!(SimulatorPage, crate::pages::simulator::PhoneSimulator);

@@ -19,6 +19,7 @@ const DESKTOP = { width: 1280, height: 800 };
 const PAGES = [
   ['/contacts', '#contacts .contact-row'],
   ['/contacts/import', '#import-file'],
+  ['/settings', '#api-key-label'],
   ['/team', '#agents tbody tr'],
   ['/profile', '#profile-form #first-name'],
   ['/simulator', '.handset-stack .bubble, .handset-stack .hint'],

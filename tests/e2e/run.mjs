@@ -43,6 +43,7 @@ import {
   storedSession,
   textAsCustomer,
 } from './lib.mjs';
+import { settingsChecks } from './settings.mjs';
 import { staticChecks } from './static.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -251,7 +252,7 @@ async function demoChecks(context, server) {
   });
 
   await check('saving the profile updates the top bar', page, async () => {
-    await page.click('nav >> text=Profile');
+    await page.click('a.topbar-profile');
     await expectPath(page, '/profile');
     const screenname = page.locator('#screenname');
     await screenname.waitFor({ timeout: TIMEOUT_MS });
@@ -533,7 +534,7 @@ async function setupChecks(context, server) {
 
   // On the setup server, whose database this run owns, so the new password harms nobody.
   await check('changing the password keeps this session', page, async () => {
-    await page.click('nav >> text=Profile');
+    await page.click('a.topbar-profile');
     await page.fill('#current-password', 'a long enough passphrase');
     await page.fill('#new-password', 'a different passphrase');
     const before = await storedSession(page);
@@ -608,6 +609,7 @@ async function main() {
     await composerChecks(context, demo);
     await contactChecks(context, demo);
     await importChecks(context, demo);
+    await settingsChecks(context, demo);
     await staticChecks(check, demo);
     await setupChecks(context, fresh);
   } finally {

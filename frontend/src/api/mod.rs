@@ -9,6 +9,7 @@
 //! it is large and every `Result` here carries it.
 
 pub mod agents;
+pub mod api_keys;
 pub mod auth;
 pub mod contact_imports;
 pub mod contacts;

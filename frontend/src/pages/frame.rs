@@ -234,6 +234,10 @@ fn SkipToContent() -> impl IntoView {
 #[component]
 fn MainNavigation() -> impl IntoView {
     let unread = expect_context::<InboxViews>();
+    let is_admin = match use_context::<CurrentAgent>() {
+        Some(CurrentAgent(me)) => Signal::derive(move || me.with(|agent| agent.role.is_admin())),
+        None => Signal::stored(false),
+    };
     let location = use_location();
     // The Message Center is the inbox whichever conversation it shows.
     let in_inbox = move || {
@@ -250,7 +254,9 @@ fn MainNavigation() -> impl IntoView {
             </a>
             <A href="/contacts">"Contacts"</A>
             <A href="/team">"Team"</A>
-            <A href="/profile">"Profile"</A>
+            <Show when=move || is_admin.get()>
+                <A href="/settings">"Settings"</A>
+            </Show>
             // "Simulator" on a phone, where the four links share 375 pixels.
             <A href="/simulator">
                 <span>
@@ -267,8 +273,15 @@ fn Account(me: RwSignal<Agent>) -> impl IntoView {
     let sign_out = Action::new_local(|_: &()| api::auth::logout());
     view! {
         <div class="topbar-account">
-            <span class="avatar" aria-hidden="true">{move || me.with(initials)}</span>
-            <span class="topbar-name" id="current-agent">{move || me.with(|agent| agent.display_name().to_owned())}</span>
+            // The way to one's profile: the avatar stays when a phone hides the name.
+            <a
+                class="topbar-profile"
+                href="/profile"
+                aria-label=move || me.with(|agent| format!("Your profile ({})", agent.display_name()))
+            >
+                <span class="avatar" aria-hidden="true">{move || me.with(initials)}</span>
+                <span class="topbar-name" id="current-agent">{move || me.with(|agent| agent.display_name().to_owned())}</span>
+            </a>
             <ActionButton
                 class="button button-quiet"
                 id="sign-out"

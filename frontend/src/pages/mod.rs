@@ -7,6 +7,7 @@ pub mod login;
 pub mod message_center;
 pub mod profile;
 pub mod reset_password;
+pub mod settings;
 pub mod setup;
 pub mod simulator;
 pub mod team;

@@ -434,7 +434,7 @@ fn Preview(rows: Vec<ImportRow>, columns: Vec<ImportColumn>) -> impl IntoView {
     view! {
         <h3 class="import-subheading">"First rows, as they will be imported"</h3>
         <div class="table-scroll" tabindex="0" role="region" aria-label="First rows">
-            <table class="import-table" id="import-preview">
+            <table class="data-table" id="import-preview">
                 <thead>
                     <tr>
                         <th scope="col">"Row"</th>
@@ -499,7 +499,7 @@ fn IssueList(id: ContactImportId, total: u32) -> impl IntoView {
             {format!("Problems ({})", count(total))}
         </h3>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="import-issues-heading">
-            <table class="import-table" id="import-issues">
+            <table class="data-table" id="import-issues">
                 <thead>
                     <tr>
                         <th scope="col">"Row"</th>
