@@ -10,6 +10,7 @@ on_both_backends!(
     a_revoked_key_stops_at_once,
     what_a_key_does_is_attributed_to_it,
     keys_are_managed_by_admins_of_their_own_organization,
+    a_key_pushes_notes_where_they_belong_with_their_source,
 );
 
 fn token(session: &Session) -> Option<&str> {
@@ -206,7 +207,10 @@ async fn what_a_key_does_is_attributed_to_it(app: TestApp) {
         .await
         .expect(201)
         .json();
-    assert_eq!(note["author"], json!({"kind": "api_client", "id": key_id}));
+    assert_eq!(
+        note["author"],
+        json!({"kind": "api_client", "id": key_id, "label": "Voicemail"})
+    );
     let contact = app
         .get(&format!("/api/v1/conversations/{conversation}"), token(&owner))
         .await
@@ -285,4 +289,117 @@ async fn keys_are_managed_by_admins_of_their_own_organization(app: TestApp) {
         .expect(200)
         .json();
     assert_eq!(seen["items"], json!([]));
+}
+
+async fn a_key_pushes_notes_where_they_belong_with_their_source(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let conversation = conversation(&app, &owner).await;
+    let shown = app
+        .get(&format!("/api/v1/conversations/{conversation}"), token(&owner))
+        .await
+        .expect(200)
+        .json();
+    let (number, contact) = (
+        shown["conversation"]["number"].as_i64().unwrap(),
+        shown["conversation"]["contact_id"].as_str().unwrap().to_owned(),
+    );
+    let created = create_key(&app, &owner, "Voicemail", &["notes:write"]).await;
+    let key = Some(secret(&created));
+    let by_phone = app
+        .post(
+            "/api/v1/notes",
+            key,
+            &json!({"phone_number": "(202) 555-0143", "body": "Please call me back", "source": "Voicemail transcription"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(by_phone["conversation_id"], conversation.as_str());
+    assert_eq!(by_phone["direction"], "note");
+    assert_eq!(by_phone["source"], "Voicemail transcription");
+    assert_eq!(by_phone["author"]["label"], "Voicemail");
+    for target in [json!({"conversation_number": number}), json!({"contact_id": contact})] {
+        let mut note = json!({"body": "Order shipped", "source": "Shopify"});
+        note.as_object_mut()
+            .unwrap()
+            .extend(target.as_object().unwrap().clone());
+        let pushed = app.post("/api/v1/notes", key, &note).await.expect(201).json();
+        assert_eq!(pushed["conversation_id"], conversation.as_str(), "{target}");
+    }
+    // A closed conversation is still the contact's latest: the note goes there.
+    app.post(
+        &format!("/api/v1/conversations/{conversation}/close"),
+        token(&owner),
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    let late = app
+        .post(
+            "/api/v1/notes",
+            key,
+            &json!({"phone_number": "+12025550143", "body": "Late voicemail"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(late["conversation_id"], conversation.as_str());
+    assert!(late.get("source").is_none());
+
+    for (note, field) in [
+        (
+            json!({"body": "Two", "contact_id": contact, "conversation_number": number}),
+            "conversation_id",
+        ),
+        (json!({"body": "None"}), "conversation_id"),
+        (json!({"body": "Bad", "phone_number": "12"}), "phone_number"),
+        (
+            json!({"body": "Bad", "contact_id": contact, "source": "two\nlines"}),
+            "source",
+        ),
+        (json!({"body": " ", "contact_id": contact}), "body"),
+    ] {
+        let problem = app.post("/api/v1/notes", key, &note).await.expect(422).problem();
+        assert_eq!(problem.errors[0].field, field, "{note}: {problem:?}");
+    }
+    app.post(
+        "/api/v1/notes",
+        key,
+        &json!({"body": "Who?", "phone_number": "+12025550199"}),
+    )
+    .await
+    .expect_problem(404, "not_found");
+    app.post(
+        "/api/v1/contacts",
+        token(&owner),
+        &json!({"phone_number": "+12025550199"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        "/api/v1/notes",
+        key,
+        &json!({"body": "Too early", "phone_number": "+12025550199"}),
+    )
+    .await
+    .expect_problem(409, "no_conversation");
+
+    // The organization's switch stops keys, not agents.
+    app.patch(
+        "/api/v1/organization",
+        token(&owner),
+        &json!({"notes_api_enabled": false}),
+    )
+    .await
+    .expect(200);
+    app.post("/api/v1/notes", key, &json!({"body": "Blocked", "contact_id": contact}))
+        .await
+        .expect_problem(403, "notes_api_disabled");
+    app.post(
+        "/api/v1/notes",
+        token(&owner),
+        &json!({"body": "Agents still can", "contact_id": contact}),
+    )
+    .await
+    .expect(201);
 }

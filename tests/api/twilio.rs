@@ -600,6 +600,8 @@ async fn agents_replies_go_before_bulk_messages(app: TestApp) {
                         body: "bulk announcement",
                         author_kind: textdesk_types::messages::AuthorKind::System,
                         author_id: None,
+                        author_label: None,
+                        source: None,
                         lane: textdesk_types::messages::SendLane::Bulk,
                         provider_ids: None,
                         purpose: textdesk_types::messages::MessagePurpose::Normal,

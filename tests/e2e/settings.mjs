@@ -1,6 +1,6 @@
 // Settings, for owners and admins: an API key created (its secret shown once), used by a
-// script to push a note that appears live in the conversation an agent has open, then
-// revoked; at 375 px.
+// script to push a note, by the contact's phone number and with its source, that appears live
+// in the conversation an agent has open, then revoked; at 375 px.
 
 import { TIMEOUT_MS, api, check, expectNoSidewaysScroll, expectPath, expectText, textAsCustomer } from './lib.mjs';
 
@@ -37,13 +37,20 @@ export async function settingsChecks(context, server) {
     const conversation = list.items.find((c) => c.contact_phone_number === CUSTOMER && c.status === 'open');
     await page.goto(`${server.url}/conversations/${conversation.id}`);
     await expectText(page.locator('.thread'), /Did you get my voicemail\?/);
-    const response = await fetch(`${server.url}/api/v1/conversations/${conversation.id}/notes`, {
+    // As a voicemail service would: to the contact's conversation, by their number as it has it.
+    const response = await fetch(`${server.url}/api/v1/notes`, {
       method: 'POST',
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ body: 'Voicemail: please call me back about the crown.' }),
+      body: JSON.stringify({
+        phone_number: '(202) 555-0633',
+        source: 'Voicemail transcription',
+        body: 'Voicemail: please call me back about the crown.',
+      }),
     });
     if (response.status !== 201) throw new Error(`the key's note got ${response.status}: ${await response.text()}`);
-    await expectText(page.locator('.thread'), /please call me back about the crown/);
+    const note = page.locator('.message', { hasText: 'please call me back about the crown' });
+    await expectText(note, /Note · Voicemail transcription/);
+    await expectText(note, /Voicemail service \(API\)/);
   });
 
   await check('revoking the key stops it at once', page, async () => {

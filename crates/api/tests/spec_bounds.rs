@@ -240,8 +240,11 @@ fn documented_bounds_are_the_servers() {
     for schema in ["SendMessage", "SendToPhone"] {
         spec.text(&field(schema, "body"), None, messages::BODY_MAX_CHARS);
     }
-    for schema in ["AddNote", "StartConversation"] {
+    for schema in ["AddNote", "PushNote", "StartConversation"] {
         spec.text(&field(schema, "body"), Some(NON_EMPTY), messages::BODY_MAX_CHARS);
+    }
+    for schema in ["AddNote", "PushNote"] {
+        spec.text(&field(schema, "source"), None, conversations::NOTE_SOURCE_MAX);
     }
     spec.text(&field("CountSegments", "body"), None, messages::COUNT_MAX_CHARACTERS);
     spec.text(

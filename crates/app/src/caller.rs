@@ -83,6 +83,13 @@ pub struct KeyCaller {
     pub scopes: Vec<ApiScope>,
 }
 
+/// Who wrote a message or note: the kind of author, their id, and an API key's label.
+pub struct Attribution<'a> {
+    pub kind: AuthorKind,
+    pub id: Option<&'a str>,
+    pub label: Option<&'a str>,
+}
+
 /// Who a request acts for: a signed-in agent, or an API key of the organization. A key acts
 /// under the id of the agent who created it (whose views and read state it would see), with
 /// its scopes, never their role, bounding what it may do.
@@ -136,10 +143,18 @@ impl Caller {
     }
 
     /// How messages and notes this caller writes are attributed.
-    pub fn author(&self) -> (AuthorKind, Option<&str>) {
+    pub fn author(&self) -> Attribution<'_> {
         match &self.key {
-            Some(key) => (AuthorKind::ApiClient, Some(key.id.as_str())),
-            None => (AuthorKind::Agent, Some(self.agent_id.as_str())),
+            Some(key) => Attribution {
+                kind: AuthorKind::ApiClient,
+                id: Some(key.id.as_str()),
+                label: Some(key.label.as_str()),
+            },
+            None => Attribution {
+                kind: AuthorKind::Agent,
+                id: Some(self.agent_id.as_str()),
+                label: None,
+            },
         }
     }
 

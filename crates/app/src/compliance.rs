@@ -113,6 +113,8 @@ pub fn queue_system_text(conn: &mut DbConnection, text: SystemText<'_>) -> Resul
             body: text.body,
             author_kind: AuthorKind::System,
             author_id: None,
+            author_label: None,
+            source: None,
             lane: text.lane,
             provider_ids: None,
             purpose: text.purpose,

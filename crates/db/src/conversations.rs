@@ -222,6 +222,32 @@ pub fn find(
         .first(conn)?)
 }
 
+/// The organization's conversation numbered `number` (#1003, as agents see it).
+pub fn find_by_number(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    number: i64,
+) -> Result<ConversationRow, DbError> {
+    Ok(conversations::table
+        .filter(conversations::organization_id.eq(organization.as_str()))
+        .filter(conversations::number.eq(number))
+        .select(ConversationRow::as_select())
+        .first(conn)?)
+}
+
+/// The contact's current conversation: the open one, else the latest; none before the first.
+pub fn current_of(conn: &mut DbConnection, contact: &ContactId) -> Result<Option<ConversationRow>, DbError> {
+    if let Some(open) = find_open(conn, contact)? {
+        return Ok(Some(open));
+    }
+    Ok(conversations::table
+        .filter(conversations::contact_id.eq(contact))
+        .order((conversations::opened_at.desc(), conversations::id.desc()))
+        .select(ConversationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Which conversations a list shows, for which agent: built-in and custom views, searches and
 /// single rows all come down to this, so a rule of what a view holds is written once.
 #[derive(Clone, Debug)]

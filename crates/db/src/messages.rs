@@ -39,6 +39,10 @@ pub struct MessageRow {
     pub scheduled_at: Option<NaiveDateTime>,
     /// When the message was last handed to its provider.
     pub attempted_at: Option<NaiveDateTime>,
+    /// Where it came from, as an integration named it.
+    pub source: Option<String>,
+    /// The API key's label, for a message a key wrote.
+    pub author_label: Option<String>,
 }
 
 impl MessageRow {
@@ -54,7 +58,9 @@ impl MessageRow {
             author: Author {
                 kind: self.author_kind,
                 id: self.author_id,
+                label: self.author_label,
             },
+            source: self.source,
             status: self.status,
             error_code: self.error_code,
             error_message: self.error_message,

@@ -238,6 +238,8 @@ diesel::table! {
         purpose -> Text,
         scheduled_at -> Nullable<Timestamp>,
         attempted_at -> Nullable<Timestamp>,
+        source -> Nullable<Text>,
+        author_label -> Nullable<Text>,
     }
 }
 

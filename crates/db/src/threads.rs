@@ -27,6 +27,10 @@ pub struct NewThreadMessage<'a> {
     pub body: &'a str,
     pub author_kind: AuthorKind,
     pub author_id: Option<&'a str>,
+    /// The API key's label, for a message a key writes.
+    pub author_label: Option<&'a str>,
+    /// Where the message came from, as an integration named it.
+    pub source: Option<&'a str>,
     pub lane: SendLane,
     /// The provider's account and message id, for inbound messages.
     pub provider_ids: Option<(&'a str, &'a str)>,
@@ -228,6 +232,8 @@ fn message_row(
         to_number,
         author_kind: new.author_kind,
         author_id: new.author_id.map(str::to_owned),
+        author_label: new.author_label.map(str::to_owned),
+        source: new.source.map(str::to_owned),
         provider_account: new.provider_ids.map(|(account, _)| account.to_owned()),
         provider_message_id: new.provider_ids.map(|(_, id)| id.to_owned()),
         status,

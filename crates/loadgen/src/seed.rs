@@ -265,6 +265,8 @@ pub(crate) fn message_row(
             AuthorKind::Agent
         },
         author_id: (!inbound).then(|| target.owner.clone()),
+        author_label: None,
+        source: None,
         provider_account: target.number.account_sid.clone(),
         provider_message_id: Some(format!("SM{}", id.as_str().replace('-', ""))),
         status: if inbound {

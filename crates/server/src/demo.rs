@@ -76,6 +76,8 @@ fn add_sample_conversations(conn: &mut DbConnection, organization: &Organization
                 body,
                 author_kind: AuthorKind::Contact,
                 author_id: None,
+                author_label: None,
+                source: None,
                 lane: SendLane::Conversational,
                 provider_ids: Some(("simulator", &simulated_id)),
                 purpose: MessagePurpose::Normal,

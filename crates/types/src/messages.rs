@@ -120,9 +120,12 @@ wire_names!(AuthorKind { Agent => "agent", ApiClient => "api_client", System => 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Author {
     pub kind: AuthorKind,
-    /// The agent's or API client's id.
+    /// The agent's or API key's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// For an API key, its label when it wrote the message ("Shopify").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +141,10 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_id: Option<NumberId>,
     pub author: Author,
+    /// Where a note came from, as the integration that added it named it ("Voicemail
+    /// transcription").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     pub status: MessageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
@@ -254,6 +261,36 @@ pub struct SendToPhone {
 pub struct AddNote {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
     pub body: String,
+    /// Where the note comes from, shown with it ("Voicemail transcription", "Shopify").
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub source: Option<String>,
+}
+
+/// A note an integration pushes to a contact's conversation: to the one given by
+/// `conversation_id` or `conversation_number`, or to the current conversation (the open one,
+/// else the latest) of the contact given by `contact_id` or `phone_number`. Exactly one of the
+/// four.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"phone_number": "+12025550143", "body": "Voicemail: please call me back about my order.", "source": "Voicemail transcription"})))]
+#[serde(deny_unknown_fields)]
+pub struct PushNote {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub body: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub conversation_id: Option<ConversationId>,
+    /// The conversation's number as agents see it (#1003).
+    #[serde(default)]
+    pub conversation_number: Option<i64>,
+    #[serde(default)]
+    pub contact_id: Option<crate::ContactId>,
+    /// The contact's number, in any common format.
+    #[serde(default)]
+    pub phone_number: Option<String>,
 }
 
 /// A text to count as the carrier will, before sending it.

@@ -120,7 +120,7 @@ pub async fn send_message(id: ConversationId, body: String, media_ids: Vec<Media
 }
 
 pub async fn add_note(id: ConversationId, body: String) -> ApiResult<Message> {
-    let note = AddNote { body };
+    let note = AddNote { body, source: None };
     fetch(Call::new(Method::POST, &format!("/conversations/{id}/notes")).with_json(&note)?).await
 }
 

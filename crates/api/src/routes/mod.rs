@@ -93,6 +93,7 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(conversations::get_conversation)
         .service(conversations::send_message)
         .service(conversations::add_note)
+        .service(conversations::push_note)
         .service(conversations::mark_read)
         .service(conversations::mark_unread)
         .service(messages::send_to_phone)

@@ -31,7 +31,7 @@ pub use bulk::{BULK_IDS_MAX, bulk};
 pub use close::close;
 pub use delete::delete;
 pub use flags::update;
-pub use notes::add_note;
+pub use notes::{SOURCE_MAX as NOTE_SOURCE_MAX, add_note, push_note};
 pub use ownership::{claim, transfer};
 pub use read_state::{mark_all_read, set_read};
 pub use replies::{choose_number, reply, send_to_phone};

@@ -130,7 +130,7 @@ pub(super) fn queue(
     let number_id = number.id.clone();
     let through = (&number_id, number.phone_number.as_str());
     compliance::precede_with_consent_message(conn, &organization, contact, through, (lane, held))?;
-    let (author_kind, author_id) = caller.author();
+    let author = caller.author();
     let recorded = threads::record(
         conn,
         &caller.organization_id,
@@ -140,8 +140,10 @@ pub(super) fn queue(
             number: Some(through),
             direction: Direction::Outbound,
             body: &body,
-            author_kind,
-            author_id,
+            author_kind: author.kind,
+            author_id: author.id,
+            author_label: author.label,
+            source: None,
             lane,
             provider_ids: None,
             purpose: MessagePurpose::Normal,

@@ -11,6 +11,7 @@ use textdesk_db::{DbConnection, messages::MessageRow};
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose, SendLane};
 use textdesk_types::{AgentId, GroupId, OrganizationId};
 
+use crate::caller::Attribution;
 use crate::{AppResult, Caller};
 
 /// How an agent is named in notes: their screenname.
@@ -49,14 +50,13 @@ pub(crate) fn record(
     contact: &ContactRow,
     body: &str,
 ) -> AppResult<MessageRow> {
-    let (author_kind, author_id) = caller.author();
     record_as(
         conn,
         &caller.organization_id,
         conversation,
         contact,
         body,
-        (author_kind, author_id),
+        caller.author(),
     )
 }
 
@@ -74,7 +74,11 @@ pub(crate) fn record_by_textdesk(
         conversation,
         contact,
         body,
-        (AuthorKind::System, None),
+        Attribution {
+            kind: AuthorKind::System,
+            id: None,
+            label: None,
+        },
     )
 }
 
@@ -85,7 +89,7 @@ pub(crate) fn record_as(
     conversation: &ConversationRow,
     contact: &ContactRow,
     body: &str,
-    (author_kind, author_id): (AuthorKind, Option<&str>),
+    author: Attribution<'_>,
 ) -> AppResult<MessageRow> {
     let recorded = threads::record(
         conn,
@@ -96,8 +100,10 @@ pub(crate) fn record_as(
             number: None,
             direction: Direction::System,
             body,
-            author_kind,
-            author_id,
+            author_kind: author.kind,
+            author_id: author.id,
+            author_label: author.label,
+            source: None,
             lane: SendLane::Conversational,
             provider_ids: None,
             purpose: MessagePurpose::Normal,

@@ -117,6 +117,8 @@ fn store_for_organization(
                 body: &text.message.body,
                 author_kind: AuthorKind::Contact,
                 author_id: None,
+                author_label: None,
+                source: None,
                 lane: SendLane::Conversational,
                 provider_ids: Some((&text.message.account_sid, &text.message.provider_message_id)),
                 purpose: MessagePurpose::Normal,

@@ -130,7 +130,10 @@ impl Thread {
                 id.and_then(|id| self.names.with_value(|names| names.get(&id).cloned()))
                     .unwrap_or_else(|| "An agent".to_owned())
             }
-            (_, AuthorKind::ApiClient) => "API".to_owned(),
+            (_, AuthorKind::ApiClient) => match &message.author.label {
+                Some(label) => format!("{label} (API)"),
+                None => "API".to_owned(),
+            },
             (_, AuthorKind::System) => "Textdesk".to_owned(),
         }
     }

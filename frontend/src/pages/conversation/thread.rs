@@ -190,7 +190,14 @@ fn MessageItem(message: Message, author: String, found: bool) -> impl IntoView {
     view! {
         <li class=format!("message message-{direction}") data-id=message.id.to_string() data-found=found.then_some("")>
             <div class="message-bubble">
-                {(message.direction == Direction::Note).then(|| view! { <span class="message-tag">"Note"</span> })}
+                {(message.direction == Direction::Note)
+                    .then(|| {
+                        let tag = match &message.source {
+                            Some(source) => format!("Note · {source}"),
+                            None => "Note".to_owned(),
+                        };
+                        view! { <span class="message-tag">{tag}</span> }
+                    })}
                 {(!message.body.is_empty()).then(|| view! { <p class="message-body">{message.body.clone()}</p> })}
                 {message.media.into_iter().map(|attachment| view! { <Media attachment /> }).collect_view()}
             </div>

@@ -19,7 +19,7 @@ use crate::extract::CurrentCaller;
 use crate::{ApiError, AppState};
 
 pub use close::close_conversation;
-pub use messages::{add_note, send_message};
+pub use messages::{add_note, push_note, send_message};
 pub use ownership::{bulk_update, claim_conversation, delete_conversation, transfer_conversation, update_conversation};
 pub use read_state::{mark_all_read, mark_read, mark_unread};
 pub use start::start_conversation;
