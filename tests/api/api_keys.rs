@@ -11,6 +11,7 @@ on_both_backends!(
     what_a_key_does_is_attributed_to_it,
     keys_are_managed_by_admins_of_their_own_organization,
     a_key_pushes_notes_where_they_belong_with_their_source,
+    a_key_is_held_to_its_requests_a_minute_across_servers,
 );
 
 fn token(session: &Session) -> Option<&str> {
@@ -55,6 +56,7 @@ async fn a_key_is_shown_once_and_works_as_a_bearer_token(app: TestApp) {
     assert_eq!(key["label"], "Shopify");
     assert_eq!(key["prefix"], &secret[..8]);
     assert_eq!(key["scopes"], json!(["notes:write", "contacts:read"]));
+    assert_eq!(key["requests_per_minute"], 600);
     assert!(key.get("last_used_at").is_none());
 
     app.get("/api/v1/contacts", Some(&secret)).await.expect(200);
@@ -256,6 +258,14 @@ async fn keys_are_managed_by_admins_of_their_own_organization(app: TestApp) {
         (json!({"label": " ", "scopes": ["contacts:read"]}), "label"),
         (json!({"label": "Empty", "scopes": []}), "scopes"),
         (json!({"label": "Odd", "scopes": ["contacts:delete"]}), "scopes"),
+        (
+            json!({"label": "Greedy", "scopes": ["contacts:read"], "requests_per_minute": 6001}),
+            "requests_per_minute",
+        ),
+        (
+            json!({"label": "Idle", "scopes": ["contacts:read"], "requests_per_minute": 0}),
+            "requests_per_minute",
+        ),
     ] {
         let problem = app
             .post("/api/v1/api-keys", token(&owner), &body)
@@ -402,4 +412,40 @@ async fn a_key_pushes_notes_where_they_belong_with_their_source(app: TestApp) {
     )
     .await
     .expect(201);
+}
+
+async fn a_key_is_held_to_its_requests_a_minute_across_servers(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let created = app
+        .post(
+            "/api/v1/api-keys",
+            token(&owner),
+            &json!({"label": "Chatty", "scopes": ["contacts:read"], "requests_per_minute": 4}),
+        )
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(created["key"]["requests_per_minute"], 4);
+    let key = Some(secret(&created));
+    let replica = app.replica().await;
+    // Four requests this minute, on two server processes; a minute boundary between them
+    // would start the count again, so the test begins early in a minute.
+    let second = chrono::Utc::now().timestamp() % 60;
+    if second > 50 {
+        actix_rt::time::sleep(std::time::Duration::from_secs(61 - second as u64)).await;
+    }
+    app.get("/api/v1/contacts", key).await.expect(200);
+    replica.get("/api/v1/contacts", key).await.expect(200);
+    app.get("/api/v1/contacts", key).await.expect(200);
+    replica.get("/api/v1/contacts", key).await.expect(200);
+    let limited = app.get("/api/v1/contacts", key).await;
+    let retry_after: i64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    limited.expect_problem(429, "rate_limited");
+    replica
+        .get("/api/v1/contacts", key)
+        .await
+        .expect_problem(429, "rate_limited");
+    // Agents are not held to a key's limit.
+    app.get("/api/v1/contacts", token(&owner)).await.expect(200);
 }

@@ -22,10 +22,11 @@ export async function settingsChecks(context, server) {
     await page.locator('#api-key-label').fill('Voicemail service');
     await page.check('#api-key-scope-notes-write');
     await page.check('#api-key-scope-conversations-read');
+    await page.locator('#api-key-rate').fill('120');
     await page.click('#api-key-create');
     await expectText(page.locator('#api-key-secret'), /^tdk_/);
     secret = (await page.locator('#api-key-secret').textContent()).trim();
-    await expectText(page.locator('#api-keys'), new RegExp(`Voicemail service.*${secret.slice(0, 8)}.*notes:write`, 's'));
+    await expectText(page.locator('#api-keys'), new RegExp(`Voicemail service.*${secret.slice(0, 8)}.*notes:write.*120`, 's'));
     await page.click('#api-key-done');
     if (await page.locator('#api-key-secret').count()) throw new Error('the secret stayed on the page');
     if ((await page.content()).includes(secret.slice(8))) throw new Error('the secret is still in the page');

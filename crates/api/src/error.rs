@@ -38,7 +38,11 @@ pub enum ApiError {
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("too many attempts")]
-    TooManyRequests { retry_after_seconds: i64, detail: String },
+    TooManyRequests {
+        code: &'static str,
+        retry_after_seconds: i64,
+        detail: String,
+    },
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
     /// More work is waiting than the server takes on; the client should try again shortly.
@@ -102,9 +106,10 @@ impl ApiError {
                 ProblemDetails::new(415, "unsupported_media_type", "Unsupported media type").with_detail(detail.clone())
             }
             ApiError::TooManyRequests {
+                code,
                 retry_after_seconds,
                 detail,
-            } => ProblemDetails::new(429, "too_many_attempts", "Too many attempts")
+            } => ProblemDetails::new(429, code, "Too many requests")
                 .with_detail(format!("{detail} Try again in {retry_after_seconds} seconds.")),
             ApiError::Unavailable(_) => ProblemDetails::new(503, "unavailable", "The service is unavailable")
                 .with_detail("The database cannot be reached; try again shortly."),
@@ -143,6 +148,15 @@ impl From<AppError> for ApiError {
                 retry_after_seconds,
                 detail,
             } => ApiError::TooManyRequests {
+                code: "too_many_attempts",
+                retry_after_seconds,
+                detail,
+            },
+            AppError::RateLimited {
+                retry_after_seconds,
+                detail,
+            } => ApiError::TooManyRequests {
+                code: "rate_limited",
                 retry_after_seconds,
                 detail,
             },

@@ -311,6 +311,11 @@ fn documented_bounds_are_the_servers() {
     spec.text(&field("Heartbeat", "tab_id"), Some(NON_EMPTY), presence::TAB_ID_MAX);
     spec.text(&field("CreateApiKey", "label"), Some(NON_EMPTY), TITLE_MAX);
     spec.bound(&field("CreateApiKey", "scopes"), "minItems", api_keys::SCOPES_MIN);
+    spec.range(
+        &field("CreateApiKey", "requests_per_minute"),
+        api_keys::REQUESTS_PER_MINUTE_MIN,
+        api_keys::REQUESTS_PER_MINUTE_MAX,
+    );
     for schema in ["CreateQuickReply", "UpdateQuickReply"] {
         spec.text(&field(schema, "title"), Some(NON_EMPTY), quick_replies::TITLE_MAX);
         spec.text(&field(schema, "body"), Some(NON_EMPTY), quick_replies::BODY_MAX);

@@ -2,7 +2,7 @@
 //! with a key is authenticated here. The secret itself is made and hashed by the HTTP layer,
 //! as sign-in tokens are, so it never reaches storage.
 
-use chrono::Duration;
+use chrono::{Duration, DurationRound};
 use textdesk_db::api_keys::{self, ApiKeyRow};
 use textdesk_db::{audit, ids, now};
 use textdesk_domain::text::{Label, TITLE_MAX};
@@ -12,12 +12,15 @@ use textdesk_types::api_keys::{ApiKey, ApiScope, CreateApiKey};
 use crate::caller::KeyCaller;
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
-/// How stale a key's "last used" may grow before a request writes it again: one write a
-/// minute at most per key, however busy the integration.
+/// How stale a key's "last used" may grow before a request writes it again.
 const LAST_USED_PRECISION: Duration = Duration::minutes(1);
 
 /// The fewest scopes a key may have.
 pub const SCOPES_MIN: usize = 1;
+/// Requests a key may make a minute: the bounds, and the default.
+pub const REQUESTS_PER_MINUTE_MIN: u32 = 1;
+pub const REQUESTS_PER_MINUTE_MAX: u32 = 6_000;
+pub const REQUESTS_PER_MINUTE_DEFAULT: u32 = 600;
 
 /// A new key's secret as the HTTP layer made it: what is kept of it.
 pub struct NewSecret {
@@ -51,6 +54,14 @@ pub fn create(
     if scopes.len() < SCOPES_MIN {
         return Err(AppError::field("scopes", "required", "give the key at least one scope"));
     }
+    let per_minute = request.requests_per_minute.unwrap_or(REQUESTS_PER_MINUTE_DEFAULT);
+    if !(REQUESTS_PER_MINUTE_MIN..=REQUESTS_PER_MINUTE_MAX).contains(&per_minute) {
+        return Err(AppError::field(
+            "requests_per_minute",
+            "out_of_range",
+            format!("must be between {REQUESTS_PER_MINUTE_MIN} and {REQUESTS_PER_MINUTE_MAX}"),
+        ));
+    }
     let row = ApiKeyRow {
         id: ids::new_id(),
         organization_id: caller.organization_id.clone(),
@@ -62,6 +73,7 @@ pub fn create(
         created_at: now(),
         last_used_at: None,
         revoked_at: None,
+        requests_per_minute: i32::try_from(per_minute).unwrap_or(i32::MAX),
     };
     app.db.write(|conn| {
         api_keys::insert(conn, &row)?;
@@ -91,7 +103,8 @@ pub fn revoke(app: &AppContext, caller: &Caller, id: ApiKeyId, client_address: &
 }
 
 /// The caller a request with this key's secret (hashed) acts as; 401 for an unknown or
-/// revoked key.
+/// revoked key, 429 past the key's requests a minute. Requests are counted per key and minute
+/// in the database, so the limit holds across every server process.
 pub fn authenticate(app: &AppContext, secret_hash: &str) -> AppResult<Caller> {
     let key = app
         .db
@@ -104,8 +117,19 @@ pub fn authenticate(app: &AppContext, secret_hash: &str) -> AppResult<Caller> {
         ));
     }
     let at = now();
-    if key.last_used_at.is_none_or(|used| at - used >= LAST_USED_PRECISION) {
-        app.db.write(|conn| api_keys::mark_used(conn, &key.id, at))?;
+    let minute = at.duration_trunc(Duration::minutes(1)).unwrap_or(at);
+    let requests = app.db.write(|conn| {
+        if key.last_used_at.is_none_or(|used| at - used >= LAST_USED_PRECISION) {
+            api_keys::mark_used(conn, &key.id, at)?;
+        }
+        api_keys::count_request(conn, &key.id, minute)
+    })?;
+    if requests > key.requests_per_minute {
+        let next_minute = minute + Duration::minutes(1);
+        return Err(AppError::RateLimited {
+            retry_after_seconds: (next_minute - at).num_seconds().max(1),
+            detail: format!("This API key may make {} requests a minute.", key.requests_per_minute),
+        });
     }
     let scopes: Vec<ApiScope> = key.scopes()?;
     Ok(Caller::api_key(

@@ -31,6 +31,10 @@ pub enum AppError {
     /// Too many failed attempts; the next may be made after the given wait.
     #[error("{detail}")]
     TooManyAttempts { retry_after_seconds: i64, detail: String },
+    /// An API key made more requests this minute than it may; the next may be made after the
+    /// given wait.
+    #[error("{detail}")]
+    RateLimited { retry_after_seconds: i64, detail: String },
     /// The database cannot be reached; the same request may succeed shortly.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),

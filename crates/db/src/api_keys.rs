@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use textdesk_types::api_keys::{ApiKey, ApiScope};
 use textdesk_types::{AgentId, ApiKeyId, OrganizationId};
 
-use crate::schema::api_keys;
+use crate::schema::{api_key_minutes, api_keys};
 use crate::{DbConnection, DbError, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -21,6 +21,7 @@ pub struct ApiKeyRow {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub requests_per_minute: i32,
 }
 
 impl ApiKeyRow {
@@ -38,6 +39,7 @@ impl ApiKeyRow {
             created_at: utc(self.created_at),
             last_used_at: self.last_used_at.map(utc),
             revoked_at: self.revoked_at.map(utc),
+            requests_per_minute: u32::try_from(self.requests_per_minute).unwrap_or_default(),
         })
     }
 }
@@ -96,4 +98,39 @@ pub fn mark_used(conn: &mut DbConnection, id: &ApiKeyId, at: NaiveDateTime) -> R
         .set(api_keys::last_used_at.eq(at))
         .execute(conn)?;
     Ok(())
+}
+
+/// Counts a request of the key in `minute` (the start of the current minute); returns the
+/// key's requests in that minute, this one included. One statement, so requests to several
+/// server processes at once are all counted.
+pub fn count_request(conn: &mut DbConnection, key: &ApiKeyId, minute: NaiveDateTime) -> Result<i32, DbError> {
+    let row = (
+        api_key_minutes::key_id.eq(key),
+        api_key_minutes::minute.eq(minute),
+        api_key_minutes::requests.eq(1),
+    );
+    let more = api_key_minutes::requests.eq(api_key_minutes::requests + 1);
+    match conn {
+        DbConnection::Postgresql(pg) => diesel::insert_into(api_key_minutes::table)
+            .values(row)
+            .on_conflict((api_key_minutes::key_id, api_key_minutes::minute))
+            .do_update()
+            .set(more)
+            .execute(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(api_key_minutes::table)
+            .values(row)
+            .on_conflict((api_key_minutes::key_id, api_key_minutes::minute))
+            .do_update()
+            .set(more)
+            .execute(sqlite)?,
+    };
+    Ok(api_key_minutes::table
+        .find((key, minute))
+        .select(api_key_minutes::requests)
+        .first(conn)?)
+}
+
+/// Forgets the request counts of minutes before `cutoff`.
+pub fn purge_minutes(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(diesel::delete(api_key_minutes::table.filter(api_key_minutes::minute.lt(cutoff))).execute(conn)?)
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
 use crate::{
-    Backend, Database, DbError, contact_imports, events, login_failures, organizations, password_resets,
+    Backend, Database, DbError, api_keys, contact_imports, events, login_failures, organizations, password_resets,
     refresh_tokens, unread,
 };
 
@@ -17,6 +17,7 @@ pub struct Purged {
     pub password_resets: usize,
     pub login_failures: usize,
     pub unconfirmed_imports: usize,
+    pub api_key_minutes: usize,
     pub events: usize,
 }
 
@@ -35,6 +36,7 @@ pub fn purge(db: &Database) -> Result<Purged, DbError> {
             password_resets: password_resets::purge_expired(conn, cutoff)?,
             login_failures: login_failures::purge_older_than(conn, cutoff)?,
             unconfirmed_imports: contact_imports::purge_unconfirmed(conn, cutoff)?,
+            api_key_minutes: api_keys::purge_minutes(conn, cutoff)?,
             events: 0,
         })
     })?;

@@ -408,6 +408,15 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        requests_per_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    api_key_minutes (key_id, minute) {
+        key_id -> Text,
+        minute -> Timestamp,
+        requests -> Integer,
     }
 }
 
@@ -475,6 +484,7 @@ diesel::joinable!(messages -> conversations (conversation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     api_keys,
+    api_key_minutes,
     contact_imports,
     contact_import_issues,
     setup_state,

@@ -65,7 +65,8 @@ impl ApiScope {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "id": "0199a1b2-5c3d-7e4f-8a9b-0c1d2e3f4a5b", "label": "Shopify", "prefix": "tdk_q3Xv",
-    "scopes": ["notes:write", "contacts:write"], "created_by": "0199a1b2-5c3d-7e4f-8a9b-0c1d2e3f4a00",
+    "scopes": ["notes:write", "contacts:write"], "requests_per_minute": 600,
+    "created_by": "0199a1b2-5c3d-7e4f-8a9b-0c1d2e3f4a00",
     "created_at": "2026-12-05T09:30:00Z", "last_used_at": "2026-12-05T10:02:11Z"
 })))]
 pub struct ApiKey {
@@ -82,6 +83,9 @@ pub struct ApiKey {
     pub last_used_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Requests the key may make a minute, across every server; more get 429 `rate_limited`
+    /// with `Retry-After`.
+    pub requests_per_minute: u32,
 }
 
 /// A new key.
@@ -94,6 +98,10 @@ pub struct CreateApiKey {
     /// At least one.
     #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<ApiScope>,
+    /// Requests the key may make a minute, 1 to 6,000 (600 when not given).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 6000))]
+    pub requests_per_minute: Option<u32>,
 }
 
 /// A key just created, with its secret: the only time the secret is shown.

@@ -1,1 +1,2 @@
+DROP TABLE api_key_minutes;
 DROP TABLE api_keys;

@@ -32,8 +32,10 @@ pub async fn list_api_keys(state: web::Data<AppState>, me: CurrentAgent) -> Resu
 /// secret, `tdk_` and 43 characters, shown this once: send it as `Authorization: Bearer
 /// <secret>`. Scopes: `notes:write`, `contacts:read`, `contacts:write`, `conversations:read`,
 /// `messages:send`, `webhooks:manage`; an endpoint a key's scopes do not cover answers 403
-/// `scope_missing`, and one only agents may use answers 403 `agents_only`. What a key does is
-/// attributed to it: messages and notes name it as their author, the audit log adds
+/// `scope_missing`, and one only agents may use answers 403 `agents_only`. A key may make
+/// `requests_per_minute` requests a minute (600 by default), counted across every server
+/// process; past that it gets 429 `rate_limited` with `Retry-After` (seconds). What a key does
+/// is attributed to it: messages and notes name it as their author, the audit log adds
 /// `via_api_key`.
 #[utoipa::path(
     tag = "api-keys",

@@ -113,6 +113,7 @@ fn KeyList(keys: Vec<ApiKey>, on_revoked: impl Fn() + Clone + Send + Sync + 'sta
                     <td data-label="Label">{key.label.clone()}</td>
                     <td data-label="Key"><code>{format!("{}…", key.prefix)}</code></td>
                     <td data-label="Scopes">{scopes}</td>
+                    <td data-label="Per minute">{key.requests_per_minute}</td>
                     <td data-label="Created"><Moment at=Signal::stored(key.created_at) short=true /></td>
                     <td data-label="Last used">
                         {match key.last_used_at {
@@ -151,6 +152,7 @@ fn KeyList(keys: Vec<ApiKey>, on_revoked: impl Fn() + Clone + Send + Sync + 'sta
                         <th scope="col">"Label"</th>
                         <th scope="col">"Key"</th>
                         <th scope="col">"Scopes"</th>
+                        <th scope="col">"Per minute"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col">"Last used"</th>
                         <th scope="col"><span class="visually-hidden">"Revoke"</span></th>
@@ -167,6 +169,7 @@ fn KeyList(keys: Vec<ApiKey>, on_revoked: impl Fn() + Clone + Send + Sync + 'sta
 fn NewKeyForm(on_created: impl Fn(CreatedApiKey) + Clone + Send + Sync + 'static) -> impl IntoView {
     let label = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<ApiScope>::new());
+    let per_minute = RwSignal::new("600".to_owned());
     let create = Action::new_local(move |request: &CreateApiKey| {
         let request = request.clone();
         let on_created = on_created.clone();
@@ -174,6 +177,7 @@ fn NewKeyForm(on_created: impl Fn(CreatedApiKey) + Clone + Send + Sync + 'static
             let created = api::api_keys::create(&request).await?;
             label.set(String::new());
             chosen.set(Vec::new());
+            per_minute.set("600".to_owned());
             on_created(created);
             ApiResult::Ok(())
         }
@@ -184,6 +188,8 @@ fn NewKeyForm(on_created: impl Fn(CreatedApiKey) + Clone + Send + Sync + 'static
         create.dispatch(CreateApiKey {
             label: label.get_untracked(),
             scopes: chosen.get_untracked(),
+            // The server names a value it does not take; a blank one is its default.
+            requests_per_minute: per_minute.get_untracked().trim().parse().ok(),
         });
     };
     let scope_boxes = ApiScope::ALL
@@ -219,6 +225,12 @@ fn NewKeyForm(on_created: impl Fn(CreatedApiKey) + Clone + Send + Sync + 'static
                 {scope_boxes}
             </fieldset>
             {move || field_error(problem, "scopes").get().map(|message| view! { <p class="field-error">{message}</p> })}
+            <label for="api-key-rate">"Requests a minute"</label>
+            <input id="api-key-rate" type="number" min="1" max="6000" inputmode="numeric" bind:value=per_minute />
+            <p class="hint">"More requests than this in a minute are refused with 429 until the next minute."</p>
+            {move || {
+                field_error(problem, "requests_per_minute").get().map(|message| view! { <p class="field-error">{message}</p> })
+            }}
             <button type="submit" class="button button-primary" id="api-key-create" disabled=create.pending()>
                 "Create key"
             </button>
