@@ -12,6 +12,7 @@ on_both_backends!(
     keys_are_managed_by_admins_of_their_own_organization,
     a_key_pushes_notes_where_they_belong_with_their_source,
     a_key_is_held_to_its_requests_a_minute_across_servers,
+    a_key_upserts_contacts_by_phone_number,
 );
 
 fn token(session: &Session) -> Option<&str> {
@@ -448,4 +449,61 @@ async fn a_key_is_held_to_its_requests_a_minute_across_servers(app: TestApp) {
         .expect_problem(429, "rate_limited");
     // Agents are not held to a key's limit.
     app.get("/api/v1/contacts", token(&owner)).await.expect(200);
+}
+
+async fn a_key_upserts_contacts_by_phone_number(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let created = create_key(&app, &owner, "Shop", &["contacts:write"]).await;
+    let key = Some(secret(&created));
+    let first = app
+        .put(
+            "/api/v1/contacts/by-phone/%2B12025550143",
+            key,
+            &json!({"first_name": "Ada", "labels": ["customer"]}),
+        )
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(first["phone_number"], "+12025550143");
+    // The same number as the shop writes it: the same contact, the fields given set.
+    let second = app
+        .put(
+            "/api/v1/contacts/by-phone/(202)%20555-0143",
+            key,
+            &json!({"last_name": "Lovelace", "email": "ada@example.com"}),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(second["id"], first["id"]);
+    assert_eq!(
+        (&second["first_name"], &second["last_name"], &second["labels"]),
+        (&json!("Ada"), &json!("Lovelace"), &json!(["customer"]))
+    );
+    let problem = app
+        .put("/api/v1/contacts/by-phone/12", key, &json!({"first_name": "X"}))
+        .await
+        .expect(422)
+        .problem();
+    assert_eq!(problem.errors[0].field, "phone_number");
+    let problem = app
+        .put("/api/v1/contacts/by-phone/2025550144", key, &json!({"email": "nope"}))
+        .await
+        .expect(422)
+        .problem();
+    assert_eq!(problem.errors[0].field, "email");
+    let reader = create_key(&app, &owner, "Reader", &["contacts:read"]).await;
+    app.put(
+        "/api/v1/contacts/by-phone/2025550145",
+        Some(secret(&reader)),
+        &json!({"first_name": "Y"}),
+    )
+    .await
+    .expect_problem(403, "scope_missing");
+    let all = app.get("/api/v1/contacts", token(&owner)).await.expect(200).json();
+    assert_eq!(
+        all["items"].as_array().unwrap().len(),
+        1,
+        "refused upserts created nothing"
+    );
 }

@@ -110,18 +110,59 @@ pub fn update(app: &AppContext, caller: &Caller, id: ContactId, request: UpdateC
         labels,
     } = validate_changes(request)?;
     app.db.write(move |conn| {
-        if let Some(mut fields) = fields {
-            custom_fields::check_values(conn, &caller.organization_id, &mut fields)?;
-            changes.custom_fields = Some(to_json_text(&fields));
-        }
-        if let Some(labels) = labels {
-            custom_fields::remember_labels(conn, &caller.organization_id, &labels)?;
-            changes.labels = Some(to_json_text(&labels));
-        }
+        changes = with_checked_lists(conn, caller, changes, fields, labels)?;
         let row = contacts::update(conn, &caller.organization_id, &id, &changes).or_missing("contact")?;
         events::contact_changed(conn, &caller.organization_id, &row.id)?;
         Ok(row.into_wire()?)
     })
+}
+
+/// Creates or updates the contact with this number, in any common format (an integration's
+/// upsert): the fields given are set, the others kept. `true` when the contact was created.
+pub fn upsert_by_phone(
+    app: &AppContext,
+    caller: &Caller,
+    phone_number: &str,
+    request: UpdateContact,
+) -> AppResult<(Contact, bool)> {
+    caller.permits(Permission::WriteContacts)?;
+    let phone = PhoneNumber::parse(phone_number).map_err(|invalid| AppError::invalid("phone_number", invalid))?;
+    let CheckedChanges {
+        mut changes,
+        custom_fields: fields,
+        labels,
+    } = validate_changes(request)?;
+    app.db.write(move |conn| {
+        changes = with_checked_lists(conn, caller, changes, fields, labels)?;
+        // Found or created in one step, so two integrations upserting a new number at once
+        // make one contact.
+        let (contact, created) = contacts::find_or_create(conn, &caller.organization_id, phone.as_str())?;
+        let row = contacts::update(conn, &caller.organization_id, &contact.id, &changes)?;
+        if !created {
+            events::contact_changed(conn, &caller.organization_id, &row.id)?;
+        }
+        Ok((row.into_wire()?, created))
+    })
+}
+
+/// The changes with the custom fields checked against the organization's definitions and the
+/// labels kept as its labels.
+fn with_checked_lists(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    mut changes: ContactChanges,
+    fields: Option<BTreeMap<String, String>>,
+    labels: Option<Vec<String>>,
+) -> AppResult<ContactChanges> {
+    if let Some(mut fields) = fields {
+        custom_fields::check_values(conn, &caller.organization_id, &mut fields)?;
+        changes.custom_fields = Some(to_json_text(&fields));
+    }
+    if let Some(labels) = labels {
+        custom_fields::remember_labels(conn, &caller.organization_id, &labels)?;
+        changes.labels = Some(to_json_text(&labels));
+    }
+    Ok(changes)
 }
 
 /// A contact's whole thread: every conversation with them, oldest first, whichever number was

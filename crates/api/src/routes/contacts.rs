@@ -2,7 +2,7 @@
 //! request, calls one operation of `textdesk_app::contacts` and renders its answer.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::Deserialize;
 use textdesk_app::contacts;
 use textdesk_types::contacts::{Contact, CreateContact, UpdateContact};
@@ -126,6 +126,39 @@ pub async fn update_contact(
     let (caller, id) = (me.caller(), id.into_inner());
     let contact = state.run(move |app| contacts::update(app, &caller, id, body.0)).await?;
     Ok(web::Json(contact))
+}
+
+/// Create or update the contact with this phone number, in any common format (URL-encoded:
+/// `%2B12025550143`): the fields given are set, the others kept. For integrations that know
+/// their customers by number (a CRM, a shop): no need to look the contact up first. Answers
+/// 201 when the contact was created, 200 when it was updated.
+#[utoipa::path(
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(("phone_number" = String, Path, description = "The contact's phone number, in any common format")),
+    request_body = UpdateContact,
+    responses(
+        (status = 200, description = "The contact, updated", body = Contact),
+        (status = 201, description = "The contact, created", body = Contact),
+        (status = 422, description = "An invalid number or field", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[put("/contacts/by-phone/{phone_number}")]
+pub async fn upsert_contact(
+    state: web::Data<AppState>,
+    me: CurrentCaller,
+    phone_number: web::Path<String>,
+    body: JsonBody<UpdateContact>,
+) -> Result<HttpResponse, ApiError> {
+    let (caller, phone_number) = (me.caller(), phone_number.into_inner());
+    let (contact, created) = state
+        .run(move |app| contacts::upsert_by_phone(app, &caller, &phone_number, body.0))
+        .await?;
+    Ok(if created {
+        HttpResponse::Created().json(contact)
+    } else {
+        HttpResponse::Ok().json(contact)
+    })
 }
 
 /// A contact's whole thread: every conversation with them, oldest first, whichever number was used.

@@ -70,6 +70,7 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(contacts::create_contact)
         .service(contacts::get_contact)
         .service(contacts::update_contact)
+        .service(contacts::upsert_contact)
         .service(contacts::get_thread)
         .service(contact_imports::list_imports)
         .service(contact_imports::sample_file)
