@@ -14,36 +14,10 @@
 # ROWS (100000).
 set -euo pipefail
 
-backend=${1:?usage: bench-import.sh sqlite|postgres}
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-bin=${BIN_DIR:-target/release}
-port=${PORT:-18092}
-out=${OUT:-target/bench-import/$backend}
-pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+source crates/loadgen/bench-lib.sh
 rows=${ROWS:-100000}
-database=textdesk_bench_import
-url=http://127.0.0.1:$port
-
-rm -rf "$out"
-mkdir -p "$out"
-case $backend in
-    sqlite) database_url=$out/textdesk.db ;;
-    postgres)
-        psql "$pg_url/postgres" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)"
-        psql "$pg_url/postgres" -qc "CREATE DATABASE $database"
-        database_url=$pg_url/$database
-        ;;
-    *) echo "unknown backend $backend" >&2; exit 2 ;;
-esac
-
-server_pid=
-cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    if [ "$backend" = postgres ]; then
-        psql "$pg_url/postgres" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true
-    fi
-}
-trap cleanup EXIT
+bench_start "${1:?usage: bench-import.sh sqlite|postgres}" 18092 bench-import
 
 python3 - "$rows" >"$out/contacts.csv" <<'PY'
 import sys
@@ -58,14 +32,6 @@ for n in range(rows):
           f"\"customers;batch {n % 20}\",{opted_out},2026-{1 + n % 12:02d}-{1 + n % 28:02d}")
 PY
 
-DATABASE_URL=$database_url BIND=127.0.0.1:$port PUBLIC_URL=$url JWT_SECRET=loadgen-benchmark-secret-0123456789abcdef \
-    LOG_LEVEL=warn DATA_DIR=$out/data "$bin/textdesk" serve >"$out/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-    curl -fs "$url/readyz" >/dev/null && break
-    sleep 0.1
-done
-
 "$bin/textdesk-loadgen" setup --url "$url" --number +14155552671 >/dev/null
 token=$(curl -fs "$url/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"email":"owner@loadgen.textdesk.local","password":"loadgen-password-2026"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
@@ -73,13 +39,12 @@ auth="authorization: Bearer $token"
 curl -fs "$url/api/v1/custom-fields" -H "$auth" -H 'content-type: application/json' \
     -d '{"name":"Member since","kind":"date"}' >/dev/null
 
-peak() { awk '/VmHWM/ { print $2 " kB" }' "/proc/$server_pid/status"; }
 field() { sed "s/.*\"$1\":\"\{0,1\}\([^,\"]*\).*/\1/"; }
 now() { date +%s.%N; }
 since() { awk "BEGIN { printf \"%.2f\", $2 - $1 }"; }
 rate() { awk "BEGIN { printf \"%.0f\", $1 / $2 }"; }
 echo "== $backend at $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $rows rows, $(wc -c <"$out/contacts.csv") bytes"
-echo "server peak memory before: $(peak)"
+echo "server peak memory before: $(bench_peak)"
 for round in new update; do
     start=$(now)
     checked=$(curl -fsS "$url/api/v1/contact-imports?file_name=contacts.csv&add_country_code=true" -H "$auth" \
@@ -98,5 +63,5 @@ for round in new update; do
     done_at=$(now)
     seconds=$(since "$checked_at" "$done_at")
     echo "$round: $status in $seconds s ($(rate "$rows" "$seconds") rows/s): created $(echo "$state" | field created), updated $(echo "$state" | field updated), failed $(echo "$state" | field failed); check + import $(since "$start" "$done_at") s"
-    echo "server peak memory after the $round round: $(peak)"
+    echo "server peak memory after the $round round: $(bench_peak)"
 done

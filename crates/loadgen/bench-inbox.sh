@@ -18,46 +18,11 @@
 # figures owe to the housekeeping that follows the seed).
 set -euo pipefail
 
-backend=${1:?usage: bench-inbox.sh sqlite|postgres}
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-bin=${BIN_DIR:-target/release}
-port=${PORT:-18090}
-out=${OUT:-target/bench-inbox/$backend}
-pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432}
-database=${PG_DATABASE:-textdesk_bench_inbox}
-secret=loadgen-benchmark-secret-0123456789abcdef
-url=http://127.0.0.1:$port
+source crates/loadgen/bench-lib.sh
 plain_number=+14155552671
 round_robin_number=+14155552672
-
-rm -rf "$out"
-mkdir -p "$out"
-case $backend in
-    sqlite) database_url=$out/textdesk.db ;;
-    postgres)
-        psql "$pg_url/postgres" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)"
-        psql "$pg_url/postgres" -qc "CREATE DATABASE $database"
-        database_url=$pg_url/$database
-        ;;
-    *) echo "unknown backend $backend" >&2; exit 2 ;;
-esac
-
-server_pid=
-cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    if [ "$backend" = postgres ] && [ "${KEEP:-0}" != 1 ]; then
-        psql "$pg_url/postgres" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true
-    fi
-}
-trap cleanup EXIT
-
-DATABASE_URL=$database_url BIND=127.0.0.1:$port PUBLIC_URL=$url JWT_SECRET=$secret LOG_LEVEL=warn \
-    DATA_DIR=$out/data "$bin/textdesk" serve >"$out/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-    curl -fs "$url/readyz" >/dev/null && break
-    sleep 0.1
-done
+bench_start "${1:?usage: bench-inbox.sh sqlite|postgres}" 18090 bench-inbox
 curl -fs "$url/readyz" >/dev/null || { cat "$out/server.log" >&2; exit 1; }
 
 loadgen() { timeout 1800 "$bin/textdesk-loadgen" "$@"; }

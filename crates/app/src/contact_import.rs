@@ -25,7 +25,7 @@ use textdesk_types::page::PageQuery;
 use textdesk_types::{ContactImportId, OrganizationId, Page};
 
 use crate::custom_fields::remember_labels;
-use crate::pagination::{decode_cursor, encode_cursor, parse_limit};
+use crate::pagination::{cut_page, decode_cursor, encode_cursor, parse_limit};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
 
 /// Rows the check shows as they will be imported.
@@ -215,13 +215,10 @@ pub fn issues(
     };
     app.db.read(|conn| {
         find(conn, caller, &id)?;
-        let mut rows = contact_imports::issues(conn, &id, after, limit + 1)?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        let next_cursor = rows
-            .last()
-            .filter(|_| more)
-            .map(|last| encode_cursor(&[&last.row_number.to_string(), &last.seq.to_string()]));
+        let rows = contact_imports::issues(conn, &id, after, limit + 1)?;
+        let (rows, next_cursor) = cut_page(rows, limit, |last| {
+            encode_cursor(&[&last.row_number.to_string(), &last.seq.to_string()])
+        });
         Ok(Page {
             items: rows.into_iter().map(IssueRow::into_wire).collect(),
             next_cursor,
