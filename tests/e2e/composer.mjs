@@ -1,6 +1,7 @@
 // The composer's quick replies and merge fields: a shared quick reply put into the draft with
 // the keyboard (never sent by itself), the merged length for this contact, a missing field
-// flagged before sending, "+" saving the draft, and 375 px.
+// flagged before sending, a reply retried after a lost answer sent once, "+" saving the draft,
+// and 375 px.
 
 import {
   DEMO_OWNER,
@@ -69,6 +70,32 @@ export async function composerChecks(context, server) {
     await expectText(page.locator('#composer-missing'), /^$/);
     await page.click('#send');
     await expectText(page.locator('.message-outbound').last(), /Hi Ada, thanks!/);
+  });
+
+  await check('a reply whose answer was lost on the way is sent once when sent again', page, async () => {
+    const path = `**/api/v1/conversations/${conversation.id}/messages`;
+    let keys = [];
+    // The server gets the first try and acts on it; the app never hears back.
+    await page.route(path, async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      await route.fetch();
+      await route.abort('connectionfailed');
+    }, { times: 1 });
+    await page.locator('#composer-text').fill('Your parcel left this morning.');
+    await page.click('#send');
+    await expectText(page.locator('#composer-problem'), /Check your connection/);
+    await page.route(path, async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      await route.continue();
+    }, { times: 1 });
+    await page.click('#send');
+    await expectText(page.locator('.message-outbound').last(), /Your parcel left this morning\./);
+    await eventually('the draft is cleared once the reply is known to be sent', async () =>
+      (await page.inputValue('#composer-text')) === '');
+    if (keys.length !== 2 || !keys[0] || keys[0] !== keys[1]) throw new Error(`keys sent: ${JSON.stringify(keys)}`);
+    const shown = await api(page, 'GET', `/conversations/${conversation.id}`);
+    const sent = shown.messages.filter((m) => m.body === 'Your parcel left this morning.');
+    if (sent.length !== 1) throw new Error(`the reply was sent ${sent.length} times`);
   });
 
   await check('"+" saves the draft as a quick reply, which the picker then offers', page, async () => {

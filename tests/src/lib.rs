@@ -21,6 +21,8 @@ use textdesk_types::auth::TokenResponse;
 
 pub use textdesk_db::Backend;
 
+pub mod webhook_receiver;
+
 /// The secret test servers sign tokens with.
 pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256-signing";
 /// A password that meets the policy, for every test account.
@@ -172,6 +174,11 @@ pub struct Session {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// A server whose settings `adjust` changes from the tests' own.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let test_db = TestDb::create(backend);
         let static_dir = test_db.folder().join("dist");
         std::fs::create_dir_all(&static_dir).unwrap_or_else(|e| panic!("{e}"));
@@ -180,7 +187,7 @@ impl TestApp {
             "<!doctype html><title>Textdesk test app</title>",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let settings = Settings {
+        let mut settings = Settings {
             database_url: test_db.url.clone(),
             bind: "127.0.0.1:0".to_owned(),
             jwt_secret: Some(TEST_JWT_SECRET.to_owned()),
@@ -188,8 +195,11 @@ impl TestApp {
             data_dir: test_db.folder(),
             db_pool_size: 4,
             http_workers: Some(1),
+            // Tests' webhook receivers listen on loopback.
+            webhooks_allow_private: true,
             ..Settings::default()
         };
+        adjust(&mut settings);
         let db = open_database(&settings).unwrap_or_else(|e| panic!("cannot open the test database: {e:#}"));
         TestApp::start(settings, db, backend, Some(test_db))
     }
@@ -235,6 +245,7 @@ impl TestApp {
             public_url: self.settings.public_url(),
             twilio_base_url: twilio.map(|fake| fake.base_url()),
             clock: self.clock.clone(),
+            webhooks: textdesk_providers::outbound_webhooks::WebhookClient::new(self.settings.webhooks_allow_private),
         }
     }
 
@@ -324,6 +335,29 @@ impl TestApp {
     ) -> TestResponse {
         let bytes = serde_json::to_vec(body).unwrap_or_else(|e| panic!("{e}"));
         self.raw(method, path, token, Some("application/json"), bytes).await
+    }
+
+    /// A JSON request with these headers besides the token's.
+    pub async fn send_json_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: &impl Serialize,
+    ) -> TestResponse {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address))
+            .insert_header(("Content-Type", "application/json"));
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        for &header in headers {
+            request = request.insert_header(header);
+        }
+        let bytes = serde_json::to_vec(body).unwrap_or_else(|e| panic!("{e}"));
+        Self::send(request, path, bytes).await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &impl Serialize) -> TestResponse {

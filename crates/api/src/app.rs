@@ -16,6 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::browser_app;
 use crate::error::ensure_problem_json;
 use crate::extract::{path_error, query_error};
+use crate::idempotency::idempotent_writes;
 use crate::openapi::{ApiDoc, document_common_problems};
 use crate::routes::{self, health};
 use crate::{ApiError, AppState};
@@ -133,6 +134,7 @@ pub fn build_app(
         .service(web::redirect("/api/docs", "/api/docs/"))
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", document))
         .default_service(web::to(fallback))
+        .wrap(from_fn(idempotent_writes))
         .wrap(ErrorHandlers::new().default_handler(ensure_problem_json))
         .wrap(from_fn(refuse_nul_in_url))
         .wrap(from_fn(security_headers))

@@ -226,7 +226,7 @@ impl CurrentAgent {
 }
 
 /// The token of the `Authorization: Bearer` header, if any.
-fn bearer_token(request: &HttpRequest) -> Option<String> {
+pub(crate) fn bearer_token(request: &HttpRequest) -> Option<String> {
     request
         .headers()
         .get(header::AUTHORIZATION)

@@ -10,6 +10,7 @@ pub mod auth;
 mod browser_app;
 pub mod error;
 pub mod extract;
+mod idempotency;
 pub mod openapi;
 pub mod routes;
 pub mod state;

@@ -19,6 +19,10 @@ use utoipa::{Modify, OpenApi};
             Errors are RFC 9457 `application/problem+json` documents with a stable `code`; \
             validation errors list every invalid field in `errors`. Lists are keyset-paginated: \
             pass a page's `next_cursor` back as `cursor`.\n\n\
+            Any authenticated POST or PATCH may carry an `Idempotency-Key` header (a UUID): sent \
+            again with the same key and body within 24 hours, it is answered with the first \
+            answer (marked `Idempotent-Replayed: true`) instead of acting twice, so a request \
+            whose answer was lost can be retried safely.\n\n\
             Lengths (`minLength`, `maxLength`) count characters, not bytes. Names, labels, titles \
             and the organization's texts are stored without surrounding spaces and measured that \
             way: a value of spaces only is refused as empty.",
@@ -46,6 +50,7 @@ use utoipa::{Modify, OpenApi};
         (name = "search", description = "Searching conversations by number, phone, name or message text"),
         (name = "events", description = "The change feed"),
         (name = "webhooks", description = "Deliveries from SMS providers"),
+        (name = "outbound-webhooks", description = "Endpoints that receive the organization's events, signed as Standard Webhooks, with their delivery logs"),
         (name = "media", description = "MMS media files"),
         (name = "simulator", description = "Texting simulator numbers as a customer"),
         (name = "health", description = "Probes for load balancers"),
@@ -69,7 +74,7 @@ impl Modify for BearerScheme {
 
 /// The problems any request may meet besides those its handler documents, each described once
 /// under `components.responses`: (status, name, description).
-const COMMON_PROBLEMS: [(&str, &str, &str); 7] = [
+const COMMON_PROBLEMS: [(&str, &str, &str); 8] = [
     (
         "400",
         "MalformedJson",
@@ -81,6 +86,11 @@ const COMMON_PROBLEMS: [(&str, &str, &str); 7] = [
         "No valid access token or API key (missing_token, invalid_token, token_expired, account_disabled, invalid_api_key, api_key_revoked)",
     ),
     ("404", "NotFound", "No such resource in your organization"),
+    (
+        "409",
+        "IdempotencyKeyInUse",
+        "A request with the same Idempotency-Key is still being answered (idempotency_key_in_use); send it again in a moment",
+    ),
     (
         "413",
         "PayloadTooLarge",
@@ -94,7 +104,7 @@ const COMMON_PROBLEMS: [(&str, &str, &str); 7] = [
     (
         "422",
         "ValidationFailed",
-        "Invalid fields or query parameters; `errors` names each one",
+        "Invalid fields, query parameters or Idempotency-Key header (idempotency_key_reused: the key was used for a different request); `errors` names each one",
     ),
     (
         "503",
@@ -105,7 +115,8 @@ const COMMON_PROBLEMS: [(&str, &str, &str); 7] = [
 
 /// Adds to every operation the statuses it can answer that its handler does not list: 503 to
 /// all, 401 to those that need a token, 404 to those with a path id, 422 to those with query
-/// parameters or a body, and 400, 413 and 415 to those with a body. One shared set, so a
+/// parameters or a body, and 400, 413 and 415 to those with a body. Authenticated POSTs and
+/// PATCHes also take the `Idempotency-Key` header, with its 409 and 422. One shared set, so a
 /// client generated from the document knows every status it can get.
 pub fn document_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::ParameterIn;
@@ -124,14 +135,22 @@ pub fn document_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
     }
     for (path, item) in openapi.paths.paths.iter_mut() {
         let operations = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, false),
+            (&mut item.patch, true),
+            (&mut item.delete, false),
         ];
-        for operation in operations.into_iter().flatten() {
+        for (operation, writes) in operations {
+            let Some(operation) = operation else { continue };
             let secured = operation.security.as_ref().is_some_and(|security| !security.is_empty());
+            let idempotent = writes && secured;
+            if idempotent {
+                operation
+                    .parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(idempotency_key_parameter());
+            }
             let has_body = operation.request_body.is_some();
             let has_query = operation
                 .parameters
@@ -141,7 +160,8 @@ pub fn document_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
             let wanted = |status: &str| match status {
                 "401" => secured,
                 "404" => path.contains('{'),
-                "422" => has_body || has_query,
+                "409" => idempotent,
+                "422" => has_body || has_query || idempotent,
                 "400" | "413" | "415" => has_body,
                 _ => true,
             };
@@ -153,4 +173,28 @@ pub fn document_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(textdesk_app::idempotency::KEY_MAX))
+        .examples([serde_json::json!("5f0c3a9e-7b1d-4c2a-9e8f-1a2b3c4d5e6f")]);
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "A unique value (a UUID) that makes the request safe to send again: within 24 hours, the same key \
+             with the same request returns the first answer (with `Idempotent-Replayed: true`) and changes \
+             nothing; with a different request it is refused (422 `idempotency_key_reused`); while the first \
+             is still being answered, a second waits for it, or gets 409 `idempotency_key_in_use`. Only \
+             successful answers are kept: after an error the same key runs the request again.",
+        ))
+        .schema(Some(schema))
+        .build()
 }

@@ -5,6 +5,7 @@ use textdesk_db::{Database, DbConnection};
 use crate::ApiError;
 use crate::auth::tokens::TokenKeys;
 use textdesk_app::inbound::batches::WebhookBatches;
+use textdesk_app::webhooks::endpoints::AddressPolicy;
 use textdesk_app::{AppContext, AppError};
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::HttpClient;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub http: HttpClient,
     /// Stores inbound-message webhooks in batches.
     pub inbound: WebhookBatches,
+    /// Which addresses outbound webhook endpoints may have.
+    pub webhook_addresses: AddressPolicy,
 }
 
 impl AppState {

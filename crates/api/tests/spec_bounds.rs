@@ -8,9 +8,10 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
+use textdesk_app::webhooks::endpoints as webhook_endpoints;
 use textdesk_app::{
-    api_keys, consent, contact_import, contacts, conversations, events, messages, numbers, presence, quick_replies,
-    search, simulator, views,
+    api_keys, consent, contact_import, contacts, conversations, events, idempotency, messages, numbers, presence,
+    quick_replies, search, simulator, views,
 };
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_domain::assignment::PATTERN_MAX;
@@ -311,6 +312,15 @@ fn documented_bounds_are_the_servers() {
     spec.text(&field("Heartbeat", "tab_id"), Some(NON_EMPTY), presence::TAB_ID_MAX);
     spec.text(&field("CreateApiKey", "label"), Some(NON_EMPTY), TITLE_MAX);
     spec.bound(&field("CreateApiKey", "scopes"), "minItems", api_keys::SCOPES_MIN);
+    for schema in ["CreateWebhookEndpoint", "UpdateWebhookEndpoint"] {
+        spec.text(&field(schema, "url"), None, webhook_endpoints::URL_MAX);
+        spec.text(&field(schema, "description"), None, webhook_endpoints::DESCRIPTION_MAX);
+        spec.bound(
+            &field(schema, "event_types"),
+            "minItems",
+            webhook_endpoints::EVENT_TYPES_MIN,
+        );
+    }
     spec.range(
         &field("CreateApiKey", "requests_per_minute"),
         api_keys::REQUESTS_PER_MINUTE_MIN,
@@ -348,6 +358,7 @@ fn documented_bounds_are_the_servers() {
         "/api/v1/conversations/{id}",
         "/api/v1/groups",
         "/api/v1/search",
+        "/api/v1/webhook-endpoints/{id}/deliveries",
     ] {
         let limit = spec.param("get", path, "limit");
         spec.range(&limit, 1u32, MAX_PAGE_SIZE);
@@ -362,6 +373,28 @@ fn documented_bounds_are_the_servers() {
     spec.text(&contact_label, None, contacts::LABEL_MAX);
     let file_name = spec.param("post", "/api/v1/contact-imports", "file_name");
     spec.text(&file_name, None, contact_import::FILE_NAME_MAX);
+
+    // The Idempotency-Key header of every authenticated POST and PATCH.
+    let keyed: Vec<(String, String)> = spec.document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, operations)| {
+            ["post", "patch"]
+                .into_iter()
+                .filter(|method| {
+                    operations[*method]["parameters"]
+                        .as_array()
+                        .is_some_and(|parameters| parameters.iter().any(|p| p["name"] == "Idempotency-Key"))
+                })
+                .map(|method| (method.to_owned(), path.clone()))
+        })
+        .collect();
+    assert!(keyed.len() > 40, "{keyed:?}");
+    for (method, path) in keyed {
+        let key = spec.param(&method, &path, "Idempotency-Key");
+        spec.text(&key, Some(NON_EMPTY), idempotency::KEY_MAX);
+    }
 
     let unchecked: Vec<_> = spec.documented_bounds().difference(&spec.checked).cloned().collect();
     assert!(

@@ -38,6 +38,8 @@ pub enum Permission {
     ImportContacts,
     /// Create and revoke the organization's API keys.
     ManageApiKeys,
+    /// Register and change outbound webhooks, read their delivery logs.
+    ManageWebhooks,
 }
 
 impl Permission {
@@ -52,6 +54,7 @@ impl Permission {
                 | Permission::ManageSharedReplies
                 | Permission::ImportContacts
                 | Permission::ManageApiKeys
+                | Permission::ManageWebhooks
         )
     }
 
@@ -63,6 +66,7 @@ impl Permission {
             Permission::WriteContacts => Some(ApiScope::ContactsWrite),
             Permission::SendMessages => Some(ApiScope::MessagesSend),
             Permission::WriteNotes => Some(ApiScope::NotesWrite),
+            Permission::ManageWebhooks => Some(ApiScope::WebhooksManage),
             Permission::ManageNumbers
             | Permission::ManageTeam
             | Permission::ManageSettings

@@ -544,7 +544,7 @@ fn update_contact(
         || changes.custom_fields.is_some()
         || changes.labels.is_some();
     if changes_anything {
-        contacts::apply_changes(conn, &contact.id, &changes)?;
+        contacts::apply_changes(conn, &contact.organization_id, &contact.id, &changes)?;
         changed.push(Change::ContactChanged(ContactChange {
             contact_id: contact.id.clone(),
         }));

@@ -25,6 +25,7 @@ pub mod error;
 pub mod events;
 pub mod exports;
 pub mod groups;
+pub mod idempotency;
 pub mod inbound;
 pub mod me;
 pub mod media;
@@ -40,6 +41,7 @@ pub mod sessions;
 pub mod simulator;
 pub mod validation;
 pub mod views;
+pub mod webhooks;
 pub mod workspace;
 
 pub use caller::{Caller, Permission};

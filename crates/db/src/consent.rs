@@ -3,6 +3,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use textdesk_types::webhooks::WebhookEventType;
+
+use crate::webhook_outbox;
 use textdesk_types::contacts::{Consent, ConsentChange, ConsentSource};
 use textdesk_types::{AgentId, ContactId, OrganizationId};
 
@@ -143,6 +146,12 @@ pub fn opt_out(
         set_consent(conn, contact, Consent::No, by, at)?;
     }
     announce(conn, contact)?;
+    webhook_outbox::contact(
+        conn,
+        &contact.organization_id,
+        WebhookEventType::ContactOptedOut,
+        &contact.id,
+    )?;
     Ok(true)
 }
 
@@ -170,6 +179,12 @@ pub fn opt_in(
         set_consent(conn, contact, Consent::Yes, by, at)?;
     }
     announce(conn, contact)?;
+    webhook_outbox::contact(
+        conn,
+        &contact.organization_id,
+        WebhookEventType::ContactOptedIn,
+        &contact.id,
+    )?;
     Ok(true)
 }
 
@@ -194,6 +209,12 @@ pub fn request_opt_in(
     }
     record(conn, contact, (FIELD_OPT_IN_REQUEST, "false", "true"), by, at)?;
     announce(conn, contact)?;
+    webhook_outbox::contact(
+        conn,
+        &contact.organization_id,
+        WebhookEventType::ContactChanged,
+        &contact.id,
+    )?;
     Ok(true)
 }
 
@@ -226,6 +247,12 @@ pub fn set_consent(
         at,
     )?;
     announce(conn, contact)?;
+    webhook_outbox::contact(
+        conn,
+        &contact.organization_id,
+        WebhookEventType::ContactChanged,
+        &contact.id,
+    )?;
     Ok(true)
 }
 

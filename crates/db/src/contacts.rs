@@ -7,9 +7,11 @@ use diesel::prelude::*;
 use textdesk_types::contacts::{Consent, Contact};
 use textdesk_types::events::{Change, ContactChange};
 use textdesk_types::sending::Recipient;
+use textdesk_types::webhooks::WebhookEventType;
 use textdesk_types::{ContactId, NumberId, OrganizationId};
 
 use crate::schema::contacts;
+use crate::webhook_outbox;
 use crate::{DbConnection, DbError, ids, now, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -100,6 +102,7 @@ pub fn to_json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
 pub fn insert(conn: &mut DbConnection, organization: &OrganizationId, new: NewContact) -> Result<ContactRow, DbError> {
     let row = new_row(organization, new, now());
     diesel::insert_into(contacts::table).values(&row).execute(conn)?;
+    webhook_outbox::contact(conn, organization, WebhookEventType::ContactCreated, &row.id)?;
     Ok(row)
 }
 
@@ -170,15 +173,17 @@ pub fn insert_many(
     let now = now();
     let mut rows: Vec<ContactRow> = new.into_iter().map(|new| new_row(organization, new, now)).collect();
     rows.sort_unstable_by(|a, b| a.phone_number.cmp(&b.phone_number));
-    if rows.is_empty() || insert_new(conn, &rows)? == rows.len() {
-        return Ok(rows);
+    if !rows.is_empty() && insert_new(conn, &rows)? < rows.len() {
+        let phones: Vec<&str> = rows.iter().map(|row| row.phone_number.as_str()).collect();
+        let stored: Vec<ContactId> = find_by_phones(conn, organization, &phones)?
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
+        rows.retain(|row| stored.contains(&row.id));
     }
-    let phones: Vec<&str> = rows.iter().map(|row| row.phone_number.as_str()).collect();
-    let stored: Vec<ContactId> = find_by_phones(conn, organization, &phones)?
-        .into_iter()
-        .map(|row| row.id)
-        .collect();
-    rows.retain(|row| stored.contains(&row.id));
+    for row in &rows {
+        webhook_outbox::contact(conn, organization, WebhookEventType::ContactCreated, &row.id)?;
+    }
     Ok(rows)
 }
 
@@ -262,6 +267,9 @@ pub fn find_or_create_all(
             })
             .collect();
         crate::events::append_all(conn, organization, &changes)?;
+        for row in &created {
+            webhook_outbox::contact(conn, organization, WebhookEventType::ContactCreated, &row.id)?;
+        }
     }
     let mut created: BTreeMap<String, ContactRow> =
         created.into_iter().map(|row| (row.phone_number.clone(), row)).collect();
@@ -395,15 +403,21 @@ pub fn update(
     if updated == 0 {
         return Err(DbError::NotFound);
     }
+    webhook_outbox::contact(conn, organization, WebhookEventType::ContactChanged, id)?;
     find(conn, organization, id)
 }
 
 /// Changes a contact found earlier in the same transaction, without reading it back.
-pub fn apply_changes(conn: &mut DbConnection, id: &ContactId, changes: &ContactChanges) -> Result<(), DbError> {
+pub fn apply_changes(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    id: &ContactId,
+    changes: &ContactChanges,
+) -> Result<(), DbError> {
     diesel::update(contacts::table.find(id))
         .set((changes, contacts::updated_at.eq(now())))
         .execute(conn)?;
-    Ok(())
+    webhook_outbox::contact(conn, organization, WebhookEventType::ContactChanged, id)
 }
 
 /// Remembers the number last used with these contacts, the default for their next message.

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use textdesk_types::conversations::{Conversation, ConversationStatus, Replier};
 use textdesk_types::messages::{AuthorKind, Direction};
 use textdesk_types::views::{OwnerScope, ViewSort};
+use textdesk_types::webhooks::WebhookEventType;
 use textdesk_types::{AgentId, ContactId, ConversationId, GroupId, NumberId, OrganizationId};
 
 use crate::contacts::ContactRow;
@@ -1147,8 +1148,18 @@ pub fn close(conn: &mut DbConnection, id: &ConversationId, by: &AgentId, at: Nai
     .execute(conn)?;
     if closed == 1 {
         crate::unread::settled(conn, &[id.as_str()])?;
+        announce(conn, id, WebhookEventType::ConversationClosed)?;
     }
     Ok(closed == 1)
+}
+
+/// Tells the webhook endpoints that take `kind` about the conversation as it now is.
+fn announce(conn: &mut DbConnection, id: &ConversationId, kind: WebhookEventType) -> Result<(), DbError> {
+    let row = conversations::table
+        .find(id.as_str())
+        .select(ConversationRow::as_select())
+        .first(conn)?;
+    crate::webhook_outbox::conversation(conn, kind, &row)
 }
 
 /// Gives the conversation to an owner (both `None`: nobody). `awaiting` says it waits in a
@@ -1167,7 +1178,7 @@ pub fn set_owner(
             conversations::awaiting_agent.eq(awaiting),
         ))
         .execute(conn)?;
-    Ok(())
+    announce(conn, id, WebhookEventType::ConversationAssigned)
 }
 
 /// Records the business number a conversation started through before any text went.

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
 use crate::{
-    Backend, Database, DbError, api_keys, contact_imports, events, login_failures, organizations, password_resets,
-    refresh_tokens, unread,
+    Backend, Database, DbError, api_keys, contact_imports, events, idempotency, login_failures, organizations,
+    password_resets, refresh_tokens, unread, webhooks,
 };
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -18,18 +18,24 @@ pub struct Purged {
     pub login_failures: usize,
     pub unconfirmed_imports: usize,
     pub api_key_minutes: usize,
+    pub idempotency_keys: usize,
+    pub webhook_events: usize,
     pub events: usize,
 }
+
+/// How long a webhook endpoint's delivery log keeps an event, long past its last retry.
+pub const WEBHOOK_LOG_DAYS: i64 = 30;
 
 /// How long the change feed keeps a change. A client away longer (a laptop closed over a
 /// week-end and more) is told to load afresh, which costs one page load.
 pub const FEED_RETENTION_DAYS: i64 = 7;
 
 /// Expired tokens are kept a day (so a late reuse is still recognised and answered as such),
-/// sign-in failures a day past any throttle window, and a checked import file a day for its
-/// importer to confirm.
+/// sign-in failures a day past any throttle window, a checked import file a day for its
+/// importer to confirm, and an idempotent request's answer the day its key is good for.
 pub fn purge(db: &Database) -> Result<Purged, DbError> {
     let cutoff = (Utc::now() - Duration::days(1)).naive_utc();
+    let log_cutoff = (Utc::now() - Duration::days(WEBHOOK_LOG_DAYS)).naive_utc();
     let mut purged = db.write(|conn| -> Result<Purged, DbError> {
         Ok(Purged {
             refresh_tokens: refresh_tokens::purge_expired(conn, cutoff)?,
@@ -37,6 +43,8 @@ pub fn purge(db: &Database) -> Result<Purged, DbError> {
             login_failures: login_failures::purge_older_than(conn, cutoff)?,
             unconfirmed_imports: contact_imports::purge_unconfirmed(conn, cutoff)?,
             api_key_minutes: api_keys::purge_minutes(conn, cutoff)?,
+            idempotency_keys: idempotency::purge_older_than(conn, cutoff)?,
+            webhook_events: webhooks::purge_older_than(conn, log_cutoff)?,
             events: 0,
         })
     })?;

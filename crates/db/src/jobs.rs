@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use textdesk_types::messages::SendLane;
-use textdesk_types::{ContactImportId, MediaId, MessageId, OrganizationId};
+use textdesk_types::{ContactImportId, MediaId, MessageId, OrganizationId, WebhookDeliveryId};
 
 use crate::schema::jobs;
 use crate::{DbConnection, DbError, ids, now};
@@ -44,6 +44,7 @@ pub enum JobKind {
     SimulateDelivery,
     FetchMedia,
     ImportContacts,
+    DeliverWebhook,
 }
 
 impl JobKind {
@@ -53,6 +54,7 @@ impl JobKind {
             JobKind::SimulateDelivery => "simulate_delivery",
             JobKind::FetchMedia => "fetch_media",
             JobKind::ImportContacts => "import_contacts",
+            JobKind::DeliverWebhook => "deliver_webhook",
         }
     }
 
@@ -61,11 +63,12 @@ impl JobKind {
     }
 }
 
-const ALL_KINDS: [JobKind; 4] = [
+const ALL_KINDS: [JobKind; 5] = [
     JobKind::SendMessage,
     JobKind::SimulateDelivery,
     JobKind::FetchMedia,
     JobKind::ImportContacts,
+    JobKind::DeliverWebhook,
 ];
 
 /// Jobs a worker runs side by side, each class with its own runners, so an agent's reply never
@@ -82,15 +85,18 @@ pub enum JobClass {
     Reports,
     /// Contact imports, one at a time: each is long, and none is urgent.
     Imports,
+    /// Outbound webhooks: a slow receiver holds up only other deliveries.
+    Webhooks,
 }
 
 impl JobClass {
-    pub const ALL: [JobClass; 5] = [
+    pub const ALL: [JobClass; 6] = [
         JobClass::Conversational,
         JobClass::Outreach,
         JobClass::Media,
         JobClass::Reports,
         JobClass::Imports,
+        JobClass::Webhooks,
     ];
 
     fn kinds(self) -> &'static [JobKind] {
@@ -99,6 +105,7 @@ impl JobClass {
             JobClass::Media => &[JobKind::FetchMedia],
             JobClass::Reports => &[JobKind::SimulateDelivery],
             JobClass::Imports => &[JobKind::ImportContacts],
+            JobClass::Webhooks => &[JobKind::DeliverWebhook],
         }
     }
 
@@ -107,7 +114,9 @@ impl JobClass {
         let (first, last) = match self {
             JobClass::Conversational => (SendLane::Conversational, SendLane::Conversational),
             JobClass::Outreach => (SendLane::Automated, SendLane::Bulk),
-            JobClass::Media | JobClass::Reports | JobClass::Imports => (SendLane::Conversational, SendLane::Bulk),
+            JobClass::Media | JobClass::Reports | JobClass::Imports | JobClass::Webhooks => {
+                (SendLane::Conversational, SendLane::Bulk)
+            }
         };
         first as i32..=last as i32
     }
@@ -131,6 +140,12 @@ pub struct ImportJob {
     pub import_id: ContactImportId,
 }
 
+/// A job about one webhook delivery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookJob {
+    pub delivery_id: WebhookDeliveryId,
+}
+
 /// A job with its typed payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Job {
@@ -142,6 +157,8 @@ pub enum Job {
     FetchMedia(MediaJob),
     /// Imports a confirmed CSV file of contacts, batch by batch.
     ImportContacts(ImportJob),
+    /// Makes the next attempt of an outbound webhook delivery.
+    DeliverWebhook(WebhookJob),
 }
 
 impl Job {
@@ -157,6 +174,7 @@ impl Job {
             Job::SimulateDelivery(_) => JobKind::SimulateDelivery,
             Job::FetchMedia(_) => JobKind::FetchMedia,
             Job::ImportContacts(_) => JobKind::ImportContacts,
+            Job::DeliverWebhook(_) => JobKind::DeliverWebhook,
         }
     }
 
@@ -164,7 +182,7 @@ impl Job {
     pub fn message_id(&self) -> Option<&MessageId> {
         match self {
             Job::SendMessage(job) | Job::SimulateDelivery(job) => Some(&job.message_id),
-            Job::FetchMedia(_) | Job::ImportContacts(_) => None,
+            Job::FetchMedia(_) | Job::ImportContacts(_) | Job::DeliverWebhook(_) => None,
         }
     }
 
@@ -173,6 +191,7 @@ impl Job {
             Job::SendMessage(job) | Job::SimulateDelivery(job) => serde_json::to_string(job),
             Job::FetchMedia(job) => serde_json::to_string(job),
             Job::ImportContacts(job) => serde_json::to_string(job),
+            Job::DeliverWebhook(job) => serde_json::to_string(job),
         };
         text.map_err(|e| DbError::Corrupt(format!("job payload: {e}")))
     }
@@ -187,6 +206,7 @@ impl Job {
             }
             Some(JobKind::FetchMedia) => Ok(Job::FetchMedia(serde_json::from_str(payload).map_err(corrupt)?)),
             Some(JobKind::ImportContacts) => Ok(Job::ImportContacts(serde_json::from_str(payload).map_err(corrupt)?)),
+            Some(JobKind::DeliverWebhook) => Ok(Job::DeliverWebhook(serde_json::from_str(payload).map_err(corrupt)?)),
             None => Err(DbError::Corrupt(format!("unknown job kind {kind:?}"))),
         }
     }

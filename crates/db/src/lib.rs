@@ -22,6 +22,7 @@ pub mod events;
 pub mod exports;
 pub mod groups;
 pub mod housekeeping;
+pub mod idempotency;
 pub mod ids;
 pub mod jobs;
 pub mod login_failures;
@@ -41,6 +42,8 @@ pub mod setup;
 pub mod threads;
 pub mod unread;
 pub mod views;
+pub mod webhook_outbox;
+pub mod webhooks;
 
 pub use connection::{Backend, Database, DbConnection};
 #[doc(hidden)]

@@ -284,12 +284,13 @@ pub fn unsent_consent_request(
         .optional()?)
 }
 
-/// Tells the change feed a message's status moved.
+/// Tells the change feed, and the webhook endpoints that take it, a message's status moved.
 pub fn announce_status(conn: &mut DbConnection, message: &MessageRow) -> Result<(), DbError> {
     let change = Change::MessageStatusChanged(MessageStatusChange {
         conversation_id: message.conversation_id.clone(),
         message_id: message.id.clone(),
         status: message.status,
     });
-    crate::events::append(conn, &message.organization_id, change)
+    crate::events::append(conn, &message.organization_id, change)?;
+    crate::webhook_outbox::message_status(conn, &message.organization_id, &message.conversation_id, &message.id)
 }

@@ -145,6 +145,7 @@ fn record_messages(
             })
         })
         .collect::<Result<_, DbError>>()?;
+    crate::webhook_outbox::recorded(conn, organization, &recorded)?;
     Ok((recorded, unread))
 }
 

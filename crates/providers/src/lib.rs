@@ -1,4 +1,6 @@
-//! Textdesk's SMS providers: everything about talking to them and nothing else.
+//! Textdesk's SMS providers: everything about talking to them and nothing else; and, beside
+//! them, the other calls Textdesk makes to the outside world: the signed outbound webhooks it
+//! sends to its customers' systems ([`outbound_webhooks`]).
 //!
 //! This crate owns the wire side of each provider: its webhook formats and signatures, its
 //! REST calls, its error codes and status names, translated into one provider-neutral
@@ -20,6 +22,7 @@
 
 mod error;
 mod http;
+pub mod outbound_webhooks;
 pub mod simulator;
 mod status;
 pub mod twilio;

@@ -41,6 +41,9 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Twilio's API address; set only to point at a test double.
     pub twilio_api_base: Option<String>,
+    /// Let outbound webhooks reach private and loopback addresses (a receiver on this host or
+    /// network). Off by default: an admin could otherwise probe the server's own network.
+    pub webhooks_allow_private: bool,
 }
 
 impl Default for Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             http_workers: None,
             trust_forwarded_for: false,
             twilio_api_base: None,
+            webhooks_allow_private: false,
         }
     }
 }
@@ -128,6 +132,9 @@ impl Settings {
         }
         if let Some(value) = var("TRUST_FORWARDED_FOR") {
             self.trust_forwarded_for = matches!(value.as_str(), "1" | "true" | "yes");
+        }
+        if let Some(value) = var("WEBHOOKS_ALLOW_PRIVATE") {
+            self.webhooks_allow_private = matches!(value.as_str(), "1" | "true" | "yes");
         }
         Ok(())
     }

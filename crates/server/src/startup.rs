@@ -10,10 +10,12 @@ use textdesk_api::auth::tokens::TokenKeys;
 use textdesk_api::{ApiConfig, AppState, build_app};
 use textdesk_app::AppContext;
 use textdesk_app::inbound::batches::WebhookBatches;
+use textdesk_app::webhooks::endpoints::AddressPolicy;
 use textdesk_db::Database;
 use textdesk_db::clock::Clock;
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::HttpClient;
+use textdesk_providers::outbound_webhooks::WebhookClient;
 use textdesk_worker::WorkerContext;
 use tokio::sync::watch;
 
@@ -72,6 +74,9 @@ impl Application {
             tokens: TokenKeys::from_secret(&secret),
             public_url: settings.public_url(),
             trust_forwarded_for: settings.trust_forwarded_for,
+            webhook_addresses: AddressPolicy {
+                allow_private: settings.webhooks_allow_private,
+            },
         };
         let config = ApiConfig {
             static_dir: settings.static_dir.clone(),
@@ -122,6 +127,7 @@ pub fn worker_context(settings: &Settings, db: Database) -> anyhow::Result<Worke
         public_url: settings.public_url(),
         twilio_base_url: settings.twilio_api_base.clone(),
         clock: Clock::system(),
+        webhooks: WebhookClient::new(settings.webhooks_allow_private),
     })
 }
 

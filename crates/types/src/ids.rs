@@ -105,3 +105,11 @@ define_id!(
     /// An organization's API key, which CRMs and other systems call the API with.
     ApiKeyId
 );
+define_id!(
+    /// An address an organization registered to receive its events (an outbound webhook).
+    WebhookEndpointId
+);
+define_id!(
+    /// One event's delivery to one webhook endpoint, with all its attempts.
+    WebhookDeliveryId
+);

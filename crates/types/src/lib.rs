@@ -44,10 +44,11 @@ pub mod sms;
 #[cfg(feature = "diesel")]
 pub mod sql;
 pub mod views;
+pub mod webhooks;
 
 pub use ids::{
     AgentId, ApiKeyId, AssignmentRuleId, AuditEntryId, ContactId, ContactImportId, ConversationId, CustomFieldId,
-    GroupId, MediaId, MessageId, NumberId, OrganizationId, QuickReplyId, ViewId,
+    GroupId, MediaId, MessageId, NumberId, OrganizationId, QuickReplyId, ViewId, WebhookDeliveryId, WebhookEndpointId,
 };
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};

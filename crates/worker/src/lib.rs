@@ -1,5 +1,5 @@
 //! Textdesk's background worker: the jobs of the durable queue (sending texts, simulated
-//! delivery reports) and housekeeping, in the `serve` process or in separate `textdesk worker`
+//! delivery reports, media, contact imports, outbound webhooks) and housekeeping, in the `serve` process or in separate `textdesk worker`
 //! processes. Every job reads and writes only through the database, so any number of workers
 //! can run against one PostgreSQL.
 //!
@@ -15,6 +15,7 @@ use textdesk_db::jobs::JobClass;
 use textdesk_db::secrets::SecretBox;
 use textdesk_db::{Database, housekeeping, unread};
 use textdesk_providers::HttpClient;
+use textdesk_providers::outbound_webhooks::WebhookClient;
 use tokio::sync::{Semaphore, watch};
 
 pub use jobs::{JobOutcome, claim_next, run_claimed, run_next_job};
@@ -41,6 +42,8 @@ pub struct WorkerContext {
     pub twilio_base_url: Option<String>,
     /// Decides when held jobs (quiet hours) are due.
     pub clock: Clock,
+    /// Sends outbound webhooks (public addresses only, unless the operator allowed others).
+    pub webhooks: WebhookClient,
 }
 
 /// Runs jobs until none is ready; returns how many ran. Tests use it to drive the queue.
@@ -60,6 +63,7 @@ fn concurrency(class: JobClass) -> usize {
         JobClass::Media => 4,
         JobClass::Reports => 1,
         JobClass::Imports => 1,
+        JobClass::Webhooks => 4,
     }
 }
 

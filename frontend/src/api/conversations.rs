@@ -108,20 +108,28 @@ pub async fn bulk(ids: Vec<ConversationId>, view: Option<String>, operation: Bul
     fetch(Call::new(Method::POST, "/conversations/bulk").with_json(&request)?).await
 }
 
-/// A reply, with the media uploaded for it.
-pub async fn send_message(id: ConversationId, body: String, media_ids: Vec<MediaId>) -> ApiResult<Message> {
+/// A reply, with the media uploaded for it. The same `attempt` key sends it once however often
+/// it is tried.
+pub async fn send_message(
+    id: ConversationId,
+    body: String,
+    media_ids: Vec<MediaId>,
+    attempt: &str,
+) -> ApiResult<Message> {
     let message = SendMessage {
         body,
         from_number_id: None,
         media_ids,
         lane: Default::default(),
     };
-    fetch(Call::new(Method::POST, &format!("/conversations/{id}/messages")).with_json(&message)?).await
+    let call = Call::new(Method::POST, &format!("/conversations/{id}/messages")).with_json(&message)?;
+    fetch(call.with_idempotency_key(attempt)).await
 }
 
-pub async fn add_note(id: ConversationId, body: String) -> ApiResult<Message> {
+pub async fn add_note(id: ConversationId, body: String, attempt: &str) -> ApiResult<Message> {
     let note = AddNote { body, source: None };
-    fetch(Call::new(Method::POST, &format!("/conversations/{id}/notes")).with_json(&note)?).await
+    let call = Call::new(Method::POST, &format!("/conversations/{id}/notes")).with_json(&note)?;
+    fetch(call.with_idempotency_key(attempt)).await
 }
 
 pub async fn mark_read(id: ConversationId) -> ApiResult<()> {

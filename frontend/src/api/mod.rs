@@ -58,6 +58,7 @@ struct Call {
     path: String,
     query: Vec<(&'static str, String)>,
     body: Option<CallBody>,
+    idempotency_key: Option<String>,
 }
 
 /// What a request carries: JSON, or a file as it is (a handle the browser reads again when the
@@ -74,6 +75,7 @@ impl Call {
             path: path.to_owned(),
             query: Vec::new(),
             body: None,
+            idempotency_key: None,
         }
     }
 
@@ -97,6 +99,13 @@ impl Call {
         self
     }
 
+    /// Makes the call safe to send again: the server acts on it once, and answers a repeat
+    /// with its first answer.
+    fn with_idempotency_key(mut self, key: &str) -> Self {
+        self.idempotency_key = Some(key.to_owned());
+        self
+    }
+
     fn with_query(mut self, name: &'static str, value: String) -> Self {
         self.query.push((name, value));
         self
@@ -108,6 +117,9 @@ impl Call {
             .query(self.query.iter().map(|(name, value)| (*name, value)));
         if let Some(token) = access_token {
             request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        if let Some(key) = &self.idempotency_key {
+            request = request.header("Idempotency-Key", key);
         }
         let request = match &self.body {
             Some(CallBody::Json(json)) => request.header("Content-Type", "application/json").body(json.as_str()),
@@ -126,6 +138,23 @@ impl Call {
             .await
             .map_err(unreachable_server)
     }
+}
+
+/// A new key for [`Call::with_idempotency_key`]: 128 random bits.
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok());
+    if filled.is_none() {
+        for byte in &mut bytes {
+            // Math.random is in [0, 1): its scaled value fits a byte.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let random = (web_sys::js_sys::Math::random() * 256.0) as u8;
+            *byte = random;
+        }
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 fn unreachable_server(error: gloo_net::Error) -> Problem {

@@ -26,6 +26,7 @@ pub mod segments;
 pub mod setup;
 pub mod simulator;
 pub mod views;
+pub mod webhook_endpoints;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -52,6 +53,15 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(api_keys::list_api_keys)
         .service(api_keys::create_api_key)
         .service(api_keys::revoke_api_key)
+        .service(webhook_endpoints::list_webhook_endpoints)
+        .service(webhook_endpoints::create_webhook_endpoint)
+        .service(webhook_endpoints::get_webhook_endpoint)
+        .service(webhook_endpoints::update_webhook_endpoint)
+        .service(webhook_endpoints::delete_webhook_endpoint)
+        .service(webhook_endpoints::rotate_webhook_secret)
+        .service(webhook_endpoints::list_webhook_deliveries)
+        .service(webhook_endpoints::get_webhook_delivery)
+        .service(webhook_endpoints::redeliver_webhook)
         .service(groups::list_groups)
         .service(groups::create_group)
         .service(groups::get_group)

@@ -5,6 +5,7 @@ mod import_contacts;
 mod send_gate;
 mod send_message;
 mod simulate_delivery;
+mod webhooks;
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 
@@ -34,6 +35,10 @@ pub(crate) enum Next {
     RetryLater(String),
     /// Not a failure: run again after this long without using up an attempt.
     Defer(Duration),
+    /// Failed; run again at this time (of the worker's clock), keeping why.
+    RetryAt(chrono::NaiveDateTime, String),
+    /// Not a failure: run again at this time (of the worker's clock).
+    DeferUntil(chrono::NaiveDateTime),
 }
 
 /// Claims and runs one ready job of any class.
@@ -60,6 +65,7 @@ pub fn run_claimed(context: &WorkerContext, job: &JobRow) -> anyhow::Result<()> 
         Ok(Job::SimulateDelivery(report)) => simulate_delivery::run(context, &report.message_id),
         Ok(Job::FetchMedia(fetch)) => fetch_media::run(context, &fetch.media_id, job.attempts),
         Ok(Job::ImportContacts(import)) => import_contacts::run(context, &import.import_id, job.attempts),
+        Ok(Job::DeliverWebhook(delivery)) => webhooks::run(context, &delivery.delivery_id),
         Err(error) => {
             tracing::error!(%error, kind = job.kind, id = %job.id, "a job that cannot be read; dropping it");
             Ok(Next::Done)
@@ -75,6 +81,8 @@ pub fn run_claimed(context: &WorkerContext, job: &JobRow) -> anyhow::Result<()> 
             let run_at = (Utc::now() + wait).naive_utc();
             context.db.write(|conn| jobs::defer(conn, job, run_at))?;
         }
+        Next::RetryAt(run_at, error) => context.db.write(|conn| jobs::retry_at(conn, job, run_at, &error))?,
+        Next::DeferUntil(run_at) => context.db.write(|conn| jobs::defer(conn, job, run_at))?,
     }
     Ok(())
 }

@@ -245,6 +245,7 @@ fn accept(
     context.db.write(|conn| -> Result<(), DbError> {
         let updated = messages::update_delivery(conn, &message.id, &changes)?;
         messages::announce_status(conn, &updated)?;
+        textdesk_db::webhook_outbox::message_sent(conn, &updated)?;
         if kind == ProviderKind::Simulator {
             let delay = chrono::Duration::from_std(textdesk_providers::simulator::simulated_delivery_delay())
                 .unwrap_or_else(|_| chrono::Duration::seconds(1));

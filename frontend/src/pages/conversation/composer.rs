@@ -6,13 +6,13 @@ use leptos::ev::KeyboardEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use textdesk_types::ProblemDetails;
 use textdesk_types::contacts::{Consent, Contact};
 use textdesk_types::conversations::{Conversation, ConversationStatus, StartConversation};
 use textdesk_types::merge::{self, Merged};
 use textdesk_types::messages::{Message, MessagePurpose};
 use textdesk_types::sending::{self, SendRefusal};
 use textdesk_types::sms::{self, Encoding, LengthPolicy, SegmentCount};
+use textdesk_types::{MediaId, ProblemDetails};
 
 use super::Thread;
 use super::attachments::{AttachButton, AttachmentList, Attachments};
@@ -107,6 +107,9 @@ pub fn Composer(thread: Thread) -> impl IntoView {
     let picker_open = RwSignal::new(false);
     // A thread shows one conversation for its whole life.
     let conversation_id = thread.conversation.with_untracked(|c| c.id.clone());
+    // The post not yet known to have arrived, with its idempotency key: sent again unchanged
+    // (after a lost connection, say), it keeps its key, so the contact gets it once.
+    let unanswered = StoredValue::new(None::<(Post, String, Vec<MediaId>, String)>);
     let post = Action::new_local(move |(kind, body): &(Post, String)| {
         let (kind, body) = (*kind, body.clone());
         let id = conversation_id.clone();
@@ -114,12 +117,21 @@ pub fn Composer(thread: Thread) -> impl IntoView {
             Post::Reply => attachments.ids(),
             Post::Note => Vec::new(),
         };
+        let attempt = unanswered
+            .with_value(|last| {
+                last.as_ref()
+                    .filter(|(k, b, m, _)| (*k, b, m) == (kind, &body, &media))
+                    .map(|(.., key)| key.clone())
+            })
+            .unwrap_or_else(api::new_idempotency_key);
+        unanswered.set_value(Some((kind, body.clone(), media.clone(), attempt.clone())));
         async move {
             let posted: ApiResult<Message> = match kind {
-                Post::Reply => api::conversations::send_message(id, body.clone(), media.clone()).await,
-                Post::Note => api::conversations::add_note(id, body.clone()).await,
+                Post::Reply => api::conversations::send_message(id, body.clone(), media.clone(), &attempt).await,
+                Post::Note => api::conversations::add_note(id, body.clone(), &attempt).await,
             };
             let message = posted?;
+            unanswered.set_value(None);
             thread.upsert(vec![message], false);
             attachments.clear_sent(&media);
             // Text typed while the message was on its way stays.
