@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit tests, the API tests on SQLite and on PostgreSQL, and the
-# browser tests in headless Chromium on both databases. Installs what it needs on first run.
+# Runs the whole test suite: unit tests, the API tests on SQLite and on PostgreSQL, the
+# browser tests in headless Chromium on both databases, and a client generated from the OpenAPI
+# document used against the server on both. Installs what it needs on first run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(repo_root)"
@@ -34,10 +35,13 @@ TEXTDESK_BIN=target/debug/textdesk node tests/e2e/run.mjs 2>&1 | tee -a "$result
 TEXTDESK_BIN=target/debug/textdesk E2E_DATABASE_URL="$postgres_e2e_url" node tests/e2e/run.mjs 2>&1 | tee -a "$results" || status=1
 psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE $e2e_database WITH (FORCE)"
 
+echo "== Generated API client (openapi-python-client)"
+TEXTDESK_BIN=target/debug/textdesk tests/client/run.sh 2>&1 | tee -a "$results" || status=1
+
 # One closing line for the whole run, summed over every runner.
 awk '
     /^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
-    /^e2e: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
+    /^(e2e|client): [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
     END { printf "all: %d passed, %d failed\n", p, f; exit (f > 0) }
 ' "$results" || status=1
 rm -f "$results"

@@ -12,6 +12,7 @@ on_both_backends!(
     agent_lists_are_paginated,
     agents_edit_their_own_profile,
     avatars_are_checked,
+    the_audit_log_is_searched_by_actor_action_and_time,
 );
 
 async fn admins_manage_agents(app: TestApp) {
@@ -44,6 +45,88 @@ async fn admins_manage_agents(app: TestApp) {
     assert_eq!(entry["action"], "agent.role_changed");
     assert_eq!(entry["detail"], json!({"from": "agent", "to": "admin"}));
     assert_eq!(entry["actor_id"], admin.agent_id.as_str());
+}
+
+async fn the_audit_log_is_searched_by_actor_action_and_time(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let admin = app.add_agent(&owner, "admin@acme.example", "admin").await;
+    let sam = app.add_agent(&owner, "sam@acme.example", "agent").await;
+    let token = Some(owner.access_token.as_str());
+    let sam_path = format!("/api/v1/agents/{}", sam.agent_id);
+    app.patch(&sam_path, Some(&admin.access_token), &json!({"role": "admin"}))
+        .await
+        .expect(200);
+    app.patch(&sam_path, Some(&admin.access_token), &json!({"disabled": true}))
+        .await
+        .expect(200);
+    app.post(
+        "/api/v1/api-keys",
+        token,
+        &json!({"label": "Shop", "scopes": ["contacts:read"]}),
+    )
+    .await
+    .expect(201);
+    let search = |query: String| {
+        let app = &app;
+        async move {
+            let page = app
+                .get(&format!("/api/v1/audit-log?{query}"), token)
+                .await
+                .expect(200)
+                .json();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|entry| (entry["action"].as_str().unwrap().to_owned(), entry["actor_id"].clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let by_admin = search(format!("actor_id={}", admin.agent_id)).await;
+    assert!(!by_admin.is_empty());
+    assert!(
+        by_admin.iter().all(|(_, actor)| actor == admin.agent_id.as_str()),
+        "{by_admin:?}"
+    );
+    let roles = search("action=agent.role_changed".to_owned()).await;
+    assert_eq!(roles.len(), 1, "{roles:?}");
+    let family = search("action=agent.".to_owned()).await;
+    assert!(
+        family.iter().all(|(action, _)| action.starts_with("agent.")),
+        "{family:?}"
+    );
+    assert!(family.len() >= 2, "{family:?}");
+    let keys = search("action=api_key.".to_owned()).await;
+    assert_eq!(
+        keys.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(),
+        ["api_key.created"]
+    );
+    // `_` in a family is itself, not LIKE's any character.
+    assert!(search("action=api%5Fkey.".to_owned()).await.len() == 1);
+    assert!(search("action=apixkey.".to_owned()).await.is_empty());
+
+    let hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let in_an_hour = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let encode = |at: &str| form_urlencoded::byte_serialize(at.as_bytes()).collect::<String>();
+    let within = search(format!("since={}&until={}", encode(&hour_ago), encode(&in_an_hour))).await;
+    assert!(within.len() >= 4, "{within:?}");
+    assert!(search(format!("since={}", encode(&in_an_hour))).await.is_empty());
+    assert!(search(format!("until={}", encode(&hour_ago))).await.is_empty());
+    let problem = app
+        .get(
+            &format!(
+                "/api/v1/audit-log?since={}&until={}",
+                encode(&in_an_hour),
+                encode(&hour_ago)
+            ),
+            token,
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].field, "until");
+    app.get("/api/v1/audit-log?since=yesterday", token)
+        .await
+        .expect_problem(422, "validation_failed");
 }
 
 async fn agents_are_refused_admin_actions(app: TestApp) {
@@ -272,6 +355,13 @@ async fn agents_edit_their_own_profile(app: TestApp) {
         .expect(200)
         .json();
     assert!(cleared.get("mobile_number").is_none());
+    // Typed as people write their own number, without the country code.
+    let local = app
+        .patch("/api/v1/me", token, &json!({"mobile_number": "(202) 555-0199"}))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(local["mobile_number"], "+12025550199");
 }
 
 async fn avatars_are_checked(app: TestApp) {

@@ -51,6 +51,22 @@ async fn settings_are_typed_and_validated(app: TestApp) {
         .await
         .expect_problem(422, "validation_failed");
     assert_eq!(problem.errors.len(), 4, "{problem:?}");
+    // Admins change the rest, not the largest distribution list.
+    let admin = app.add_agent(&owner, "admin@acme.example", "admin").await;
+    app.patch(
+        "/api/v1/organization",
+        Some(admin.access_token.as_str()),
+        &json!({"distribution_list_limit": 10}),
+    )
+    .await
+    .expect_problem(403, "owners_only");
+    app.patch(
+        "/api/v1/organization",
+        Some(admin.access_token.as_str()),
+        &json!({"waiting_for_reply_minutes": 45}),
+    )
+    .await
+    .expect(200);
     let wrong_type = app
         .patch("/api/v1/organization", token, &json!({"drips_enabled": "yes"}))
         .await

@@ -330,6 +330,7 @@ async fn an_endpoint_failing_for_a_day_is_turned_off_and_can_be_turned_on_again(
     assert_eq!(receiver.received().len(), 8, "eight attempts over 27.5 hours");
     let endpoint = app.get(&path, token(&owner)).await.expect(200).json();
     assert_eq!(endpoint["enabled"], false);
+    assert_eq!(endpoint["disabled_by"], "failures");
     assert!(
         endpoint["disabled_reason"].as_str().unwrap().contains("HTTP 500"),
         "{endpoint}"
@@ -365,7 +366,7 @@ async fn an_endpoint_failing_for_a_day_is_turned_off_and_can_be_turned_on_again(
         .expect(200)
         .json();
     assert_eq!(enabled["enabled"], true);
-    assert!(enabled.get("disabled_reason").is_none());
+    assert!(enabled.get("disabled_reason").is_none() && enabled.get("disabled_by").is_none());
     app.post(&redeliver, token(&owner), &json!({})).await.expect(202);
     app.run_jobs(None).await;
     let received = receiver.received();

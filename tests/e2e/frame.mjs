@@ -19,7 +19,11 @@ const DESKTOP = { width: 1280, height: 800 };
 const PAGES = [
   ['/contacts', '#contacts .contact-row'],
   ['/contacts/import', '#import-file'],
-  ['/settings', '#api-key-label'],
+  ['/settings', '#compliance-opt-out'],
+  ['/settings?section=numbers', '#number-new-phone'],
+  ['/settings?section=api-keys', '#api-key-label'],
+  ['/settings?section=webhooks', '#webhook-new-url'],
+  ['/settings?section=audit-log', '#audit-entries tbody tr'],
   ['/team', '#agents tbody tr'],
   ['/profile', '#profile-form #first-name'],
   ['/simulator', '.handset-stack .bubble, .handset-stack .hint'],

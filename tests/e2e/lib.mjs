@@ -10,6 +10,8 @@ const artifacts = join(here, 'artifacts');
 
 export const DEMO_OWNER = 'owner@demo.textdesk.local';
 export const DEMO_PASSWORD = 'textdesk-demo';
+/** A demo account with the agent role. */
+export const DEMO_AGENT = 'sam@demo.textdesk.local';
 export const TIMEOUT_MS = 15_000;
 
 export const results = { passed: 0, failed: 0 };

@@ -45,6 +45,7 @@ import {
 } from './lib.mjs';
 import { settingsChecks } from './settings.mjs';
 import { staticChecks } from './static.mjs';
+import { teamChecks } from './team.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -104,6 +105,8 @@ async function startServer(name, { demo, databaseUrl }) {
       STATIC_DIR: staticDir,
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // The webhook receiver of the settings checks listens on loopback.
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -610,6 +613,7 @@ async function main() {
     await contactChecks(context, demo);
     await importChecks(context, demo);
     await settingsChecks(context, demo);
+    await teamChecks(context, demo);
     await staticChecks(check, demo);
     await setupChecks(context, fresh);
   } finally {

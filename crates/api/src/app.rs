@@ -17,7 +17,7 @@ use crate::browser_app;
 use crate::error::ensure_problem_json;
 use crate::extract::{path_error, query_error};
 use crate::idempotency::idempotent_writes;
-use crate::openapi::{ApiDoc, document_common_problems};
+use crate::openapi::{ApiDoc, document_common_problems, spread_event_variants};
 use crate::routes::{self, health};
 use crate::{ApiError, AppState};
 
@@ -104,6 +104,7 @@ fn routed_app() -> (
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::v1))
         .split_for_parts();
     document_common_problems(&mut document);
+    spread_event_variants(&mut document);
     (app, document)
 }
 

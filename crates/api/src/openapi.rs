@@ -8,24 +8,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Textdesk API",
-        description = "The API of Textdesk, the shared inbox for business text messaging.\n\n\
-            Authenticate with `POST /api/v1/auth/login` and send the access token as \
-            `Authorization: Bearer <token>`; refresh it with `POST /api/v1/auth/refresh` before it \
-            expires (about 15 minutes). Integrations use an API key instead (owners and admins \
-            create them at `/api/v1/api-keys`), sent the same way: `Authorization: Bearer tdk_…`. \
-            A key works on the endpoints its scopes cover (contacts, conversations, notes, \
-            sending, the change feed) and is refused with 403 `scope_missing` or \
-            `agents_only` elsewhere.\n\n\
-            Errors are RFC 9457 `application/problem+json` documents with a stable `code`; \
-            validation errors list every invalid field in `errors`. Lists are keyset-paginated: \
-            pass a page's `next_cursor` back as `cursor`.\n\n\
-            Any authenticated POST or PATCH may carry an `Idempotency-Key` header (a UUID): sent \
-            again with the same key and body within 24 hours, it is answered with the first \
-            answer (marked `Idempotent-Replayed: true`) instead of acting twice, so a request \
-            whose answer was lost can be retried safely.\n\n\
-            Lengths (`minLength`, `maxLength`) count characters, not bytes. Names, labels, titles \
-            and the organization's texts are stored without surrounding spaces and measured that \
-            way: a value of spaces only is refused as empty.",
+        description = include_str!("api-guide.md"),
         license(name = "AGPL-3.0-or-later"),
     ),
     modifiers(&BearerScheme),
@@ -197,4 +180,45 @@ fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
         ))
         .schema(Some(schema))
         .build()
+}
+
+/// The change feed's `Event` is a `Change` (one of its kinds, each with its `data`) and the
+/// event's `position` and `at`. utoipa writes that as `allOf` a `oneOf` and an object, which
+/// JSON Schema allows but common client generators cannot read; this writes the same thing as
+/// `oneOf` complete objects, one per kind.
+pub fn spread_event_variants(openapi: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    let (Some(event), Some(change)) = (components.schemas.get("Event"), components.schemas.get("Change")) else {
+        return;
+    };
+    let (Ok(event), Ok(change)) = (serde_json::to_value(event), serde_json::to_value(change)) else {
+        return;
+    };
+    let Some(own) = event["allOf"]
+        .as_array()
+        .and_then(|parts| parts.iter().find(|part| part.get("properties").is_some()))
+    else {
+        return;
+    };
+    let variants: Vec<serde_json::Value> = change["oneOf"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|variant| {
+            let mut merged = variant.clone();
+            for (name, schema) in own["properties"].as_object().into_iter().flatten() {
+                merged["properties"][name] = schema.clone();
+            }
+            let mut required: Vec<serde_json::Value> = merged["required"].as_array().cloned().unwrap_or_default();
+            required.extend(own["required"].as_array().cloned().unwrap_or_default());
+            merged["required"] = serde_json::Value::Array(required);
+            merged
+        })
+        .collect();
+    let spread = serde_json::json!({ "oneOf": variants, "description": event["description"] });
+    if let Ok(schema) = serde_json::from_value(spread) {
+        components.schemas.insert("Event".to_owned(), schema);
+    }
 }

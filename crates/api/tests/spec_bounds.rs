@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 use textdesk_app::webhooks::endpoints as webhook_endpoints;
 use textdesk_app::{
-    api_keys, consent, contact_import, contacts, conversations, events, idempotency, messages, numbers, presence,
-    quick_replies, search, simulator, views,
+    api_keys, audit_log, consent, contact_import, contacts, conversations, events, idempotency, messages, numbers,
+    presence, quick_replies, search, simulator, views,
 };
 use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
 use textdesk_domain::assignment::PATTERN_MAX;
@@ -371,6 +371,8 @@ fn documented_bounds_are_the_servers() {
     spec.text(&contact_search, None, search::QUERY_MAX_CHARS);
     let contact_label = spec.param("get", "/api/v1/contacts", "label");
     spec.text(&contact_label, None, contacts::LABEL_MAX);
+    let action = spec.param("get", "/api/v1/audit-log", "action");
+    spec.text(&action, None, audit_log::ACTION_MAX);
     let file_name = spec.param("post", "/api/v1/contact-imports", "file_name");
     spec.text(&file_name, None, contact_import::FILE_NAME_MAX);
 

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use textdesk_db::agents::{self, AgentChanges};
 use textdesk_db::{audit, refresh_tokens};
 use textdesk_domain::accounts::{E164, IdleAlertSeconds, NewPassword, TimeZoneName, avatar};
+use textdesk_domain::phone::PhoneNumber;
 use textdesk_domain::text::{Label, NAME_MAX, SCREENNAME_MAX};
 use textdesk_types::agents::{Agent, ChangePassword, UpdateProfile};
 
@@ -38,12 +39,16 @@ fn profile_changes(update: UpdateProfile) -> AppResult<AgentChanges> {
     });
     let time_zone = v.check_optional("time_zone", update.time_zone, |raw| TimeZoneName::parse(&raw));
     let idle = v.check_optional("idle_alert_seconds", update.idle_alert_seconds, IdleAlertSeconds::parse);
-    // An empty number removes the one stored.
+    // An empty number removes the one stored; one typed without its country code, such as
+    // "(202) 555-0199", is read as a U.S. number, as customers' numbers are.
     let mobile = v.check_optional("mobile_number", update.mobile_number, |raw| {
         if raw.trim().is_empty() {
             Ok(None)
         } else {
-            E164::parse(&raw).map(|number| Some(number.into_inner()))
+            E164::parse(&raw)
+                .map(E164::into_inner)
+                .or_else(|_| PhoneNumber::parse(&raw).map(PhoneNumber::into_inner))
+                .map(Some)
         }
     });
     v.finish()?;

@@ -6,10 +6,11 @@ use textdesk_domain::organization::{
     parse_window_minute,
 };
 use textdesk_domain::text::{Label, TITLE_MAX};
+use textdesk_types::agents::Role;
 use textdesk_types::organization::{Organization, OrganizationSettings, UpdateOrganization};
 
 use crate::validation::Validator;
-use crate::{AppContext, AppResult, Caller, Permission};
+use crate::{AppContext, AppError, AppResult, Caller, Permission};
 
 /// The caller's organization and its settings.
 pub fn get(app: &AppContext, caller: &Caller) -> AppResult<Organization> {
@@ -27,6 +28,13 @@ pub fn update(
     client_address: &str,
 ) -> AppResult<Organization> {
     caller.permits(Permission::ManageSettings)?;
+    // The largest distribution list bounds what one send may cost: the owner's decision.
+    if update.distribution_list_limit.is_some() && caller.role != Role::Owner {
+        return Err(AppError::Forbidden {
+            code: "owners_only",
+            detail: "Only the owner changes the largest distribution list.".to_owned(),
+        });
+    }
     let update = normalized(update)?;
     app.db.write(|conn| {
         let current = organizations::find(conn, &caller.organization_id)?;

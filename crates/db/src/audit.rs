@@ -51,9 +51,20 @@ pub fn append(conn: &mut DbConnection, event: AuditEvent<'_>) -> Result<(), DbEr
 }
 
 /// Newest first, before the `before` id.
+/// What to narrow the log to; `None` takes every entry.
+#[derive(Debug, Default)]
+pub struct AuditFilter<'a> {
+    pub actor: Option<&'a AgentId>,
+    /// An exact action, or, ending in a dot, a family of actions.
+    pub action: Option<&'a str>,
+    pub since: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+}
+
 pub fn list(
     conn: &mut DbConnection,
     organization: &OrganizationId,
+    filter: &AuditFilter<'_>,
     before: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, DbError> {
@@ -65,6 +76,23 @@ pub fn list(
         .into_boxed();
     if let Some(before) = before {
         query = query.filter(audit_log::id.lt(before.to_owned()));
+    }
+    if let Some(actor) = filter.actor {
+        query = query.filter(audit_log::actor_id.eq(actor.clone()));
+    }
+    match filter.action {
+        Some(family) if family.ends_with('.') => {
+            let pattern = format!("{}%", crate::escape_like(family));
+            query = query.filter(audit_log::action.like(pattern).escape('\\'));
+        }
+        Some(action) => query = query.filter(audit_log::action.eq(action.to_owned())),
+        None => {}
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(audit_log::created_at.ge(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_log::created_at.lt(until));
     }
     let rows: Vec<AuditRow> = query.load(conn)?;
     rows.into_iter()

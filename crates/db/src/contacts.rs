@@ -333,7 +333,7 @@ pub fn list(
     }
     if let Some(text) = search.text.as_deref().filter(|text| !text.is_empty()) {
         // Case-insensitive on both backends, and `%`, `_` and `\` match themselves.
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        let pattern = format!("%{}%", crate::escape_like(&text.to_lowercase()));
         let full_name = lower(contacts::first_name.concat(" ").concat(contacts::last_name));
         let mut matching: MatchingContact = Box::new(
             full_name
@@ -346,32 +346,20 @@ pub fn list(
                 .or(contacts::phone_number.like(pattern).escape('\\')),
         );
         for digits in &search.digits {
-            let pattern = format!("%{}%", escape_like(digits));
+            let pattern = format!("%{}%", crate::escape_like(digits));
             matching = Box::new(matching.or(contacts::phone_number.like(pattern).escape('\\')));
         }
         query = query.filter(matching);
     }
     if let Some(label) = &search.label {
         // Labels are kept as a JSON array: the label as a JSON string, quotes and all.
-        let pattern = format!("%{}%", escape_like(&to_json_text(label)));
+        let pattern = format!("%{}%", crate::escape_like(&to_json_text(label)));
         query = query.filter(contacts::labels.like(pattern).escape('\\'));
     }
     Ok(query.load(conn)?)
 }
 
 diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// `text` as a LIKE pattern that matches it literally.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
 
 /// Changes to a contact; `None` leaves a column as it is.
 #[derive(Debug, Default, AsChangeset)]

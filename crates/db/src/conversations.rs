@@ -716,16 +716,7 @@ type CountSource = diesel::dsl::InnerJoinQuerySource<
 
 /// A LIKE pattern for text containing `part`, with LIKE's own characters escaped by `\`.
 fn contains_pattern(part: &str) -> String {
-    let mut pattern = String::with_capacity(part.len() + 2);
-    pattern.push('%');
-    for c in part.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
+    format!("%{}%", crate::escape_like(part))
 }
 
 /// A page of the filter's conversations in its sort order, strictly after `after`, with the

@@ -52,6 +52,19 @@ pub use diesel::result::Error as QueryError;
 pub use error::{DbError, LostConnection};
 
 /// The current time as stored: UTC without an offset (both backends' `timestamp`).
+/// `text` as a LIKE pattern that matches it literally, LIKE's own characters escaped by `\`
+/// (queries say `.escape('\\')`).
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }

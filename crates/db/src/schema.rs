@@ -488,6 +488,7 @@ diesel::table! {
         enabled -> Bool,
         disabled_at -> Nullable<Timestamp>,
         disabled_reason -> Nullable<Text>,
+        disabled_by -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,

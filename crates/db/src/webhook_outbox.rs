@@ -8,9 +8,9 @@ use crate::jobs::{self, Job, WebhookJob};
 use crate::webhooks::{self, DeliveryRow, EventRow};
 use crate::{DbConnection, DbError, ids, now};
 use chrono::NaiveDateTime;
-use textdesk_types::OrganizationId;
 use textdesk_types::messages::SendLane;
 use textdesk_types::webhooks::{DeliveryStatus, WebhookEventType};
+use textdesk_types::{OrganizationId, WebhookEndpointId};
 
 /// Announces `kind` to the organization's endpoints that take it, with the `data` it reads
 /// (only when some endpoint takes it). `ordering_key` (a conversation or contact id) keeps
@@ -23,6 +23,44 @@ pub fn announce(
     data: impl FnOnce(&mut DbConnection) -> Result<serde_json::Value, DbError>,
 ) -> Result<(), DbError> {
     let endpoints = webhooks::subscribed(conn, organization, kind)?;
+    announce_to(conn, organization, endpoints, kind, ordering_key, data)
+}
+
+/// The organization's enabled endpoints with what each takes, read once for a batch of events.
+pub struct Subscriptions(Vec<(WebhookEndpointId, Vec<WebhookEventType>)>);
+
+impl Subscriptions {
+    pub fn load(conn: &mut DbConnection, organization: &OrganizationId) -> Result<Subscriptions, DbError> {
+        let endpoints = webhooks::enabled_endpoints(conn, organization)?;
+        let subscriptions = endpoints
+            .into_iter()
+            .map(|row| Ok((row.event_types()?, row.id)))
+            .map(|taken: Result<_, DbError>| taken.map(|(types, id)| (id, types)))
+            .collect::<Result<_, _>>()?;
+        Ok(Subscriptions(subscriptions))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn takers(&self, kind: WebhookEventType) -> Vec<WebhookEndpointId> {
+        self.0
+            .iter()
+            .filter(|(_, types)| types.contains(&kind))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+}
+
+fn announce_to(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    endpoints: Vec<WebhookEndpointId>,
+    kind: WebhookEventType,
+    ordering_key: Option<&str>,
+    data: impl FnOnce(&mut DbConnection) -> Result<serde_json::Value, DbError>,
+) -> Result<(), DbError> {
     if endpoints.is_empty() {
         return Ok(());
     }
@@ -53,11 +91,7 @@ pub fn announce(
     Ok(())
 }
 
-fn pending_delivery(
-    endpoint_id: textdesk_types::WebhookEndpointId,
-    event: &EventRow,
-    at: NaiveDateTime,
-) -> DeliveryRow {
+fn pending_delivery(endpoint_id: WebhookEndpointId, event: &EventRow, at: NaiveDateTime) -> DeliveryRow {
     DeliveryRow {
         id: ids::new_id(),
         endpoint_id,
@@ -85,26 +119,38 @@ pub fn enqueue(
 }
 
 /// Announces what recording these messages did: conversations opened, texts received, notes
-/// added.
+/// added. The inbound path records texts in batches: the subscriptions are read once, and an
+/// organization without endpoints pays only that read.
 pub fn recorded(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     recorded: &[crate::threads::Recorded],
 ) -> Result<(), DbError> {
     use textdesk_types::messages::Direction;
+    let subscriptions = Subscriptions::load(conn, organization)?;
+    if subscriptions.is_empty() {
+        return Ok(());
+    }
     for item in recorded {
         let key = Some(item.conversation.id.as_str());
         if item.opened {
-            announce(conn, organization, WebhookEventType::ConversationOpened, key, |conn| {
-                conversation_data(conn, &item.conversation)
-            })?;
+            let takers = subscriptions.takers(WebhookEventType::ConversationOpened);
+            announce_to(
+                conn,
+                organization,
+                takers,
+                WebhookEventType::ConversationOpened,
+                key,
+                |conn| conversation_data(conn, &item.conversation),
+            )?;
         }
         let kind = match item.message.direction {
             Direction::Inbound => WebhookEventType::MessageReceived,
             Direction::Note => WebhookEventType::NoteAdded,
             Direction::Outbound | Direction::System => continue,
         };
-        announce(conn, organization, kind, key, |conn| {
+        let takers = subscriptions.takers(kind);
+        announce_to(conn, organization, takers, kind, key, |conn| {
             message_data(conn, &item.message.id)
         })?;
     }

@@ -2,7 +2,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use textdesk_types::webhooks::{DeliveryAttempt, DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEventType};
+use textdesk_types::webhooks::{
+    DeliveryAttempt, DeliveryStatus, DisabledBy, WebhookDelivery, WebhookEndpoint, WebhookEventType,
+};
 use textdesk_types::{AgentId, OrganizationId, WebhookDeliveryId, WebhookEndpointId};
 
 use crate::schema::{webhook_attempts, webhook_deliveries, webhook_endpoints, webhook_events};
@@ -23,6 +25,8 @@ pub struct EndpointRow {
     pub enabled: bool,
     pub disabled_at: Option<NaiveDateTime>,
     pub disabled_reason: Option<String>,
+    /// `admin` or `failures`.
+    pub disabled_by: Option<String>,
     pub created_by: AgentId,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -43,6 +47,7 @@ impl EndpointRow {
             enabled: self.enabled,
             disabled_at: self.disabled_at.map(utc),
             disabled_reason: self.disabled_reason,
+            disabled_by: self.disabled_by.as_deref().and_then(DisabledBy::parse),
             previous_secret_expires_at: self.previous_secret_expires_at.map(utc),
             created_by: self.created_by,
             created_at: utc(self.created_at),
@@ -161,6 +166,15 @@ pub fn delete_endpoint(
     Ok(deleted == 1)
 }
 
+/// The organization's enabled endpoints.
+pub fn enabled_endpoints(conn: &mut DbConnection, organization: &OrganizationId) -> Result<Vec<EndpointRow>, DbError> {
+    Ok(webhook_endpoints::table
+        .filter(webhook_endpoints::organization_id.eq(organization))
+        .filter(webhook_endpoints::enabled.eq(true))
+        .select(EndpointRow::as_select())
+        .load(conn)?)
+}
+
 /// The organization's enabled endpoints that take `kind`.
 pub fn subscribed(
     conn: &mut DbConnection,
@@ -170,7 +184,11 @@ pub fn subscribed(
     Ok(webhook_endpoints::table
         .filter(webhook_endpoints::organization_id.eq(organization))
         .filter(webhook_endpoints::enabled.eq(true))
-        .filter(webhook_endpoints::event_types.like(format!("%\"{}\"%", kind.as_str())))
+        .filter(
+            webhook_endpoints::event_types
+                .like(format!("%\"{}\"%", crate::escape_like(kind.as_str())))
+                .escape('\\'),
+        )
         .select(webhook_endpoints::id)
         .load(conn)?)
 }
@@ -222,11 +240,16 @@ pub fn earlier_pending(conn: &mut DbConnection, delivery: &DeliveryRow) -> Resul
         .optional()?)
 }
 
-/// The pending deliveries to `endpoint`, oldest first.
-pub fn pending_for(conn: &mut DbConnection, endpoint: &WebhookEndpointId) -> Result<Vec<DeliveryRow>, DbError> {
+/// The deliveries to `endpoint` that stopped, pending, when it was turned off (their jobs
+/// ended; those still waiting for a retry keep theirs), oldest first.
+pub fn waiting_for_endpoint(
+    conn: &mut DbConnection,
+    endpoint: &WebhookEndpointId,
+) -> Result<Vec<DeliveryRow>, DbError> {
     Ok(webhook_deliveries::table
         .filter(webhook_deliveries::endpoint_id.eq(endpoint))
         .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+        .filter(webhook_deliveries::next_attempt_at.is_null())
         .order((webhook_deliveries::created_at.asc(), webhook_deliveries::id.asc()))
         .select(DeliveryRow::as_select())
         .load(conn)?)

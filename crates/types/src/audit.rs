@@ -23,3 +23,26 @@ pub struct AuditEntry {
     #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
 }
+
+/// Which audit entries to read: a page, narrowed by who acted, what they did and when.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// How many entries to return, 1 to 200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only what this agent did (or an API key they created did).
+    pub actor_id: Option<AgentId>,
+    /// Only this action (`agent.role_changed`), or, ending in a dot, this family of actions
+    /// (`webhook.`).
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
+    pub action: Option<String>,
+    /// Only entries at or after this time (RFC 3339).
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries before this time (RFC 3339).
+    pub until: Option<DateTime<Utc>>,
+}

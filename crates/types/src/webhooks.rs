@@ -110,12 +110,40 @@ pub struct WebhookEndpoint {
     pub disabled_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_reason: Option<String>,
+    /// Who turned it off: an admin, or Textdesk after a day of failed deliveries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_by: Option<DisabledBy>,
     /// Until then deliveries are also signed with the secret replaced by the last rotation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_secret_expires_at: Option<DateTime<Utc>>,
     pub created_by: AgentId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Who turned an endpoint off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DisabledBy {
+    Admin,
+    /// Every delivery failed for over a day; turning it on again sends what waited.
+    Failures,
+}
+
+impl DisabledBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisabledBy::Admin => "admin",
+            DisabledBy::Failures => "failures",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<DisabledBy> {
+        [DisabledBy::Admin, DisabledBy::Failures]
+            .into_iter()
+            .find(|by| by.as_str() == raw)
+    }
 }
 
 /// A new endpoint. Its URL must reach a public address (`http` or `https`), unless the

@@ -10,6 +10,7 @@
 
 pub mod agents;
 pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod contact_imports;
 pub mod contacts;
@@ -24,6 +25,7 @@ pub mod presence;
 pub mod quick_replies;
 pub mod simulator;
 pub mod views;
+pub mod webhooks;
 
 use std::cell::RefCell;
 

@@ -238,6 +238,11 @@ fn MainNavigation() -> impl IntoView {
         Some(CurrentAgent(me)) => Signal::derive(move || me.with(|agent| agent.role.is_admin())),
         None => Signal::stored(false),
     };
+    // An endpoint Textdesk turned off after a day of failed deliveries is for its admins to see to.
+    let webhook_trouble =
+        LocalResource::new(
+            move || async move { is_admin.get() && api::webhooks::any_failing().await.unwrap_or(false) },
+        );
     let location = use_location();
     // The Message Center is the inbox whichever conversation it shows.
     let in_inbox = move || {
@@ -255,7 +260,17 @@ fn MainNavigation() -> impl IntoView {
             <A href="/contacts">"Contacts"</A>
             <A href="/team">"Team"</A>
             <Show when=move || is_admin.get()>
-                <A href="/settings">"Settings"</A>
+                <A href="/settings">
+                    "Settings"
+                    {move || {
+                        webhook_trouble.get().unwrap_or(false).then(|| view! {
+                            <span class="nav-count nav-warning" id="settings-warning" title="A webhook endpoint was turned off after failing">
+                                <span aria-hidden="true">"!"</span>
+                                <span class="visually-hidden">" (a webhook endpoint was turned off after failing)"</span>
+                            </span>
+                        })
+                    }}
+                </A>
             </Show>
             // "Simulator" on a phone, where the four links share 375 pixels.
             <A href="/simulator">

@@ -7,7 +7,7 @@ use web_sys::js_sys::{self, Intl};
 
 use super::frame::CurrentAgent;
 use crate::api;
-use crate::components::{Field, FormAlert, PageTitle, failure, field_error, succeeded};
+use crate::components::{Field, FormAlert, PageTitle, failure, field_error, initials, succeeded};
 
 #[component]
 pub fn Profile() -> impl IntoView {
@@ -20,6 +20,7 @@ pub fn Profile() -> impl IntoView {
                 <p class="lead">"How your teammates see you, and when Textdesk emails you."</p>
             </header>
             <ProfileForm me />
+            <AvatarForm me />
             <PasswordForm email=me.with_untracked(|agent| agent.email.clone()) />
         }
     })
@@ -33,6 +34,7 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
     let screenname = RwSignal::new(agent.screenname);
     let time_zone = RwSignal::new(agent.time_zone);
     let idle_alert = RwSignal::new(agent.idle_alert_seconds.to_string());
+    let mobile = RwSignal::new(agent.mobile_number.unwrap_or_default());
     let notify = agent.notifications;
     let transfer_mine = RwSignal::new(notify.transfer_mine);
     let transfer_group = RwSignal::new(notify.transfer_group);
@@ -63,7 +65,8 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
                 message_mine: message_mine.get_untracked(),
                 message_group: message_group.get_untracked(),
             }),
-            mobile_number: None,
+            // Empty removes it.
+            mobile_number: Some(mobile.get_untracked().trim().to_owned()),
         });
     };
     view! {
@@ -101,6 +104,14 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
                         <input id="idle-alert" type="number" min="30" max="86400" step="1" required bind:value=idle_alert />
                     </Field>
                 </div>
+                <Field
+                    label="Mobile number"
+                    id="mobile-number"
+                    hint="Your own phone, for text relay when an admin sets it up. Leave empty for none."
+                    error=field_error(problem, "mobile_number")
+                >
+                    <input id="mobile-number" type="tel" inputmode="tel" autocomplete="tel" placeholder="+1 202 555 0100" bind:value=mobile />
+                </Field>
                 <fieldset class="checks">
                     <legend>"Email me when"</legend>
                     <Check id="notify-transfer-mine" checked=transfer_mine>
@@ -122,6 +133,70 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
                     </button>
                 </div>
             </form>
+        </section>
+    }
+}
+
+/// The agent's picture: shown beside their name to the team. Chosen from a file, or removed.
+#[component]
+fn AvatarForm(me: RwSignal<Agent>) -> impl IntoView {
+    let shown = LocalResource::new(move || {
+        let url = me.with(|agent| agent.avatar_url.clone());
+        async move {
+            match url {
+                Some(url) => api::messages::media_object_url(&url, "").await.ok(),
+                None => None,
+            }
+        }
+    });
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let change = Action::new_local(move |upload: &bool| {
+        let file = file_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let upload = *upload;
+        async move {
+            if upload {
+                let Some(file) = file else { return Ok(()) };
+                me.set(api::agents::upload_avatar(file).await?);
+            } else {
+                api::agents::remove_avatar().await?;
+                me.update(|agent| agent.avatar_url = None);
+            }
+            Ok(())
+        }
+    });
+    let problem = failure(change);
+    view! {
+        <section class="card">
+            <h2 class="card-title">"Your picture"</h2>
+            <div class="avatar-form">
+                {move || match shown.get().flatten() {
+                    Some(url) => view! { <img class="avatar-large" id="avatar-image" src=url alt="Your picture" /> }.into_any(),
+                    None => view! { <span class="avatar avatar-large" aria-hidden="true">{me.with(initials)}</span> }.into_any(),
+                }}
+                <div class="form">
+                    <label for="avatar-file">"Choose a picture (PNG, JPEG, GIF or WebP, at most 1 MB)"</label>
+                    <input
+                        id="avatar-file"
+                        type="file"
+                        accept="image/png,image/jpeg,image/gif,image/webp"
+                        node_ref=file_input
+                        on:change=move |_| {
+                            change.dispatch(true);
+                        }
+                    />
+                    <Show when=move || me.with(|agent| agent.avatar_url.is_some())>
+                        <button type="button" class="button button-quiet" id="avatar-remove" on:click=move |_| {
+                            change.dispatch(false);
+                        }>
+                            "Remove the picture"
+                        </button>
+                    </Show>
+                    <FormAlert problem />
+                </div>
+            </div>
         </section>
     }
 }

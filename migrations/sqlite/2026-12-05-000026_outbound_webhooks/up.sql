@@ -14,6 +14,7 @@ CREATE TABLE webhook_endpoints (
     enabled BOOLEAN NOT NULL,
     disabled_at TIMESTAMP,
     disabled_reason TEXT,
+    disabled_by TEXT,
     created_by TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL

@@ -2,19 +2,19 @@
 
 use actix_web::{get, web};
 use textdesk_app::audit_log;
-use textdesk_types::audit::AuditEntry;
-use textdesk_types::page::PageQuery;
+use textdesk_types::audit::{AuditEntry, AuditQuery};
 use textdesk_types::{Page, ProblemDetails};
 
 use crate::extract::CurrentAgent;
 use crate::{ApiError, AppState};
 
 /// Security-relevant actions, newest first: sign-ins, role changes, disabled accounts, password
-/// resets, settings changes.
+/// resets, settings changes, keys and webhooks; narrowed by `actor_id`, `action` (or a family
+/// such as `webhook.`) and a time range.
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
-    params(PageQuery),
+    params(AuditQuery),
     responses(
         (status = 200, description = "A page of entries", body = Page<AuditEntry>),
         (status = 403, description = "Not allowed", body = ProblemDetails, content_type = "application/problem+json"),
@@ -24,7 +24,7 @@ use crate::{ApiError, AppState};
 pub async fn list_audit_log(
     state: web::Data<AppState>,
     me: CurrentAgent,
-    query: web::Query<PageQuery>,
+    query: web::Query<AuditQuery>,
 ) -> Result<web::Json<Page<AuditEntry>>, ApiError> {
     let caller = me.caller();
     let page = state.run(move |app| audit_log::list(app, &caller, &query)).await?;

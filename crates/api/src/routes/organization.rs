@@ -24,14 +24,15 @@ pub async fn get_organization(
     Ok(web::Json(organization))
 }
 
-/// Change the organization's name and settings (owners and admins). Absent fields stay as they are.
+/// Change the organization's name and settings (owners and admins). Absent fields stay as they
+/// are. Only the owner changes `distribution_list_limit`.
 #[utoipa::path(
     tag = "organization",
     security(("bearer" = [])),
     request_body = UpdateOrganization,
     responses(
         (status = 200, description = "The updated organization", body = Organization),
-        (status = 403, description = "Not allowed", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an owner or admin (admins_only), or an admin changing distribution_list_limit (owners_only)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]

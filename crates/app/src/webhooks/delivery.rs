@@ -8,7 +8,7 @@ use textdesk_db::webhooks::{self, AttemptRow, DeliveryRow, EndpointRow};
 use textdesk_db::{DbConnection, DbError, audit};
 use textdesk_providers::outbound_webhooks::{Answered, WebhookClient, WebhookSecret};
 use textdesk_types::WebhookDeliveryId;
-use textdesk_types::webhooks::DeliveryStatus;
+use textdesk_types::webhooks::{DeliveryStatus, DisabledBy};
 
 use crate::{AppContext, AppError, AppResult};
 
@@ -135,6 +135,7 @@ fn disable(conn: &mut DbConnection, endpoint: &EndpointRow, why: &str, now: Naiv
     row.disabled_reason = Some(format!(
         "Turned off after failing every delivery for over a day (last: {why})."
     ));
+    row.disabled_by = Some(DisabledBy::Failures.as_str().to_owned());
     row.updated_at = now;
     webhooks::save_endpoint(conn, &row)?;
     audit::append(

@@ -9,7 +9,7 @@ use textdesk_db::{DbConnection, audit, ids, now};
 use textdesk_providers::outbound_webhooks::{UrlProblem, WebhookSecret, check_url};
 use textdesk_types::page::PageQuery;
 use textdesk_types::webhooks::{
-    CreateWebhookEndpoint, DeliveryStatus, UpdateWebhookEndpoint, WebhookDelivery, WebhookDeliveryDetail,
+    CreateWebhookEndpoint, DeliveryStatus, DisabledBy, UpdateWebhookEndpoint, WebhookDelivery, WebhookDeliveryDetail,
     WebhookEndpoint, WebhookEndpointWithSecret, WebhookEventType,
 };
 use textdesk_types::{Page, WebhookDeliveryId, WebhookEndpointId};
@@ -73,6 +73,7 @@ pub fn create(
         enabled: true,
         disabled_at: None,
         disabled_reason: None,
+        disabled_by: None,
         created_by: caller.agent_id.clone(),
         created_at: at,
         updated_at: at,
@@ -126,11 +127,13 @@ pub fn update(
                 row.enabled = true;
                 row.disabled_at = None;
                 row.disabled_reason = None;
+                row.disabled_by = None;
             }
             Some(false) if was_enabled => {
                 row.enabled = false;
                 row.disabled_at = Some(at);
                 row.disabled_reason = Some("Turned off by an admin.".to_owned());
+                row.disabled_by = Some(DisabledBy::Admin.as_str().to_owned());
             }
             _ => {}
         }
@@ -138,7 +141,7 @@ pub fn update(
         webhooks::save_endpoint(conn, &row)?;
         if row.enabled && !was_enabled {
             // What waited while it was off goes now, in order.
-            for delivery in webhooks::pending_for(conn, &row.id)? {
+            for delivery in webhooks::waiting_for_endpoint(conn, &row.id)? {
                 outbox::enqueue(conn, &row.organization_id, &delivery, at)?;
             }
         }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use textdesk_types::ApiKeyId;
 use textdesk_types::api_keys::{ApiKey, ApiScope, CreateApiKey, CreatedApiKey};
 
+use super::SecretOnce;
 use crate::api::{self, ApiResult};
 use crate::components::{FormAlert, LoadError, Loading, failure, field_error};
 use crate::time::Moment;
@@ -34,7 +35,21 @@ pub fn ApiKeys() -> impl IntoView {
                 <code>"Authorization: Bearer tdk_…"</code>
                 ". A key can do only what its scopes allow, and what it does is shown as done by it."
             </p>
-            {move || created.get().map(|created_key| view! { <NewSecret created=created_key on_done=move || created.set(None) /> })}
+            {move || {
+                created
+                    .get()
+                    .map(|created_key| {
+                        let title = format!("The key “{}” is ready.", created_key.key.label);
+                        view! {
+                            <SecretOnce
+                                title
+                                secret=created_key.secret
+                                id_prefix="api-key"
+                                on_done=move || created.set(None)
+                            />
+                        }
+                    })
+            }}
             {move || match keys.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(Err(problem)) => view! { <LoadError problem=*problem /> }.into_any(),
@@ -46,37 +61,6 @@ pub fn ApiKeys() -> impl IntoView {
                 keys.refetch();
             } />
         </section>
-    }
-}
-
-/// The secret of the key just created, shown this once.
-#[component]
-fn NewSecret(created: CreatedApiKey, on_done: impl Fn() + Clone + 'static) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let secret = created.secret.clone();
-    let copy = move |_| {
-        let clipboard = window().navigator().clipboard();
-        let _ = clipboard.write_text(&secret);
-        copied.set(true);
-    };
-    view! {
-        <div class="alert alert-success new-secret" role="status" id="api-key-secret-box">
-            <p>
-                <strong>{format!("The key “{}” is ready.", created.key.label)}</strong>
-                " Copy it now: it will not be shown again."
-            </p>
-            <p class="secret-line">
-                <code id="api-key-secret">{created.secret.clone()}</code>
-            </p>
-            <p class="form-actions">
-                <button type="button" class="button button-quiet" id="api-key-copy" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
-                <button type="button" class="button button-quiet" id="api-key-done" on:click=move |_| on_done()>
-                    "Done"
-                </button>
-            </p>
-        </div>
     }
 }
 
