@@ -14,6 +14,7 @@ on_both_backends!(
     a_refused_request_gives_its_key_back,
     keys_belong_to_their_caller_and_last_a_day,
     a_malformed_key_is_refused_by_name,
+    a_kept_answer_keeps_no_secret_readable,
 );
 
 fn token(session: &Session) -> Option<&str> {
@@ -216,6 +217,36 @@ async fn keys_belong_to_their_caller_and_last_a_day(app: TestApp) {
         .expect(201);
     assert_eq!(later.json()["body"], "Next day");
     assert_eq!(notes_in(&app, &owner, &conversation).await.len(), 3);
+}
+
+async fn a_kept_answer_keeps_no_secret_readable(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let request = json!({"label": "Shop", "scopes": ["contacts:read"]});
+    let created = post_with_key(&app, "/api/v1/api-keys", token(&owner), "new-key", &request)
+        .await
+        .expect(201)
+        .json();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let stored: Vec<u8> = app
+        .db
+        .read(|conn| -> Result<Vec<u8>, textdesk_db::DbError> {
+            use diesel::prelude::*;
+            use textdesk_db::schema::idempotency_keys;
+            Ok(idempotency_keys::table
+                .select(idempotency_keys::response_body)
+                .first::<Option<Vec<u8>>>(conn)?
+                .unwrap_or_default())
+        })
+        .unwrap();
+    assert!(!stored.is_empty());
+    assert!(
+        !String::from_utf8_lossy(&stored).contains(&secret[4..]),
+        "the key's secret is stored readable"
+    );
+    let replayed = post_with_key(&app, "/api/v1/api-keys", token(&owner), "new-key", &request)
+        .await
+        .expect(201);
+    assert_eq!(replayed.json()["secret"], secret.as_str());
 }
 
 async fn a_malformed_key_is_refused_by_name(app: TestApp) {

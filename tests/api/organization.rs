@@ -60,6 +60,14 @@ async fn settings_are_typed_and_validated(app: TestApp) {
     )
     .await
     .expect_problem(403, "owners_only");
+    // Sending the limit back as it is changes nothing, and is no refusal.
+    app.patch(
+        "/api/v1/organization",
+        Some(admin.access_token.as_str()),
+        &json!({"distribution_list_limit": 500, "name": "Acme Dental"}),
+    )
+    .await
+    .expect(200);
     app.patch(
         "/api/v1/organization",
         Some(admin.access_token.as_str()),

@@ -20,6 +20,7 @@ on_both_backends!(
     a_rotated_secret_signs_beside_the_new_one_for_a_day,
     private_addresses_never_receive_deliveries,
     each_event_type_is_announced,
+    a_delivery_is_attempted_once_however_often_it_is_queued,
 );
 
 fn token(session: &Session) -> Option<&str> {
@@ -147,8 +148,27 @@ async fn endpoints_are_managed_by_admins_and_keys_with_the_scope(app: TestApp) {
     app.get("/api/v1/webhook-endpoints", without["secret"].as_str())
         .await
         .expect_problem(403, "scope_missing");
-    let with = app
+    let manage_only = app
         .post("/api/v1/api-keys", token(&owner), &keys(&["webhooks:manage"]))
+        .await
+        .expect(201)
+        .json();
+    // Subscribing is reading: a key needs the read scope of what the events carry.
+    let problem = app
+        .post(
+            "/api/v1/webhook-endpoints",
+            manage_only["secret"].as_str(),
+            &json!({"url": receiver.url, "event_types": ["note.added"]}),
+        )
+        .await
+        .expect_problem(403, "scope_missing");
+    assert!(problem.detail.unwrap().contains("conversations:read"));
+    let with = app
+        .post(
+            "/api/v1/api-keys",
+            token(&owner),
+            &keys(&["webhooks:manage", "conversations:read"]),
+        )
         .await
         .expect(201)
         .json();
@@ -532,4 +552,44 @@ async fn each_event_type_is_announced(app: TestApp) {
         .collect();
     assert_eq!(of_conversation.first().map(String::as_str), Some("conversation.opened"));
     assert_eq!(of_conversation.last().map(String::as_str), Some("conversation.closed"));
+}
+
+async fn a_delivery_is_attempted_once_however_often_it_is_queued(app: TestApp) {
+    let owner = app.create_workspace("Acme", "owner@acme.example").await;
+    let receiver = WebhookReceiver::start();
+    let created = register(&app, &owner, &receiver.url, &["message.received"]).await;
+    let path = format!(
+        "/api/v1/webhook-endpoints/{}",
+        created["endpoint"]["id"].as_str().unwrap()
+    );
+    let number = app.add_simulator_number(&owner, "+12025550100").await;
+    app.text_from_customer(&owner, &number, "+12025550143", "Once").await;
+    // Off and on twice before any job ran: each turn-on queues the due delivery again.
+    for enabled in [false, true, false, true] {
+        app.patch(&path, token(&owner), &json!({"enabled": enabled}))
+            .await
+            .expect(200);
+    }
+    app.run_jobs(None).await;
+    assert_eq!(receiver.received().len(), 1);
+
+    let log = app
+        .get(&format!("{path}/deliveries"), token(&owner))
+        .await
+        .expect(200)
+        .json();
+    let redeliver = format!(
+        "{path}/deliveries/{}/redeliver",
+        log["items"][0]["id"].as_str().unwrap()
+    );
+    let (first, second) = futures_util::future::join(
+        app.post(&redeliver, token(&owner), &json!({})),
+        app.post(&redeliver, token(&owner), &json!({})),
+    )
+    .await;
+    let mut statuses = [first.status.as_u16(), second.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [202, 409]);
+    app.run_jobs(None).await;
+    assert_eq!(receiver.received().len(), 2);
 }

@@ -12,7 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpResponse, web};
 use sha2::{Digest, Sha256};
-use textdesk_app::idempotency::{self, Answer, Claim, IdempotencyKey, Principal};
+use textdesk_app::idempotency::{self, Answer, Claim, IdempotencyKey, Principal, RENEW_EVERY};
 use textdesk_domain::contact_import::IMPORT_BYTES_MAX;
 use textdesk_types::api_keys::API_KEY_PREFIX;
 use textdesk_types::{AgentId, OrganizationId};
@@ -51,8 +51,15 @@ pub async fn idempotent_writes(
     let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(request.error_response(ApiError::internal("application state is missing")));
     };
-    let Some(principal) = principal(&request, &state) else {
-        return Ok(next.call(request).await?.map_into_boxed_body());
+    // Credentials first: nobody unknown makes the server read a large body.
+    let scope = match principal(&request, &state) {
+        Some(principal) => state.run(move |app| idempotency::scope_of(app, &principal)).await,
+        None => Ok(None),
+    };
+    let scope = match scope {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return Ok(next.call(request).await?.map_into_boxed_body()),
+        Err(error) => return Ok(request.error_response(error)),
     };
     let payload = request.take_payload();
     let body = match read_limited(request.request(), payload, BODY_MAX).await {
@@ -65,25 +72,41 @@ pub async fn idempotent_writes(
     let deadline = actix_web::rt::time::Instant::now() + WAIT_FOR_RUNNING;
     let held = loop {
         let claimed = {
-            let (key, fingerprint) = (key.clone(), fingerprint.clone());
-            let principal = principal.clone();
+            let (scope, key, fingerprint) = (scope.clone(), key.clone(), fingerprint.clone());
             state
-                .run(move |app| idempotency::claim(app, &principal, &key, &fingerprint))
+                .run(move |app| idempotency::claim(app, &scope, &key, &fingerprint))
                 .await
         };
         match claimed {
             Err(error) => return Ok(request.error_response(error)),
-            Ok(None) => return Ok(next.call(request).await?.map_into_boxed_body()),
-            Ok(Some(Claim::Run(held))) => break held,
-            Ok(Some(Claim::Replay(answer))) => return Ok(request.into_response(replay(&answer))),
-            Ok(Some(Claim::Reused)) => return Ok(request.error_response(reused())),
-            Ok(Some(Claim::Running)) if actix_web::rt::time::Instant::now() >= deadline => {
+            Ok(Claim::Run(held)) => break held,
+            Ok(Claim::Replay(answer)) => {
+                return Ok(match replay(&state, &answer) {
+                    Ok(response) => request.into_response(response),
+                    Err(error) => request.error_response(error),
+                });
+            }
+            Ok(Claim::Reused) => return Ok(request.error_response(reused())),
+            Ok(Claim::Running) if actix_web::rt::time::Instant::now() >= deadline => {
                 return Ok(request.error_response(running()));
             }
-            Ok(Some(Claim::Running)) => actix_web::rt::time::sleep(LOOK_EVERY).await,
+            Ok(Claim::Running) => actix_web::rt::time::sleep(LOOK_EVERY).await,
         }
     };
 
+    // While the request runs its hold is renewed, so a retry does not take it for abandoned.
+    let renewing = {
+        let (state, held) = (state.clone(), held.clone());
+        actix_web::rt::spawn(async move {
+            loop {
+                actix_web::rt::time::sleep(RENEW_EVERY).await;
+                let held = held.clone();
+                if let Err(error) = state.run(move |app| idempotency::renew(app, &held)).await {
+                    tracing::warn!(%error, "an idempotency key's hold could not be renewed");
+                }
+            }
+        })
+    };
     // Run to the end and keep the answer even if the client goes away meanwhile: its retry
     // must find the answer, not run the request again.
     let finished = actix_web::rt::spawn(async move {
@@ -91,12 +114,16 @@ pub async fn idempotent_writes(
             Ok(response) => kept(response).await,
             Err(error) => Err(error),
         };
-        let stored = match &outcome {
+        renewing.abort();
+        let sealed = match &outcome {
             Ok((_, answer)) if StatusCode::from_u16(answer.status).is_ok_and(|s| s.is_success()) => {
-                let answer = answer.clone();
-                state.run(move |app| idempotency::answer(app, &held, &answer)).await
+                sealed(&state, answer)
             }
-            _ => state.run(move |app| idempotency::release(app, &held)).await,
+            _ => None,
+        };
+        let stored = match sealed {
+            Some(answer) => state.run(move |app| idempotency::answer(app, &held, &answer)).await,
+            None => state.run(move |app| idempotency::release(app, &held)).await,
         };
         if let Err(error) = stored {
             tracing::error!(%error, "an idempotency key's answer could not be stored");
@@ -106,6 +133,14 @@ pub async fn idempotent_writes(
     finished
         .await
         .map_err(|_| actix_web::Error::from(ApiError::internal("the request's task stopped")))?
+}
+
+/// The answer as kept: its body sealed like other secrets at rest, since an answer may hold
+/// one (a new API key, a webhook secret, a reset link). `None` for a body that is not text.
+fn sealed(state: &AppState, answer: &Answer) -> Option<Answer> {
+    let text = std::str::from_utf8(&answer.body).ok()?;
+    let body = state.secrets.seal(text).ok()?.into_bytes();
+    Some(Answer { body, ..answer.clone() })
 }
 
 /// The stored parts of an answer, and the answer itself to send on.
@@ -136,13 +171,16 @@ async fn kept(
     ))
 }
 
-fn replay(answer: &Answer) -> HttpResponse {
+fn replay(state: &AppState, answer: &Answer) -> Result<HttpResponse, ApiError> {
+    let sealed =
+        String::from_utf8(answer.body.clone()).map_err(|_| ApiError::internal("a stored answer is not text"))?;
+    let body = state.secrets.open(&sealed)?;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
     let mut response = HttpResponse::build(status);
     for (name, value) in &answer.headers {
         response.insert_header((name.as_str(), value.as_str()));
     }
-    response.insert_header((REPLAYED, "true")).body(answer.body.clone())
+    Ok(response.insert_header((REPLAYED, "true")).body(body))
 }
 
 fn reused() -> ApiError {

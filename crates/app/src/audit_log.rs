@@ -19,12 +19,16 @@ pub fn list(app: &AppContext, caller: &Caller, query: &AuditQuery) -> AppResult<
         limit: query.limit,
         cursor: query.cursor.clone(),
     })?;
+    // Actions are lower case; LIKE would ignore case on SQLite only.
     let action = query
         .action
         .as_deref()
-        .map(str::trim)
+        .map(|action| action.trim().to_lowercase())
         .filter(|action| !action.is_empty());
-    if action.is_some_and(|action| action.chars().count() > ACTION_MAX) {
+    if action
+        .as_ref()
+        .is_some_and(|action| action.chars().count() > ACTION_MAX)
+    {
         return Err(AppError::field(
             "action",
             "too_long",
@@ -38,7 +42,7 @@ pub fn list(app: &AppContext, caller: &Caller, query: &AuditQuery) -> AppResult<
     }
     let filter = AuditFilter {
         actor: query.actor_id.as_ref(),
-        action,
+        action: action.as_deref(),
         since: query.since.map(|at| at.naive_utc()),
         until: query.until.map(|at| at.naive_utc()),
     };

@@ -5,7 +5,7 @@
 //! (on any server processes) never both run. Only successful answers are kept: a refused
 //! request changed nothing, so its key is given back for the retry to run again.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use textdesk_db::idempotency::{self, IdempotencyRow};
 use textdesk_db::{DbError, agents, api_keys, now};
 use textdesk_types::{AgentId, OrganizationId};
@@ -16,9 +16,11 @@ use crate::{AppContext, AppError, AppResult};
 pub const KEY_MAX: usize = 255;
 /// How long a key's answer is kept and replayed.
 pub const KEPT_FOR: Duration = Duration::hours(24);
-/// A request still holding its key after this long is taken as abandoned (its server process
-/// stopped before it answered), and a retry may run it again.
+/// A request still holding its key after this long without renewing its hold is taken as
+/// abandoned (its server process stopped before it answered), and a retry may run it again.
 pub const ABANDONED_AFTER: Duration = Duration::seconds(60);
+/// How often a running request renews its hold, well within [`ABANDONED_AFTER`].
+pub const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// The value of an `Idempotency-Key` header: 1 to 255 visible ASCII characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,10 +61,20 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
-/// The key a running request holds: it stores the answer, or gives the key back.
+/// Whose keys a request's are: an active agent's or API key's, in their organization.
+#[derive(Clone)]
+pub struct Scope {
+    organization: OrganizationId,
+    name: String,
+}
+
+/// The key a running request holds: it renews its hold, then stores the answer or gives the
+/// key back. `claimed_at` tells this hold from a later one, should the key have been taken over.
+#[derive(Clone)]
 pub struct Held {
     scope: String,
     key: String,
+    claimed_at: NaiveDateTime,
 }
 
 pub enum Claim {
@@ -76,23 +88,39 @@ pub enum Claim {
     Running,
 }
 
-/// Claims the key for the request whose method, path and body `fingerprint` sums up. `None`
-/// when the credentials do not name an active agent or key: the request then runs unclaimed
-/// and its own authentication refuses it.
-pub fn claim(
-    app: &AppContext,
-    principal: &Principal,
-    key: &IdempotencyKey,
-    fingerprint: &str,
-) -> AppResult<Option<Claim>> {
-    let Some((organization, scope)) = scope_of(app, principal)? else {
-        return Ok(None);
-    };
+/// Whose keys the credentials' are; `None` when they do not name an active agent or key: the
+/// request then runs unclaimed, and its own authentication refuses it.
+pub fn scope_of(app: &AppContext, principal: &Principal) -> AppResult<Option<Scope>> {
+    Ok(match principal {
+        Principal::Agent { organization, agent } => app
+            .db
+            .read(|conn| match agents::find(conn, organization, agent) {
+                Err(DbError::NotFound) => Ok(None),
+                found => found.map(Some),
+            })?
+            .filter(|row| !row.disabled)
+            .map(|row| Scope {
+                organization: row.organization_id,
+                name: format!("agent:{}", row.id),
+            }),
+        Principal::ApiKey { secret_hash } => app
+            .db
+            .read(|conn| api_keys::find_by_hash(conn, secret_hash))?
+            .filter(|key| key.revoked_at.is_none())
+            .map(|key| Scope {
+                organization: key.organization_id,
+                name: format!("key:{}", key.id),
+            }),
+    })
+}
+
+/// Claims the key for the request whose method, path and body `fingerprint` sums up.
+pub fn claim(app: &AppContext, scope: &Scope, key: &IdempotencyKey, fingerprint: &str) -> AppResult<Claim> {
     let at = now();
     let row = IdempotencyRow {
-        scope: scope.clone(),
+        scope: scope.name.clone(),
         idempotency_key: key.0.clone(),
-        organization_id: organization,
+        organization_id: scope.organization.clone(),
         fingerprint: fingerprint.to_owned(),
         created_at: at,
         locked_at: Some(at),
@@ -101,40 +129,47 @@ pub fn claim(
         response_body: None,
     };
     let held = || Held {
-        scope: scope.clone(),
+        scope: scope.name.clone(),
         key: key.0.clone(),
+        claimed_at: at,
     };
     app.db.write(|conn| {
         if idempotency::claim(conn, &row)? {
-            return Ok(Some(Claim::Run(held())));
+            return Ok(Claim::Run(held()));
         }
-        let Some(seen) = idempotency::find(conn, &scope, &key.0)? else {
+        let Some(seen) = idempotency::find(conn, &scope.name, &key.0)? else {
             // Given back between the two statements: the next try claims it.
-            return Ok(Some(Claim::Running));
+            return Ok(Claim::Running);
         };
         let expired = seen.created_at < at - KEPT_FOR;
         if !expired && seen.fingerprint != fingerprint {
-            return Ok(Some(Claim::Reused));
+            return Ok(Claim::Reused);
         }
         if !expired && let Some(status) = seen.response_status {
-            return Ok(Some(Claim::Replay(stored_answer(&seen, status)?)));
+            return Ok(Claim::Replay(stored_answer(&seen, status)?));
         }
         let abandoned = seen.locked_at.is_some_and(|locked| locked < at - ABANDONED_AFTER);
         if (expired || abandoned) && idempotency::take_over(conn, &seen, &row)? {
-            return Ok(Some(Claim::Run(held())));
+            return Ok(Claim::Run(held()));
         }
-        Ok(Some(Claim::Running))
+        Ok(Claim::Running)
     })
 }
 
-/// Keeps the answer of the request holding the key.
+/// Renews the hold of a request still running, so that it is not taken for abandoned.
+pub fn renew(app: &AppContext, held: &Held) -> AppResult<()> {
+    app.db
+        .write(|conn| idempotency::renew(conn, &held.scope, &held.key, held.claimed_at, now()))?;
+    Ok(())
+}
+
+/// Keeps the answer of the request holding the key (unless its hold was taken over).
 pub fn answer(app: &AppContext, held: &Held, answer: &Answer) -> AppResult<()> {
     let headers = serde_json::to_string(&answer.headers).map_err(|e| AppError::Internal(e.into()))?;
     app.db.write(|conn| {
         idempotency::answer(
             conn,
-            &held.scope,
-            &held.key,
+            (&held.scope, &held.key, held.claimed_at),
             i32::from(answer.status),
             &headers,
             &answer.body,
@@ -146,26 +181,8 @@ pub fn answer(app: &AppContext, held: &Held, answer: &Answer) -> AppResult<()> {
 /// Gives the key back: the request was refused, and a retry should run again.
 pub fn release(app: &AppContext, held: &Held) -> AppResult<()> {
     app.db
-        .write(|conn| idempotency::release(conn, &held.scope, &held.key))?;
+        .write(|conn| idempotency::release(conn, &held.scope, &held.key, held.claimed_at))?;
     Ok(())
-}
-
-fn scope_of(app: &AppContext, principal: &Principal) -> AppResult<Option<(OrganizationId, String)>> {
-    Ok(match principal {
-        Principal::Agent { organization, agent } => app
-            .db
-            .read(|conn| match agents::find(conn, organization, agent) {
-                Err(DbError::NotFound) => Ok(None),
-                found => found.map(Some),
-            })?
-            .filter(|row| !row.disabled)
-            .map(|row| (row.organization_id, format!("agent:{}", row.id))),
-        Principal::ApiKey { secret_hash } => app
-            .db
-            .read(|conn| api_keys::find_by_hash(conn, secret_hash))?
-            .filter(|key| key.revoked_at.is_none())
-            .map(|key| (key.organization_id, format!("key:{}", key.id))),
-    })
 }
 
 fn stored_answer(row: &IdempotencyRow, status: i32) -> Result<Answer, DbError> {

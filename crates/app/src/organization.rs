@@ -28,16 +28,20 @@ pub fn update(
     client_address: &str,
 ) -> AppResult<Organization> {
     caller.permits(Permission::ManageSettings)?;
-    // The largest distribution list bounds what one send may cost: the owner's decision.
-    if update.distribution_list_limit.is_some() && caller.role != Role::Owner {
-        return Err(AppError::Forbidden {
-            code: "owners_only",
-            detail: "Only the owner changes the largest distribution list.".to_owned(),
-        });
-    }
     let update = normalized(update)?;
     app.db.write(|conn| {
         let current = organizations::find(conn, &caller.organization_id)?;
+        // The largest distribution list bounds what one send may cost: the owner's decision.
+        // The value as it is may be sent back by anyone who saves the whole settings.
+        let changes_limit = update
+            .distribution_list_limit
+            .is_some_and(|limit| limit != current.settings.distribution_list_limit);
+        if changes_limit && caller.role != Role::Owner {
+            return Err(AppError::Forbidden {
+                code: "owners_only",
+                detail: "Only the owner changes the largest distribution list.".to_owned(),
+            });
+        }
         let mut settings = current.settings.clone();
         let before = serde_json::to_value(&settings).unwrap_or_default();
         let name = update.name.clone().unwrap_or_else(|| current.name.clone());

@@ -50,7 +50,6 @@ pub fn append(conn: &mut DbConnection, event: AuditEvent<'_>) -> Result<(), DbEr
     Ok(())
 }
 
-/// Newest first, before the `before` id.
 /// What to narrow the log to; `None` takes every entry.
 #[derive(Debug, Default)]
 pub struct AuditFilter<'a> {
@@ -61,6 +60,7 @@ pub struct AuditFilter<'a> {
     pub until: Option<NaiveDateTime>,
 }
 
+/// Newest first, before the `before` id.
 pub fn list(
     conn: &mut DbConnection,
     organization: &OrganizationId,

@@ -181,9 +181,7 @@ pub fn insert_many(
             .collect();
         rows.retain(|row| stored.contains(&row.id));
     }
-    for row in &rows {
-        webhook_outbox::contact(conn, organization, WebhookEventType::ContactCreated, &row.id)?;
-    }
+    webhook_outbox::contacts_created(conn, organization, rows.iter().map(|row| &row.id))?;
     Ok(rows)
 }
 
@@ -267,9 +265,7 @@ pub fn find_or_create_all(
             })
             .collect();
         crate::events::append_all(conn, organization, &changes)?;
-        for row in &created {
-            webhook_outbox::contact(conn, organization, WebhookEventType::ContactCreated, &row.id)?;
-        }
+        webhook_outbox::contacts_created(conn, organization, created.iter().map(|row| &row.id))?;
     }
     let mut created: BTreeMap<String, ContactRow> =
         created.into_iter().map(|row| (row.phone_number.clone(), row)).collect();

@@ -67,31 +67,56 @@ pub fn take_over(conn: &mut DbConnection, seen: &IdempotencyRow, row: &Idempoten
     Ok(taken == 1)
 }
 
-/// Stores the answer of the request holding the key.
+/// Stores the answer of the request holding the key, if its hold (`claimed_at`) is still the
+/// key's: a hold taken over by a retry is not overwritten.
 pub fn answer(
     conn: &mut DbConnection,
-    scope: &str,
-    key: &str,
+    (scope, key, claimed_at): (&str, &str, NaiveDateTime),
     status: i32,
     headers: &str,
     body: &[u8],
 ) -> Result<(), DbError> {
-    diesel::update(idempotency_keys::table.find((scope, key)))
-        .set((
-            idempotency_keys::locked_at.eq(None::<NaiveDateTime>),
-            idempotency_keys::response_status.eq(status),
-            idempotency_keys::response_headers.eq(headers),
-            idempotency_keys::response_body.eq(body),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        idempotency_keys::table
+            .find((scope, key))
+            .filter(idempotency_keys::created_at.eq(claimed_at)),
+    )
+    .set((
+        idempotency_keys::locked_at.eq(None::<NaiveDateTime>),
+        idempotency_keys::response_status.eq(status),
+        idempotency_keys::response_headers.eq(headers),
+        idempotency_keys::response_body.eq(body),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
-/// Gives the key back unanswered, so that a retry runs the request again.
-pub fn release(conn: &mut DbConnection, scope: &str, key: &str) -> Result<(), DbError> {
+/// Marks the hold `claimed_at` as still running.
+pub fn renew(
+    conn: &mut DbConnection,
+    scope: &str,
+    key: &str,
+    claimed_at: NaiveDateTime,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(
+        idempotency_keys::table
+            .find((scope, key))
+            .filter(idempotency_keys::created_at.eq(claimed_at))
+            .filter(idempotency_keys::response_status.is_null()),
+    )
+    .set(idempotency_keys::locked_at.eq(at))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Gives the key back unanswered, so that a retry runs the request again; only the hold
+/// `claimed_at`, never a later one.
+pub fn release(conn: &mut DbConnection, scope: &str, key: &str, claimed_at: NaiveDateTime) -> Result<(), DbError> {
     diesel::delete(
         idempotency_keys::table
             .find((scope, key))
+            .filter(idempotency_keys::created_at.eq(claimed_at))
             .filter(idempotency_keys::response_status.is_null()),
     )
     .execute(conn)?;

@@ -51,7 +51,6 @@ pub use diesel as __diesel;
 pub use diesel::result::Error as QueryError;
 pub use error::{DbError, LostConnection};
 
-/// The current time as stored: UTC without an offset (both backends' `timestamp`).
 /// `text` as a LIKE pattern that matches it literally, LIKE's own characters escaped by `\`
 /// (queries say `.escape('\\')`).
 pub(crate) fn escape_like(text: &str) -> String {
@@ -65,6 +64,7 @@ pub(crate) fn escape_like(text: &str) -> String {
     escaped
 }
 
+/// The current time as stored: UTC without an offset (both backends' `timestamp`).
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }

@@ -183,6 +183,34 @@ pub fn contact(
     })
 }
 
+/// Announces contacts created together (an import's batch, a batch of texts from new
+/// numbers), reading the subscriptions once.
+pub fn contacts_created<'a>(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    contacts: impl IntoIterator<Item = &'a textdesk_types::ContactId>,
+) -> Result<(), DbError> {
+    let subscriptions = Subscriptions::load(conn, organization)?;
+    let takers = subscriptions.takers(WebhookEventType::ContactCreated);
+    if takers.is_empty() {
+        return Ok(());
+    }
+    for contact in contacts {
+        announce_to(
+            conn,
+            organization,
+            takers.clone(),
+            WebhookEventType::ContactCreated,
+            Some(contact.as_str()),
+            |conn| {
+                let row = crate::contacts::find(conn, organization, contact)?;
+                to_value(&row.into_wire()?)
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// Announces an outbound message's new status (`message.status_changed`).
 pub fn message_status(
     conn: &mut DbConnection,

@@ -240,19 +240,88 @@ pub fn earlier_pending(conn: &mut DbConnection, delivery: &DeliveryRow) -> Resul
         .optional()?)
 }
 
-/// The deliveries to `endpoint` that stopped, pending, when it was turned off (their jobs
-/// ended; those still waiting for a retry keep theirs), oldest first.
-pub fn waiting_for_endpoint(
+/// The pending deliveries to `endpoint` that are due (their jobs ended while it was off;
+/// those waiting for a later retry keep theirs), oldest first.
+pub fn due_for_endpoint(
     conn: &mut DbConnection,
     endpoint: &WebhookEndpointId,
+    now: NaiveDateTime,
 ) -> Result<Vec<DeliveryRow>, DbError> {
     Ok(webhook_deliveries::table
         .filter(webhook_deliveries::endpoint_id.eq(endpoint))
         .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
-        .filter(webhook_deliveries::next_attempt_at.is_null())
+        .filter(
+            webhook_deliveries::next_attempt_at
+                .is_null()
+                .or(webhook_deliveries::next_attempt_at.le(now)),
+        )
         .order((webhook_deliveries::created_at.asc(), webhook_deliveries::id.asc()))
         .select(DeliveryRow::as_select())
         .load(conn)?)
+}
+
+/// Takes a due pending delivery for one attempt, until `until`: of two jobs for the same
+/// delivery (a redelivery clicked twice, an endpoint turned off and on), only one attempts it.
+pub fn lease(
+    conn: &mut DbConnection,
+    id: &WebhookDeliveryId,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let leased = diesel::update(
+        webhook_deliveries::table
+            .find(id)
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(
+                webhook_deliveries::next_attempt_at
+                    .is_null()
+                    .or(webhook_deliveries::next_attempt_at.le(now)),
+            ),
+    )
+    .set(webhook_deliveries::next_attempt_at.eq(until))
+    .execute(conn)?;
+    Ok(leased == 1)
+}
+
+/// Makes a finished delivery pending again, due `at`; false when it is pending already.
+pub fn reopen(conn: &mut DbConnection, id: &WebhookDeliveryId, at: NaiveDateTime) -> Result<bool, DbError> {
+    let reopened = diesel::update(
+        webhook_deliveries::table
+            .find(id)
+            .filter(webhook_deliveries::status.ne(DeliveryStatus::Pending.as_str())),
+    )
+    .set((
+        webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+        webhook_deliveries::attempts.eq(0),
+        webhook_deliveries::next_attempt_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(reopened == 1)
+}
+
+/// Turns an endpoint off for `reason`, changing nothing else an admin may have changed
+/// meanwhile; false when it was off already.
+pub fn disable_endpoint(
+    conn: &mut DbConnection,
+    id: &WebhookEndpointId,
+    at: NaiveDateTime,
+    by: DisabledBy,
+    reason: &str,
+) -> Result<bool, DbError> {
+    let disabled = diesel::update(
+        webhook_endpoints::table
+            .find(id)
+            .filter(webhook_endpoints::enabled.eq(true)),
+    )
+    .set((
+        webhook_endpoints::enabled.eq(false),
+        webhook_endpoints::disabled_at.eq(at),
+        webhook_endpoints::disabled_by.eq(by.as_str()),
+        webhook_endpoints::disabled_reason.eq(reason),
+        webhook_endpoints::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(disabled == 1)
 }
 
 pub fn record_attempt(conn: &mut DbConnection, attempt: &AttemptRow) -> Result<(), DbError> {

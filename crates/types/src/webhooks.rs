@@ -164,8 +164,8 @@ pub struct CreateWebhookEndpoint {
     pub event_types: Vec<WebhookEventType>,
 }
 
-/// Changes to an endpoint; absent fields stay. Turning a disabled endpoint back on sends what
-/// waited for it meanwhile.
+/// Changes to an endpoint; absent fields stay. Turning a disabled endpoint back on sends the
+/// deliveries still pending when it went off; events while it is off are not kept for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -29,6 +29,7 @@ CREATE TABLE webhook_events (
     body TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
+CREATE INDEX webhook_events_created ON webhook_events (created_at);
 
 -- ordering_key (a conversation or contact) keeps one subject's deliveries in order: a delivery
 -- waits while an earlier one to the same endpoint for the same subject is pending.
@@ -43,6 +44,7 @@ CREATE TABLE webhook_deliveries (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (endpoint_id, ordering_key, created_at)
     WHERE status = 'pending';
 

@@ -39,7 +39,9 @@ pub async fn list_webhook_endpoints(
 /// signatures). The answer holds the secret, shown this once. A 2xx answer within 15 seconds
 /// is a success; anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h;
 /// one conversation's (or contact's) events arrive in order. An endpoint that fails every
-/// delivery for that long is turned off. The URL must reach a public address.
+/// delivery for that long is turned off. The URL must reach a public address. A key needs, besides
+/// `webhooks:manage`, the read scope of the data its events carry (`contacts:read` for
+/// `contact.*`, `conversations:read` for the rest).
 #[utoipa::path(
     tag = "outbound-webhooks",
     security(("bearer" = [])),
@@ -85,7 +87,8 @@ pub async fn get_webhook_endpoint(
 }
 
 /// Change an endpoint: its URL, description, event types, or whether it is on. Turning it on
-/// again sends, in order, what waited while it was off.
+/// again sends, in order, the deliveries that were still pending when it went off; events that
+/// happen while it is off are not kept for it.
 #[utoipa::path(
     tag = "outbound-webhooks",
     security(("bearer" = [])),

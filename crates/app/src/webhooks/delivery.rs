@@ -25,6 +25,8 @@ pub const RETRY_SCHEDULE: [Duration; 7] = [
 ];
 /// How long a delivery waiting for an earlier one looks again after the earlier one's attempt.
 const AFTER_EARLIER: Duration = Duration::seconds(1);
+/// How long one attempt holds its delivery: longer than the request may take.
+const ATTEMPT_LEASE: Duration = Duration::seconds(60);
 
 /// What the delivery's job does next.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,14 +53,19 @@ pub fn attempt(
         return Ok(Step::Done);
     }
     if !endpoint.enabled {
-        // It waits, pending, for the endpoint to be turned on again.
-        app.db
-            .write(|conn| webhooks::set_state(conn, &delivery.id, DeliveryStatus::Pending, delivery.attempts, None))?;
+        // It waits, pending and due, for the endpoint to be turned on again, which queues it.
         return Ok(Step::Done);
     }
     if let Some(earlier) = app.db.read(|conn| webhooks::earlier_pending(conn, &delivery))? {
         let its_turn = earlier.next_attempt_at.unwrap_or(now).max(now) + AFTER_EARLIER;
         return Ok(Step::WaitUntil(its_turn));
+    }
+    if !app
+        .db
+        .write(|conn| webhooks::lease(conn, &delivery.id, now, now + ATTEMPT_LEASE))?
+    {
+        // Another job has it, or its next attempt is later: that job makes it.
+        return Ok(Step::Done);
     }
     let keys = signing_keys(secrets, &endpoint, now)?;
     let answered = client.deliver(
@@ -129,24 +136,19 @@ fn record(
 /// Turns off an endpoint that failed every delivery for as long as a delivery is tried: its
 /// admins see it, with why, on the Settings page, and may turn it on again.
 fn disable(conn: &mut DbConnection, endpoint: &EndpointRow, why: &str, now: NaiveDateTime) -> Result<(), DbError> {
-    let mut row = endpoint.clone();
-    row.enabled = false;
-    row.disabled_at = Some(now);
-    row.disabled_reason = Some(format!(
-        "Turned off after failing every delivery for over a day (last: {why})."
-    ));
-    row.disabled_by = Some(DisabledBy::Failures.as_str().to_owned());
-    row.updated_at = now;
-    webhooks::save_endpoint(conn, &row)?;
+    let reason = format!("Turned off after failing every delivery for over a day (last: {why}).");
+    if !webhooks::disable_endpoint(conn, &endpoint.id, now, DisabledBy::Failures, &reason)? {
+        return Ok(());
+    }
     audit::append(
         conn,
         audit::AuditEvent {
-            organization: &row.organization_id,
+            organization: &endpoint.organization_id,
             actor: None,
             action: "webhook.disabled",
             target_type: "webhook_endpoint",
-            target_id: row.id.as_str(),
-            detail: serde_json::json!({ "url": row.url, "reason": row.disabled_reason }),
+            target_id: endpoint.id.as_str(),
+            detail: serde_json::json!({ "url": endpoint.url, "reason": reason }),
             client_address: None,
         },
     )

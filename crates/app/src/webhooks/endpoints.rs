@@ -59,6 +59,7 @@ pub fn create(
     let url = parse_url(&request.url, policy)?;
     let description = parse_description(&request.description)?;
     let event_types = parse_event_types(request.event_types)?;
+    may_read(caller, &event_types)?;
     let secret = WebhookSecret::generate();
     let at = now();
     let row = EndpointRow {
@@ -109,6 +110,9 @@ pub fn update(
     let url = request.url.as_deref().map(|url| parse_url(url, policy)).transpose()?;
     let description = request.description.as_deref().map(parse_description).transpose()?;
     let event_types = request.event_types.map(parse_event_types).transpose()?;
+    if let Some(types) = &event_types {
+        may_read(caller, types)?;
+    }
     app.db.write(|conn| {
         let mut row = find(conn, caller, id)?;
         let was_enabled = row.enabled;
@@ -141,7 +145,7 @@ pub fn update(
         webhooks::save_endpoint(conn, &row)?;
         if row.enabled && !was_enabled {
             // What waited while it was off goes now, in order.
-            for delivery in webhooks::waiting_for_endpoint(conn, &row.id)? {
+            for delivery in webhooks::due_for_endpoint(conn, &row.id, at)? {
                 outbox::enqueue(conn, &row.organization_id, &delivery, at)?;
             }
         }
@@ -249,6 +253,9 @@ pub fn delivery(
     caller.permits(Permission::ManageWebhooks)?;
     app.db.read(|conn| {
         let (row, event, _) = find_delivery(conn, caller, endpoint, id)?;
+        if let Some(kind) = WebhookEventType::parse(&event.event_type) {
+            may_read(caller, &[kind])?;
+        }
         let attempts = webhooks::attempts_of(conn, &row.id)?;
         let body = serde_json::from_str(&event.body).map_err(|e| AppError::Internal(e.into()))?;
         Ok(WebhookDeliveryDetail {
@@ -270,12 +277,6 @@ pub fn redeliver(
     caller.permits(Permission::ManageWebhooks)?;
     app.db.write(|conn| {
         let (row, event, endpoint) = find_delivery(conn, caller, endpoint, id)?;
-        if row.status()? == DeliveryStatus::Pending {
-            return Err(AppError::conflict(
-                "delivery_pending",
-                "This delivery is still being tried; it cannot be sent again until it ends.",
-            ));
-        }
         if !endpoint.enabled {
             return Err(AppError::conflict(
                 "endpoint_disabled",
@@ -283,7 +284,13 @@ pub fn redeliver(
             ));
         }
         let at = now();
-        webhooks::set_state(conn, &row.id, DeliveryStatus::Pending, 0, Some(at))?;
+        // One statement decides, so two clicks on "Send again" queue it once.
+        if !webhooks::reopen(conn, &row.id, at)? {
+            return Err(AppError::conflict(
+                "delivery_pending",
+                "This delivery is still being tried; it cannot be sent again until it ends.",
+            ));
+        }
         outbox::enqueue(conn, &caller.organization_id, &row, at)?;
         audit::append(
             conn,
@@ -318,6 +325,21 @@ fn find_delivery(
     let found = webhooks::find_delivery(conn, id)?
         .filter(|(row, _, owner)| &row.endpoint_id == endpoint && owner.organization_id == caller.organization_id);
     found.ok_or(AppError::NotFound("webhook delivery"))
+}
+
+/// An API key may subscribe to, and read the bodies of, only the events whose data its scopes
+/// let it read anyway: `webhooks:manage` is no way round `contacts:read` or
+/// `conversations:read`.
+fn may_read(caller: &Caller, types: &[WebhookEventType]) -> AppResult<()> {
+    for kind in types {
+        let needed = if kind.as_str().starts_with("contact.") {
+            Permission::ReadContacts
+        } else {
+            Permission::ReadInbox
+        };
+        caller.permits(needed)?;
+    }
+    Ok(())
 }
 
 fn parse_url(raw: &str, policy: AddressPolicy) -> AppResult<String> {

@@ -83,14 +83,18 @@ pub fn AuditLog() -> impl IntoView {
             ApiResult::Ok(())
         }
     });
-    load.dispatch(query());
+    // The search whose pages are shown: "Show older entries" goes on with it, whatever the
+    // filters say now.
+    let searched = StoredValue::new(query());
+    load.dispatch(searched.get_value());
     let problem = failure(load);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        load.dispatch(query());
+        searched.set_value(query());
+        load.dispatch(searched.get_value());
     };
     let more = move |_| {
-        let mut following = query();
+        let mut following = searched.get_value();
         following.cursor = next.get_untracked();
         load.dispatch(following);
     };

@@ -169,7 +169,7 @@ fn Endpoint(
             <div class="webhook-endpoint-head">
                 <h3 class="webhook-url" id=heading_id><code>{endpoint.url.clone()}</code></h3>
                 {if endpoint.enabled {
-                    view! { <span class="badge badge-on">"On"</span> }.into_any()
+                    view! { <span class="badge badge-active">"On"</span> }.into_any()
                 } else {
                     view! { <span class="badge badge-disabled">"Off"</span> }.into_any()
                 }}
@@ -401,7 +401,10 @@ fn DeliveryLog(endpoint: WebhookEndpointId) -> impl IntoView {
                     },
                     None => "Not tried yet".to_owned(),
                 };
-                let latency = last.as_ref().map(|attempt| format!("{} ms", attempt.latency_ms)).unwrap_or_default();
+                let latency = last
+                    .as_ref()
+                    .map(|attempt| format!("{} ms", attempt.latency_ms))
+                    .unwrap_or_default();
                 let can_resend = delivery.status != DeliveryStatus::Pending;
                 let endpoint = endpoint.get_value();
                 view! {
@@ -409,7 +412,7 @@ fn DeliveryLog(endpoint: WebhookEndpointId) -> impl IntoView {
                         <td data-label="When"><Moment at=Signal::stored(delivery.created_at) short=true /></td>
                         <td data-label="Event"><code>{delivery.event_type.as_str()}</code></td>
                         <td data-label="Status">
-                            <span class=format!("badge delivery-{}", status_name(delivery.status))>{status_name(delivery.status)}</span>
+                            <span class=status_class(delivery.status)>{status_name(delivery.status)}</span>
                         </td>
                         <td data-label="Attempts">{delivery.attempts}</td>
                         <td data-label="Last answer">{answer}</td>
@@ -479,6 +482,14 @@ fn DeliveryLog(endpoint: WebhookEndpointId) -> impl IntoView {
             <FormAlert problem />
             <FormAlert problem=resend_problem />
         </div>
+    }
+}
+
+fn status_class(status: DeliveryStatus) -> &'static str {
+    match status {
+        DeliveryStatus::Pending => "badge",
+        DeliveryStatus::Delivered => "badge badge-active",
+        DeliveryStatus::Failed => "badge badge-error",
     }
 }
 
