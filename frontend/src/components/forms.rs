@@ -89,3 +89,14 @@ pub fn ActionButton(
         </button>
     }
 }
+
+/// A checkbox and its label, the label's whole line clickable.
+#[component]
+pub fn Check(id: &'static str, checked: RwSignal<bool>, children: Children) -> impl IntoView {
+    view! {
+        <label class="check" for=id>
+            <input type="checkbox" id=id bind:checked=checked />
+            <span>{children()}</span>
+        </label>
+    }
+}

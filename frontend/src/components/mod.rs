@@ -11,6 +11,6 @@ mod people;
 pub use brand::{AuthCard, Logo, NotFound};
 pub use export::ExportButton;
 pub use feedback::{LoadError, Loading};
-pub use forms::{ActionButton, Field, FormAlert, failure, field_error, succeeded};
+pub use forms::{ActionButton, Check, Field, FormAlert, failure, field_error, succeeded};
 pub use navigation::{GoTo, PageTitle};
 pub use people::initials;

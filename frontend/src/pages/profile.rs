@@ -7,7 +7,7 @@ use web_sys::js_sys::{self, Intl};
 
 use super::frame::CurrentAgent;
 use crate::api;
-use crate::components::{Field, FormAlert, PageTitle, failure, field_error, initials, succeeded};
+use crate::components::{Check, Field, FormAlert, PageTitle, failure, field_error, initials, succeeded};
 
 #[component]
 pub fn Profile() -> impl IntoView {
@@ -198,16 +198,6 @@ fn AvatarForm(me: RwSignal<Agent>) -> impl IntoView {
                 </div>
             </div>
         </section>
-    }
-}
-
-#[component]
-fn Check(id: &'static str, checked: RwSignal<bool>, children: Children) -> impl IntoView {
-    view! {
-        <label class="check" for=id>
-            <input type="checkbox" id=id bind:checked=checked />
-            <span>{children()}</span>
-        </label>
     }
 }
 

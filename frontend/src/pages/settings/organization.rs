@@ -8,7 +8,7 @@ use textdesk_types::agents::Role;
 use textdesk_types::organization::{Organization, OrganizationSettings, UpdateOrganization};
 
 use crate::api::{self, ApiResult};
-use crate::components::{FormAlert, LoadError, Loading, failure, field_error};
+use crate::components::{Check, FormAlert, LoadError, Loading, failure, field_error};
 use crate::pages::frame::CurrentAgent;
 
 /// `HH:MM` of a minute of the day, as a time input shows it.
@@ -47,16 +47,6 @@ pub fn OrganizationSettingsPage() -> impl IntoView {
             <Compliance settings=organization.settings />
         }
         .into_any(),
-    }
-}
-
-#[component]
-fn Check(id: &'static str, checked: RwSignal<bool>, children: Children) -> impl IntoView {
-    view! {
-        <label class="check" for=id>
-            <input type="checkbox" id=id bind:checked=checked />
-            <span>{children()}</span>
-        </label>
     }
 }
 
