@@ -515,6 +515,7 @@ diesel::table! {
         status -> Text,
         attempts -> Integer,
         next_attempt_at -> Nullable<Timestamp>,
+        leased_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }
 }

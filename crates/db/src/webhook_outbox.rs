@@ -100,6 +100,7 @@ fn pending_delivery(endpoint_id: WebhookEndpointId, event: &EventRow, at: NaiveD
         status: DeliveryStatus::Pending.as_str().to_owned(),
         attempts: 0,
         next_attempt_at: Some(at),
+        leased_until: None,
         created_at: at,
     }
 }

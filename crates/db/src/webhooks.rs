@@ -85,6 +85,8 @@ pub struct DeliveryRow {
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: Option<NaiveDateTime>,
+    /// While an attempt is under way: until when it holds the delivery.
+    pub leased_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
 }
 
@@ -260,8 +262,9 @@ pub fn due_for_endpoint(
         .load(conn)?)
 }
 
-/// Takes a due pending delivery for one attempt, until `until`: of two jobs for the same
-/// delivery (a redelivery clicked twice, an endpoint turned off and on), only one attempts it.
+/// Takes a due pending delivery for one attempt, until `until` (the state set after the
+/// attempt ends the lease): of two jobs for the same delivery (a redelivery clicked twice, an
+/// endpoint turned off and on), only one attempts it.
 pub fn lease(
     conn: &mut DbConnection,
     id: &WebhookDeliveryId,
@@ -276,9 +279,14 @@ pub fn lease(
                 webhook_deliveries::next_attempt_at
                     .is_null()
                     .or(webhook_deliveries::next_attempt_at.le(now)),
+            )
+            .filter(
+                webhook_deliveries::leased_until
+                    .is_null()
+                    .or(webhook_deliveries::leased_until.le(now)),
             ),
     )
-    .set(webhook_deliveries::next_attempt_at.eq(until))
+    .set(webhook_deliveries::leased_until.eq(until))
     .execute(conn)?;
     Ok(leased == 1)
 }
@@ -294,6 +302,7 @@ pub fn reopen(conn: &mut DbConnection, id: &WebhookDeliveryId, at: NaiveDateTime
         webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
         webhook_deliveries::attempts.eq(0),
         webhook_deliveries::next_attempt_at.eq(at),
+        webhook_deliveries::leased_until.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?;
     Ok(reopened == 1)
@@ -343,6 +352,7 @@ pub fn set_state(
             webhook_deliveries::status.eq(status.as_str()),
             webhook_deliveries::attempts.eq(attempts),
             webhook_deliveries::next_attempt_at.eq(next_attempt_at),
+            webhook_deliveries::leased_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)?;
     Ok(())

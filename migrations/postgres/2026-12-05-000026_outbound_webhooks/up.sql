@@ -41,6 +41,8 @@ CREATE TABLE webhook_deliveries (
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL,
     next_attempt_at TIMESTAMP,
+    -- While an attempt is under way: until when it holds the delivery.
+    leased_until TIMESTAMP,
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);

@@ -25,7 +25,7 @@ pub const RETRY_SCHEDULE: [Duration; 7] = [
 ];
 /// How long a delivery waiting for an earlier one looks again after the earlier one's attempt.
 const AFTER_EARLIER: Duration = Duration::seconds(1);
-/// How long one attempt holds its delivery: longer than the request may take.
+/// How long one attempt holds its delivery: longer than the request may take (15 s).
 const ATTEMPT_LEASE: Duration = Duration::seconds(60);
 
 /// What the delivery's job does next.
@@ -57,8 +57,7 @@ pub fn attempt(
         return Ok(Step::Done);
     }
     if let Some(earlier) = app.db.read(|conn| webhooks::earlier_pending(conn, &delivery))? {
-        let its_turn = earlier.next_attempt_at.unwrap_or(now).max(now) + AFTER_EARLIER;
-        return Ok(Step::WaitUntil(its_turn));
+        return Ok(Step::WaitUntil(turn_after(&earlier, now)));
     }
     if !app
         .db
@@ -131,6 +130,16 @@ fn record(
         disable(conn, endpoint, &why, now)?;
     }
     Ok(Step::Done)
+}
+
+/// When a delivery waiting for an earlier one looks again: every second while the earlier one
+/// is being attempted, else just after its next attempt.
+fn turn_after(earlier: &DeliveryRow, now: NaiveDateTime) -> NaiveDateTime {
+    let under_way = earlier.leased_until.is_some_and(|until| until > now);
+    match earlier.next_attempt_at {
+        Some(next) if !under_way && next > now => next + AFTER_EARLIER,
+        _ => now + AFTER_EARLIER,
+    }
 }
 
 /// Turns off an endpoint that failed every delivery for as long as a delivery is tried: its
