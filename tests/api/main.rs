@@ -12,6 +12,7 @@ mod exports;
 mod groups;
 mod idempotency;
 mod inbox;
+mod mail;
 mod messaging;
 mod organization;
 mod outbound_webhooks;

@@ -895,6 +895,7 @@ async fn one_batch_answers_each_webhook_on_its_own(app: TestApp) {
     let context = textdesk_app::AppContext {
         db: app.db.clone(),
         clock: app.clock.clone(),
+        mail: app.settings.mail_settings(),
     };
     let outcomes = actix_web::web::block(move || {
         let webhooks: Vec<&ReceivedWebhook> = batch.iter().collect();

@@ -21,6 +21,7 @@ use textdesk_types::auth::TokenResponse;
 
 pub use textdesk_db::Backend;
 
+pub mod smtp_receiver;
 pub mod webhook_receiver;
 
 /// The secret test servers sign tokens with.
@@ -246,6 +247,13 @@ impl TestApp {
             twilio_base_url: twilio.map(|fake| fake.base_url()),
             clock: self.clock.clone(),
             webhooks: textdesk_providers::outbound_webhooks::WebhookClient::new(self.settings.webhooks_allow_private),
+            mail: self.settings.mail_settings(),
+            mailer: self
+                .settings
+                .smtp_url
+                .as_deref()
+                .map(|url| textdesk_providers::mail::SmtpMailer::from_url(url).unwrap_or_else(|e| panic!("{e}"))),
+            mail_from: self.settings.mail_from.clone(),
         }
     }
 

@@ -99,6 +99,7 @@ fn routed_app() -> (
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
+        .service(routes::mail::receive_email)
         .service(routes::webhooks::receive_webhook)
         .service(routes::media::public_media)
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::v1))

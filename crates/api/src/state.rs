@@ -27,6 +27,8 @@ pub struct AppState {
     pub inbound: WebhookBatches,
     /// Which addresses outbound webhook endpoints may have.
     pub webhook_addresses: AddressPolicy,
+    /// The shared secret of `POST /webhooks/email`; the endpoint is off without one.
+    pub inbound_mail_secret: Option<String>,
 }
 
 impl AppState {

@@ -8,12 +8,13 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
+use textdesk_app::mail::outbox;
 use textdesk_app::webhooks::endpoints as webhook_endpoints;
 use textdesk_app::{
     api_keys, audit_log, consent, contact_import, contacts, conversations, events, idempotency, messages, numbers,
     presence, quick_replies, search, simulator, views,
 };
-use textdesk_domain::accounts::{IdleAlertSeconds, NewPassword};
+use textdesk_domain::accounts::{EMAIL_MAX, IdleAlertSeconds, NewPassword};
 use textdesk_domain::assignment::PATTERN_MAX;
 use textdesk_domain::organization::{
     DISTRIBUTION_LIST_LIMIT_MAX, KEYWORD_MAX_CHARS, KEYWORDS_MAX, OUTBOUND_TEXT_MAX_CHARS,
@@ -347,6 +348,8 @@ fn documented_bounds_are_the_servers() {
         views::MESSAGE_TEXT_MAX,
     );
     spec.bound(&field("ViewFilter", "conversation_number"), "minimum", 1u32);
+    spec.bound(&field("PasswordResetRequest", "email"), "maxLength", EMAIL_MAX);
+    spec.bound(&field("MailAnswer", "text"), "maxLength", outbox::ANSWER_MAX);
 
     // Query parameters: every list's page size, the change feed's wait, the search text.
     for path in [
@@ -357,6 +360,7 @@ fn documented_bounds_are_the_servers() {
         "/api/v1/conversations",
         "/api/v1/conversations/{id}",
         "/api/v1/groups",
+        "/api/v1/mails",
         "/api/v1/search",
         "/api/v1/webhook-endpoints/{id}/deliveries",
     ] {

@@ -40,6 +40,8 @@ pub enum Permission {
     ManageApiKeys,
     /// Register and change outbound webhooks, read their delivery logs.
     ManageWebhooks,
+    /// Read the mail Textdesk wrote them (the Mail outbox); admins read the organization's.
+    ReadMail,
 }
 
 impl Permission {
@@ -73,7 +75,8 @@ impl Permission {
             | Permission::ReadAuditLog
             | Permission::ManageSharedReplies
             | Permission::ImportContacts
-            | Permission::ManageApiKeys => None,
+            | Permission::ManageApiKeys
+            | Permission::ReadMail => None,
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn beat(app: &AppContext, caller: &Caller, heartbeat: Heartbeat) -> AppResul
             &caller.organization_id,
             &caller.agent_id,
             tab,
+            heartbeat.conversation_id.as_ref(),
             now,
             online_since(now),
         )?;

@@ -126,6 +126,17 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Agen
         .optional()?)
 }
 
+/// The organization's enabled owners and admins.
+pub fn admins(conn: &mut DbConnection, organization: &OrganizationId) -> Result<Vec<AgentRow>, DbError> {
+    Ok(agents::table
+        .filter(agents::organization_id.eq(organization))
+        .filter(agents::disabled.eq(false))
+        .filter(agents::role.eq_any([Role::Owner, Role::Admin]))
+        .order(agents::id.asc())
+        .select(AgentRow::as_select())
+        .load(conn)?)
+}
+
 /// Agents in creation order, after the `after` id.
 pub fn list(
     conn: &mut DbConnection,

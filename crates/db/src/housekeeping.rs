@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
 use crate::{
-    Backend, Database, DbError, api_keys, contact_imports, events, idempotency, login_failures, organizations,
-    password_resets, refresh_tokens, unread, webhooks,
+    Backend, Database, DbError, api_keys, contact_imports, events, idempotency, login_failures, mails, organizations,
+    password_reset_requests, password_resets, refresh_tokens, unread, webhooks,
 };
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -20,8 +20,14 @@ pub struct Purged {
     pub api_key_minutes: usize,
     pub idempotency_keys: usize,
     pub webhook_events: usize,
+    pub reset_requests: usize,
+    pub mails: usize,
     pub events: usize,
 }
+
+/// How long mail is kept, and with it the reply addresses notifications carried: a reply to
+/// an older notification is refused.
+pub const MAIL_KEPT_DAYS: i64 = 30;
 
 /// How long a webhook endpoint's delivery log keeps an event, long past its last retry.
 pub const WEBHOOK_LOG_DAYS: i64 = 30;
@@ -36,6 +42,7 @@ pub const FEED_RETENTION_DAYS: i64 = 7;
 pub fn purge(db: &Database) -> Result<Purged, DbError> {
     let cutoff = (Utc::now() - Duration::days(1)).naive_utc();
     let log_cutoff = (Utc::now() - Duration::days(WEBHOOK_LOG_DAYS)).naive_utc();
+    let mail_cutoff = (Utc::now() - Duration::days(MAIL_KEPT_DAYS)).naive_utc();
     let mut purged = db.write(|conn| -> Result<Purged, DbError> {
         Ok(Purged {
             refresh_tokens: refresh_tokens::purge_expired(conn, cutoff)?,
@@ -45,6 +52,8 @@ pub fn purge(db: &Database) -> Result<Purged, DbError> {
             api_key_minutes: api_keys::purge_minutes(conn, cutoff)?,
             idempotency_keys: idempotency::purge_older_than(conn, cutoff)?,
             webhook_events: webhooks::purge_older_than(conn, log_cutoff)?,
+            reset_requests: password_reset_requests::purge_older_than(conn, cutoff)?,
+            mails: mails::purge_older_than(conn, mail_cutoff)?,
             events: 0,
         })
     })?;

@@ -5,7 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use textdesk_types::messages::SendLane;
-use textdesk_types::{ContactImportId, MediaId, MessageId, OrganizationId, WebhookDeliveryId};
+use textdesk_types::{
+    AgentId, ContactImportId, ConversationId, MailId, MediaId, MessageId, OrganizationId, WebhookDeliveryId,
+};
 
 use crate::schema::jobs;
 use crate::{DbConnection, DbError, ids, now};
@@ -45,6 +47,8 @@ pub enum JobKind {
     FetchMedia,
     ImportContacts,
     DeliverWebhook,
+    SendMail,
+    NotifyAgent,
 }
 
 impl JobKind {
@@ -55,6 +59,8 @@ impl JobKind {
             JobKind::FetchMedia => "fetch_media",
             JobKind::ImportContacts => "import_contacts",
             JobKind::DeliverWebhook => "deliver_webhook",
+            JobKind::SendMail => "send_mail",
+            JobKind::NotifyAgent => "notify_agent",
         }
     }
 
@@ -63,12 +69,14 @@ impl JobKind {
     }
 }
 
-const ALL_KINDS: [JobKind; 5] = [
+const ALL_KINDS: [JobKind; 7] = [
     JobKind::SendMessage,
     JobKind::SimulateDelivery,
     JobKind::FetchMedia,
     JobKind::ImportContacts,
     JobKind::DeliverWebhook,
+    JobKind::SendMail,
+    JobKind::NotifyAgent,
 ];
 
 /// Jobs a worker runs side by side, each class with its own runners, so an agent's reply never
@@ -87,16 +95,19 @@ pub enum JobClass {
     Imports,
     /// Outbound webhooks: a slow receiver holds up only other deliveries.
     Webhooks,
+    /// Writing notifications and handing mail to the SMTP server, which may be slow or down.
+    Mail,
 }
 
 impl JobClass {
-    pub const ALL: [JobClass; 6] = [
+    pub const ALL: [JobClass; 7] = [
         JobClass::Conversational,
         JobClass::Outreach,
         JobClass::Media,
         JobClass::Reports,
         JobClass::Imports,
         JobClass::Webhooks,
+        JobClass::Mail,
     ];
 
     fn kinds(self) -> &'static [JobKind] {
@@ -106,6 +117,7 @@ impl JobClass {
             JobClass::Reports => &[JobKind::SimulateDelivery],
             JobClass::Imports => &[JobKind::ImportContacts],
             JobClass::Webhooks => &[JobKind::DeliverWebhook],
+            JobClass::Mail => &[JobKind::SendMail, JobKind::NotifyAgent],
         }
     }
 
@@ -114,7 +126,7 @@ impl JobClass {
         let (first, last) = match self {
             JobClass::Conversational => (SendLane::Conversational, SendLane::Conversational),
             JobClass::Outreach => (SendLane::Automated, SendLane::Bulk),
-            JobClass::Media | JobClass::Reports | JobClass::Imports | JobClass::Webhooks => {
+            JobClass::Media | JobClass::Reports | JobClass::Imports | JobClass::Webhooks | JobClass::Mail => {
                 (SendLane::Conversational, SendLane::Bulk)
             }
         };
@@ -146,6 +158,19 @@ pub struct WebhookJob {
     pub delivery_id: WebhookDeliveryId,
 }
 
+/// A job about one mail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailJob {
+    pub mail_id: MailId,
+}
+
+/// A job about what an agent is to be told of one conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyJob {
+    pub agent_id: AgentId,
+    pub conversation_id: ConversationId,
+}
+
 /// A job with its typed payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Job {
@@ -159,6 +184,10 @@ pub enum Job {
     ImportContacts(ImportJob),
     /// Makes the next attempt of an outbound webhook delivery.
     DeliverWebhook(WebhookJob),
+    /// Hands a mail to the SMTP server (or keeps it for the Mail outbox).
+    SendMail(MailJob),
+    /// Writes the notification of a burst of texts or transfers, once the burst is over.
+    NotifyAgent(NotifyJob),
 }
 
 impl Job {
@@ -175,6 +204,8 @@ impl Job {
             Job::FetchMedia(_) => JobKind::FetchMedia,
             Job::ImportContacts(_) => JobKind::ImportContacts,
             Job::DeliverWebhook(_) => JobKind::DeliverWebhook,
+            Job::SendMail(_) => JobKind::SendMail,
+            Job::NotifyAgent(_) => JobKind::NotifyAgent,
         }
     }
 
@@ -182,7 +213,11 @@ impl Job {
     pub fn message_id(&self) -> Option<&MessageId> {
         match self {
             Job::SendMessage(job) | Job::SimulateDelivery(job) => Some(&job.message_id),
-            Job::FetchMedia(_) | Job::ImportContacts(_) | Job::DeliverWebhook(_) => None,
+            Job::FetchMedia(_)
+            | Job::ImportContacts(_)
+            | Job::DeliverWebhook(_)
+            | Job::SendMail(_)
+            | Job::NotifyAgent(_) => None,
         }
     }
 
@@ -192,6 +227,8 @@ impl Job {
             Job::FetchMedia(job) => serde_json::to_string(job),
             Job::ImportContacts(job) => serde_json::to_string(job),
             Job::DeliverWebhook(job) => serde_json::to_string(job),
+            Job::SendMail(job) => serde_json::to_string(job),
+            Job::NotifyAgent(job) => serde_json::to_string(job),
         };
         text.map_err(|e| DbError::Corrupt(format!("job payload: {e}")))
     }
@@ -207,6 +244,8 @@ impl Job {
             Some(JobKind::FetchMedia) => Ok(Job::FetchMedia(serde_json::from_str(payload).map_err(corrupt)?)),
             Some(JobKind::ImportContacts) => Ok(Job::ImportContacts(serde_json::from_str(payload).map_err(corrupt)?)),
             Some(JobKind::DeliverWebhook) => Ok(Job::DeliverWebhook(serde_json::from_str(payload).map_err(corrupt)?)),
+            Some(JobKind::SendMail) => Ok(Job::SendMail(serde_json::from_str(payload).map_err(corrupt)?)),
+            Some(JobKind::NotifyAgent) => Ok(Job::NotifyAgent(serde_json::from_str(payload).map_err(corrupt)?)),
             None => Err(DbError::Corrupt(format!("unknown job kind {kind:?}"))),
         }
     }

@@ -193,6 +193,29 @@ pub fn exists_beyond(
     Ok(found)
 }
 
+/// The contact's texts in the conversation from `since` on, oldest first, at most `limit`;
+/// and how many there are in all.
+pub fn inbound_since(
+    conn: &mut DbConnection,
+    conversation: &ConversationId,
+    since: NaiveDateTime,
+    limit: i64,
+) -> Result<(Vec<MessageRow>, i64), DbError> {
+    let texts = || {
+        messages::table
+            .filter(messages::conversation_id.eq(conversation))
+            .filter(messages::direction.eq(Direction::Inbound))
+            .filter(messages::created_at.ge(since))
+    };
+    let rows = texts()
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .limit(limit)
+        .select(MessageRow::as_select())
+        .load(conn)?;
+    let total: i64 = texts().count().get_result(conn)?;
+    Ok((rows, total))
+}
+
 pub fn find(conn: &mut DbConnection, id: &MessageId) -> Result<MessageRow, DbError> {
     Ok(messages::table.find(id).select(MessageRow::as_select()).first(conn)?)
 }

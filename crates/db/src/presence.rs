@@ -2,24 +2,26 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use textdesk_types::{AgentId, OrganizationId};
+use textdesk_types::{AgentId, ConversationId, OrganizationId};
 
 use crate::schema::{agents, presence};
 use crate::{DbConnection, DbError};
 
-/// Records the tab as seen at `at`. Returns whether the agent was offline just before (no
-/// other tab of theirs seen since `online_since`): they have just come online.
+/// Records the tab as seen at `at`, showing `conversation`. Returns whether the agent was
+/// offline just before (no other tab of theirs seen since `online_since`): they have just come
+/// online.
 pub fn beat(
     conn: &mut DbConnection,
     organization: &OrganizationId,
     agent: &AgentId,
     tab: &str,
+    conversation: Option<&ConversationId>,
     at: NaiveDateTime,
     online_since: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let was_online = is_online(conn, agent, online_since)?;
     let updated = diesel::update(presence::table.find((agent.as_str(), tab)))
-        .set(presence::seen_at.eq(at))
+        .set((presence::seen_at.eq(at), presence::conversation_id.eq(conversation)))
         .execute(conn)?;
     if updated == 0 {
         // In a savepoint: on PostgreSQL a failed statement would end the whole transaction.
@@ -30,6 +32,7 @@ pub fn beat(
                     presence::tab_id.eq(tab),
                     presence::organization_id.eq(organization.as_str()),
                     presence::seen_at.eq(at),
+                    presence::conversation_id.eq(conversation),
                 ))
                 .execute(conn)
         });

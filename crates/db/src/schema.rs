@@ -362,6 +362,55 @@ diesel::table! {
         tab_id -> Text,
         organization_id -> Text,
         seen_at -> Timestamp,
+        conversation_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    mails (id) {
+        id -> Text,
+        organization_id -> Text,
+        agent_id -> Nullable<Text>,
+        kind -> Text,
+        to_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        message_id -> Text,
+        thread_root -> Nullable<Text>,
+        conversation_id -> Nullable<Text>,
+        reply_to -> Nullable<Text>,
+        reply_token_hash -> Nullable<Text>,
+        unsubscribe_url -> Nullable<Text>,
+        unsubscribe_token_hash -> Nullable<Text>,
+        topics -> Text,
+        status -> Text,
+        smtp_response -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_batches (agent_id, conversation_id) {
+        agent_id -> Text,
+        conversation_id -> Text,
+        organization_id -> Text,
+        topics -> Text,
+        transfers -> Text,
+        since -> Timestamp,
+        first_at -> Timestamp,
+        last_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_reset_requests (id) {
+        id -> Text,
+        email -> Text,
+        client_address -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -571,6 +620,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     agent_group_members,
     refresh_tokens,
     password_reset_tokens,
+    password_reset_requests,
+    mails,
+    notification_batches,
     audit_log,
     login_failures,
     numbers,

@@ -2,6 +2,9 @@
 
 use crate::Invalid;
 
+/// The longest email address (RFC 5321's path limit less its brackets).
+pub const EMAIL_MAX: usize = 254;
+
 /// A syntactically plausible email address, trimmed and lower-cased so that lookups by email
 /// are case-insensitive.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -14,7 +17,7 @@ impl EmailAddress {
         if email.is_empty() {
             return Err(Invalid::new("required", "must not be empty"));
         }
-        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if email.len() > EMAIL_MAX || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
         let (local, domain) = email.rsplit_once('@').ok_or_else(invalid)?;

@@ -11,6 +11,7 @@ pub mod compliance;
 pub mod contact_fields;
 pub mod contact_import;
 pub mod export;
+pub mod mail_reply;
 pub mod media;
 pub mod organization;
 pub mod permissions;

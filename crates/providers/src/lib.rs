@@ -1,6 +1,7 @@
 //! Textdesk's SMS providers: everything about talking to them and nothing else; and, beside
 //! them, the other calls Textdesk makes to the outside world: the signed outbound webhooks it
-//! sends to its customers' systems ([`outbound_webhooks`]).
+//! sends to its customers' systems ([`outbound_webhooks`]), and mail ([`mail`]: SMTP out with
+//! lettre, raw replies read with mail-parser).
 //!
 //! This crate owns the wire side of each provider: its webhook formats and signatures, its
 //! REST calls, its error codes and status names, translated into one provider-neutral
@@ -22,6 +23,7 @@
 
 mod error;
 mod http;
+pub mod mail;
 pub mod outbound_webhooks;
 pub mod simulator;
 mod status;

@@ -8,6 +8,8 @@ use textdesk_app::{AppError, workspace};
 use textdesk_db::{Database, setup};
 use textdesk_types::setup::{CreateWorkspace, NewOwner};
 
+use crate::config::Settings;
+
 /// What `textdesk org create` was asked for.
 pub struct NewOrganization {
     pub name: String,
@@ -77,4 +79,23 @@ pub fn write_openapi(out: Option<&std::path::Path>) -> anyhow::Result<()> {
         None => print!("{json}"),
     }
     Ok(())
+}
+
+/// Takes a reply by email from a mail server's pipe. The outer error means "try again later"
+/// (the database cannot be reached); the inner one that the input is no mail.
+pub fn receive_mail(
+    settings: &Settings,
+    raw: &[u8],
+) -> anyhow::Result<Result<textdesk_types::mail::InboundMailOutcome, AppError>> {
+    let db = crate::startup::open_database(settings)?;
+    let app = textdesk_app::AppContext {
+        db,
+        clock: textdesk_db::clock::Clock::system(),
+        mail: settings.mail_settings(),
+    };
+    match textdesk_app::mail::inbound::receive(&app, &app.mail, raw) {
+        Ok(outcome) => Ok(Ok(outcome)),
+        Err(error @ AppError::BadRequest { .. }) => Ok(Err(error)),
+        Err(error) => Err(error.into()),
+    }
 }

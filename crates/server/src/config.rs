@@ -44,6 +44,16 @@ pub struct Settings {
     /// Let outbound webhooks reach private and loopback addresses (a receiver on this host or
     /// network). Off by default: an admin could otherwise probe the server's own network.
     pub webhooks_allow_private: bool,
+    /// The SMTP server mail goes to, in lettre's URL form (`smtp://user:pass@host:587?tls=required`,
+    /// `smtps://host`). Without it mail stays in the app's Mail outbox.
+    pub smtp_url: Option<String>,
+    /// The `From` of every mail.
+    pub mail_from: String,
+    /// The domain replies by email come to (`reply+<token>@…`); defaults to the public URL's host.
+    pub reply_domain: Option<String>,
+    /// The shared secret inbound-mail services post replies with (`POST /webhooks/email`);
+    /// without it that endpoint is off.
+    pub inbound_mail_secret: Option<String>,
 }
 
 impl Default for Settings {
@@ -63,6 +73,10 @@ impl Default for Settings {
             trust_forwarded_for: false,
             twilio_api_base: None,
             webhooks_allow_private: false,
+            smtp_url: None,
+            mail_from: "Textdesk <textdesk@localhost>".to_owned(),
+            reply_domain: None,
+            inbound_mail_secret: None,
         }
     }
 }
@@ -136,7 +150,28 @@ impl Settings {
         if let Some(value) = var("WEBHOOKS_ALLOW_PRIVATE") {
             self.webhooks_allow_private = matches!(value.as_str(), "1" | "true" | "yes");
         }
+        if let Some(value) = var("SMTP_URL").filter(|value| !value.is_empty()) {
+            self.smtp_url = Some(value);
+        }
+        if let Some(value) = var("MAIL_FROM") {
+            self.mail_from = value;
+        }
+        if let Some(value) = var("REPLY_DOMAIN").filter(|value| !value.is_empty()) {
+            self.reply_domain = Some(value);
+        }
+        if let Some(value) = var("INBOUND_MAIL_SECRET").filter(|value| !value.is_empty()) {
+            self.inbound_mail_secret = Some(value);
+        }
         Ok(())
+    }
+
+    /// Where mail points and where replies come back.
+    pub fn mail_settings(&self) -> textdesk_app::mail::MailSettings {
+        let mut settings = textdesk_app::mail::MailSettings::for_public_url(&self.public_url());
+        if let Some(domain) = &self.reply_domain {
+            settings.reply_domain = domain.clone();
+        }
+        settings
     }
 
     pub fn public_url(&self) -> String {

@@ -42,6 +42,19 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Mail that comes to this server.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Take a reply by email, as raw RFC 5322 on standard input (for a Postfix or Exim pipe
+    /// alias). Exits 0 when the mail was handled (sent, refused with an explanation, or ignored),
+    /// 65 when it is not a mail, 75 when it should be tried again later (the database is down).
+    Receive,
 }
 
 #[derive(Subcommand)]
@@ -65,7 +78,7 @@ enum OrgCommand {
 #[actix_web::main]
 async fn main() -> ExitCode {
     match run(Cli::parse()).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             // The chain of causes, not a backtrace: these are operators' errors to fix.
             eprintln!("error: {error:#}");
@@ -74,10 +87,10 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = Settings::load()?;
     telemetry::init(&settings.log_level, settings.log_format);
-    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+    let done = match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
             settings.jwt_secret()?;
             let db = startup::open_database(&settings)?;
@@ -96,6 +109,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi { out } => commands::write_openapi(out.as_deref()),
+        Command::Mail {
+            command: MailCommand::Receive,
+        } => return Ok(receive_mail(&settings)),
         Command::Org {
             command:
                 OrgCommand::Create {
@@ -117,6 +133,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let id = commands::create_organization(&db, request)?;
             println!("Created organization {id}.");
             Ok(())
+        }
+    };
+    done.map(|()| ExitCode::SUCCESS)
+}
+
+fn receive_mail(settings: &Settings) -> ExitCode {
+    const DATA_ERROR: u8 = 65;
+    const TRY_AGAIN: u8 = 75;
+    let mut raw = Vec::new();
+    if let Err(error) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut raw) {
+        eprintln!("error: reading the mail: {error}");
+        return ExitCode::from(TRY_AGAIN);
+    }
+    match commands::receive_mail(settings, &raw) {
+        Ok(Ok(outcome)) => {
+            println!("{}", serde_json::to_string(&outcome).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Ok(Err(refused)) => {
+            eprintln!("error: {refused}");
+            ExitCode::from(DATA_ERROR)
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(TRY_AGAIN)
         }
     }
 }

@@ -15,6 +15,7 @@ use textdesk_db::Database;
 use textdesk_db::clock::Clock;
 use textdesk_db::secrets::SecretBox;
 use textdesk_providers::HttpClient;
+use textdesk_providers::mail::SmtpMailer;
 use textdesk_providers::outbound_webhooks::WebhookClient;
 use textdesk_worker::WorkerContext;
 use tokio::sync::watch;
@@ -63,7 +64,11 @@ impl Application {
         let port = listener.local_addr()?.port();
         let secret = settings.jwt_secret()?;
         let secrets = SecretBox::from_server_secret(&secret).map_err(|e| anyhow::anyhow!(e.to_string()))?;
-        let app = AppContext { db: db.clone(), clock };
+        let app = AppContext {
+            db: db.clone(),
+            clock,
+            mail: settings.mail_settings(),
+        };
         let inbound = WebhookBatches::start(&app, &secrets).context("starting the inbound writers")?;
         let state = AppState {
             app,
@@ -77,6 +82,7 @@ impl Application {
             webhook_addresses: AddressPolicy {
                 allow_private: settings.webhooks_allow_private,
             },
+            inbound_mail_secret: settings.inbound_mail_secret.clone(),
         };
         let config = ApiConfig {
             static_dir: settings.static_dir.clone(),
@@ -128,6 +134,12 @@ pub fn worker_context(settings: &Settings, db: Database) -> anyhow::Result<Worke
         twilio_base_url: settings.twilio_api_base.clone(),
         clock: Clock::system(),
         webhooks: WebhookClient::new(settings.webhooks_allow_private),
+        mail: settings.mail_settings(),
+        mailer: match &settings.smtp_url {
+            Some(url) => Some(SmtpMailer::from_url(url)?),
+            None => None,
+        },
+        mail_from: settings.mail_from.clone(),
     })
 }
 

@@ -56,6 +56,50 @@ pub struct NotificationChoices {
     pub message_group: bool,
 }
 
+/// One of the four notification choices, as a notification mail names what it followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationTopic {
+    TransferMine,
+    TransferGroup,
+    MessageMine,
+    MessageGroup,
+}
+
+impl NotificationTopic {
+    pub const ALL: [NotificationTopic; 4] = [
+        NotificationTopic::TransferMine,
+        NotificationTopic::TransferGroup,
+        NotificationTopic::MessageMine,
+        NotificationTopic::MessageGroup,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationTopic::TransferMine => "transfer_mine",
+            NotificationTopic::TransferGroup => "transfer_group",
+            NotificationTopic::MessageMine => "message_mine",
+            NotificationTopic::MessageGroup => "message_group",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<NotificationTopic> {
+        NotificationTopic::ALL.into_iter().find(|topic| topic.as_str() == raw)
+    }
+}
+
+impl NotificationChoices {
+    pub fn wants(&self, topic: NotificationTopic) -> bool {
+        match topic {
+            NotificationTopic::TransferMine => self.transfer_mine,
+            NotificationTopic::TransferGroup => self.transfer_group,
+            NotificationTopic::MessageMine => self.message_mine,
+            NotificationTopic::MessageGroup => self.message_group,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agent {

@@ -113,3 +113,7 @@ define_id!(
     /// One event's delivery to one webhook endpoint, with all its attempts.
     WebhookDeliveryId
 );
+define_id!(
+    /// A mail Textdesk sent or keeps in the Mail outbox.
+    MailId
+);

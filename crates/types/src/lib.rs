@@ -27,6 +27,7 @@ pub mod events;
 pub mod exports;
 pub mod groups;
 pub mod ids;
+pub mod mail;
 pub mod media;
 pub mod merge;
 pub mod messages;
@@ -48,7 +49,8 @@ pub mod webhooks;
 
 pub use ids::{
     AgentId, ApiKeyId, AssignmentRuleId, AuditEntryId, ContactId, ContactImportId, ConversationId, CustomFieldId,
-    GroupId, MediaId, MessageId, NumberId, OrganizationId, QuickReplyId, ViewId, WebhookDeliveryId, WebhookEndpointId,
+    GroupId, MailId, MediaId, MessageId, NumberId, OrganizationId, QuickReplyId, ViewId, WebhookDeliveryId,
+    WebhookEndpointId,
 };
 pub use page::Page;
 pub use problem::{FieldError, ProblemDetails};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::AgentId;
+use crate::{AgentId, ConversationId};
 
 /// A browser tab with the Message Center open says so every 20 seconds or so; the agent stays
 /// online while one of their tabs has said so within the last 45 seconds.
@@ -15,6 +15,9 @@ pub struct Heartbeat {
     /// digits, `-` or `_`).
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub tab_id: String,
+    /// The conversation the tab shows, if any: its agent gets no mail about it meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
 }
 
 /// An agent with the Message Center open.

@@ -55,6 +55,8 @@ enum_stored_as_text!(
     crate::contacts::ConsentSource,
     crate::conversations::ConversationStatus,
     crate::custom_fields::CustomFieldKind,
+    crate::mail::MailKind,
+    crate::mail::MailStatus,
     crate::messages::AuthorKind,
     crate::messages::Direction,
     crate::messages::MediaStatus,

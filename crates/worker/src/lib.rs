@@ -1,5 +1,5 @@
 //! Textdesk's background worker: the jobs of the durable queue (sending texts, simulated
-//! delivery reports, media, contact imports, outbound webhooks) and housekeeping, in the `serve` process or in separate `textdesk worker`
+//! delivery reports, media, contact imports, outbound webhooks, mail) and housekeeping, in the `serve` process or in separate `textdesk worker`
 //! processes. Every job reads and writes only through the database, so any number of workers
 //! can run against one PostgreSQL.
 //!
@@ -10,11 +10,14 @@ mod jobs;
 use std::sync::Arc;
 use std::time::Duration;
 
+use textdesk_app::AppContext;
+use textdesk_app::mail::MailSettings;
 use textdesk_db::clock::Clock;
 use textdesk_db::jobs::JobClass;
 use textdesk_db::secrets::SecretBox;
 use textdesk_db::{Database, housekeeping, unread};
 use textdesk_providers::HttpClient;
+use textdesk_providers::mail::SmtpMailer;
 use textdesk_providers::outbound_webhooks::WebhookClient;
 use tokio::sync::{Semaphore, watch};
 
@@ -44,6 +47,23 @@ pub struct WorkerContext {
     pub clock: Clock,
     /// Sends outbound webhooks (public addresses only, unless the operator allowed others).
     pub webhooks: WebhookClient,
+    /// Where mail points and where replies come back.
+    pub mail: MailSettings,
+    /// The SMTP server mail goes to; without one, mail stays in the Mail outbox.
+    pub mailer: Option<SmtpMailer>,
+    /// The `From` of every mail.
+    pub mail_from: String,
+}
+
+impl WorkerContext {
+    /// What application operations need of it.
+    pub fn app(&self) -> AppContext {
+        AppContext {
+            db: self.db.clone(),
+            clock: self.clock.clone(),
+            mail: self.mail.clone(),
+        }
+    }
 }
 
 /// Runs jobs until none is ready; returns how many ran. Tests use it to drive the queue.
@@ -64,6 +84,7 @@ fn concurrency(class: JobClass) -> usize {
         JobClass::Reports => 1,
         JobClass::Imports => 1,
         JobClass::Webhooks => 4,
+        JobClass::Mail => 2,
     }
 }
 

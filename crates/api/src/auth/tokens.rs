@@ -1,14 +1,11 @@
 //! Access tokens (HS256 JWTs, short-lived) and refresh tokens (random, stored hashed).
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, NaiveDateTime, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use textdesk_app::sessions::SignedIn;
+pub use textdesk_app::tokens::{hash_token, new_secret_token, reset_expiry};
 use textdesk_types::agents::Role;
 use textdesk_types::auth::TokenResponse;
 use textdesk_types::{AgentId, OrganizationId};
@@ -19,8 +16,6 @@ use crate::ApiError;
 pub const ACCESS_TOKEN_SECONDS: i64 = 15 * 60;
 /// A session lasts thirty days past its last refresh.
 pub const REFRESH_TOKEN_DAYS: i64 = 30;
-/// Password-reset links work for one day.
-pub const RESET_TOKEN_HOURS: i64 = 24;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AccessClaims {
@@ -95,23 +90,6 @@ impl TokenKeys {
     }
 }
 
-/// A new random secret token (refresh or reset): 256 bits, URL-safe.
-pub fn new_secret_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Tokens are stored only as SHA-256 hashes: a database dump reveals no usable token.
-pub fn hash_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 pub fn refresh_expiry() -> NaiveDateTime {
     (Utc::now() + Duration::days(REFRESH_TOKEN_DAYS)).naive_utc()
-}
-
-pub fn reset_expiry() -> NaiveDateTime {
-    (Utc::now() + Duration::hours(RESET_TOKEN_HOURS)).naive_utc()
 }

@@ -14,6 +14,7 @@ pub mod events;
 pub mod exports;
 pub mod groups;
 pub mod health;
+pub mod mail;
 pub mod me;
 pub mod media;
 pub mod messages;
@@ -37,6 +38,11 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(auth::refresh)
         .service(auth::logout)
         .service(auth::confirm_password_reset)
+        .service(mail::request_password_reset)
+        .service(mail::list_mails)
+        .service(mail::get_mail)
+        .service(mail::answer_mail)
+        .service(mail::unsubscribe)
         .service(setup::setup_status)
         .service(setup::create_workspace)
         .service(me::get_me)

@@ -110,6 +110,7 @@ pub(crate) fn change_owner(
         return Ok(false);
     }
     conversations::set_owner(conn, &row.id, owner.agent.as_ref(), owner.group.as_ref(), false)?;
+    crate::mail::notifications::transferred(conn, row, owner, &caller.agent_id, note, textdesk_db::now())?;
     let contact = contact_of(conn, caller, row)?;
     system_notes::record(conn, caller, row, &contact, note)?;
     Ok(true)

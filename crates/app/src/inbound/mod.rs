@@ -16,12 +16,12 @@ use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::numbers::NumberRow;
 use textdesk_db::organizations::{self, OrganizationRow};
 use textdesk_db::threads::{self, NewThreadMessage, Recorded};
-use textdesk_db::{DbConnection, media};
+use textdesk_db::{DbConnection, conversations, media};
 use textdesk_domain::compliance::could_be_keyword;
 use textdesk_providers::{InboundMedia, InboundMessage};
 use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
-use textdesk_types::{ContactId, MessageId, NumberId, OrganizationId};
+use textdesk_types::{ContactId, ConversationId, MessageId, NumberId, OrganizationId};
 
 use crate::{AppError, assignment, compliance};
 
@@ -134,6 +134,7 @@ fn store_for_organization(
         assign_opened(conn, now, organization, texts, &contacts, recorded)
     })?;
     let messages: Vec<MessageRow> = recorded.into_iter().map(|recorded| recorded.message).collect();
+    notify_of_texts(conn, organization, &messages, now)?;
     // Most texts are conversation: the organization's settings are read only when a text
     // could be a keyword or brings media, so the common inbound message costs no more reads.
     let mut settings: Option<OrganizationRow> = None;
@@ -163,6 +164,27 @@ fn store_for_organization(
         }
     }
     Ok(messages)
+}
+
+/// Gathers the texts for the agents who want to hear of them, per conversation as it is now
+/// (a new one was just assigned).
+fn notify_of_texts(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    messages: &[MessageRow],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let mut first_texts: Vec<(&ConversationId, NaiveDateTime)> = Vec::new();
+    for message in messages {
+        if !first_texts.iter().any(|(id, _)| *id == &message.conversation_id) {
+            first_texts.push((&message.conversation_id, message.created_at));
+        }
+    }
+    for (id, first_at) in first_texts {
+        let conversation = conversations::find(conn, organization, id)?;
+        crate::mail::notifications::texts_arrived(conn, &conversation, first_at, now)?;
+    }
+    Ok(())
 }
 
 /// Assigns each conversation a text of the batch opened, by its first text. The keyword rules

@@ -74,7 +74,8 @@ pub fn attempt(
         event.body.as_bytes(),
         &keys,
     );
-    app.db.write(|conn| record(conn, &delivery, &endpoint, &answered, now))
+    app.db
+        .write(|conn| record(app, conn, &delivery, &endpoint, &answered, now))
 }
 
 /// The current secret, and the one it replaced while their overlap lasts.
@@ -93,6 +94,7 @@ fn signing_keys(secrets: &SecretBox, endpoint: &EndpointRow, now: NaiveDateTime)
 }
 
 fn record(
+    app: &AppContext,
     conn: &mut DbConnection,
     delivery: &DeliveryRow,
     endpoint: &EndpointRow,
@@ -127,7 +129,7 @@ fn record(
     }
     webhooks::set_state(conn, &delivery.id, DeliveryStatus::Failed, attempts, None)?;
     if !webhooks::succeeded_since(conn, &endpoint.id, delivery.created_at)? {
-        disable(conn, endpoint, &why, now)?;
+        disable(conn, &app.mail, endpoint, &why, now)?;
     }
     Ok(Step::Done)
 }
@@ -144,7 +146,13 @@ fn turn_after(earlier: &DeliveryRow, now: NaiveDateTime) -> NaiveDateTime {
 
 /// Turns off an endpoint that failed every delivery for as long as a delivery is tried: its
 /// admins see it, with why, on the Settings page, and may turn it on again.
-fn disable(conn: &mut DbConnection, endpoint: &EndpointRow, why: &str, now: NaiveDateTime) -> Result<(), DbError> {
+fn disable(
+    conn: &mut DbConnection,
+    mail: &crate::mail::MailSettings,
+    endpoint: &EndpointRow,
+    why: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
     let reason = format!("Turned off after failing every delivery for over a day (last: {why}).");
     if !webhooks::disable_endpoint(conn, &endpoint.id, now, DisabledBy::Failures, &reason)? {
         return Ok(());
@@ -160,7 +168,8 @@ fn disable(conn: &mut DbConnection, endpoint: &EndpointRow, why: &str, now: Naiv
             detail: serde_json::json!({ "url": endpoint.url, "reason": reason }),
             client_address: None,
         },
-    )
+    )?;
+    crate::mail::webhook_disabled(conn, mail, &endpoint.organization_id, (&endpoint.url, &reason), now)
 }
 
 fn failure(answered: &Answered) -> String {

@@ -2,7 +2,7 @@
 //! fails (a lost database connection) is tried again from where it stopped; an import that
 //! keeps failing ends as failed, with why, and what it imported stays.
 
-use textdesk_app::{AppContext, contact_import};
+use textdesk_app::contact_import;
 use textdesk_db::contact_imports;
 use textdesk_types::ContactImportId;
 
@@ -13,10 +13,7 @@ use crate::WorkerContext;
 const IMPORT_ATTEMPTS: i32 = 5;
 
 pub(crate) fn run(context: &WorkerContext, import_id: &ContactImportId, attempts: i32) -> anyhow::Result<Next> {
-    let app = AppContext {
-        db: context.db.clone(),
-        clock: context.clock.clone(),
-    };
+    let app = context.app();
     let Err(error) = contact_import::run(&app, import_id) else {
         return Ok(Next::Done);
     };

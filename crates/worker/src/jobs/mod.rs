@@ -2,6 +2,7 @@
 
 mod fetch_media;
 mod import_contacts;
+mod mail;
 mod send_gate;
 mod send_message;
 mod simulate_delivery;
@@ -66,6 +67,8 @@ pub fn run_claimed(context: &WorkerContext, job: &JobRow) -> anyhow::Result<()> 
         Ok(Job::FetchMedia(fetch)) => fetch_media::run(context, &fetch.media_id, job.attempts),
         Ok(Job::ImportContacts(import)) => import_contacts::run(context, &import.import_id, job.attempts),
         Ok(Job::DeliverWebhook(delivery)) => webhooks::run(context, &delivery.delivery_id),
+        Ok(Job::SendMail(mail)) => mail::send(context, &mail.mail_id, job.attempts),
+        Ok(Job::NotifyAgent(notify)) => mail::notify(context, &notify.agent_id, &notify.conversation_id),
         Err(error) => {
             tracing::error!(%error, kind = job.kind, id = %job.id, "a job that cannot be read; dropping it");
             Ok(Next::Done)

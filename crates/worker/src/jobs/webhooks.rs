@@ -1,6 +1,5 @@
 //! Making a webhook delivery's next attempt; the rules are `textdesk_app::webhooks::delivery`.
 
-use textdesk_app::AppContext;
 use textdesk_app::webhooks::delivery::{self, Step};
 use textdesk_types::WebhookDeliveryId;
 
@@ -8,10 +7,7 @@ use super::Next;
 use crate::WorkerContext;
 
 pub(crate) fn run(context: &WorkerContext, delivery_id: &WebhookDeliveryId) -> anyhow::Result<Next> {
-    let app = AppContext {
-        db: context.db.clone(),
-        clock: context.clock.clone(),
-    };
+    let app = context.app();
     Ok(
         match delivery::attempt(&app, &context.secrets, &context.webhooks, delivery_id)? {
             Step::Done => Next::Done,

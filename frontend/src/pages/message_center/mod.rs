@@ -54,7 +54,7 @@ pub fn MessageCenter() -> impl IntoView {
     let selection = Selection::new();
     let saved = Trigger::new();
     let online = RwSignal::new(Vec::new());
-    keep_present(online);
+    keep_present(online, selected);
     let numbers = LocalResource::new(api::numbers::list);
     let alert = use_context::<IdleAlert>();
     view! {

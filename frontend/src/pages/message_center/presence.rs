@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use textdesk_types::ConversationId;
 use textdesk_types::presence::OnlineAgent;
 
 use crate::api;
@@ -16,22 +17,27 @@ fn tab_id() -> String {
     format!("tab-{:x}", (random * 1e15) as u64)
 }
 
-/// Beats while the Message Center is shown; leaving it (another page, signing out, closing the
-/// tab) says so at once. Keeps `online` current with each beat.
-pub fn keep_present(online: RwSignal<Vec<OnlineAgent>>) {
+/// Beats while the Message Center is shown, saying which conversation it shows (whose agent
+/// then gets no mail about it), and again at once when that changes; leaving it (another page,
+/// signing out, closing the tab) says so at once. Keeps `online` current with each beat.
+pub fn keep_present(online: RwSignal<Vec<OnlineAgent>>, selected: Memo<Option<ConversationId>>) {
     let tab = StoredValue::new(tab_id());
     let alive = StoredValue::new(true);
     let beat = move || {
         let id = tab.get_value();
+        let showing = selected.get_untracked();
         spawn_local(async move {
-            if api::presence::beat(id).await.is_ok()
+            if api::presence::beat(id, showing).await.is_ok()
                 && let Ok(agents) = api::presence::online().await
             {
                 online.try_set(agents);
             }
         });
     };
-    beat();
+    Effect::new(move |_| {
+        selected.track();
+        beat();
+    });
     spawn_local(async move {
         loop {
             gloo_timers::future::TimeoutFuture::new(HEARTBEAT_MS).await;

@@ -1,0 +1,178 @@
+//! Replies by email: a raw RFC 5322 message, from the HTTP endpoint inbound-mail services post
+//! to or from a mail server's pipe, becomes a text from the agent to the contact, through the
+//! same operation as a reply in the app and with all its rules.
+
+use textdesk_db::mails::{self, MailRow};
+use textdesk_db::{agents, contacts, conversations};
+use textdesk_domain::mail_reply::{reply_text, reply_token};
+use textdesk_providers::mail::{ReceivedMail, read_received};
+use textdesk_types::mail::{InboundMailOutcome, MailKind};
+use textdesk_types::messages::{SendLane, SendMessage, SendToPhone};
+
+use super::{Envelope, MailSettings, compose, queue_plain};
+use crate::conversations::{reply, send_to_phone};
+use crate::tokens::hash_token;
+use crate::{AppContext, AppError, AppResult, Caller};
+
+/// Reads the raw message and acts on it.
+pub fn receive(app: &AppContext, settings: &MailSettings, raw: &[u8]) -> AppResult<InboundMailOutcome> {
+    let Some(received) = read_received(raw) else {
+        return Err(AppError::BadRequest {
+            code: "not_a_mail",
+            detail: "The body is not an RFC 5322 mail message.".to_owned(),
+        });
+    };
+    if let Some(reason) = &received.automatic {
+        tracing::info!(%reason, from = ?received.from, "an automatic mail was ignored");
+        return Ok(InboundMailOutcome::Ignored { reason: reason.clone() });
+    }
+    let Some(notification) = answered_notification(app, settings, &received)? else {
+        tracing::info!(from = ?received.from, "a mail that answers no notification was dropped");
+        return Ok(InboundMailOutcome::Refused {
+            reason: "It answers no notification Textdesk sent, or its reply address was revoked.".to_owned(),
+        });
+    };
+    let written = reply_text(&received.text);
+    match send(app, &notification, &received, &written) {
+        Ok(outcome) => Ok(outcome),
+        Err(Refusal(reason)) => {
+            if let Some(from) = &received.from {
+                explain(
+                    app,
+                    settings,
+                    &notification,
+                    from,
+                    (&received.subject, &reason, &written),
+                )?;
+            }
+            Ok(InboundMailOutcome::Refused { reason })
+        }
+    }
+}
+
+/// The notification the mail answers: by its reply address's token, else by the ids it says it
+/// replies to.
+fn answered_notification(
+    app: &AppContext,
+    settings: &MailSettings,
+    received: &ReceivedMail,
+) -> AppResult<Option<MailRow>> {
+    let token = received
+        .recipients
+        .iter()
+        .find_map(|address| reply_token(address, &settings.reply_domain));
+    app.db.read(|conn| {
+        if let Some(token) = token {
+            return Ok(mails::by_reply_token(conn, &hash_token(token))?);
+        }
+        Ok(mails::answerable_by_message_ids(conn, &received.replying_to)?)
+    })
+}
+
+/// Why a reply was not sent, in words for its writer.
+struct Refusal(String);
+
+impl From<AppError> for Refusal {
+    fn from(error: AppError) -> Self {
+        Refusal(match error {
+            AppError::Validation(fields) => fields
+                .iter()
+                .map(|field| format!("The text {}.", field.message))
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => other.to_string(),
+        })
+    }
+}
+
+fn send(
+    app: &AppContext,
+    notification: &MailRow,
+    received: &ReceivedMail,
+    written: &str,
+) -> Result<InboundMailOutcome, Refusal> {
+    let (Some(agent_id), Some(conversation_id)) = (&notification.agent_id, &notification.conversation_id) else {
+        return Err(Refusal(
+            "The conversation of that notification no longer exists.".to_owned(),
+        ));
+    };
+    let organization = &notification.organization_id;
+    let (agent, conversation) = app
+        .db
+        .read(|conn| {
+            let agent = agents::find(conn, organization, agent_id)?;
+            let conversation = conversations::find(conn, organization, conversation_id).ok();
+            Ok::<_, AppError>((agent, conversation))
+        })
+        .map_err(Refusal::from)?;
+    let from_agent = received
+        .from
+        .as_deref()
+        .is_some_and(|from| from.eq_ignore_ascii_case(&agent.email));
+    if !from_agent {
+        return Err(Refusal(format!(
+            "Replies to this notification are taken only from {}, the address it was sent to.",
+            agent.email
+        )));
+    }
+    if agent.disabled {
+        return Err(Refusal("Your Textdesk account is disabled.".to_owned()));
+    }
+    let Some(conversation) = conversation else {
+        return Err(Refusal("The conversation of that notification was deleted.".to_owned()));
+    };
+    if written.is_empty() {
+        return Err(Refusal(
+            "Nothing was written above the quoted mail, so there was nothing to send.".to_owned(),
+        ));
+    }
+    let caller = Caller::agent(organization.clone(), agent.id.clone(), agent.role);
+    let message = if conversation.is_open() {
+        let request = SendMessage {
+            body: written.to_owned(),
+            from_number_id: conversation.number_id.clone(),
+            media_ids: Vec::new(),
+            lane: SendLane::Conversational,
+        };
+        reply(app, &caller, conversation.id.clone(), request)?
+    } else {
+        // A reply to a closed conversation opens the thread's next one.
+        let contact = app
+            .db
+            .read(|conn| Ok::<_, AppError>(contacts::find(conn, organization, &conversation.contact_id)?))?;
+        let request = SendToPhone {
+            to: contact.phone_number,
+            body: written.to_owned(),
+            from_number_id: conversation.number_id.clone(),
+            media_ids: Vec::new(),
+            lane: SendLane::Conversational,
+        };
+        send_to_phone(app, &caller, request)?
+    };
+    Ok(InboundMailOutcome::Sent {
+        conversation_id: message.conversation_id,
+        message_id: message.id,
+    })
+}
+
+/// Mails the writer why their reply was not sent.
+fn explain(
+    app: &AppContext,
+    settings: &MailSettings,
+    notification: &MailRow,
+    to: &str,
+    (subject, reason, written): (&str, &str, &str),
+) -> AppResult<()> {
+    let composed = compose::reply_refused(subject, reason, written);
+    let now = app.clock.now_naive();
+    app.db.write(|conn| {
+        let envelope = Envelope {
+            organization: &notification.organization_id,
+            agent: notification.agent_id.as_ref(),
+            kind: MailKind::ReplyRefused,
+            to,
+        };
+        queue_plain(conn, settings, envelope, &composed, now)?;
+        Ok(())
+    })
+}
