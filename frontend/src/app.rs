@@ -22,6 +22,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=Login />
                 <Route path=path!("/setup") view={Lazy::<SetupPage>::new()} />
                 <Route path=path!("/reset-password") view={Lazy::<ResetPasswordPage>::new()} />
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordPage>::new()} />
+                <Route path=path!("/unsubscribe") view={Lazy::<UnsubscribePage>::new()} />
                 // The shell decides between setup, sign-in and the signed-in app, then shows
                 // the matched page inside its frame.
                 <ParentRoute path=path!("") view=Shell>
@@ -37,6 +39,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings") view={Lazy::<SettingsPage>::new()} />
                     <Route path=path!("profile") view={Lazy::<ProfilePage>::new()} />
                     <Route path=path!("simulator") view={Lazy::<SimulatorPage>::new()} />
+                    <Route path=path!("mail") view={Lazy::<MailPage>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -64,6 +67,9 @@ macro_rules! lazy_page {
 
 lazy_page!(SetupPage, crate::pages::setup::Setup);
 lazy_page!(ResetPasswordPage, crate::pages::reset_password::ResetPassword);
+lazy_page!(ForgotPasswordPage, crate::pages::forgot_password::ForgotPassword);
+lazy_page!(UnsubscribePage, crate::pages::unsubscribe::Unsubscribe);
+lazy_page!(MailPage, crate::pages::mail::MailOutbox);
 lazy_page!(ContactsPage, crate::pages::contacts::Contacts);
 lazy_page!(ContactPage, crate::pages::contacts::ContactPage);
 lazy_page!(ImportContactsPage, crate::pages::contacts::import::ImportContacts);

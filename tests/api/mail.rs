@@ -258,9 +258,12 @@ async fn replies_by_email_become_texts_or_are_refused(app: TestApp) {
         ),
     ];
     for (style, part, expected) in cases {
-        let outcome = post_mail(&app, &reply_mail("sam@acme.test", &reply_to, part)).await;
+        let raw = reply_mail("sam@acme.test", &reply_to, part);
+        let outcome = post_mail(&app, &raw).await;
         assert_eq!(outcome["outcome"], "sent", "{style}: {outcome}");
         assert_eq!(last_outbound(&app, &sam, &conversation).await, expected, "{style}");
+        // Posted again (a service's retry), it sends nothing more.
+        assert_eq!(post_mail(&app, &raw).await["outcome"], "ignored", "{style}");
     }
     let sent_before = smtp.received().len();
     // From another address: refused, and that address is told why.
@@ -302,6 +305,11 @@ async fn replies_by_email_become_texts_or_are_refused(app: TestApp) {
         to,
         vec!["mallory@evil.test", "sam@acme.test"],
         "one explanation per refusal with a sender"
+    );
+    let stranger = explained[0].text();
+    assert!(
+        !stranger.contains("Send this") && !stranger.contains("sam@acme.test"),
+        "{stranger}"
     );
     assert!(explained[1].text().contains("Nothing was written"));
     // A reply to a closed conversation opens the thread's next one.

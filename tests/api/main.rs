@@ -18,6 +18,7 @@ mod organization;
 mod outbound_webhooks;
 mod project;
 mod quick_replies;
+mod relay;
 mod robustness;
 mod search;
 mod setup;

@@ -355,6 +355,17 @@ async fn an_endpoint_failing_for_a_day_is_turned_off_and_can_be_turned_on_again(
         endpoint["disabled_reason"].as_str().unwrap().contains("HTTP 500"),
         "{endpoint}"
     );
+    // Its admins are told by mail (kept in the Mail outbox: this server has no SMTP server).
+    app.run_jobs(None).await;
+    let mails = app.get("/api/v1/mails", token(&owner)).await.expect(200).json();
+    let notice = mails["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|mail| mail["kind"] == "webhook_disabled")
+        .unwrap_or_else(|| panic!("no notice in {mails}"));
+    assert_eq!(notice["to"], "owner@acme.example");
+    assert!(notice["subject"].as_str().unwrap().contains(&receiver.url), "{notice}");
     let log = app
         .get(&format!("{path}/deliveries"), token(&owner))
         .await

@@ -25,6 +25,7 @@ import { contactChecks } from './contact.mjs';
 import { frameChecks } from './frame.mjs';
 import { importChecks } from './import.mjs';
 import { inboxChecks } from './inbox.mjs';
+import { mailChecks } from './mail.mjs';
 import { paneChecks } from './pane.mjs';
 import {
   DEMO_OWNER,
@@ -615,6 +616,7 @@ async function main() {
     await settingsChecks(context, demo);
     await teamChecks(context, demo);
     await staticChecks(check, demo);
+    await mailChecks(context, demo);
     await setupChecks(context, fresh);
   } finally {
     await otherContext.close();

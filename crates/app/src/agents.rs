@@ -9,7 +9,7 @@ use textdesk_domain::permissions::{self, AgentEdit, Denied};
 use textdesk_domain::text::{Label, NAME_MAX, SCREENNAME_MAX, default_screenname};
 use textdesk_types::agents::{Agent, CreateAgent, Role, UpdateAgent};
 use textdesk_types::page::PageQuery;
-use textdesk_types::{AgentId, Page};
+use textdesk_types::{AgentId, NumberId, OrganizationId, Page};
 
 use crate::pagination::PageRequest;
 use crate::passwords;
@@ -128,10 +128,14 @@ pub fn update(
 ) -> AppResult<Agent> {
     caller.permits(Permission::ManageTeam)?;
     let (new_role, disabled) = (update.role, update.disabled);
-    let changes = agent_changes(update)?;
+    let relay_number = update.relay_number_id.clone();
+    let mut changes = agent_changes(update)?;
     let organization = &caller.organization_id;
     app.db.write(|conn| {
         let before = agents::find(conn, organization, &target).or_missing("agent")?;
+        changes.relay_number_id = relay_number
+            .map(|raw| relay_number_of(conn, organization, &raw))
+            .transpose()?;
         let before_role = before.role;
         let edit = AgentEdit {
             new_role,
@@ -145,8 +149,30 @@ pub fn update(
         if after.disabled && !before.disabled {
             refresh_tokens::revoke_all_for_agent(conn, organization, &target)?;
         }
+        // Replies by email from the old address, or for a disabled account, are refused.
+        if (after.disabled && !before.disabled) || after.email != before.email {
+            textdesk_db::mails::revoke_reply_addresses(conn, &target)?;
+        }
         Ok(agents::into_wire_one(conn, after)?)
     })
+}
+
+/// The relay number an admin gives an agent: a number of the organization set aside for relay;
+/// an empty string takes it away.
+fn relay_number_of(conn: &mut DbConnection, organization: &OrganizationId, raw: &str) -> AppResult<Option<NumberId>> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let id = NumberId::new(raw.to_owned());
+    match textdesk_db::numbers::find(conn, organization, &id) {
+        Ok(number) if number.relay => Ok(Some(id)),
+        Ok(_) | Err(DbError::NotFound) => Err(AppError::field(
+            "relay_number_id",
+            "not_a_relay_number",
+            "is not a number of this organization set aside for text relay",
+        )),
+        Err(other) => Err(other.into()),
+    }
 }
 
 fn agent_changes(update: UpdateAgent) -> AppResult<AgentChanges> {

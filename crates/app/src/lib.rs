@@ -37,6 +37,7 @@ pub mod pagination;
 pub mod passwords;
 pub mod presence;
 pub mod quick_replies;
+pub mod relay;
 pub mod search;
 pub mod sessions;
 pub mod simulator;

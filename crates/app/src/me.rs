@@ -64,6 +64,7 @@ fn profile_changes(update: UpdateProfile) -> AppResult<AgentChanges> {
         notify_message_mine: notifications.map(|n| n.message_mine),
         notify_message_group: notifications.map(|n| n.message_group),
         mobile_number: mobile,
+        relay_enabled: update.relay_enabled,
         ..Default::default()
     })
 }

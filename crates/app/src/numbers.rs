@@ -98,6 +98,7 @@ pub fn update(
             send_rate_per_second: send_rate.map(|rate| i32::try_from(rate).unwrap_or(1)),
             auto_assign_agent_id: target.as_ref().map(|target| target.agent.clone()),
             auto_assign_group_id: target.map(|target| target.group),
+            relay: update.relay,
         };
         numbers::update(conn, &caller.organization_id, &id, &changes).or_missing("number")
     })?;

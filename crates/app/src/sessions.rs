@@ -227,6 +227,8 @@ pub fn confirm_password_reset(
         let (organization, agent) = (reset.organization_id, reset.agent_id);
         agents::update(conn, &organization, &agent, &changes)?;
         refresh_tokens::revoke_all_for_agent(conn, &organization, &agent)?;
+        // A reset may follow a lost mailbox: its reply addresses stop working too.
+        textdesk_db::mails::revoke_reply_addresses(conn, &agent)?;
         let event = own_account_event((&organization, &agent), "password.reset", client_address);
         Ok(audit::append(conn, event)?)
     })
@@ -234,7 +236,7 @@ pub fn confirm_password_reset(
 
 /// An entry about what an agent did to their own account, before a [`Caller`](crate::Caller)
 /// exists for them.
-fn own_account_event<'a>(
+pub(crate) fn own_account_event<'a>(
     (organization, agent): (&'a OrganizationId, &'a AgentId),
     action: &'a str,
     client_address: &'a str,

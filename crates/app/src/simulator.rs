@@ -7,6 +7,7 @@ use textdesk_domain::phone::PhoneNumber;
 use textdesk_domain::text::check_multiline;
 use textdesk_providers::{InboundMessage, ProviderKind};
 use textdesk_types::messages::{Direction, Message, SimulatedText};
+use textdesk_types::relay::RelayText;
 
 use crate::inbound::{self, InboundText};
 use crate::{AppContext, AppError, AppResult, Caller, OrMissing, Permission};
@@ -17,8 +18,9 @@ pub const BODY_MAX_CHARS: usize = 1600;
 const HANDSET_WINDOW: i64 = 200;
 
 /// Records a text to a simulator number as if a provider had delivered it, with every rule of
-/// a real inbound text (keywords, consent, opening a conversation).
-pub fn text_as_customer(app: &AppContext, caller: &Caller, text: SimulatedText) -> AppResult<Message> {
+/// a real inbound text (keywords, consent, opening a conversation). A text to a relay number
+/// is an agent's reply and no conversation's message: `None`.
+pub fn text_as_customer(app: &AppContext, caller: &Caller, text: SimulatedText) -> AppResult<Option<Message>> {
     caller.permits(Permission::SendMessages)?;
     let SimulatedText { from, number_id, body } = text;
     let from = PhoneNumber::parse(&from).map_err(|invalid| AppError::invalid("from", invalid))?;
@@ -55,9 +57,13 @@ pub fn text_as_customer(app: &AppContext, caller: &Caller, text: SimulatedText) 
             from: from.as_str(),
             message: &message,
         };
+        let relay = number.relay;
         let stored = inbound::store_all(conn, app.clock.now_naive(), &[text])?;
+        if relay {
+            return Ok(None);
+        }
         let row = stored.into_iter().flatten().next().ok_or(DbError::NotFound)?;
-        Ok(row.into_wire())
+        Ok(Some(row.into_wire()))
     })
 }
 
@@ -77,6 +83,17 @@ pub fn handset_texts(app: &AppContext, caller: &Caller, phone: &str) -> AppResul
             texts.extend(window.into_iter().filter(is_text));
         }
         Ok(messages::into_wire_list(conn, texts)?)
+    })
+}
+
+/// What a simulated handset that is an agent's own phone sees of text relay: the texts
+/// between it and relay numbers, oldest first.
+pub fn relay_texts(app: &AppContext, caller: &Caller, phone: &str) -> AppResult<Vec<RelayText>> {
+    caller.permits(Permission::ReadInbox)?;
+    let phone = PhoneNumber::parse(phone).map_err(|invalid| AppError::invalid("phone", invalid))?;
+    app.db.read(|conn| {
+        let rows = textdesk_db::relay::for_phone(conn, &caller.organization_id, phone.as_str(), HANDSET_WINDOW)?;
+        Ok(rows.into_iter().map(|row| row.into_wire()).collect())
     })
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use textdesk_types::agents::{Agent, NotificationChoices, Role};
-use textdesk_types::{AgentId, OrganizationId};
+use textdesk_types::{AgentId, NumberId, OrganizationId};
 
 use crate::schema::{agent_avatars, agents};
 use crate::{DbConnection, DbError, ids, now, utc};
@@ -31,6 +31,8 @@ pub struct AgentRow {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub relay_number_id: Option<NumberId>,
+    pub relay_enabled: bool,
 }
 
 impl AgentRow {
@@ -61,6 +63,8 @@ impl AgentRow {
             },
             avatar_url,
             mobile_number: self.mobile_number,
+            relay_number_id: self.relay_number_id,
+            relay_enabled: self.relay_enabled,
             disabled: self.disabled,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
@@ -104,6 +108,8 @@ pub fn insert(conn: &mut DbConnection, new: NewAgent<'_>) -> Result<AgentRow, Db
         disabled: false,
         created_at: now,
         updated_at: now,
+        relay_number_id: None,
+        relay_enabled: false,
     };
     diesel::insert_into(agents::table).values(&row).execute(conn)?;
     Ok(row)
@@ -172,6 +178,8 @@ pub struct AgentChanges {
     pub notify_message_mine: Option<bool>,
     pub notify_message_group: Option<bool>,
     pub mobile_number: Option<Option<String>>,
+    pub relay_number_id: Option<Option<NumberId>>,
+    pub relay_enabled: Option<bool>,
     pub disabled: Option<bool>,
     pub password_hash: Option<String>,
 }

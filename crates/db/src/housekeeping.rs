@@ -53,7 +53,7 @@ pub fn purge(db: &Database) -> Result<Purged, DbError> {
             idempotency_keys: idempotency::purge_older_than(conn, cutoff)?,
             webhook_events: webhooks::purge_older_than(conn, log_cutoff)?,
             reset_requests: password_reset_requests::purge_older_than(conn, cutoff)?,
-            mails: mails::purge_older_than(conn, mail_cutoff)?,
+            mails: mails::purge_older_than(conn, mail_cutoff)? + mails::purge_receipts_older_than(conn, mail_cutoff)?,
             events: 0,
         })
     })?;

@@ -49,6 +49,8 @@ pub enum JobKind {
     DeliverWebhook,
     SendMail,
     NotifyAgent,
+    SendRelay,
+    AnswerRelay,
 }
 
 impl JobKind {
@@ -61,6 +63,8 @@ impl JobKind {
             JobKind::DeliverWebhook => "deliver_webhook",
             JobKind::SendMail => "send_mail",
             JobKind::NotifyAgent => "notify_agent",
+            JobKind::SendRelay => "send_relay",
+            JobKind::AnswerRelay => "answer_relay",
         }
     }
 
@@ -69,7 +73,7 @@ impl JobKind {
     }
 }
 
-const ALL_KINDS: [JobKind; 7] = [
+const ALL_KINDS: [JobKind; 9] = [
     JobKind::SendMessage,
     JobKind::SimulateDelivery,
     JobKind::FetchMedia,
@@ -77,6 +81,8 @@ const ALL_KINDS: [JobKind; 7] = [
     JobKind::DeliverWebhook,
     JobKind::SendMail,
     JobKind::NotifyAgent,
+    JobKind::SendRelay,
+    JobKind::AnswerRelay,
 ];
 
 /// Jobs a worker runs side by side, each class with its own runners, so an agent's reply never
@@ -95,12 +101,16 @@ pub enum JobClass {
     Imports,
     /// Outbound webhooks: a slow receiver holds up only other deliveries.
     Webhooks,
-    /// Writing notifications and handing mail to the SMTP server, which may be slow or down.
+    /// Handing mail to the SMTP server, which may be slow or down.
     Mail,
+    /// Writing notifications once a burst is over: never behind a slow SMTP server.
+    Notifications,
+    /// Text relay: forwarding texts to agents' phones and answering their replies.
+    Relay,
 }
 
 impl JobClass {
-    pub const ALL: [JobClass; 7] = [
+    pub const ALL: [JobClass; 9] = [
         JobClass::Conversational,
         JobClass::Outreach,
         JobClass::Media,
@@ -108,6 +118,8 @@ impl JobClass {
         JobClass::Imports,
         JobClass::Webhooks,
         JobClass::Mail,
+        JobClass::Notifications,
+        JobClass::Relay,
     ];
 
     fn kinds(self) -> &'static [JobKind] {
@@ -117,7 +129,9 @@ impl JobClass {
             JobClass::Reports => &[JobKind::SimulateDelivery],
             JobClass::Imports => &[JobKind::ImportContacts],
             JobClass::Webhooks => &[JobKind::DeliverWebhook],
-            JobClass::Mail => &[JobKind::SendMail, JobKind::NotifyAgent],
+            JobClass::Mail => &[JobKind::SendMail],
+            JobClass::Notifications => &[JobKind::NotifyAgent],
+            JobClass::Relay => &[JobKind::SendRelay, JobKind::AnswerRelay],
         }
     }
 
@@ -126,9 +140,13 @@ impl JobClass {
         let (first, last) = match self {
             JobClass::Conversational => (SendLane::Conversational, SendLane::Conversational),
             JobClass::Outreach => (SendLane::Automated, SendLane::Bulk),
-            JobClass::Media | JobClass::Reports | JobClass::Imports | JobClass::Webhooks | JobClass::Mail => {
-                (SendLane::Conversational, SendLane::Bulk)
-            }
+            JobClass::Media
+            | JobClass::Reports
+            | JobClass::Imports
+            | JobClass::Webhooks
+            | JobClass::Mail
+            | JobClass::Notifications
+            | JobClass::Relay => (SendLane::Conversational, SendLane::Bulk),
         };
         first as i32..=last as i32
     }
@@ -171,6 +189,12 @@ pub struct NotifyJob {
     pub conversation_id: ConversationId,
 }
 
+/// A job about one text relay text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayJob {
+    pub relay_message_id: String,
+}
+
 /// A job with its typed payload.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Job {
@@ -188,6 +212,10 @@ pub enum Job {
     SendMail(MailJob),
     /// Writes the notification of a burst of texts or transfers, once the burst is over.
     NotifyAgent(NotifyJob),
+    /// Sends a relay text to an agent's phone.
+    SendRelay(RelayJob),
+    /// Answers the conversation a reply from an agent's phone names.
+    AnswerRelay(RelayJob),
 }
 
 impl Job {
@@ -206,6 +234,8 @@ impl Job {
             Job::DeliverWebhook(_) => JobKind::DeliverWebhook,
             Job::SendMail(_) => JobKind::SendMail,
             Job::NotifyAgent(_) => JobKind::NotifyAgent,
+            Job::SendRelay(_) => JobKind::SendRelay,
+            Job::AnswerRelay(_) => JobKind::AnswerRelay,
         }
     }
 
@@ -217,7 +247,9 @@ impl Job {
             | Job::ImportContacts(_)
             | Job::DeliverWebhook(_)
             | Job::SendMail(_)
-            | Job::NotifyAgent(_) => None,
+            | Job::NotifyAgent(_)
+            | Job::SendRelay(_)
+            | Job::AnswerRelay(_) => None,
         }
     }
 
@@ -229,6 +261,7 @@ impl Job {
             Job::DeliverWebhook(job) => serde_json::to_string(job),
             Job::SendMail(job) => serde_json::to_string(job),
             Job::NotifyAgent(job) => serde_json::to_string(job),
+            Job::SendRelay(job) | Job::AnswerRelay(job) => serde_json::to_string(job),
         };
         text.map_err(|e| DbError::Corrupt(format!("job payload: {e}")))
     }
@@ -246,6 +279,8 @@ impl Job {
             Some(JobKind::DeliverWebhook) => Ok(Job::DeliverWebhook(serde_json::from_str(payload).map_err(corrupt)?)),
             Some(JobKind::SendMail) => Ok(Job::SendMail(serde_json::from_str(payload).map_err(corrupt)?)),
             Some(JobKind::NotifyAgent) => Ok(Job::NotifyAgent(serde_json::from_str(payload).map_err(corrupt)?)),
+            Some(JobKind::SendRelay) => Ok(Job::SendRelay(serde_json::from_str(payload).map_err(corrupt)?)),
+            Some(JobKind::AnswerRelay) => Ok(Job::AnswerRelay(serde_json::from_str(payload).map_err(corrupt)?)),
             None => Err(DbError::Corrupt(format!("unknown job kind {kind:?}"))),
         }
     }

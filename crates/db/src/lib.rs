@@ -37,6 +37,7 @@ pub mod password_resets;
 pub mod presence;
 pub mod quick_replies;
 pub mod refresh_tokens;
+pub mod relay;
 pub mod schema;
 pub mod schema_check;
 pub mod search;

@@ -8,7 +8,7 @@ use textdesk_types::messages::SendLane;
 use textdesk_types::{AgentId, ConversationId, MailId, OrganizationId};
 
 use crate::jobs::{self, Job, MailJob};
-use crate::schema::mails;
+use crate::schema::{mails, received_mails};
 use crate::{DbConnection, DbError, ids, utc};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -170,10 +170,13 @@ pub fn page(
         .load(conn)?)
 }
 
-/// The SMTP server accepted the mail with this answer.
+/// The SMTP server accepted the mail with this answer. The reply and unsubscribe addresses
+/// are in the reader's hands now and need not stay readable here (their hashes find them).
 pub fn mark_sent(conn: &mut DbConnection, id: &MailId, response: &str, at: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(mails::table.find(id))
         .set((
+            mails::reply_to.eq(None::<String>),
+            mails::unsubscribe_url.eq(None::<String>),
             mails::status.eq(MailStatus::Sent),
             mails::smtp_response.eq(response),
             mails::last_error.eq(None::<String>),
@@ -259,4 +262,34 @@ pub fn revoke_reply_addresses(conn: &mut DbConnection, agent: &AgentId) -> Resul
 /// Mail older than `cutoff` goes, with the reply addresses it carried.
 pub fn purge_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, DbError> {
     Ok(diesel::delete(mails::table.filter(mails::created_at.lt(cutoff))).execute(conn)?)
+}
+
+/// Notes a reply by email as handled; false when it was handled before.
+pub fn first_receipt(conn: &mut DbConnection, message_id: &str, at: NaiveDateTime) -> Result<bool, DbError> {
+    let inserted = match conn {
+        DbConnection::Postgresql(pg) => diesel::insert_into(received_mails::table)
+            .values((
+                received_mails::message_id.eq(message_id),
+                received_mails::received_at.eq(at),
+            ))
+            .on_conflict_do_nothing()
+            .execute(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::insert_or_ignore_into(received_mails::table)
+            .values((
+                received_mails::message_id.eq(message_id),
+                received_mails::received_at.eq(at),
+            ))
+            .execute(sqlite)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// Forgets a receipt, so a reply that failed for a passing reason is taken when it comes again.
+pub fn forget_receipt(conn: &mut DbConnection, message_id: &str) -> Result<(), DbError> {
+    diesel::delete(received_mails::table.find(message_id)).execute(conn)?;
+    Ok(())
+}
+
+pub fn purge_receipts_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(diesel::delete(received_mails::table.filter(received_mails::received_at.lt(cutoff))).execute(conn)?)
 }

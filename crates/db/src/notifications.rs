@@ -54,6 +54,20 @@ pub struct Notice<'a> {
 
 /// Adds the notice to the agent's batch for the conversation; a new batch gets a job at `due`.
 pub fn gather(conn: &mut DbConnection, notice: &Notice<'_>, due: NaiveDateTime) -> Result<(), DbError> {
+    // The notification job may remove the batch between the insert that found it and the
+    // read that follows: then a new one is started.
+    for _ in 0..3 {
+        if add_or_start(conn, notice, due)? {
+            return Ok(());
+        }
+    }
+    Err(DbError::Corrupt(
+        "a notification batch kept vanishing while it was added to".to_owned(),
+    ))
+}
+
+/// Starts the batch or adds to it; false when it vanished meanwhile.
+fn add_or_start(conn: &mut DbConnection, notice: &Notice<'_>, due: NaiveDateTime) -> Result<bool, DbError> {
     let fresh = BatchRow {
         agent_id: notice.agent.clone(),
         conversation_id: notice.conversation.clone(),
@@ -79,21 +93,24 @@ pub fn gather(conn: &mut DbConnection, notice: &Notice<'_>, due: NaiveDateTime) 
             conversation_id: notice.conversation.clone(),
         });
         jobs::enqueue_at(conn, Some(notice.organization), &job, SendLane::Automated, due)?;
-        return Ok(());
+        return Ok(true);
     }
     let key = (notice.agent.as_str(), notice.conversation.as_str());
-    let current: BatchRow = match conn {
+    let current: Option<BatchRow> = match conn {
         // Another transaction may be adding to the same batch: take turns.
         DbConnection::Postgresql(pg) => notification_batches::table
             .find(key)
             .select(BatchRow::as_select())
             .for_update()
-            .first(pg)?,
+            .first(pg)
+            .optional()?,
         DbConnection::Sqlite(sqlite) => notification_batches::table
             .find(key)
             .select(BatchRow::as_select())
-            .first(sqlite)?,
+            .first(sqlite)
+            .optional()?,
     };
+    let Some(current) = current else { return Ok(false) };
     let mut topics = current.topics();
     if !topics.contains(&notice.topic) {
         topics.push(notice.topic);
@@ -109,7 +126,7 @@ pub fn gather(conn: &mut DbConnection, notice: &Notice<'_>, due: NaiveDateTime) 
             notification_batches::last_at.eq(notice.at),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(true)
 }
 
 pub fn find(

@@ -24,6 +24,8 @@ pub struct NumberRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub send_rate_per_second: i32,
+    /// Set aside for text relay: texts it gets come from agents' phones, not customers.
+    pub relay: bool,
 }
 
 impl NumberRow {
@@ -39,6 +41,7 @@ impl NumberRow {
             auto_assign_agent_id: self.auto_assign_agent_id,
             auto_assign_group_id: self.auto_assign_group_id,
             send_rate_per_second: u32::try_from(self.send_rate_per_second).unwrap_or(1),
+            relay: self.relay,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         }
@@ -75,6 +78,7 @@ pub fn insert(
         created_at: now,
         updated_at: now,
         send_rate_per_second: i32::try_from(new.send_rate_per_second).unwrap_or(1),
+        relay: false,
     };
     diesel::insert_into(numbers::table).values(&row).execute(conn)?;
     Ok(row)
@@ -115,6 +119,7 @@ pub struct NumberChanges {
     pub send_rate_per_second: Option<i32>,
     pub auto_assign_agent_id: Option<Option<AgentId>>,
     pub auto_assign_group_id: Option<Option<GroupId>>,
+    pub relay: Option<bool>,
 }
 
 pub fn update(

@@ -62,6 +62,8 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        relay_number_id -> Nullable<Text>,
+        relay_enabled -> Bool,
     }
 }
 
@@ -161,6 +163,24 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         send_rate_per_second -> Integer,
+        relay -> Bool,
+    }
+}
+
+diesel::table! {
+    relay_messages (id) {
+        id -> Text,
+        organization_id -> Text,
+        agent_id -> Text,
+        number_id -> Text,
+        direction -> Text,
+        agent_phone -> Text,
+        body -> Text,
+        conversation_id -> Nullable<Text>,
+        status -> Text,
+        provider_message_id -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -406,6 +426,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    received_mails (message_id) {
+        message_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     password_reset_requests (id) {
         id -> Text,
         email -> Text,
@@ -621,6 +648,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     password_reset_tokens,
     password_reset_requests,
+    received_mails,
+    relay_messages,
     mails,
     notification_batches,
     audit_log,

@@ -17,6 +17,7 @@ pub mod organization;
 pub mod permissions;
 pub mod phone;
 pub mod quiet_hours;
+pub mod relay;
 pub mod search;
 pub mod text;
 pub mod throttle;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, OrganizationId};
+use crate::{AgentId, NumberId, OrganizationId};
 use chrono::{DateTime, Utc};
 
 /// What an agent may do. Owners and admins manage agents, groups and settings; only owners
@@ -122,6 +122,13 @@ pub struct Agent {
     /// E.164 number for text relay, when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_number: Option<String>,
+    /// The business number, set aside for relay, that an admin gave the agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay_number_id: Option<NumberId>,
+    /// The agent's switch: new texts in their conversations go to their mobile number while
+    /// they are away from the Message Center.
+    #[serde(default)]
+    pub relay_enabled: bool,
     pub disabled: bool,
     #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
@@ -187,6 +194,9 @@ pub struct UpdateAgent {
     /// A disabled agent cannot sign in and their tokens stop working at once.
     #[serde(default)]
     pub disabled: Option<bool>,
+    /// A business number set aside for text relay; an empty string takes it away.
+    #[serde(default)]
+    pub relay_number_id: Option<String>,
 }
 
 /// An agent's changes to their own profile. Absent fields stay as they are.
@@ -215,6 +225,10 @@ pub struct UpdateProfile {
     /// E.164; an empty string removes it.
     #[serde(default)]
     pub mobile_number: Option<String>,
+    /// Text relay on or off (it works once an admin gave a relay number and the mobile number
+    /// is set).
+    #[serde(default)]
+    pub relay_enabled: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,6 +37,7 @@ pub mod page;
 pub mod presence;
 pub mod problem;
 pub mod quick_replies;
+pub mod relay;
 mod rfc3339;
 pub mod search;
 pub mod sending;

@@ -26,6 +26,10 @@ pub struct Number {
     pub auto_assign_group_id: Option<GroupId>,
     /// Most messages this number sends per second (carriers' limit for its kind).
     pub send_rate_per_second: u32,
+    /// Set aside for text relay: it forwards texts to agents' phones and takes their replies;
+    /// it texts no customer and starts no conversation.
+    #[serde(default)]
+    pub relay: bool,
     #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
     #[serde(deserialize_with = "crate::rfc3339::deserialize")]
@@ -81,4 +85,7 @@ pub struct UpdateNumber {
     /// nobody. Conversations already open keep their owner.
     #[serde(default)]
     pub auto_assign: Option<crate::conversations::Transfer>,
+    /// Set the number aside for text relay (or give it back to conversations).
+    #[serde(default)]
+    pub relay: Option<bool>,
 }

@@ -85,6 +85,8 @@ fn concurrency(class: JobClass) -> usize {
         JobClass::Imports => 1,
         JobClass::Webhooks => 4,
         JobClass::Mail => 2,
+        JobClass::Notifications => 1,
+        JobClass::Relay => 2,
     }
 }
 

@@ -17,6 +17,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod events;
 pub mod exports;
+pub mod mail;
 pub mod media;
 pub mod messages;
 pub mod numbers;

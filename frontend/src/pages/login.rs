@@ -1,6 +1,7 @@
 //! Signing in with email and password.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use textdesk_types::auth::LoginRequest;
 
 use crate::components::{AuthCard, Field, FormAlert, GoTo, failure};
@@ -50,6 +51,7 @@ fn LoginForm() -> impl IntoView {
                     {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </form>
+            <p class="auth-aside"><A href="/forgot-password" attr:id="forgot-password">"Forgot password?"</A></p>
         </AuthCard>
     }
 }

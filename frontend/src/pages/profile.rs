@@ -35,6 +35,8 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
     let time_zone = RwSignal::new(agent.time_zone);
     let idle_alert = RwSignal::new(agent.idle_alert_seconds.to_string());
     let mobile = RwSignal::new(agent.mobile_number.unwrap_or_default());
+    let relay = RwSignal::new(agent.relay_enabled);
+    let relay_number = agent.relay_number_id.clone();
     let notify = agent.notifications;
     let transfer_mine = RwSignal::new(notify.transfer_mine);
     let transfer_group = RwSignal::new(notify.transfer_group);
@@ -67,6 +69,7 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
             }),
             // Empty removes it.
             mobile_number: Some(mobile.get_untracked().trim().to_owned()),
+            relay_enabled: Some(relay.get_untracked()),
         });
     };
     view! {
@@ -112,6 +115,7 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
                 >
                     <input id="mobile-number" type="tel" inputmode="tel" autocomplete="tel" placeholder="+1 202 555 0100" bind:value=mobile />
                 </Field>
+                <RelaySwitch relay relay_number />
                 <fieldset class="checks">
                     <legend>"Email me when"</legend>
                     <Check id="notify-transfer-mine" checked=transfer_mine>
@@ -135,6 +139,40 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// Text relay: new texts in the agent's conversations go to their mobile while they are away
+/// from the Message Center, from the relay number an admin gave them; they answer from it.
+#[component]
+fn RelaySwitch(relay: RwSignal<bool>, relay_number: Option<textdesk_types::NumberId>) -> impl IntoView {
+    let Some(relay_number) = relay_number else {
+        return view! {
+            <p class="hint" id="relay-none">"Text relay: an admin has not given you a relay number."</p>
+        }
+        .into_any();
+    };
+    let numbers = LocalResource::new(api::numbers::list);
+    let phone = move || {
+        numbers
+            .get()
+            .and_then(Result::ok)
+            .and_then(|numbers| numbers.into_iter().find(|number| number.id == relay_number))
+            .map(|number| number.phone_number)
+            .unwrap_or_default()
+    };
+    view! {
+        <fieldset class="checks">
+            <legend>"Text relay"</legend>
+            <Check id="relay-enabled" checked=relay>
+                "While I am away from the Message Center, text new messages in my conversations to my mobile number"
+            </Check>
+            <p class="hint">
+                {move || format!("They come from your relay number {}. ", phone())}
+                "Answer by starting your reply with the conversation number and a space, such as \"1042 On my way\"."
+            </p>
+        </fieldset>
+    }
+    .into_any()
 }
 
 /// The agent's picture: shown beside their name to the team. Chosen from a file, or removed.

@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use textdesk_types::messages::{Direction, Message};
 use textdesk_types::numbers::Number;
+use textdesk_types::relay::RelayText;
 
 use crate::api;
 use crate::components::{Field, FormAlert, LoadError, Loading, PageTitle, failure};
@@ -22,6 +25,7 @@ pub fn PhoneSimulator() -> impl IntoView {
         <header class="page-header">
             <h1>"Phone simulator"</h1>
             <p class="lead">"Text a simulator number as a customer and see the team's replies, as a handset would."</p>
+            <p class="page-links"><A href="/mail">"Mail outbox"</A>": the mail Textdesk writes, such as notifications of these texts."</p>
         </header>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -60,9 +64,22 @@ fn Handset(numbers: Vec<Number>) -> impl IntoView {
             handle.clear();
         }
     });
+    // The phone's texts with the business, and (when it is an agent's own phone) with relay
+    // numbers, in the order they came.
     let texts = LocalResource::new(move || {
         tick.track();
-        api::simulator::handset(phone.get())
+        let phone = phone.get();
+        async move {
+            let (texts, relayed) = futures_util::future::join(
+                api::simulator::handset(phone.clone()),
+                api::simulator::relay_texts(phone),
+            )
+            .await;
+            let mut bubbles: Vec<Bubble> = texts?.into_iter().map(Bubble::text).collect();
+            bubbles.extend(relayed?.into_iter().map(Bubble::relayed));
+            bubbles.sort_by_key(|bubble| bubble.at);
+            api::ApiResult::Ok(bubbles)
+        }
     });
     let send = Action::new_local(move |body: &String| {
         let body = body.clone();
@@ -129,13 +146,47 @@ fn Handset(numbers: Vec<Number>) -> impl IntoView {
     }
 }
 
-/// One text as the handset shows it: the customer's own on the right.
-fn bubble(text: Message) -> impl IntoView {
-    let mine = text.direction == Direction::Inbound;
+/// One text as the handset shows it.
+#[derive(Clone)]
+struct Bubble {
+    /// Sent by this phone: shown on the right.
+    mine: bool,
+    body: String,
+    at: DateTime<Utc>,
+    status: String,
+    /// Between an agent's phone and a relay number.
+    relay: bool,
+}
+
+impl Bubble {
+    fn text(text: Message) -> Bubble {
+        Bubble {
+            mine: text.direction == Direction::Inbound,
+            body: text.body,
+            at: text.created_at,
+            status: text.status.as_str().to_owned(),
+            relay: false,
+        }
+    }
+
+    fn relayed(text: RelayText) -> Bubble {
+        Bubble {
+            mine: text.from_phone,
+            body: text.body,
+            at: text.created_at,
+            status: text.status,
+            relay: true,
+        }
+    }
+}
+
+fn bubble(text: Bubble) -> impl IntoView {
     view! {
-        <div class="bubble" class:mine=mine>
+        <div class="bubble" class:mine=text.mine class:relay=text.relay>
             <p>{text.body}</p>
-            <span class="bubble-meta"><Moment at=text.created_at /> " · " {text.status.as_str()}</span>
+            <span class="bubble-meta">
+                <Moment at=text.at /> " · " {text.status} {text.relay.then_some(" · text relay")}
+            </span>
         </div>
     }
 }

@@ -8,6 +8,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use textdesk_types::agents::{Agent, CreateAgent, PasswordResetLink, Role, UpdateAgent};
 use textdesk_types::groups::{CreateGroup, Group, UpdateGroup};
+use textdesk_types::numbers::Number;
 use textdesk_types::{AgentId, GroupId};
 
 use crate::api::{self, ApiResult};
@@ -105,9 +106,25 @@ fn AgentTable(
     });
     let change_problem = failure(change);
     let link_problem = failure(make_link);
+    // The numbers set aside for text relay, which admins give agents.
+    let numbers = LocalResource::new(move || async move {
+        if powers.admin {
+            api::numbers::list().await.unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    });
+    let relay_numbers = Signal::derive(move || {
+        numbers
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|number| number.relay)
+            .collect::<Vec<Number>>()
+    });
     let rows = agents
         .into_iter()
-        .map(|agent| view! { <AgentRow agent powers change make_link /> })
+        .map(|agent| view! { <AgentRow agent powers change make_link relay_numbers /> })
         .collect_view();
     view! {
         <section class="card">
@@ -121,6 +138,7 @@ fn AgentTable(
                             <th scope="col">"Email"</th>
                             <th scope="col">"Role"</th>
                             <th scope="col">"Status"</th>
+                            {powers.admin.then(|| view! { <th scope="col">"Text relay"</th> })}
                             {powers.admin.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                         </tr>
                     </thead>
@@ -139,6 +157,7 @@ fn AgentRow(
     powers: Powers,
     change: Action<(AgentId, UpdateAgent), ApiResult<()>>,
     make_link: Action<(AgentId, String), ApiResult<()>>,
+    relay_numbers: Signal<Vec<Number>>,
 ) -> impl IntoView {
     let role = agent.role;
     let name = full_name(&agent);
@@ -167,6 +186,37 @@ fn AgentRow(
     } else {
         view! { <span class=format!("badge badge-{}", role.as_str())>{role_label(role)}</span> }.into_any()
     };
+    let relay_cell = powers.admin.then(|| {
+        let id = id.clone();
+        let current = agent.relay_number_id.clone();
+        let label = format!("Relay number of {name}");
+        let options = move || {
+            relay_numbers
+                .get()
+                .into_iter()
+                .map(|number| {
+                    let selected = current.as_ref() == Some(&number.id);
+                    view! { <option value=number.id.to_string() selected=selected>{number.phone_number}</option> }
+                })
+                .collect_view()
+        };
+        let has_none = agent.relay_number_id.is_none();
+        view! {
+            <td data-label="Text relay">
+                <select
+                    aria-label=label
+                    on:change=move |event| {
+                        let changes = UpdateAgent { relay_number_id: Some(event_target_value(&event)), ..Default::default() };
+                        change.dispatch((id.clone(), changes));
+                    }
+                >
+                    <option value="" selected=has_none>"None"</option>
+                    {options}
+                </select>
+                {agent.relay_enabled.then(|| view! { <span class="muted">" on"</span> })}
+            </td>
+        }
+    });
     let actions = may_act.then(|| {
         let (toggle_id, link_id, link_name) = (id.clone(), id.clone(), name.clone());
         let disabled = agent.disabled;
@@ -217,6 +267,7 @@ fn AgentRow(
                     view! { <span class="badge badge-active">"Active"</span> }.into_any()
                 }}
             </td>
+            {relay_cell}
             {actions}
         </tr>
     }

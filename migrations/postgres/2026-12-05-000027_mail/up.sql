@@ -52,6 +52,14 @@ CREATE TABLE notification_batches (
     PRIMARY KEY (agent_id, conversation_id)
 );
 
+-- Replies by email already handled, by their Message-ID: an inbound-mail service that posts
+-- one again, or a pipe run twice, sends no second text.
+CREATE TABLE received_mails (
+    message_id TEXT PRIMARY KEY NOT NULL,
+    received_at TIMESTAMP NOT NULL
+);
+CREATE INDEX received_mails_received ON received_mails (received_at);
+
 -- Sign-in page requests for a reset mail, counted per address and per client for throttling.
 CREATE TABLE password_reset_requests (
     id TEXT PRIMARY KEY NOT NULL,

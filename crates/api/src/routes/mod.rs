@@ -141,6 +141,7 @@ pub fn v1(config: &mut ServiceConfig) {
         .service(exports::export_messages)
         .service(simulator::send_as_customer)
         .service(simulator::handset_messages)
+        .service(simulator::handset_relay_texts)
         .service(media::upload_media)
         .service(media::get_media);
 }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use textdesk_app::simulator;
 use textdesk_types::ProblemDetails;
 use textdesk_types::messages::{Message, SimulatedText};
+use textdesk_types::relay::RelayText;
 
 use crate::extract::{CurrentAgent, JsonBody};
 use crate::{ApiError, AppState};
@@ -19,12 +20,16 @@ pub struct HandsetQuery {
 }
 
 /// Text the business as a customer, through a simulator number.
+///
+/// A simulator number set aside for text relay takes texts from agents' own phones instead:
+/// such a text is no conversation's and is answered 202 with no body.
 #[utoipa::path(
     tag = "simulator",
     security(("bearer" = [])),
     request_body = SimulatedText,
     responses(
         (status = 201, description = "The message as the business received it", body = Message),
+        (status = 202, description = "Taken by a relay number (a reply from an agent's phone)"),
         (status = 409, description = "The number is not a simulator number", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -39,7 +44,10 @@ pub async fn send_as_customer(
     let message = state
         .run(move |app| simulator::text_as_customer(app, &caller, body.0))
         .await?;
-    Ok(HttpResponse::Created().json(message))
+    Ok(match message {
+        Some(message) => HttpResponse::Created().json(message),
+        None => HttpResponse::Accepted().finish(),
+    })
 }
 
 /// What a simulated handset sees: the texts between it and the business, oldest first
@@ -62,6 +70,30 @@ pub async fn handset_messages(
     let caller = me.caller();
     let texts = state
         .run(move |app| simulator::handset_texts(app, &caller, &query.phone))
+        .await?;
+    Ok(web::Json(texts))
+}
+
+/// What a simulated handset that is an agent's own phone sees of text relay: new texts
+/// forwarded to it, its replies, and the answers to replies that were not taken, oldest first.
+#[utoipa::path(
+    tag = "simulator",
+    security(("bearer" = [])),
+    params(HandsetQuery),
+    responses(
+        (status = 200, description = "The relay texts", body = Vec<RelayText>),
+        (status = 422, description = "Invalid phone number", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/simulator/relay-texts")]
+pub async fn handset_relay_texts(
+    state: web::Data<AppState>,
+    me: CurrentAgent,
+    query: web::Query<HandsetQuery>,
+) -> Result<web::Json<Vec<RelayText>>, ApiError> {
+    let caller = me.caller();
+    let texts = state
+        .run(move |app| simulator::relay_texts(app, &caller, &query.phone))
         .await?;
     Ok(web::Json(texts))
 }

@@ -89,7 +89,7 @@ pub fn bulk(app: &AppContext, caller: &Caller, request: BulkRequest) -> AppResul
                 let actor = system_notes::actor_name(conn, caller)?;
                 let note = owner_note(conn, caller, &owner, AssignedBy::Transfer { actor: &actor })?;
                 for row in &rows {
-                    changed += u32::from(change_owner(conn, caller, row, &owner, &note)?);
+                    changed += u32::from(change_owner(conn, caller, row, &owner, (&note, app.clock.now_naive()))?);
                 }
             }
             BulkAction::MarkRead => {

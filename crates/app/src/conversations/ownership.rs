@@ -1,6 +1,7 @@
 //! Claiming and transferring conversations. Ownership never limits who may reply; it says who
 //! is responsible. Each change adds a system note to the conversation.
 
+use chrono::NaiveDateTime;
 use textdesk_db::conversations::ConversationRow;
 use textdesk_db::{DbConnection, agents, conversations, groups};
 use textdesk_domain::assignment::{AssignedBy, Owner, ownership_note};
@@ -26,7 +27,7 @@ pub fn claim(app: &AppContext, caller: &Caller, id: ConversationId) -> AppResult
         };
         let actor = system_notes::actor_name(conn, caller)?;
         let note = owner_note(conn, caller, &owner, AssignedBy::Claim { actor: &actor })?;
-        change_owner(conn, caller, &row, &owner, &note)?;
+        change_owner(conn, caller, &row, &owner, (&note, app.clock.now_naive()))?;
         wire_conversation(app, conn, caller, &id)
     })
 }
@@ -39,7 +40,7 @@ pub fn transfer(app: &AppContext, caller: &Caller, id: ConversationId, request: 
         let owner = check_owner(conn, caller, request.agent_id, request.group_id)?;
         let actor = system_notes::actor_name(conn, caller)?;
         let note = owner_note(conn, caller, &owner, AssignedBy::Transfer { actor: &actor })?;
-        change_owner(conn, caller, &row, &owner, &note)?;
+        change_owner(conn, caller, &row, &owner, (&note, app.clock.now_naive()))?;
         wire_conversation(app, conn, caller, &id)
     })
 }
@@ -96,21 +97,24 @@ pub(crate) fn owner_note(
     Ok(ownership_note(by, name.as_deref()))
 }
 
-/// Sets the owner and adds `note`, unless the conversation has that owner already. Returns
-/// whether anything changed.
+/// Sets the owner and adds `note`, unless the conversation has that owner already, and tells
+/// those who asked to hear of transfers (at `now`). Returns whether anything changed.
 pub(crate) fn change_owner(
     conn: &mut DbConnection,
     caller: &Caller,
     row: &ConversationRow,
     owner: &Owner,
-    note: &str,
+    (note, now): (&str, NaiveDateTime),
 ) -> AppResult<bool> {
     let unchanged = row.owner_agent_id == owner.agent && row.owner_group_id == owner.group && !row.awaiting_agent;
     if unchanged {
         return Ok(false);
     }
     conversations::set_owner(conn, &row.id, owner.agent.as_ref(), owner.group.as_ref(), false)?;
-    crate::mail::notifications::transferred(conn, row, owner, &caller.agent_id, note, textdesk_db::now())?;
+    // Taking a conversation out of the round-robin wait is no transfer.
+    if row.owner_agent_id != owner.agent || row.owner_group_id != owner.group {
+        crate::mail::notifications::transferred(conn, row, owner, &caller.agent_id, note, now)?;
+    }
     let contact = contact_of(conn, caller, row)?;
     system_notes::record(conn, caller, row, &contact, note)?;
     Ok(true)

@@ -56,7 +56,7 @@ pub fn send_to_phone(app: &AppContext, caller: &Caller, request: SendToPhone) ->
 }
 
 /// The number to send through: the one asked for, else the one last used with the contact,
-/// else the organization's first enabled number.
+/// else the organization's first enabled number. Relay numbers text agents only.
 pub fn choose_number(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -74,10 +74,17 @@ pub fn choose_number(
             Some(number) => number,
             None => numbers::list(conn, organization)?
                 .into_iter()
-                .find(|number| number.enabled)
+                .find(|number| number.enabled && !number.relay)
                 .ok_or_else(|| AppError::conflict("no_number", "Connect a business number before sending."))?,
         },
     };
+    if row.relay {
+        return Err(AppError::field(
+            "from_number_id",
+            "relay_number",
+            "is set aside for text relay and texts no customer",
+        ));
+    }
     if !row.enabled {
         return Err(AppError::conflict(
             "number_disabled",
@@ -93,7 +100,7 @@ fn remembered_number(conn: &mut DbConnection, caller: &Caller, contact: &Contact
         return Ok(None);
     };
     match numbers::find(conn, &caller.organization_id, &id) {
-        Ok(number) => Ok(Some(number).filter(|number| number.enabled)),
+        Ok(number) => Ok(Some(number).filter(|number| number.enabled && !number.relay)),
         Err(DbError::NotFound) => Ok(None),
         Err(other) => Err(other.into()),
     }

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use textdesk_db::assignment_rules;
 use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::conversations::ConversationRow;
 use textdesk_db::jobs::{self, Job, MediaJob};
 use textdesk_db::messages::{self, MessageRow};
 use textdesk_db::numbers::NumberRow;
@@ -21,7 +22,7 @@ use textdesk_domain::compliance::could_be_keyword;
 use textdesk_providers::{InboundMedia, InboundMessage};
 use textdesk_types::messages::SendLane;
 use textdesk_types::messages::{AuthorKind, Direction, MessagePurpose};
-use textdesk_types::{ContactId, ConversationId, MessageId, NumberId, OrganizationId};
+use textdesk_types::{ContactId, MessageId, NumberId, OrganizationId};
 
 use crate::{AppError, assignment, compliance};
 
@@ -71,9 +72,16 @@ pub fn store_all(
         }
     }
     for organization in organizations {
-        let indexes: Vec<usize> = (0..texts.len())
+        let mut indexes: Vec<usize> = (0..texts.len())
             .filter(|&i| fresh[i] && &texts[i].number.organization_id == organization)
             .collect();
+        // Texts to a relay number come from agents' phones: they are no conversation's.
+        for &i in &indexes {
+            if texts[i].number.relay {
+                crate::relay::receive(conn, texts[i].number, texts[i].from, texts[i].message, now)?;
+            }
+        }
+        indexes.retain(|&i| !texts[i].number.relay);
         if indexes.is_empty() {
             continue;
         }
@@ -133,8 +141,8 @@ fn store_for_organization(
     let recorded = threads::record_all(conn, organization, &new, |conn, recorded| {
         assign_opened(conn, now, organization, texts, &contacts, recorded)
     })?;
+    notify_of_texts(conn, organization, &recorded, now)?;
     let messages: Vec<MessageRow> = recorded.into_iter().map(|recorded| recorded.message).collect();
-    notify_of_texts(conn, organization, &messages, now)?;
     // Most texts are conversation: the organization's settings are read only when a text
     // could be a keyword or brings media, so the common inbound message costs no more reads.
     let mut settings: Option<OrganizationRow> = None;
@@ -166,23 +174,32 @@ fn store_for_organization(
     Ok(messages)
 }
 
-/// Gathers the texts for the agents who want to hear of them, per conversation as it is now
-/// (a new one was just assigned).
+/// Gathers the texts for the agents who want to hear of them by mail, per conversation as it
+/// is now (one a text opened was assigned after it was recorded, so it is read again), and
+/// forwards each to its owner's phone when they have text relay on.
 fn notify_of_texts(
     conn: &mut DbConnection,
     organization: &OrganizationId,
-    messages: &[MessageRow],
+    recorded: &[Recorded],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let mut first_texts: Vec<(&ConversationId, NaiveDateTime)> = Vec::new();
-    for message in messages {
-        if !first_texts.iter().any(|(id, _)| *id == &message.conversation_id) {
-            first_texts.push((&message.conversation_id, message.created_at));
-        }
-    }
-    for (id, first_at) in first_texts {
-        let conversation = conversations::find(conn, organization, id)?;
-        crate::mail::notifications::texts_arrived(conn, &conversation, first_at, now)?;
+    let mut current: Vec<ConversationRow> = Vec::new();
+    for text in recorded {
+        let id = &text.message.conversation_id;
+        let conversation = match current.iter().find(|conversation| &conversation.id == id) {
+            Some(conversation) => conversation.clone(),
+            None => {
+                let conversation = if text.opened {
+                    conversations::find(conn, organization, id)?
+                } else {
+                    text.conversation.clone()
+                };
+                crate::mail::notifications::texts_arrived(conn, &conversation, text.message.created_at, now)?;
+                current.push(conversation.clone());
+                conversation
+            }
+        };
+        crate::relay::forward(conn, &conversation, &text.message, now)?;
     }
     Ok(())
 }

@@ -9,21 +9,7 @@ pub struct Composed {
     pub html: String,
 }
 
-/// `text` safe inside HTML.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
+pub use textdesk_domain::export::html_text as escape_html;
 
 /// A header value on one line: line breaks become spaces.
 pub fn escape_header(value: &str) -> String {
@@ -220,14 +206,6 @@ pub fn webhook_disabled(url: &str, reason: &str, settings_url: &str) -> Composed
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            escape_html("<b>\"a\" & 'b'</b>"),
-            "&lt;b&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/b&gt;"
-        );
-    }
 
     #[test]
     fn a_notification_has_its_texts_links_and_way_out_in_both_parts() {

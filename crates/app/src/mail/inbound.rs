@@ -32,20 +32,41 @@ pub fn receive(app: &AppContext, settings: &MailSettings, raw: &[u8]) -> AppResu
             reason: "It answers no notification Textdesk sent, or its reply address was revoked.".to_owned(),
         });
     };
+    let now = app.clock.now_naive();
+    if let Some(id) = &received.message_id
+        && !app
+            .db
+            .write(|conn| Ok::<_, AppError>(mails::first_receipt(conn, id, now)?))?
+    {
+        return Ok(InboundMailOutcome::Ignored {
+            reason: "This mail was handled before.".to_owned(),
+        });
+    }
     let written = reply_text(&received.text);
     match send(app, &notification, &received, &written) {
         Ok(outcome) => Ok(outcome),
-        Err(Refusal(reason)) => {
+        Err(Failed::Refused { reason, from_agent }) => {
             if let Some(from) = &received.from {
+                // A stranger is told only that nothing was sent: never their words back, nor
+                // whose notification it was, so a reply address relays none of their mail.
+                let written = if from_agent { written.as_str() } else { "" };
                 explain(
                     app,
                     settings,
                     &notification,
                     from,
-                    (&received.subject, &reason, &written),
+                    (&received.subject, &reason, written),
                 )?;
             }
             Ok(InboundMailOutcome::Refused { reason })
+        }
+        Err(Failed::Error(error)) => {
+            // Not the reply's fault: the service or the pipe brings it again later.
+            if let Some(id) = &received.message_id {
+                app.db
+                    .write(|conn| Ok::<_, AppError>(mails::forget_receipt(conn, id)?))?;
+            }
+            Err(error)
         }
     }
 }
@@ -69,19 +90,41 @@ fn answered_notification(
     })
 }
 
-/// Why a reply was not sent, in words for its writer.
-struct Refusal(String);
+/// Why a reply was not sent.
+enum Failed {
+    /// The reply breaks a rule: its writer is told why, in words for them.
+    Refused { reason: String, from_agent: bool },
+    /// Something passing (the database, a busy server): the reply may come again.
+    Error(AppError),
+}
 
-impl From<AppError> for Refusal {
+impl Failed {
+    fn refused(reason: impl Into<String>) -> Failed {
+        Failed::Refused {
+            reason: reason.into(),
+            from_agent: true,
+        }
+    }
+}
+
+impl From<AppError> for Failed {
     fn from(error: AppError) -> Self {
-        Refusal(match error {
-            AppError::Validation(fields) => fields
-                .iter()
-                .map(|field| format!("The text {}.", field.message))
-                .collect::<Vec<_>>()
-                .join(" "),
-            other => other.to_string(),
-        })
+        match error {
+            AppError::Validation(fields) => Failed::refused(
+                fields
+                    .iter()
+                    .map(|field| format!("The text {}.", field.message))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            AppError::BadRequest { detail, .. }
+            | AppError::Conflict { detail, .. }
+            | AppError::Forbidden { detail, .. }
+            | AppError::Gone { detail, .. }
+            | AppError::RateLimited { detail, .. } => Failed::refused(detail),
+            AppError::NotFound(what) => Failed::refused(format!("The {what} no longer exists.")),
+            other => Failed::Error(other),
+        }
     }
 }
 
@@ -90,40 +133,37 @@ fn send(
     notification: &MailRow,
     received: &ReceivedMail,
     written: &str,
-) -> Result<InboundMailOutcome, Refusal> {
+) -> Result<InboundMailOutcome, Failed> {
     let (Some(agent_id), Some(conversation_id)) = (&notification.agent_id, &notification.conversation_id) else {
-        return Err(Refusal(
-            "The conversation of that notification no longer exists.".to_owned(),
+        return Err(Failed::refused(
+            "The conversation of that notification no longer exists.",
         ));
     };
     let organization = &notification.organization_id;
-    let (agent, conversation) = app
-        .db
-        .read(|conn| {
-            let agent = agents::find(conn, organization, agent_id)?;
-            let conversation = conversations::find(conn, organization, conversation_id).ok();
-            Ok::<_, AppError>((agent, conversation))
-        })
-        .map_err(Refusal::from)?;
+    let (agent, conversation) = app.db.read(|conn| {
+        let agent = agents::find(conn, organization, agent_id)?;
+        let conversation = conversations::find(conn, organization, conversation_id).ok();
+        Ok::<_, AppError>((agent, conversation))
+    })?;
     let from_agent = received
         .from
         .as_deref()
         .is_some_and(|from| from.eq_ignore_ascii_case(&agent.email));
     if !from_agent {
-        return Err(Refusal(format!(
-            "Replies to this notification are taken only from {}, the address it was sent to.",
-            agent.email
-        )));
+        return Err(Failed::Refused {
+            reason: "Replies to this notification are taken only from the address it was sent to.".to_owned(),
+            from_agent: false,
+        });
     }
     if agent.disabled {
-        return Err(Refusal("Your Textdesk account is disabled.".to_owned()));
+        return Err(Failed::refused("Your Textdesk account is disabled."));
     }
     let Some(conversation) = conversation else {
-        return Err(Refusal("The conversation of that notification was deleted.".to_owned()));
+        return Err(Failed::refused("The conversation of that notification was deleted."));
     };
     if written.is_empty() {
-        return Err(Refusal(
-            "Nothing was written above the quoted mail, so there was nothing to send.".to_owned(),
+        return Err(Failed::refused(
+            "Nothing was written above the quoted mail, so there was nothing to send.",
         ));
     }
     let caller = Caller::agent(organization.clone(), agent.id.clone(), agent.role);

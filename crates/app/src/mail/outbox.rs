@@ -44,7 +44,16 @@ pub fn list(app: &AppContext, caller: &Caller, query: &PageQuery) -> AppResult<P
 
 pub fn get(app: &AppContext, caller: &Caller, id: &MailId) -> AppResult<Mail> {
     caller.permits(Permission::ReadMail)?;
-    app.db.read(|conn| Ok(readable(conn, caller, id)?.into_wire()))
+    app.db.read(|conn| {
+        let row = readable(conn, caller, id)?;
+        let own = row.agent_id.as_ref() == Some(&caller.agent_id);
+        let mut mail = row.into_wire();
+        // A reply address answers as its agent: only they see it.
+        if !own {
+            mail.reply_to = None;
+        }
+        Ok(mail)
+    })
 }
 
 fn readable(conn: &mut textdesk_db::DbConnection, caller: &Caller, id: &MailId) -> AppResult<MailRow> {

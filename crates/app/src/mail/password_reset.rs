@@ -8,7 +8,8 @@ use textdesk_domain::accounts::EmailAddress;
 use textdesk_types::mail::{MailKind, PasswordResetRequest};
 
 use super::{Envelope, MailSettings, compose, queue_plain};
-use crate::tokens::{RESET_TOKEN_HOURS, hash_token, new_secret_token, reset_expiry};
+use crate::sessions::own_account_event;
+use crate::tokens::{RESET_TOKEN_HOURS, hash_token, new_secret_token};
 use crate::{AppContext, AppError, AppResult};
 
 /// Reset mails one address may be sent in [`WINDOW`].
@@ -43,7 +44,8 @@ pub fn request(
         };
         let token = new_secret_token();
         let organization = &agent.organization_id;
-        password_resets::insert(conn, organization, &agent.id, None, &hash_token(&token), reset_expiry())?;
+        let expires_at = now + Duration::hours(RESET_TOKEN_HOURS);
+        password_resets::insert(conn, organization, &agent.id, None, &hash_token(&token), expires_at)?;
         let url = settings.link(&format!("/reset-password?token={token}"));
         let composed = compose::password_reset(&agent.first_name, &url, RESET_TOKEN_HOURS);
         let envelope = Envelope {
@@ -53,15 +55,7 @@ pub fn request(
             to: &agent.email,
         };
         queue_plain(conn, settings, envelope, &composed, now)?;
-        let event = audit::AuditEvent {
-            organization,
-            actor: Some(&agent.id),
-            action: "password.reset_mailed",
-            target_type: "agent",
-            target_id: agent.id.as_str(),
-            detail: serde_json::json!({}),
-            client_address: Some(client_address),
-        };
+        let event = own_account_event((organization, &agent.id), "password.reset_mailed", client_address);
         Ok(audit::append(conn, event)?)
     })
 }

@@ -1,13 +1,31 @@
 //! Writing notifications once their burst is over, and handing mail to the SMTP server.
 
+use chrono::Duration;
 use textdesk_app::mail::notifications::{self, Step};
 use textdesk_db::mails;
 use textdesk_providers::mail::{MailError, OutgoingMail};
 use textdesk_types::mail::{MailKind, MailStatus};
 use textdesk_types::{AgentId, ConversationId, MailId};
 
-use super::{MAX_ATTEMPTS, Next};
+use super::Next;
 use crate::WorkerContext;
+
+/// When a mail the server could not take is tried again, after each failed attempt: an SMTP
+/// server down for days delays mail and loses none; one that refuses it for good fails it.
+const RETRY_AFTER: [Duration; 12] = [
+    Duration::seconds(30),
+    Duration::minutes(2),
+    Duration::minutes(5),
+    Duration::minutes(15),
+    Duration::minutes(30),
+    Duration::hours(1),
+    Duration::hours(2),
+    Duration::hours(4),
+    Duration::hours(8),
+    Duration::hours(12),
+    Duration::hours(24),
+    Duration::hours(24),
+];
 
 /// What a sent reset mail keeps of its bodies: the link must not outlive its sending.
 const REDACTED_RESET: &str = "(The reset link was sent and is not kept.)";
@@ -59,17 +77,28 @@ pub(crate) fn send(context: &WorkerContext, id: &MailId, attempts: i32) -> anyho
             tracing::info!(mail = %id, %response, "mail sent");
             Ok(Next::Done)
         }
-        Err(MailError::Transient(error)) if attempts < MAX_ATTEMPTS => {
-            context
-                .db
-                .write(|conn| mails::record_failure(conn, id, &error, false))?;
-            tracing::warn!(mail = %id, %error, attempts, "mail not sent yet; trying again");
-            Ok(Next::RetryLater(error))
-        }
-        Err(MailError::Transient(error) | MailError::Permanent(error)) => {
-            context.db.write(|conn| mails::record_failure(conn, id, &error, true))?;
-            tracing::error!(mail = %id, %error, "mail could not be sent");
-            Ok(Next::Done)
-        }
+        Err(MailError::Transient(error)) => match retry_after(attempts) {
+            Some(wait) => {
+                context
+                    .db
+                    .write(|conn| mails::record_failure(conn, id, &error, false))?;
+                tracing::warn!(mail = %id, %error, attempts, "mail not sent yet; trying again");
+                Ok(Next::RetryAt(now + wait, error))
+            }
+            None => fail(context, id, &error),
+        },
+        Err(MailError::Permanent(error)) => fail(context, id, &error),
     }
+}
+
+fn fail(context: &WorkerContext, id: &MailId, error: &str) -> anyhow::Result<Next> {
+    context.db.write(|conn| mails::record_failure(conn, id, error, true))?;
+    tracing::error!(mail = %id, %error, "mail could not be sent");
+    Ok(Next::Done)
+}
+
+/// The wait after the `attempts`th failed attempt; none once the schedule is spent.
+fn retry_after(attempts: i32) -> Option<Duration> {
+    let index = usize::try_from(attempts).ok()?.checked_sub(1)?;
+    RETRY_AFTER.get(index).copied()
 }

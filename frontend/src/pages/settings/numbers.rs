@@ -181,6 +181,7 @@ fn NumberItem(number: Number, owners: Owners, on_changed: impl Fn() + Clone + Se
                 } else {
                     view! { <span class="badge badge-disabled">"Off"</span> }.into_any()
                 }}
+                {number.relay.then(|| view! { <span class="badge">"Text relay"</span> })}
             </div>
             <p class="muted">
                 {provider} {format!(" · {} a second", number.send_rate_per_second)} " · New conversations: "
@@ -221,6 +222,7 @@ fn NumberForm(number: Number, owners: Owners, on_saved: impl Fn() + Clone + Send
     let is_twilio = number.provider == "twilio";
     let label = RwSignal::new(number.label.clone());
     let enabled = RwSignal::new(number.enabled);
+    let relay = RwSignal::new(number.relay);
     let rate = RwSignal::new(number.send_rate_per_second.to_string());
     let owner = RwSignal::new(owner_value(
         number.auto_assign_agent_id.as_ref(),
@@ -238,6 +240,7 @@ fn NumberForm(number: Number, owners: Owners, on_saved: impl Fn() + Clone + Send
             auth_token: non_empty(auth_token.get_untracked()),
             send_rate_per_second: rate.get_untracked().trim().parse().ok(),
             auto_assign: Some(owner_of(&owner.get_untracked())),
+            relay: Some(relay.get_untracked()),
         };
         async move {
             api::numbers::update(&id, &changes).await?;
@@ -259,6 +262,10 @@ fn NumberForm(number: Number, owners: Owners, on_saved: impl Fn() + Clone + Send
             <label class="check" for=field("enabled")>
                 <input type="checkbox" id=field("enabled") bind:checked=enabled />
                 <span>"On: it sends and receives texts"</span>
+            </label>
+            <label class="check" for=field("relay")>
+                <input type="checkbox" id=field("relay") bind:checked=relay />
+                <span>"Set aside for text relay: it texts agents' own phones, never customers"</span>
             </label>
             <label for=field("owner")>"New conversations go to"</label>
             <select id=field("owner") prop:value=move || owner.get() on:change=move |event| owner.set(event_target_value(&event))>
