@@ -283,6 +283,10 @@ async fn replies_by_email_become_texts_or_are_refused(app: TestApp) {
         post_mail(&app, &reply_mail("sam@acme.test", &reply_to, empty)).await["outcome"],
         "refused"
     );
+    // Longer than the organization's length policy allows: refused, the agent told why.
+    let long = format!("Content-Type: text/plain\r\n\r\n{}\r\n", "word ".repeat(1000));
+    let outcome = post_mail(&app, &reply_mail("sam@acme.test", &reply_to, &long)).await;
+    assert_eq!(outcome["outcome"], "refused", "{outcome}");
     // An out-of-office answer: ignored, nobody told.
     let auto = reply_mail(
         "sam@acme.test",
@@ -303,7 +307,7 @@ async fn replies_by_email_become_texts_or_are_refused(app: TestApp) {
     let to: Vec<&str> = explained.iter().map(|mail| mail.to[0].as_str()).collect();
     assert_eq!(
         to,
-        vec!["mallory@evil.test", "sam@acme.test"],
+        vec!["mallory@evil.test", "sam@acme.test", "sam@acme.test"],
         "one explanation per refusal with a sender"
     );
     let stranger = explained[0].text();

@@ -27,6 +27,7 @@ const PAGES = [
   ['/team', '#agents tbody tr'],
   ['/profile', '#profile-form #first-name'],
   ['/simulator', '.handset-stack .bubble, .handset-stack .hint'],
+  ['/mail', '#mail-rows a, #mail-none'],
 ];
 
 /** Enough conversations for the list to scroll: customers +1202555030N…. */

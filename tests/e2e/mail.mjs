@@ -14,7 +14,7 @@ import {
   textAsCustomer,
 } from './lib.mjs';
 
-const CUSTOMER = '+12025550177';
+const CUSTOMER = '+12025550871';
 // A notification is written once a burst of texts has been quiet for 30 seconds.
 const NOTIFICATION_MS = 60_000;
 

@@ -38,8 +38,8 @@ export async function teamChecks(context, server) {
     await page.keyboard.press('Enter');
     await expectText(row(), /noor@harbor\.example[\s\S]*Active/);
 
-    await row().locator('select').selectOption('admin');
-    await expectText(row().locator('select'), /Admin/);
+    await row().locator('select[aria-label^="Role of"]').selectOption('admin');
+    await expectText(row().locator('select[aria-label^="Role of"]'), /Admin/);
     await eventually('the server has them as an admin', async () =>
       (await api(page, 'GET', '/agents?limit=100')).items.some(
         (agent) => agent.email === 'noor@harbor.example' && agent.role === 'admin',
