@@ -104,8 +104,8 @@ def main():
             if n < 10:
                 time.sleep(BURST_GAP)
         last = time.monotonic()
-        wait_for(2, 180)
-        time.sleep(5)
+        # The last mail of a burst is written once it has been quiet for 30 seconds.
+        time.sleep(40)
         burst = arrivals[1:]
         print(f"burst: 10 texts over {last - start:.0f} s made {len(burst)} mail(s)")
         for at, _, data in burst:

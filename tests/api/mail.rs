@@ -335,6 +335,29 @@ async fn replies_by_email_become_texts_or_are_refused(app: TestApp) {
     .await;
     assert_eq!(outcome["outcome"], "sent", "{outcome}");
     assert_ne!(outcome["conversation_id"], json!(conversation));
+    // A service posting a form (SendGrid's raw mode: the mail in the field `email`).
+    let formed = reply_mail(
+        "sam@acme.test",
+        &reply_to,
+        "Content-Type: text/plain\r\n\r\nBy form\r\n",
+    );
+    let form = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"to\"\r\n\r\n{reply_to}\r\n--XyZ\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n{formed}\r\n--XyZ--\r\n"
+    );
+    let outcome = app
+        .raw(
+            awc::http::Method::POST,
+            "/webhooks/email",
+            Some(SECRET),
+            Some("multipart/form-data; boundary=XyZ"),
+            form.into_bytes(),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(outcome["outcome"], "sent", "{outcome}");
+    let reopened = outcome["conversation_id"].as_str().unwrap();
+    assert_eq!(last_outbound(&app, &sam, reopened).await, "By form");
     // The pipe command takes the same mail.
     let piped = reply_mail(
         "sam@acme.test",

@@ -234,3 +234,20 @@ fn automatic_reason(message: &mail_parser::Message<'_>) -> Option<String> {
     }
     None
 }
+
+/// A field of a `multipart/form-data` body, as inbound-mail services post the raw mail (in
+/// `email` or `body-mime`): the form is MIME itself, so it is read as such.
+pub fn form_field(content_type: &str, body: &[u8], names: &[&str]) -> Option<Vec<u8>> {
+    use mail_parser::MimeHeaders;
+    let mut wrapped = format!("Content-Type: {}\r\n\r\n", content_type.replace(['\r', '\n'], " ")).into_bytes();
+    wrapped.extend_from_slice(body);
+    let form = mail_parser::MessageParser::default().parse(&wrapped)?;
+    form.parts
+        .iter()
+        .find(|part| {
+            part.content_disposition()
+                .and_then(|disposition| disposition.attribute("name"))
+                .is_some_and(|name| names.contains(&name))
+        })
+        .map(|part| part.contents().to_vec())
+}

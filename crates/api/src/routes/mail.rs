@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use textdesk_app::mail::{inbound, notifications, outbox, password_reset};
 use textdesk_app::tokens::hash_token;
+use textdesk_providers::mail::form_field;
 use textdesk_types::mail::{InboundMailOutcome, Mail, MailAnswer, MailSummary, PasswordResetRequest, Unsubscribed};
 use textdesk_types::page::PageQuery;
 use textdesk_types::{MailId, Page, ProblemDetails};
@@ -152,8 +153,8 @@ pub async fn unsubscribe(
 /// Receive a reply by email, as an inbound-mail service posts it.
 ///
 /// The body is the raw RFC 5322 message (`message/rfc822`, or any type but a form), or a form
-/// (`application/x-www-form-urlencoded`) with it in `body-mime` (Mailgun) or `email`
-/// (SendGrid's raw mode). Authenticated with the server's `INBOUND_MAIL_SECRET`, as
+/// (`multipart/form-data` or `application/x-www-form-urlencoded`) with it in `body-mime`
+/// (Mailgun) or `email` (SendGrid's raw mode). Authenticated with the server's `INBOUND_MAIL_SECRET`, as
 /// `Authorization: Bearer <secret>` or as the password of HTTP Basic auth; off without one.
 /// A handled mail is answered 200 whatever became of it, so the service does not post it again.
 #[utoipa::path(
@@ -217,13 +218,17 @@ fn raw_mail(request: &HttpRequest, body: Vec<u8>) -> Result<Vec<u8>, ApiError> {
         .headers()
         .get("Content-Type")
         .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        .unwrap_or_default();
+    let lower = content_type.to_ascii_lowercase();
+    let missing = || ApiError::field("body-mime", "required", "the form has no body-mime or email field");
+    if lower.starts_with("multipart/form-data") {
+        return form_field(content_type, &body, &["body-mime", "email"]).ok_or_else(missing);
+    }
+    if !lower.starts_with("application/x-www-form-urlencoded") {
         return Ok(body);
     }
     form_urlencoded::parse(&body)
         .find(|(name, _)| name == "body-mime" || name == "email")
         .map(|(_, value)| value.into_owned().into_bytes())
-        .ok_or_else(|| ApiError::field("body-mime", "required", "the form has no body-mime or email field"))
+        .ok_or_else(missing)
 }
