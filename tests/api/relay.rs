@@ -41,21 +41,6 @@ async fn relay_texts(app: &TestApp, session: &Session) -> Vec<Value> {
     .clone()
 }
 
-async fn last_outbound(app: &TestApp, session: &Session, conversation: &str) -> Option<String> {
-    let thread = app
-        .get(&format!("/api/v1/conversations/{conversation}"), token(session))
-        .await
-        .expect(200)
-        .json();
-    thread["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|message| message["direction"] == "outbound")
-        .map(|message| message["body"].as_str().unwrap().to_owned())
-}
-
 async fn relay_forwards_texts_and_takes_replies(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.test").await;
     let sam = app.add_agent(&owner, "sam@acme.test", "agent").await;
@@ -137,7 +122,7 @@ async fn relay_forwards_texts_and_takes_replies(app: TestApp) {
     from_agent_phone(&app, &owner, &relay, &format!("{number} Yes, 9 works")).await;
     app.run_jobs(None).await;
     assert_eq!(
-        last_outbound(&app, &sam, &conversation).await.as_deref(),
+        app.last_outbound(&sam, &conversation).await.as_deref(),
         Some("Yes, 9 works")
     );
 
@@ -163,7 +148,7 @@ async fn relay_forwards_texts_and_takes_replies(app: TestApp) {
         );
         assert_eq!(texts[texts.len() - 2]["status"], "refused");
         assert_eq!(
-            last_outbound(&app, &sam, &conversation).await.as_deref(),
+            app.last_outbound(&sam, &conversation).await.as_deref(),
             Some("Yes, 9 works"),
             "{bad}"
         );

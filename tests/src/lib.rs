@@ -447,6 +447,25 @@ impl TestApp {
             .json()
     }
 
+    /// The body of the conversation's newest outbound text, as `session` reads it.
+    pub async fn last_outbound(&self, session: &Session, conversation: &str) -> Option<String> {
+        let thread = self
+            .get(
+                &format!("/api/v1/conversations/{conversation}"),
+                Some(&session.access_token),
+            )
+            .await
+            .expect(200)
+            .json();
+        thread["messages"]
+            .as_array()?
+            .iter()
+            .rev()
+            .find(|message| message["direction"] == "outbound")
+            .and_then(|message| message["body"].as_str())
+            .map(str::to_owned)
+    }
+
     pub async fn sign_in(&self, email: &str) -> Session {
         let tokens: TokenResponse = self.login(email, PASSWORD).await.expect(200).parse();
         self.session(tokens, email).await
