@@ -71,6 +71,10 @@ async fn relay_forwards_texts_and_takes_replies(app: TestApp) {
         .expect(200)
         .json();
     assert_eq!(agent["relay_number_id"], json!(relay));
+    // A business number is no agent's mobile: relay would loop.
+    app.patch("/api/v1/me", token(&sam), &json!({"mobile_number": "+12025550100"}))
+        .await
+        .expect_problem(422, "validation_failed");
     let me = app
         .patch(
             "/api/v1/me",
@@ -171,7 +175,48 @@ async fn relay_forwards_texts_and_takes_replies(app: TestApp) {
     assert_eq!(phones, vec![CUSTOMER]);
     assert!(contacts["items"][0]["opted_out"] == false);
 
-    // Relay off: nothing more is forwarded.
+    // Another agent cannot speak as Sam's phone, nor read its texts.
+    let riley = app.add_agent(&owner, "riley@acme.test", "agent").await;
+    let posing = json!({"from": AGENT_PHONE, "number_id": relay, "body": format!("{number} hi")});
+    app.post("/api/v1/simulator/messages", token(&riley), &posing)
+        .await
+        .expect_problem(403, "not_your_phone");
+    let path = format!(
+        "/api/v1/simulator/relay-texts?phone={}",
+        AGENT_PHONE.replace('+', "%2B")
+    );
+    app.get(&path, token(&riley))
+        .await
+        .expect_problem(403, "not_your_phone");
+
+    // A reply to a closed conversation opens the thread's next one.
+    app.post(
+        &format!("/api/v1/conversations/{conversation}/close"),
+        token(&sam),
+        &json!({}),
+    )
+    .await
+    .expect(200);
+    from_agent_phone(&app, &owner, &relay, &format!("#{number} Anything else?")).await;
+    app.run_jobs(None).await;
+    let thread = app
+        .get("/api/v1/conversations?view=all", token(&sam))
+        .await
+        .expect(200)
+        .json();
+    let reopened = thread["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["status"] == "open")
+        .unwrap_or_else(|| panic!("no new conversation: {thread}"));
+    let reopened = reopened["id"].as_str().unwrap();
+    assert_eq!(
+        app.last_outbound(&sam, reopened).await.as_deref(),
+        Some("Anything else?")
+    );
+
+    // Relay off: nothing more is forwarded, and replies are refused.
     app.patch("/api/v1/me", token(&sam), &json!({"relay_enabled": false}))
         .await
         .expect(200);
@@ -179,6 +224,31 @@ async fn relay_forwards_texts_and_takes_replies(app: TestApp) {
     app.text_from_customer(&owner, &business, CUSTOMER, "Anyone?").await;
     app.run_jobs(None).await;
     assert_eq!(relay_texts(&app, &sam).await.len(), before);
+    from_agent_phone(&app, &owner, &relay, &format!("{number} Still here")).await;
+    app.run_jobs(None).await;
+    let texts = relay_texts(&app, &sam).await;
+    assert!(
+        texts.last().unwrap()["body"]
+            .as_str()
+            .unwrap()
+            .contains("text relay is off"),
+        "{texts:?}"
+    );
+
+    // Given back to conversations, the number is nobody's relay number.
+    app.patch(
+        &format!("/api/v1/numbers/{relay}"),
+        token(&owner),
+        &json!({"relay": false}),
+    )
+    .await
+    .expect(200);
+    let agent = app
+        .get(&format!("/api/v1/agents/{}", sam.agent_id), token(&owner))
+        .await
+        .expect(200)
+        .json();
+    assert!(agent.get("relay_number_id").is_none(), "{agent}");
 }
 
 /// A relay number never texts a customer: not chosen by default, refused when asked for; and a
@@ -186,6 +256,26 @@ async fn relay_forwards_texts_and_takes_replies(app: TestApp) {
 async fn relay_numbers_text_no_customer(app: TestApp) {
     let owner = app.create_workspace("Acme", "owner@acme.test").await;
     let relay = app.add_simulator_number(&owner, RELAY).await;
+    // A number with open conversations cannot be set aside.
+    app.text_from_customer(&owner, &relay, CUSTOMER, "Hi").await;
+    let problem = app
+        .patch(
+            &format!("/api/v1/numbers/{relay}"),
+            token(&owner),
+            &json!({"relay": true}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(problem.errors[0].field, "relay");
+    let open = app
+        .get("/api/v1/conversations?view=all", token(&owner))
+        .await
+        .expect(200)
+        .json();
+    let id = open["items"][0]["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/conversations/{id}/close"), token(&owner), &json!({}))
+        .await
+        .expect(200);
     app.patch(
         &format!("/api/v1/numbers/{relay}"),
         token(&owner),
@@ -217,5 +307,9 @@ async fn relay_numbers_text_no_customer(app: TestApp) {
         .await
         .expect(200)
         .json();
-    assert_eq!(conversations["items"].as_array().unwrap().len(), 0, "{conversations}");
+    assert_eq!(
+        conversations["items"].as_array().unwrap().len(),
+        1,
+        "only the closed one: {conversations}"
+    );
 }

@@ -25,6 +25,16 @@ pub fn get(app: &AppContext, caller: &Caller) -> AppResult<Agent> {
 pub fn update(app: &AppContext, caller: &Caller, update: UpdateProfile) -> AppResult<Agent> {
     let changes = profile_changes(update)?;
     app.db.write(|conn| {
+        // Relay texts to a business number would come back in as a customer's: a loop.
+        if let Some(Some(mobile)) = &changes.mobile_number
+            && !textdesk_db::numbers::find_by_phone_numbers(conn, &[mobile.as_str()])?.is_empty()
+        {
+            return Err(AppError::field(
+                "mobile_number",
+                "business_number",
+                "is one of Textdesk's business numbers; give your own phone's number",
+            ));
+        }
         let row = agents::update(conn, &caller.organization_id, &caller.agent_id, &changes)?;
         Ok(agents::into_wire_one(conn, row)?)
     })

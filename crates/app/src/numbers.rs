@@ -85,7 +85,8 @@ pub fn update(
     v.finish()?;
     let sealed = auth_token.map(|token| secrets.seal(&token)).transpose()?;
     let row = app.db.write(|conn| {
-        numbers::find(conn, &caller.organization_id, &id).or_missing("number")?;
+        let before = numbers::find(conn, &caller.organization_id, &id).or_missing("number")?;
+        check_relay_change(conn, caller, &before, update.relay)?;
         let target = update
             .auto_assign
             .map(|target| check_owner(conn, caller, target.agent_id, target.group_id))
@@ -103,6 +104,33 @@ pub fn update(
         numbers::update(conn, &caller.organization_id, &id, &changes).or_missing("number")
     })?;
     Ok(row.into_wire())
+}
+
+/// A number set aside for relay texts no customer, so one with open conversations cannot be;
+/// given back to conversations, it is no agent's relay number any more.
+fn check_relay_change(
+    conn: &mut textdesk_db::DbConnection,
+    caller: &Caller,
+    before: &textdesk_db::numbers::NumberRow,
+    relay: Option<bool>,
+) -> AppResult<()> {
+    match relay {
+        Some(true)
+            if !before.relay
+                && textdesk_db::conversations::open_on_number(conn, &caller.organization_id, &before.id)? > 0 =>
+        {
+            return Err(AppError::field(
+                "relay",
+                "number_in_use",
+                "has open conversations: close them, or set aside a number of its own for relay",
+            ));
+        }
+        Some(false) if before.relay => {
+            textdesk_db::agents::take_relay_number(conn, &caller.organization_id, &before.id)?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn parse_provider(raw: &str) -> Result<String, Invalid> {

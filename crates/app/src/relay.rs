@@ -13,10 +13,10 @@ use textdesk_db::relay::{self, INBOUND, NewRelayText, OUTBOUND, RelayRow};
 use textdesk_db::{DbConnection, DbError, agents, contacts, conversations, numbers, presence};
 use textdesk_domain::relay::{REPLY_RULES, RelayRefusal, forwarded, parse_reply};
 use textdesk_providers::InboundMessage;
-use textdesk_types::messages::{SendLane, SendMessage};
+use textdesk_types::ConversationId;
 
 use crate::assignment::online_since;
-use crate::conversations::reply;
+use crate::conversations::reply_from_afar;
 use crate::{AppContext, AppError, AppResult, Caller};
 
 /// Forwards a new text of the contact's to the conversation's owner's phone, if they have
@@ -70,9 +70,6 @@ pub fn receive(
     message: &InboundMessage,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    if relay::received_before(conn, &number.id, &message.provider_message_id)? {
-        return Ok(());
-    }
     let Some(agent) = relay::agent_for(conn, &number.id, from)? else {
         tracing::info!(number = %number.id, "a text to a relay number from a phone it serves no agent for was dropped");
         return Ok(());
@@ -92,20 +89,24 @@ pub fn receive(
 }
 
 /// Sends the reply from the agent's phone to the conversation it names, or tells the phone why
-/// not (seed 003's rules) and sends nothing.
+/// not (seed 003's rules) and sends nothing. Each reply is answered once: it is taken before
+/// it is sent.
 pub fn answer(app: &AppContext, id: &str) -> AppResult<()> {
     let Some(row) = app.db.read(|conn| relay::find(conn, id))? else {
         return Ok(());
     };
-    if row.status != "received" {
+    if !app.db.write(|conn| relay::take_for_answer(conn, id))? {
         return Ok(());
     }
     match send_reply(app, &row) {
         Ok(conversation) => Ok(app
             .db
-            .write(|conn| relay::settle(conn, &row.id, "answered", (None, None), Some(&conversation.id)))?),
+            .write(|conn| relay::settle(conn, &row.id, "answered", (None, None), Some(&conversation)))?),
         Err(Answer::Refused(why)) => refuse(app, &row, &why),
-        Err(Answer::Failed(error)) => Err(error),
+        Err(Answer::Failed(error)) => {
+            app.db.write(|conn| relay::give_back(conn, &row.id))?;
+            Err(error)
+        }
     }
 }
 
@@ -131,7 +132,7 @@ impl From<AppError> for Answer {
     }
 }
 
-fn send_reply(app: &AppContext, row: &RelayRow) -> Result<ConversationRow, Answer> {
+fn send_reply(app: &AppContext, row: &RelayRow) -> Result<ConversationId, Answer> {
     let reply_to = parse_reply(&row.body).map_err(|refusal| {
         Answer::Refused(
             match refusal {
@@ -152,19 +153,16 @@ fn send_reply(app: &AppContext, row: &RelayRow) -> Result<ConversationRow, Answe
         };
         Ok((agent, conversation))
     })?;
+    if agent.disabled || !agent.relay_enabled {
+        return Err(Answer::Refused("text relay is off in your profile".to_owned()));
+    }
     let number = reply_to.conversation_number;
     let conversation = conversation
         .filter(|conversation| conversation.owner_agent_id.as_ref() == Some(&agent.id))
         .ok_or_else(|| Answer::Refused(format!("#{number} is not a conversation of yours")))?;
     let caller = Caller::agent(organization.clone(), agent.id.clone(), agent.role);
-    let request = SendMessage {
-        body: reply_to.text.to_owned(),
-        from_number_id: conversation.number_id.clone(),
-        media_ids: Vec::new(),
-        lane: SendLane::Conversational,
-    };
-    reply(app, &caller, conversation.id.clone(), request)?;
-    Ok(conversation)
+    let sent = reply_from_afar(app, &caller, &conversation, reply_to.text)?;
+    Ok(sent.conversation_id)
 }
 
 /// Records why, and tells the agent's phone with seed 003's rules.

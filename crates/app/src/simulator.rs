@@ -58,6 +58,9 @@ pub fn text_as_customer(app: &AppContext, caller: &Caller, text: SimulatedText) 
             message: &message,
         };
         let relay = number.relay;
+        if relay {
+            own_phone_or_admin(conn, caller, from.as_str())?;
+        }
         let stored = inbound::store_all(conn, app.clock.now_naive(), &[text])?;
         if relay {
             return Ok(None);
@@ -92,9 +95,27 @@ pub fn relay_texts(app: &AppContext, caller: &Caller, phone: &str) -> AppResult<
     caller.permits(Permission::ReadInbox)?;
     let phone = PhoneNumber::parse(phone).map_err(|invalid| AppError::invalid("phone", invalid))?;
     app.db.read(|conn| {
+        own_phone_or_admin(conn, caller, phone.as_str())?;
         let rows = textdesk_db::relay::for_phone(conn, &caller.organization_id, phone.as_str(), HANDSET_WINDOW)?;
         Ok(rows.into_iter().map(|row| row.into_wire()).collect())
     })
+}
+
+/// Relay texts speak for an agent: from the simulator, an agent acts only as their own phone;
+/// admins, who set relay up, may try any.
+fn own_phone_or_admin(conn: &mut textdesk_db::DbConnection, caller: &Caller, phone: &str) -> AppResult<()> {
+    if caller.role.is_admin() {
+        return Ok(());
+    }
+    let me = textdesk_db::agents::find(conn, &caller.organization_id, &caller.agent_id)?;
+    if me.mobile_number.as_deref() == Some(phone) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden {
+            code: "not_your_phone",
+            detail: "Only your own mobile number's relay texts, or an admin.".to_owned(),
+        })
+    }
 }
 
 fn is_text(message: &messages::MessageRow) -> bool {

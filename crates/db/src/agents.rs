@@ -132,6 +132,21 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Agen
         .optional()?)
 }
 
+/// The number is no longer set aside for relay: it is no agent's relay number.
+pub fn take_relay_number(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    number: &NumberId,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        agents::table
+            .filter(agents::organization_id.eq(organization))
+            .filter(agents::relay_number_id.eq(number)),
+    )
+    .set(agents::relay_number_id.eq(None::<NumberId>))
+    .execute(conn)?)
+}
+
 /// The organization's enabled owners and admins.
 pub fn admins(conn: &mut DbConnection, organization: &OrganizationId) -> Result<Vec<AgentRow>, DbError> {
     Ok(agents::table

@@ -223,6 +223,20 @@ pub fn find(
         .first(conn)?)
 }
 
+/// How many of the organization's open conversations go through the business number.
+pub fn open_on_number(
+    conn: &mut DbConnection,
+    organization: &OrganizationId,
+    number: &NumberId,
+) -> Result<i64, DbError> {
+    Ok(conversations::table
+        .filter(conversations::organization_id.eq(organization.as_str()))
+        .filter(conversations::number_id.eq(number))
+        .filter(conversations::status.eq(ConversationStatus::Open))
+        .count()
+        .get_result(conn)?)
+}
+
 /// The organization's conversation numbered `number` (#1003, as agents see it).
 pub fn find_by_number(
     conn: &mut DbConnection,

@@ -8,7 +8,7 @@ use textdesk_types::{AgentId, ConversationId, NumberId, OrganizationId};
 
 use crate::agents::AgentRow;
 use crate::jobs::{self, Job, RelayJob};
-use crate::schema::{agents, relay_messages};
+use crate::schema::{agents, numbers, relay_messages};
 use crate::{DbConnection, DbError, ids};
 
 /// To the agent's phone.
@@ -48,7 +48,8 @@ pub struct NewRelayText<'a> {
     pub provider_message_id: Option<&'a str>,
 }
 
-pub fn record(conn: &mut DbConnection, text: NewRelayText<'_>, at: NaiveDateTime) -> Result<RelayRow, DbError> {
+/// Keeps the text and queues its job; `None` when the provider delivered it before.
+pub fn record(conn: &mut DbConnection, text: NewRelayText<'_>, at: NaiveDateTime) -> Result<Option<RelayRow>, DbError> {
     let outbound = text.direction == OUTBOUND;
     let row = RelayRow {
         id: ids::new_id(),
@@ -64,7 +65,18 @@ pub fn record(conn: &mut DbConnection, text: NewRelayText<'_>, at: NaiveDateTime
         error: None,
         created_at: at,
     };
-    diesel::insert_into(relay_messages::table).values(&row).execute(conn)?;
+    let inserted = match conn {
+        DbConnection::Postgresql(pg) => diesel::insert_into(relay_messages::table)
+            .values(&row)
+            .on_conflict_do_nothing()
+            .execute(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::insert_or_ignore_into(relay_messages::table)
+            .values(&row)
+            .execute(sqlite)?,
+    };
+    if inserted == 0 {
+        return Ok(None);
+    }
     let job = RelayJob {
         relay_message_id: row.id.clone(),
     };
@@ -74,7 +86,28 @@ pub fn record(conn: &mut DbConnection, text: NewRelayText<'_>, at: NaiveDateTime
         Job::AnswerRelay(job)
     };
     jobs::enqueue_at(conn, Some(text.organization), &job, SendLane::Conversational, at)?;
-    Ok(row)
+    Ok(Some(row))
+}
+
+/// Takes a received reply for answering; false when another run has it or had it. A run that
+/// dies after this leaves it unanswered rather than risk sending it twice.
+pub fn take_for_answer(conn: &mut DbConnection, id: &str) -> Result<bool, DbError> {
+    let taken = diesel::update(
+        relay_messages::table
+            .find(id)
+            .filter(relay_messages::status.eq("received")),
+    )
+    .set(relay_messages::status.eq("answering"))
+    .execute(conn)?;
+    Ok(taken == 1)
+}
+
+/// Gives a reply back to be answered again (the database failed meanwhile).
+pub fn give_back(conn: &mut DbConnection, id: &str) -> Result<(), DbError> {
+    diesel::update(relay_messages::table.find(id))
+        .set(relay_messages::status.eq("received"))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<RelayRow>, DbError> {
@@ -103,17 +136,6 @@ pub fn settle(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// Whether the relay number got the text with this provider id before.
-pub fn received_before(conn: &mut DbConnection, number: &NumberId, provider_message_id: &str) -> Result<bool, DbError> {
-    let seen: i64 = relay_messages::table
-        .filter(relay_messages::number_id.eq(number))
-        .filter(relay_messages::direction.eq(INBOUND))
-        .filter(relay_messages::provider_message_id.eq(provider_message_id))
-        .count()
-        .get_result(conn)?;
-    Ok(seen > 0)
 }
 
 /// The enabled agent whose phone `phone` the relay number `number` serves.
@@ -147,9 +169,12 @@ pub fn for_phone(
     phone: &str,
     limit: i64,
 ) -> Result<Vec<RelayRow>, DbError> {
+    // Only simulator numbers' texts: a real phone's are on the real phone.
     let mut rows: Vec<RelayRow> = relay_messages::table
+        .inner_join(numbers::table)
         .filter(relay_messages::organization_id.eq(organization))
         .filter(relay_messages::agent_phone.eq(phone))
+        .filter(numbers::provider.eq("simulator"))
         .order((relay_messages::created_at.desc(), relay_messages::id.desc()))
         .limit(limit)
         .select(RelayRow::as_select())

@@ -626,6 +626,7 @@ diesel::joinable!(agent_group_members -> agent_groups (group_id));
 diesel::joinable!(agent_group_members -> agents (agent_id));
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(relay_messages -> numbers (number_id));
 diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 

@@ -115,7 +115,7 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
                 >
                     <input id="mobile-number" type="tel" inputmode="tel" autocomplete="tel" placeholder="+1 202 555 0100" bind:value=mobile />
                 </Field>
-                <RelaySwitch relay relay_number />
+                <RelaySwitch relay relay_number mobile />
                 <fieldset class="checks">
                     <legend>"Email me when"</legend>
                     <Check id="notify-transfer-mine" checked=transfer_mine>
@@ -144,7 +144,11 @@ fn ProfileForm(me: RwSignal<Agent>) -> impl IntoView {
 /// Text relay: new texts in the agent's conversations go to their mobile while they are away
 /// from the Message Center, from the relay number an admin gave them; they answer from it.
 #[component]
-fn RelaySwitch(relay: RwSignal<bool>, relay_number: Option<textdesk_types::NumberId>) -> impl IntoView {
+fn RelaySwitch(
+    relay: RwSignal<bool>,
+    relay_number: Option<textdesk_types::NumberId>,
+    mobile: RwSignal<String>,
+) -> impl IntoView {
     let Some(relay_number) = relay_number else {
         return view! {
             <p class="hint" id="relay-none">"Text relay: an admin has not given you a relay number."</p>
@@ -157,17 +161,21 @@ fn RelaySwitch(relay: RwSignal<bool>, relay_number: Option<textdesk_types::Numbe
             .get()
             .and_then(Result::ok)
             .and_then(|numbers| numbers.into_iter().find(|number| number.id == relay_number))
-            .map(|number| number.phone_number)
+            .map(|number| format!("They come from your relay number {}. ", number.phone_number))
             .unwrap_or_default()
     };
+    let no_mobile = move || mobile.with(|mobile| mobile.trim().is_empty());
     view! {
         <fieldset class="checks">
             <legend>"Text relay"</legend>
             <Check id="relay-enabled" checked=relay>
                 "While I am away from the Message Center, text new messages in my conversations to my mobile number"
             </Check>
+            <Show when=no_mobile>
+                <p class="field-error" id="relay-needs-mobile">"Text relay needs your mobile number above."</p>
+            </Show>
             <p class="hint">
-                {move || format!("They come from your relay number {}. ", phone())}
+                {phone}
                 "Answer by starting your reply with the conversation number and a space, such as \"1042 On my way\"."
             </p>
         </fieldset>

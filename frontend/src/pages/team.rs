@@ -187,6 +187,9 @@ fn AgentRow(
         view! { <span class=format!("badge badge-{}", role.as_str())>{role_label(role)}</span> }.into_any()
     };
     let relay_cell = powers.admin.then(|| {
+        if !may_act {
+            return view! { <td data-label="Text relay"></td> }.into_any();
+        }
         let id = id.clone();
         let current = agent.relay_number_id.clone();
         let label = format!("Relay number of {name}");
@@ -216,6 +219,7 @@ fn AgentRow(
                 {agent.relay_enabled.then(|| view! { <span class="muted">" on"</span> })}
             </td>
         }
+        .into_any()
     });
     let actions = may_act.then(|| {
         let (toggle_id, link_id, link_name) = (id.clone(), id.clone(), name.clone());

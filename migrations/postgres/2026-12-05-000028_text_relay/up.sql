@@ -24,3 +24,5 @@ CREATE TABLE relay_messages (
 );
 CREATE INDEX relay_messages_phone ON relay_messages (agent_phone, created_at);
 CREATE INDEX relay_messages_agent ON relay_messages (agent_id, created_at);
+-- A provider's delivery repeated is kept once (texts not yet accepted have no id: NULLs differ).
+CREATE UNIQUE INDEX relay_messages_provider ON relay_messages (number_id, provider_message_id);

@@ -34,7 +34,7 @@ pub use flags::update;
 pub use notes::{SOURCE_MAX as NOTE_SOURCE_MAX, add_note, push_note};
 pub use ownership::{claim, transfer};
 pub use read_state::{mark_all_read, set_read};
-pub use replies::{choose_number, reply, send_to_phone};
+pub use replies::{choose_number, reply, reply_from_afar, send_to_phone};
 pub use start::{Started, start};
 
 /// What a list asks for: a view (all conversations when absent), narrowed by status, the

@@ -1,4 +1,5 @@
 use textdesk_db::contacts::{self, ContactRow};
+use textdesk_db::conversations::ConversationRow;
 use textdesk_db::numbers::{self, NumberRow};
 use textdesk_db::threads::{self, NewThreadMessage};
 use textdesk_db::{DbConnection, DbError, media, messages, organizations, unread};
@@ -53,6 +54,37 @@ pub fn send_to_phone(app: &AppContext, caller: &Caller, request: SendToPhone) ->
         };
         queue(conn, &app, &caller, (&contact, &number), outgoing)
     })
+}
+
+/// Replies from away from the app (by email, from a phone by text relay): in the conversation
+/// while it is open; after it was closed, to the contact through the same number, which
+/// continues their open conversation or opens the thread's next one.
+pub fn reply_from_afar(
+    app: &AppContext,
+    caller: &Caller,
+    conversation: &ConversationRow,
+    body: &str,
+) -> AppResult<Message> {
+    if conversation.is_open() {
+        let request = SendMessage {
+            body: body.to_owned(),
+            from_number_id: conversation.number_id.clone(),
+            media_ids: Vec::new(),
+            lane: SendLane::Conversational,
+        };
+        return reply(app, caller, conversation.id.clone(), request);
+    }
+    let contact = app
+        .db
+        .read(|conn| Ok::<_, AppError>(contacts::find(conn, &caller.organization_id, &conversation.contact_id)?))?;
+    let request = SendToPhone {
+        to: contact.phone_number,
+        body: body.to_owned(),
+        from_number_id: conversation.number_id.clone(),
+        media_ids: Vec::new(),
+        lane: SendLane::Conversational,
+    };
+    send_to_phone(app, caller, request)
 }
 
 /// The number to send through: the one asked for, else the one last used with the contact,

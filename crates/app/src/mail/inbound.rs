@@ -3,14 +3,13 @@
 //! same operation as a reply in the app and with all its rules.
 
 use textdesk_db::mails::{self, MailRow};
-use textdesk_db::{agents, contacts, conversations};
+use textdesk_db::{agents, conversations};
 use textdesk_domain::mail_reply::{reply_text, reply_token};
 use textdesk_providers::mail::{ReceivedMail, read_received};
 use textdesk_types::mail::{InboundMailOutcome, MailKind};
-use textdesk_types::messages::{SendLane, SendMessage, SendToPhone};
 
 use super::{Envelope, MailSettings, compose, queue_plain};
-use crate::conversations::{reply, send_to_phone};
+use crate::conversations::reply_from_afar;
 use crate::tokens::hash_token;
 use crate::{AppContext, AppError, AppResult, Caller};
 
@@ -167,28 +166,7 @@ fn send(
         ));
     }
     let caller = Caller::agent(organization.clone(), agent.id.clone(), agent.role);
-    let message = if conversation.is_open() {
-        let request = SendMessage {
-            body: written.to_owned(),
-            from_number_id: conversation.number_id.clone(),
-            media_ids: Vec::new(),
-            lane: SendLane::Conversational,
-        };
-        reply(app, &caller, conversation.id.clone(), request)?
-    } else {
-        // A reply to a closed conversation opens the thread's next one.
-        let contact = app
-            .db
-            .read(|conn| Ok::<_, AppError>(contacts::find(conn, organization, &conversation.contact_id)?))?;
-        let request = SendToPhone {
-            to: contact.phone_number,
-            body: written.to_owned(),
-            from_number_id: conversation.number_id.clone(),
-            media_ids: Vec::new(),
-            lane: SendLane::Conversational,
-        };
-        send_to_phone(app, &caller, request)?
-    };
+    let message = reply_from_afar(app, &caller, &conversation, written)?;
     Ok(InboundMailOutcome::Sent {
         conversation_id: message.conversation_id,
         message_id: message.id,

@@ -71,7 +71,7 @@ pub fn run_claimed(context: &WorkerContext, job: &JobRow) -> anyhow::Result<()> 
         Ok(Job::SendMail(mail)) => mail::send(context, &mail.mail_id, job.attempts),
         Ok(Job::NotifyAgent(notify)) => mail::notify(context, &notify.agent_id, &notify.conversation_id),
         Ok(Job::SendRelay(text)) => relay::send(context, &text.relay_message_id, job.attempts),
-        Ok(Job::AnswerRelay(text)) => relay::answer(context, &text.relay_message_id),
+        Ok(Job::AnswerRelay(text)) => relay::answer(context, &text.relay_message_id, job.attempts),
         Err(error) => {
             tracing::error!(%error, kind = job.kind, id = %job.id, "a job that cannot be read; dropping it");
             Ok(Next::Done)

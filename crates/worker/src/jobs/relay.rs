@@ -9,9 +9,13 @@ use super::send_message::credentials;
 use super::{MAX_ATTEMPTS, Next};
 use crate::WorkerContext;
 
-pub(crate) fn answer(context: &WorkerContext, id: &str) -> anyhow::Result<Next> {
-    textdesk_app::relay::answer(&context.app(), id)?;
-    Ok(Next::Done)
+/// A reply the database failed to answer is tried again, a few times.
+pub(crate) fn answer(context: &WorkerContext, id: &str, attempts: i32) -> anyhow::Result<Next> {
+    match textdesk_app::relay::answer(&context.app(), id) {
+        Ok(()) => Ok(Next::Done),
+        Err(error) if attempts < MAX_ATTEMPTS => Ok(Next::RetryLater(error.to_string())),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Sends once: a text the provider accepted is not sent again.
@@ -25,6 +29,13 @@ pub(crate) fn send(context: &WorkerContext, id: &str, attempts: i32) -> anyhow::
     let number = context
         .db
         .read(|conn| numbers::find(conn, &text.organization_id, &text.number_id))?;
+    if !number.enabled || !number.relay {
+        return fail(
+            context,
+            id,
+            "the relay number was switched off or given back to conversations",
+        );
+    }
     let Some(kind) = ProviderKind::parse(&number.provider) else {
         return fail(context, id, &format!("unknown provider {:?}", number.provider));
     };

@@ -412,7 +412,7 @@ fn StartConversationForm(contact: RwSignal<Contact>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(list)) = numbers.get()
             && from.with_untracked(String::is_empty)
-            && let Some(first) = list.first()
+            && let Some(first) = list.iter().find(|number| !number.relay)
         {
             from.set(first.id.to_string());
         }

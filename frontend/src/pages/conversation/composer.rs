@@ -287,7 +287,7 @@ fn StartNew(thread: Thread) -> impl IntoView {
                 None => api::numbers::list()
                     .await?
                     .into_iter()
-                    .find(|number| number.enabled)
+                    .find(|number| number.enabled && !number.relay)
                     .map(|number| number.id)
                     .ok_or_else(|| {
                         Box::new(ProblemDetails::new(

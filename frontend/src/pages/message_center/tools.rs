@@ -114,7 +114,8 @@ pub fn NewConversation(numbers: LocalResource<ApiResult<Vec<Number>>>) -> impl I
     }
 }
 
-/// The business numbers as a `<select>`'s options, "label (number)", once they are loaded.
+/// The business numbers customers are texted from as a `<select>`'s options, "label
+/// (number)", once they are loaded (relay numbers text agents only).
 #[component]
 pub fn NumberOptions(numbers: LocalResource<ApiResult<Vec<Number>>>) -> impl IntoView {
     move || {
@@ -123,6 +124,7 @@ pub fn NumberOptions(numbers: LocalResource<ApiResult<Vec<Number>>>) -> impl Int
             .and_then(Result::ok)
             .unwrap_or_default()
             .into_iter()
+            .filter(|number| !number.relay)
             .map(|number| {
                 let text = format!("{} ({})", number.label, number.phone_number);
                 view! { <option value=number.id.to_string()>{text}</option> }
