@@ -58,8 +58,11 @@ pub fn text_as_customer(app: &AppContext, caller: &Caller, text: SimulatedText) 
             message: &message,
         };
         let relay = number.relay;
-        if relay {
-            own_phone_or_admin(conn, caller, from.as_str())?;
+        if relay && !speaks_for(conn, caller, from.as_str())? {
+            return Err(AppError::Forbidden {
+                code: "not_your_phone",
+                detail: "Text a relay number only from your own mobile number (admins from any).".to_owned(),
+            });
         }
         let stored = inbound::store_all(conn, app.clock.now_naive(), &[text])?;
         if relay {
@@ -90,12 +93,15 @@ pub fn handset_texts(app: &AppContext, caller: &Caller, phone: &str) -> AppResul
 }
 
 /// What a simulated handset that is an agent's own phone sees of text relay: the texts
-/// between it and relay numbers, oldest first.
+/// between it and relay numbers, oldest first. Only its agent and admins see them; to anyone
+/// else the phone has none.
 pub fn relay_texts(app: &AppContext, caller: &Caller, phone: &str) -> AppResult<Vec<RelayText>> {
     caller.permits(Permission::ReadInbox)?;
     let phone = PhoneNumber::parse(phone).map_err(|invalid| AppError::invalid("phone", invalid))?;
     app.db.read(|conn| {
-        own_phone_or_admin(conn, caller, phone.as_str())?;
+        if !speaks_for(conn, caller, phone.as_str())? {
+            return Ok(Vec::new());
+        }
         let rows = textdesk_db::relay::for_phone(conn, &caller.organization_id, phone.as_str(), HANDSET_WINDOW)?;
         Ok(rows.into_iter().map(|row| row.into_wire()).collect())
     })
@@ -103,19 +109,12 @@ pub fn relay_texts(app: &AppContext, caller: &Caller, phone: &str) -> AppResult<
 
 /// Relay texts speak for an agent: from the simulator, an agent acts only as their own phone;
 /// admins, who set relay up, may try any.
-fn own_phone_or_admin(conn: &mut textdesk_db::DbConnection, caller: &Caller, phone: &str) -> AppResult<()> {
+fn speaks_for(conn: &mut textdesk_db::DbConnection, caller: &Caller, phone: &str) -> AppResult<bool> {
     if caller.role.is_admin() {
-        return Ok(());
+        return Ok(true);
     }
     let me = textdesk_db::agents::find(conn, &caller.organization_id, &caller.agent_id)?;
-    if me.mobile_number.as_deref() == Some(phone) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden {
-            code: "not_your_phone",
-            detail: "Only your own mobile number's relay texts, or an admin.".to_owned(),
-        })
-    }
+    Ok(me.mobile_number.as_deref() == Some(phone))
 }
 
 fn is_text(message: &messages::MessageRow) -> bool {
