@@ -30,12 +30,15 @@ pub fn request(
     let email: &str = email.as_ref();
     let now = app.clock.now_naive();
     app.db.write(|conn| {
-        let (for_address, from_client) =
+        password_reset_requests::take_turns(conn, email, client_address)?;
+        let (for_address, from_client, oldest) =
             password_reset_requests::count_since(conn, email, client_address, now - WINDOW)?;
         if for_address >= PER_ADDRESS || from_client >= PER_CLIENT {
+            // Until the oldest counted request leaves the window.
+            let free_at = oldest.unwrap_or(now) + WINDOW;
             return Err(AppError::RateLimited {
-                retry_after_seconds: WINDOW.num_seconds(),
-                detail: "Too many reset requests; try again in an hour.".to_owned(),
+                retry_after_seconds: (free_at - now).num_seconds().max(1),
+                detail: "Too many reset requests; try again later.".to_owned(),
             });
         }
         password_reset_requests::record(conn, email, client_address, now)?;
