@@ -9,7 +9,7 @@ use textdesk_types::{AgentId, ConversationId, GroupId, OrganizationId};
 
 use crate::conversations::ConversationRow;
 use crate::jobs::{self, Job, NotifyJob};
-use crate::schema::{agent_group_members, agents, notification_batches, presence};
+use crate::schema::{agent_group_members, agents, notification_batches};
 use crate::{DbConnection, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -227,20 +227,4 @@ fn members_who_want(
         })
         .map(|(agent, _, _)| agent)
         .collect())
-}
-
-/// Whether a tab of the agent seen since `online_since` shows the conversation.
-pub fn is_viewing(
-    conn: &mut DbConnection,
-    agent: &AgentId,
-    conversation: &ConversationId,
-    online_since: NaiveDateTime,
-) -> Result<bool, DbError> {
-    let tabs: i64 = presence::table
-        .filter(presence::agent_id.eq(agent))
-        .filter(presence::conversation_id.eq(conversation))
-        .filter(presence::seen_at.ge(online_since))
-        .count()
-        .get_result(conn)?;
-    Ok(tabs > 0)
 }

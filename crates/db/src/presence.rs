@@ -75,6 +75,22 @@ pub fn is_online(conn: &mut DbConnection, agent: &AgentId, online_since: NaiveDa
     Ok(fresh > 0)
 }
 
+/// Whether a tab of the agent seen since `online_since` shows the conversation.
+pub fn is_viewing(
+    conn: &mut DbConnection,
+    agent: &AgentId,
+    conversation: &ConversationId,
+    online_since: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let tabs: i64 = presence::table
+        .filter(presence::agent_id.eq(agent))
+        .filter(presence::conversation_id.eq(conversation))
+        .filter(presence::seen_at.ge(online_since))
+        .count()
+        .get_result(conn)?;
+    Ok(tabs > 0)
+}
+
 /// The organization's enabled agents with a tab seen since `online_since`: id, first and last
 /// name, email; by name.
 pub fn online_agents(

@@ -67,27 +67,12 @@ pub enum NotificationTopic {
     MessageGroup,
 }
 
-impl NotificationTopic {
-    pub const ALL: [NotificationTopic; 4] = [
-        NotificationTopic::TransferMine,
-        NotificationTopic::TransferGroup,
-        NotificationTopic::MessageMine,
-        NotificationTopic::MessageGroup,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationTopic::TransferMine => "transfer_mine",
-            NotificationTopic::TransferGroup => "transfer_group",
-            NotificationTopic::MessageMine => "message_mine",
-            NotificationTopic::MessageGroup => "message_group",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<NotificationTopic> {
-        NotificationTopic::ALL.into_iter().find(|topic| topic.as_str() == raw)
-    }
-}
+crate::messages::wire_names!(NotificationTopic {
+    TransferMine => "transfer_mine",
+    TransferGroup => "transfer_group",
+    MessageMine => "message_mine",
+    MessageGroup => "message_group",
+});
 
 impl NotificationChoices {
     pub fn wants(&self, topic: NotificationTopic) -> bool {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::messages::wire_names;
 use crate::{AgentId, ConversationId, MailId};
 
 /// Why a mail was written.
@@ -26,28 +27,6 @@ pub enum MailKind {
     WebhookDisabled,
 }
 
-impl MailKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailKind::Notification => "notification",
-            MailKind::PasswordReset => "password_reset",
-            MailKind::ReplyRefused => "reply_refused",
-            MailKind::WebhookDisabled => "webhook_disabled",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<MailKind> {
-        [
-            MailKind::Notification,
-            MailKind::PasswordReset,
-            MailKind::ReplyRefused,
-            MailKind::WebhookDisabled,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == raw)
-    }
-}
-
 /// Where a mail is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -68,27 +47,13 @@ pub enum MailStatus {
     Failed,
 }
 
-impl MailStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailStatus::Queued => "queued",
-            MailStatus::Sent => "sent",
-            MailStatus::Kept => "kept",
-            MailStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<MailStatus> {
-        [
-            MailStatus::Queued,
-            MailStatus::Sent,
-            MailStatus::Kept,
-            MailStatus::Failed,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == raw)
-    }
-}
+wire_names!(MailKind {
+    Notification => "notification",
+    PasswordReset => "password_reset",
+    ReplyRefused => "reply_refused",
+    WebhookDisabled => "webhook_disabled",
+});
+wire_names!(MailStatus { Queued => "queued", Sent => "sent", Kept => "kept", Failed => "failed" });
 
 /// A mail as the Mail outbox lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

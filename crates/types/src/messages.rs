@@ -73,6 +73,8 @@ macro_rules! wire_names {
     };
 }
 
+pub(crate) use wire_names;
+
 /// Why a message exists. Anything but `normal` is a compliance text Textdesk sent by itself:
 /// kept for the audit trail, left out of the thread view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

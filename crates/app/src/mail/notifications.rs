@@ -103,7 +103,7 @@ pub fn write(
             return Ok(Step::WaitUntil(due));
         }
         notifications::remove(conn, agent, conversation)?;
-        if notifications::is_viewing(conn, agent, conversation, online_since(now))? {
+        if textdesk_db::presence::is_viewing(conn, agent, conversation, online_since(now))? {
             return Ok(Step::Done);
         }
         let organization = &batch.organization_id;
